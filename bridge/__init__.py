@@ -1,0 +1,1 @@
+"""otpbridge: the IMAP IDLE bridge, the agent SDK and the command line."""

@@ -1,0 +1,32 @@
+"""``otpbridge extract FILE.eml… [--json]``: offline extraction, JSON Lines in argument order."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from extract import extract_message
+
+__all__ = ["register"]
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("extract", help="extract the code/link from .eml files (JSON Lines)")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE.eml")
+    p.add_argument("--json", action="store_true", help="JSON Lines (the default output)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    status = 0
+    for path in args.files:
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            print(f"otpbridge extract: {path}: {exc.strerror}", file=sys.stderr)
+            status = 2
+            continue
+        print(extract_message(raw).to_json(file=str(path)), flush=True)
+    return status

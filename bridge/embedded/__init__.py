@@ -1,0 +1,11 @@
+"""Throw-away local servers (Redis, Dovecot) for the demo, the tests and the benchmarks.
+
+They bind to loopback on free ports inside a private directory and never touch system
+instances or default ports.
+"""
+
+from bridge.embedded.dovecot import DovecotServer
+from bridge.embedded.ports import free_port
+from bridge.embedded.redis_server import RedisServer
+
+__all__ = ["DovecotServer", "RedisServer", "free_port"]

@@ -1,0 +1,1 @@
+"""RQ extraction workers: raw mail in Redis → extractor → ``extracted`` event."""

@@ -1,0 +1,33 @@
+"""Stream events (DESIGN.md §3). All field values are strings on the wire."""
+
+from __future__ import annotations
+
+from typing import Final, Literal
+
+__all__ = [
+    "EVENT_EXTRACTED",
+    "EVENT_FAILED",
+    "EVENT_RECEIVED",
+    "STREAM_MAXLEN",
+    "EventType",
+    "decode_fields",
+]
+
+EventType = Literal["received", "extracted", "failed"]
+
+EVENT_RECEIVED: Final = "received"
+EVENT_EXTRACTED: Final = "extracted"
+EVENT_FAILED: Final = "failed"
+
+#: Approximate cap of one inbox stream; an agent inbox sees a handful of mails.
+STREAM_MAXLEN: Final = 1000
+
+
+def decode_fields(fields: dict[bytes, bytes] | dict[str, str]) -> dict[str, str]:
+    """Stream entry fields as ``str`` whether or not the client decodes responses."""
+    out: dict[str, str] = {}
+    for k, v in fields.items():
+        ks = k.decode() if isinstance(k, bytes) else k
+        vs = v.decode("utf-8", "replace") if isinstance(v, bytes) else v
+        out[ks] = vs
+    return out
