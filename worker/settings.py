@@ -1,0 +1,126 @@
+"""Worker settings, read once from ``OTPBRIDGE_*`` environment variables at the entry point."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Final, Literal
+
+from worker.errors import WorkerConfigError
+
+__all__ = [
+    "FAILURE_TTL_S",
+    "JOB_TIMEOUT_S",
+    "QUEUE_NAME",
+    "RESULT_TTL_S",
+    "RETRY_INTERVALS_S",
+    "WorkerClass",
+    "WorkerSettings",
+    "redact_url",
+]
+
+#: The RQ queue every extraction job goes to (DESIGN.md §2).
+QUEUE_NAME: Final = "otpbridge"
+#: Extraction of one mail takes milliseconds; 30 s means something is stuck.
+JOB_TIMEOUT_S: Final = 30
+#: Three retries after the first attempt: a code is worth little after a minute.
+RETRY_INTERVALS_S: Final = (1, 3, 10)
+#: The job's return value is an event id; nobody reads it after a minute.
+RESULT_TTL_S: Final = 60
+#: Failed jobs keep their traceback for diagnosis, but not the default year.
+FAILURE_TTL_S: Final = 24 * 3600
+#: How often a worker looks for jobs of dead workers (RQ default: 10 minutes).
+MAINTENANCE_INTERVAL_S: Final = 30
+
+WorkerClass = Literal["simple", "fork"]
+
+_URL_PASSWORD = re.compile(r"(://[^:/@]*:)[^@/]*@")
+
+
+def redact_url(url: str) -> str:
+    """The URL with its password replaced, fit for logs and reprs."""
+    return _URL_PASSWORD.sub(r"\1***@", url)
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise WorkerConfigError(f"{name}={raw!r} is not an integer") from None
+    if value < minimum:
+        raise WorkerConfigError(f"{name}={value} must be >= {minimum}")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerSettings:
+    """Everything ``otpbridge worker`` needs; build with :meth:`from_env`."""
+
+    redis_url: str = field(repr=False)
+    prefix: str = "otpb"
+    queue_name: str = QUEUE_NAME
+    job_timeout_s: int = JOB_TIMEOUT_S
+    retry_intervals_s: tuple[int, ...] = RETRY_INTERVALS_S
+    result_ttl_s: int = RESULT_TTL_S
+    failure_ttl_s: int = FAILURE_TTL_S
+    maintenance_interval_s: int = MAINTENANCE_INTERVAL_S
+    worker_class: WorkerClass = "simple"
+    metrics_port: int | None = None
+
+    @property
+    def redis_url_redacted(self) -> str:
+        return redact_url(self.redis_url)
+
+    def __repr__(self) -> str:
+        return (
+            f"WorkerSettings(redis_url={self.redis_url_redacted!r}, prefix={self.prefix!r}, "
+            f"queue_name={self.queue_name!r}, worker_class={self.worker_class!r}, "
+            f"metrics_port={self.metrics_port!r})"
+        )
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> WorkerSettings:
+        """Read ``OTPBRIDGE_REDIS_URL`` (or ``OTPBRIDGE_REDIS_URL_FILE``), ``OTPBRIDGE_PREFIX``,
+        ``OTPBRIDGE_WORKER_CLASS`` (simple|fork), ``OTPBRIDGE_METRICS_PORT``,
+        ``OTPBRIDGE_JOB_TIMEOUT``, ``OTPBRIDGE_MAINTENANCE_INTERVAL``."""
+        env = os.environ if env is None else env
+        url = env.get("OTPBRIDGE_REDIS_URL", "").strip()
+        url_file = env.get("OTPBRIDGE_REDIS_URL_FILE", "").strip()
+        if not url and url_file:
+            try:
+                with open(url_file, encoding="utf-8") as fh:
+                    url = fh.read().strip()
+            except OSError as exc:
+                raise WorkerConfigError(
+                    f"OTPBRIDGE_REDIS_URL_FILE={url_file!r}: {exc.strerror}"
+                ) from None
+        if not url:
+            raise WorkerConfigError(
+                "OTPBRIDGE_REDIS_URL is not set (e.g. redis://127.0.0.1:6380/0)"
+            )
+        if not url.startswith(("redis://", "rediss://", "unix://")):
+            raise WorkerConfigError(
+                "OTPBRIDGE_REDIS_URL must start with redis://, rediss:// or unix://"
+            )
+        prefix = env.get("OTPBRIDGE_PREFIX", "").strip() or "otpb"
+        worker_class = env.get("OTPBRIDGE_WORKER_CLASS", "").strip() or "simple"
+        if worker_class not in ("simple", "fork"):
+            raise WorkerConfigError(
+                f"OTPBRIDGE_WORKER_CLASS={worker_class!r}: use 'simple' or 'fork'"
+            )
+        port = _int(env, "OTPBRIDGE_METRICS_PORT", 0)
+        return cls(
+            redis_url=url,
+            prefix=prefix,
+            job_timeout_s=_int(env, "OTPBRIDGE_JOB_TIMEOUT", JOB_TIMEOUT_S, minimum=1),
+            maintenance_interval_s=_int(
+                env, "OTPBRIDGE_MAINTENANCE_INTERVAL", MAINTENANCE_INTERVAL_S, minimum=1
+            ),
+            worker_class="fork" if worker_class == "fork" else "simple",
+            metrics_port=port or None,
+        )
