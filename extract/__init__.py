@@ -5,15 +5,20 @@ No I/O, no network, no logging: bytes in, :class:`Extraction` out.
 
 from __future__ import annotations
 
+from extract.document import Anchor, Document
 from extract.model import CodeCandidate, Extraction, Kind, LinkCandidate, LinkKind
+from extract.parse import parse_document
 
 __all__ = [
+    "Anchor",
     "CodeCandidate",
+    "Document",
     "Extraction",
     "Kind",
     "LinkCandidate",
     "LinkKind",
     "extract_message",
+    "parse_document",
 ]
 
 

@@ -1,7 +1,7 @@
 """The parsed, normalised view of one mail that every extractor stage reads.
 
 Contract between the stages: the MIME/HTML layer builds a :class:`Document`; ``otp`` and
-``links`` only read it. ``parse_document`` is implemented by the MIME/HTML layer.
+``links`` only read it. ``extract.parse.parse_document`` (the MIME/HTML layer) builds it.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ class Document:
     anchors: tuple[Anchor, ...] = ()
     list_unsubscribe: tuple[str, ...] = ()  # URLs from the List-Unsubscribe header
     language: str | None = None  # BCP-47-ish primary tag: "en", "de", "zh", ...
+    emphasized: tuple[str, ...] = ()  # visible text of bold/large/monospace/<code> elements
 
     @property
     def text(self) -> str:
