@@ -1,0 +1,228 @@
+"""Link candidates of one mail, classified and ranked: which URL should an agent open?
+
+A candidate is every http(s) URL of the mail (anchors and bare URLs in the text), after
+offline unwrapping of tracking wrappers. Excluded outright: unsubscribe links (the
+``List-Unsubscribe`` URLs and anything whose URL, text or short context says so), social /
+app-store / help / privacy / terms links without a secret, assets and tracking pixels,
+mailto:/tel:, bare home pages, hidden anchors, and image-only anchors without alt text.
+
+Purpose and score come from four independent sources, weighted by how much they say about
+this very link: the URL (auth-stack signature, or path words), the visible anchor text,
+the subject, and the enclosing sentence. A link can be primary only when it carries a secret
+(token, code, key, random path segment) AND its own URL or text names an auth purpose; a
+login page without a token, or a receipt's "view order" link, never qualifies.
+
+Purpose mapping (the agent asks for one of three kinds):
+
+* ``magic_link``   — signs the user in: magic link, passwordless login, login callback.
+* ``confirm_link`` — proves the mailbox or approves an account action: verify email,
+  confirm sign-up or subscription opt-in, activate or unlock an account, accept an invite
+  (accepting proves the mailbox and activates the account), confirm an e-mail change,
+  confirm an account deletion.
+* ``reset_link``   — sets a new password: reset, recovery, "choose a new password".
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from extract.document import Anchor, Document
+from extract.link_cues import Purpose, purposes_in
+from extract.model import LinkCandidate, LinkKind
+from extract.unwrap import looks_like_tracker, unwrap_url
+from extract.url_signatures import UrlFacts, analyse_url
+
+__all__ = ["PRIMARY_MIN_SCORE", "find_links"]
+
+#: ``extract_message`` takes the first candidate with a kind and at least this score.
+PRIMARY_MIN_SCORE = 0.5
+
+_TRAILING = ".,;:!?'\"»”’>"
+_CLOSERS = {")": "(", "]": "[", "}": "{"}
+_WHITESPACE = re.compile(r"\s+")
+_URL_TEXT = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
+# Weights of the sources of purpose evidence (URL signature > text > path words > subject).
+_W_SIGNATURE, _W_TEXT, _W_PATH, _W_SUBJECT, _W_CONTEXT = 3.0, 2.0, 1.5, 1.0, 0.7
+_MAX_CONTEXT_FOR_VETO = 160
+_PURPOSE_KIND: dict[Purpose, LinkKind] = {
+    "magic": "magic_link",
+    "confirm": "confirm_link",
+    "reset": "reset_link",
+}
+
+
+@dataclass(slots=True)
+class _Seen:
+    url: str
+    wrapped: bool  # reached through an opaque or decoded tracking wrapper
+    text: str
+    context: str
+    title: str
+    position: int
+    from_html: bool
+    in_plain_text: bool
+
+
+def find_links(doc: Document) -> tuple[LinkCandidate, ...]:
+    """All usable links of ``doc``, best first; auth links have a kind, others ``None``."""
+    unsubscribe = {_clean_url(u) for u in doc.list_unsubscribe}
+    plain = doc.plain_text
+    subject_purposes = purposes_in(doc.subject)
+    scored: list[tuple[float, int, LinkCandidate]] = []
+    for seen in _collect(doc.anchors, plain):
+        if seen.url in unsubscribe:
+            continue
+        facts = analyse_url(seen.url)
+        if facts is None:
+            continue
+        result = _score(seen, facts, subject_purposes)
+        if result is not None:
+            scored.append((result.score, -seen.position, result))
+    scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
+    return tuple(item[2] for item in scored)
+
+
+def _collect(anchors: tuple[Anchor, ...], plain: str) -> list[_Seen]:
+    """One entry per distinct target URL, merging what every occurrence tells about it."""
+    by_url: dict[str, _Seen] = {}
+    for anchor in sorted(anchors, key=lambda a: a.position):
+        if anchor.hidden:
+            continue
+        if anchor.is_image and not (anchor.text.strip() or anchor.title.strip()):
+            continue
+        raw = _clean_url(anchor.href)
+        if not raw:
+            continue
+        text = _WHITESPACE.sub(" ", anchor.text).strip()
+        targets = [(unwrap_url(raw), raw)]
+        # An opaque wrapper whose visible text is itself a full URL: the text is the target.
+        if _URL_TEXT.match(text) and text.lower().startswith("http"):
+            shown = _clean_url(text)
+            if shown != raw and not shown.endswith(("…", "...")):
+                targets.insert(0, (unwrap_url(shown), shown))
+        for url, original in targets:
+            wrapped = url != original or looks_like_tracker(url)
+            entry = by_url.get(url)
+            if entry is None:
+                by_url[url] = _Seen(
+                    url=url,
+                    wrapped=wrapped,
+                    text=text,
+                    context=anchor.context,
+                    title=anchor.title,
+                    position=anchor.position,
+                    from_html=anchor.source == "html",
+                    in_plain_text=url in plain,
+                )
+                continue
+            if _better_text(text, entry.text):
+                entry.text = text
+                entry.title = entry.title or anchor.title
+            if anchor.source == "html":
+                entry.from_html = True
+            if len(anchor.context) > len(entry.context) and not entry.context:
+                entry.context = anchor.context
+    return list(by_url.values())
+
+
+def _score(seen: _Seen, facts: UrlFacts, subject: frozenset[Purpose]) -> LinkCandidate | None:
+    label = seen.text if seen.text and not _URL_TEXT.match(seen.text) else ""
+    text_purposes = purposes_in(label) | purposes_in(seen.title)
+    short_context = len(seen.context) <= _MAX_CONTEXT_FOR_VETO
+    context_purposes = purposes_in(seen.context)
+    if facts.unsubscribe or facts.asset or facts.home:
+        return None
+    if "unsubscribe" in text_purposes or (
+        "unsubscribe" in context_purposes and short_context and not _purposes_kinds(text_purposes)
+    ):
+        return None
+    strong_url = facts.secret and (facts.signature or facts.kind is not None)
+    if (facts.utility or "utility" in text_purposes) and not strong_url:
+        return None
+
+    votes: dict[LinkKind, float] = {}
+    if facts.kind is not None:
+        _vote(votes, {facts.kind}, _W_SIGNATURE if facts.signature else _W_PATH)
+    _vote(votes, _purposes_kinds(text_purposes), _W_TEXT)
+    _vote(votes, _purposes_kinds(subject), _W_SUBJECT)
+    _vote(votes, _purposes_kinds(context_purposes), _W_CONTEXT)
+
+    declined = facts.decline or "decline" in text_purposes
+    own_evidence = facts.signature or facts.kind is not None or bool(_purposes_kinds(text_purposes))
+    weak_evidence = bool(_purposes_kinds(context_purposes)) and bool(_purposes_kinds(subject))
+    qualified = facts.secret and not declined and (own_evidence or weak_evidence)
+    kind = _strongest(votes) if qualified else None
+
+    score = 0.05
+    if facts.secret:
+        score += 0.25
+    if facts.signature:
+        score += 0.35
+    elif facts.kind is not None:
+        score += 0.15
+    if _purposes_kinds(text_purposes):
+        score += 0.2
+    if kind is not None:
+        agreeing = votes.get(kind, 0.0)
+        score += min(0.2, 0.04 * agreeing)
+        if kind in _purposes_kinds(subject):
+            score += 0.05
+    if seen.wrapped:
+        score -= 0.1
+    if seen.from_html and label:
+        score += 0.03
+    if seen.in_plain_text:
+        score += 0.02  # the text/plain part shows the very same URL: no hidden redirect
+    if kind is None:
+        score = min(score, 0.3)
+    if declined:
+        score = min(score, 0.1)
+    return LinkCandidate(
+        url=seen.url, kind=kind, score=round(max(0.0, min(1.0, score)), 3), text=label or seen.text
+    )
+
+
+def _purposes_kinds(purposes: frozenset[Purpose]) -> set[LinkKind]:
+    kinds = {_PURPOSE_KIND[p] for p in purposes if p in _PURPOSE_KIND}
+    # "Change password" reads as a reset; "password" with a sign-in word does not.
+    if "password" in purposes and not kinds - {"reset_link"}:
+        kinds.add("reset_link")
+    if "reset_link" in kinds and "confirm_link" in kinds:
+        kinds.discard("confirm_link")  # "confirm password reset" is a reset
+    return kinds
+
+
+def _strongest(votes: dict[LinkKind, float]) -> LinkKind | None:
+    best: LinkKind | None = None
+    for kind, weight in votes.items():
+        if best is None or weight > votes[best]:
+            best = kind
+    return best
+
+
+def _vote(votes: dict[LinkKind, float], kinds: set[LinkKind], weight: float) -> None:
+    for kind in kinds:
+        votes[kind] = votes.get(kind, 0.0) + weight
+
+
+def _better_text(new: str, old: str) -> bool:
+    if not new:
+        return False
+    if not old:
+        return True
+    return bool(_URL_TEXT.match(old)) and not _URL_TEXT.match(new)
+
+
+def _clean_url(url: str) -> str:
+    url = url.strip().strip("<>")
+    if "&amp;" in url or "&#" in url:
+        url = html.unescape(url)
+    url = _WHITESPACE.sub("", url)
+    while url and url[-1] in _TRAILING + "".join(_CLOSERS):
+        last = url[-1]
+        if last in _CLOSERS and url.count(_CLOSERS[last]) >= url.count(last):
+            break
+        url = url[:-1]
+    return url
