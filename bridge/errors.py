@@ -6,7 +6,11 @@ __all__ = [
     "BridgeError",
     "ConfigError",
     "ExtractionFailedError",
+    "ImapAuthError",
+    "ImapConnectionError",
+    "ImapError",
     "InboxNotFoundError",
+    "LeaseLostError",
     "PipelineError",
     "WatcherDownError",
 ]
@@ -34,3 +38,19 @@ class WatcherDownError(PipelineError):
 
 class ExtractionFailedError(PipelineError):
     """A mail reached the inbox but its extraction job failed for good."""
+
+
+class ImapError(BridgeError):
+    """The watcher's IMAP session failed; the subclass says whether retrying soon can help."""
+
+
+class ImapConnectionError(ImapError):
+    """Network, TLS handshake, BYE, dead socket or protocol trouble: reconnect with backoff."""
+
+
+class ImapAuthError(ImapError):
+    """The server rejected the credentials (or OAuth2 token): retry slowly, alert the operator."""
+
+
+class LeaseLostError(BridgeError):
+    """Another bridge instance holds the mailbox lease: this one must stop touching it."""

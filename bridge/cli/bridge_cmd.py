@@ -1,0 +1,78 @@
+"""``otpbridge bridge [--config F] [--since DURATION]``: run the IMAP watcher(s) until SIGTERM."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import redis
+import structlog
+
+from bridge.errors import ConfigError
+from bridge.imap import Bridge
+from bridge.logs import configure_logging
+from bridge.settings import load_settings
+from worker.metrics import start_http_server
+
+__all__ = ["register"]
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "bridge",
+        help="watch the catch-all mailbox (IMAP IDLE) and route mail to inboxes",
+        description="Environment: OTPBRIDGE_REDIS_URL, OTPBRIDGE_IMAP_URL, OTPBRIDGE_ADDRESS, "
+        "OTPBRIDGE_FOLDERS, OTPBRIDGE_AFTER_ROUTE, OTPBRIDGE_TLS_CA_FILE, ... (see README).",
+    )
+    p.add_argument("--config", type=Path, help="TOML file (may list several [[mailbox]] tables)")
+    p.add_argument(
+        "--since",
+        metavar="DURATION",
+        help="on a first start, also route mail that arrived within DURATION (e.g. 15m, 2h)",
+    )
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        settings = load_settings(config=args.config, since=args.since)
+    except ConfigError as exc:
+        print(f"otpbridge bridge: {exc}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level)
+    log = structlog.get_logger()
+    client = redis.Redis.from_url(
+        settings.redis_url.reveal(),
+        socket_timeout=10,
+        socket_connect_timeout=5,
+        health_check_interval=30,
+        socket_keepalive=True,
+    )
+    bridge = Bridge(settings, client)
+
+    def _on_signal(signum: int, _frame: FrameType | None) -> None:
+        log.info("bridge_stopping", signal=signal.Signals(signum).name)
+        bridge.request_stop()
+
+    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGINT, _on_signal)
+    try:
+        bridge.start()
+    except redis.RedisError as exc:
+        log.error("redis_unreachable", redis=settings.redis_url_redacted, error=str(exc)[:200])
+        return 1
+    server = None
+    if settings.metrics_port is not None:
+        server = start_http_server(settings.metrics_port, bridge.ready)
+        log.info("metrics_listening", port=server.port)
+    while not bridge.wait(1.0):
+        pass
+    bridge.stop()
+    if server is not None:
+        server.close()
+    client.close()
+    return 0

@@ -1,0 +1,110 @@
+"""Reading mail from the selected folder without touching its flags.
+
+Headers come first (routing headers, From, Subject, Message-ID, size, INTERNALDATE), in UID
+batches; the full body is read with ``BODY.PEEK[]`` only for mail that routes. ``PEEK`` keeps
+``\\Seen`` as the humans who share the mailbox left it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from email.header import decode_header, make_header
+from email.message import Message
+from email.parser import BytesHeaderParser
+from typing import Any, Final
+
+import imapclient
+
+from bridge.errors import ImapConnectionError
+from bridge.imap.router import ROUTING_HEADERS
+
+__all__ = ["HEADER_BATCH", "MailHeaders", "fetch_body", "fetch_headers", "uids_after"]
+
+#: UIDs per header FETCH: one round trip per batch keeps a large catch-up fast and bounded.
+HEADER_BATCH: Final = 100
+_FIELDS: Final = (*ROUTING_HEADERS, "From", "Subject", "Message-ID", "Authentication-Results")
+_HEADER_ITEM: Final = f"BODY.PEEK[HEADER.FIELDS ({' '.join(f.upper() for f in _FIELDS)})]"
+_TEXT_CAP: Final = 500
+
+
+@dataclass(frozen=True, slots=True)
+class MailHeaders:
+    """What routing and the ``received`` event need, before any body is read."""
+
+    uid: int
+    headers: Message
+    size: int
+    internaldate_ms: int
+
+    @property
+    def message_id(self) -> str:
+        return str(self.headers.get("Message-ID", "")).strip()[:_TEXT_CAP]
+
+    @property
+    def from_(self) -> str:
+        return _decoded(self.headers.get("From"))
+
+    @property
+    def subject(self) -> str:
+        return _decoded(self.headers.get("Subject"))
+
+
+def _decoded(value: object) -> str:
+    if value is None:
+        return ""
+    text = str(value)
+    with contextlib.suppress(Exception):  # malformed RFC 2047 words: keep the raw text
+        text = str(make_header(decode_header(text)))
+    return " ".join(text.split())[:_TEXT_CAP]
+
+
+def uids_after(client: imapclient.IMAPClient, last_uid: int) -> list[int]:
+    """UIDs greater than ``last_uid``, ascending.
+
+    ``UID SEARCH UID n:*`` always matches the highest UID, even when it is below n, so the
+    result is filtered again here.
+    """
+    found = client.search(["UID", f"{last_uid + 1}:*"])
+    return sorted(int(u) for u in found if int(u) > last_uid)
+
+
+def _ms(value: Any) -> int:
+    if isinstance(value, datetime):
+        return int(value.timestamp() * 1000)
+    return 0
+
+
+def fetch_headers(client: imapclient.IMAPClient, uids: Sequence[int]) -> list[MailHeaders]:
+    """Headers of ``uids`` in ascending UID order; vanished UIDs (expunged meanwhile) are absent."""
+    parser = BytesHeaderParser()
+    out: list[MailHeaders] = []
+    for start in range(0, len(uids), HEADER_BATCH):
+        batch = list(uids[start : start + HEADER_BATCH])
+        data = client.fetch(batch, [_HEADER_ITEM, "RFC822.SIZE", "INTERNALDATE"])
+        for uid in sorted(data):
+            item = data[uid]
+            raw = next((v for k, v in item.items() if bytes(k).startswith(b"BODY[HEADER")), b"")
+            out.append(
+                MailHeaders(
+                    uid=int(uid),
+                    headers=parser.parsebytes(bytes(raw or b"")),
+                    size=int(item.get(b"RFC822.SIZE", 0)),
+                    internaldate_ms=_ms(item.get(b"INTERNALDATE")),
+                )
+            )
+    return out
+
+
+def fetch_body(client: imapclient.IMAPClient, uid: int) -> bytes | None:
+    """The raw RFC 5322 bytes, or None when the message vanished in between."""
+    data = client.fetch([uid], ["BODY.PEEK[]"])
+    item = data.get(uid)
+    if item is None:
+        return None
+    raw = item.get(b"BODY[]")
+    if raw is None:
+        raise ImapConnectionError(f"server returned no BODY[] for UID {uid}")
+    return bytes(raw)

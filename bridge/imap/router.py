@@ -1,0 +1,87 @@
+"""Which inbox a mail belongs to: the address template applied to its recipient headers.
+
+Routing looks at every occurrence of ``Delivered-To``, ``X-Original-To``, ``X-Envelope-To``,
+``Envelope-To``, ``To`` and ``Cc`` (DESIGN.md §1). Exactly one live inbox routes the mail; none
+or several send it to the ``unrouted`` stream, so an agent never sees mail meant for another.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from email.message import Message
+from email.utils import getaddresses
+from typing import Final, Literal
+
+import redis
+
+from worker.keys import INBOX_ID_RE, Keys
+
+__all__ = ["ROUTING_HEADERS", "AddressTemplate", "Route", "route_message"]
+
+ROUTING_HEADERS: Final = (
+    "Delivered-To",
+    "X-Original-To",
+    "X-Envelope-To",
+    "Envelope-To",
+    "To",
+    "Cc",
+)
+
+UnroutedReason = Literal["no_recipient_match", "inbox_not_found", "ambiguous"]
+
+
+class AddressTemplate:
+    """``agents+{id}@corp.example`` → finds ``{id}`` in any address, case-insensitively."""
+
+    def __init__(self, template: str) -> None:
+        self.template = template
+        before, after = template.split("{id}", 1)
+        self._pattern = re.compile(
+            rf"^{re.escape(before)}(?P<id>[a-z0-9]+){re.escape(after)}$", re.IGNORECASE
+        )
+
+    def inbox_id(self, address: str) -> str | None:
+        match = self._pattern.match(address.strip())
+        if match is None:
+            return None
+        candidate = match.group("id").lower()
+        return candidate if INBOX_ID_RE.match(candidate) else None
+
+    def candidates(self, headers: Message) -> list[str]:
+        """Distinct inbox ids named by the routing headers, in header order."""
+        values: list[str] = []
+        for name in ROUTING_HEADERS:
+            values.extend(str(v) for v in headers.get_all(name, []))
+        found: list[str] = []
+        for _, address in getaddresses(values):
+            inbox_id = self.inbox_id(address) if address else None
+            if inbox_id is not None and inbox_id not in found:
+                found.append(inbox_id)
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """The routing decision: ``inbox_id`` set, or ``reason`` why not."""
+
+    inbox_id: str | None
+    reason: UnroutedReason | None = None
+
+
+def route_message(
+    template: AddressTemplate, headers: Message, client: redis.Redis, keys: Keys
+) -> Route:
+    """Decide with the live inboxes in Redis (an inbox exists iff its hash does)."""
+    candidates = template.candidates(headers)
+    if not candidates:
+        return Route(None, "no_recipient_match")
+    pipe = client.pipeline(transaction=False)
+    for inbox_id in candidates:
+        pipe.exists(keys.inbox(inbox_id))
+    live = [i for i, exists in zip(candidates, pipe.execute(), strict=True) if exists]
+    if not live:
+        return Route(None, "inbox_not_found")
+    if len(live) > 1:
+        return Route(None, "ambiguous")
+    return Route(live[0])

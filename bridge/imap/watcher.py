@@ -1,0 +1,376 @@
+"""The watch loop of one mailbox folder: lead, connect, catch up by UID, IDLE, repeat.
+
+IDLE is not trusted to stay alive. The loop wakes at least every second (SIGTERM, lease, the
+fast-check switch), re-issues IDLE every ``idle_renew_s``, and treats a BYE, an ``idle_check``
+that keeps returning nothing before its timeout (imapclient swallows EOF) or any socket/protocol
+error as a dead connection: drop it, back off with jitter, reconnect and catch up by UID, since
+mail that arrived meanwhile produces no EXISTS. Rejected credentials are retried slowly.
+
+While an agent waits (``Keys.waiting``), the folder is checked with NOOP every
+``fast_check_ms`` instead: Dovecot delays IDLE notifications by 500 ms, a NOOP sees new mail
+at once. IDLE and NOOP never overlap: the loop leaves IDLE (DONE) before the first NOOP.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final
+
+import imapclient
+import redis
+import structlog
+from rq import Queue
+
+from bridge.errors import ImapAuthError, ImapConnectionError, LeaseLostError
+from bridge.imap.actions import apply_after_route, needs_write_access
+from bridge.imap.backoff import Backoff
+from bridge.imap.checkpoint import decide_start, read_cursor, write_cursor
+from bridge.imap.connection import close_quietly, imap_errors, open_connection
+from bridge.imap.fetch import MailHeaders, fetch_body, fetch_headers, uids_after
+from bridge.imap.heartbeat import Heartbeat, Status, WatchState, now_ms
+from bridge.imap.ingest import Ingestor
+from bridge.imap.lease import Lease
+from bridge.imap.router import AddressTemplate, route_message
+from bridge.settings import BridgeSettings, MailboxSettings
+from worker import metrics
+from worker.keys import Keys
+
+__all__ = ["FolderWatcher"]
+
+#: Consecutive empty ``idle_check`` returns well before their timeout that mean "EOF".
+_DEAD_STRIKES: Final = 3
+#: A session that lived this long was healthy: the next failure starts backoff from scratch.
+_HEALTHY_SESSION_S: Final = 30.0
+#: How often a standby retries the lease.
+_STANDBY_POLL_S: Final = 2.0
+
+log = structlog.get_logger()
+
+
+def _kinds(responses: Sequence[Any]) -> set[bytes]:
+    """Response names of untagged replies: (n, b'EXISTS') → EXISTS, (b'BYE', …) → BYE."""
+    found: set[bytes] = set()
+    for item in responses:
+        if isinstance(item, tuple) and len(item) >= 2:
+            for part in item[:2]:
+                if isinstance(part, bytes):
+                    found.add(part.upper())
+    return found
+
+
+class FolderWatcher:
+    """Run :meth:`run` in a thread; set ``stop`` to end it (DONE, LOGOUT, lease released)."""
+
+    def __init__(
+        self,
+        settings: BridgeSettings,
+        mailbox: MailboxSettings,
+        folder: str,
+        client: redis.Redis,
+        queue: Queue,
+        stop: threading.Event,
+    ) -> None:
+        self.settings = settings
+        self.mailbox = mailbox
+        self.folder = folder
+        self.watch_name = f"{mailbox.name}:{folder}"
+        self.state = WatchState()
+        self._redis = client
+        self._keys = Keys(settings.prefix)
+        self._stop = stop
+        self._template = AddressTemplate(settings.address)
+        self.lease = Lease(
+            client,
+            self._keys.lease(mailbox.name, folder),
+            settings.instance_id,
+            settings.lease_ttl_s,
+        )
+        self.heartbeat = Heartbeat(client, self._keys, mailbox.name, folder, settings.heartbeat_s)
+        self._ingest = Ingestor(client, self._keys, queue, self.lease, mailbox.name, folder)
+        self._log = log.bind(mailbox=mailbox.name, folder=folder)
+        self._fast_s = settings.fast_check_ms / 1000
+        # IDLE wakes this often to look at SIGTERM, the lease and waiting agents.
+        self._tick_s = 0.25 if settings.fast_check_ms > 0 else 1.0
+
+    # -- liveness ---------------------------------------------------------------------------------
+    def keep(self) -> None:
+        """Renew the lease and write the heartbeat (keeper thread; no-op unless leading)."""
+        if not self.lease.held:
+            return
+        try:
+            if self.lease.renew():
+                self.heartbeat.write(self.state, self.settings.instance_id)
+            else:
+                self._log.warning("lease_lost")
+        except redis.RedisError as exc:
+            self._log.warning("keeper_redis_error", error=type(exc).__name__)
+
+    def _set(self, status: Status, *, connected: bool, error: str = "") -> None:
+        """Change the state and publish it at once, so status changes show without delay."""
+        self.state.set(status, connected=connected, error=error)
+        if self.lease.held:
+            try:
+                self.heartbeat.write(self.state, self.settings.instance_id)
+            except redis.RedisError as exc:
+                self._log.warning("heartbeat_failed", error=type(exc).__name__)
+
+    # -- leadership ------------------------------------------------------------------------------
+    def run(self) -> None:
+        standby_logged = False
+        while not self._stop.is_set():
+            try:
+                acquired = self.lease.acquire()
+            except redis.RedisError as exc:
+                self._log.warning("redis_error", error=type(exc).__name__)
+                self._stop.wait(_STANDBY_POLL_S)
+                continue
+            if not acquired:
+                if not standby_logged:
+                    self._log.info("lease_standby", leader=self.lease.holder())
+                    standby_logged = True
+                self._stop.wait(_STANDBY_POLL_S)
+                continue
+            standby_logged = False
+            self._log.info("lease_acquired", leader=self.settings.instance_id)
+            try:
+                self._lead()
+            finally:
+                self._set("connecting", connected=False)
+                if self._stop.is_set():
+                    self._release()
+        self._log.info("watcher_stopped")
+
+    def _release(self) -> None:
+        try:
+            self.lease.release()
+            self._log.info("lease_released")
+        except redis.RedisError as exc:
+            self._log.warning("lease_release_failed", error=type(exc).__name__)
+
+    def _lead(self) -> None:
+        backoff = Backoff(self.settings.reconnect_base_s, self.settings.reconnect_max_s)
+        while not self._stop.is_set() and self.lease.held:
+            started = time.monotonic()
+            try:
+                self._session()
+            except LeaseLostError:
+                self._log.warning("lease_lost")
+                return
+            except ImapAuthError as exc:
+                self._set("auth_failed", connected=False, error=str(exc))
+                metrics.IMAP_AUTH_FAILURES.labels(self.watch_name).inc()
+                self._log.error(
+                    "auth_failed",
+                    reason=str(exc),
+                    retry_in_s=self.settings.auth_retry_s,
+                    hint="check the IMAP user/password or OAuth2 token",
+                )
+                self._stop.wait(self.settings.auth_retry_s)
+                continue
+            except (ImapConnectionError, redis.RedisError) as exc:
+                if time.monotonic() - started > _HEALTHY_SESSION_S:
+                    backoff.reset()
+                delay = backoff.next()
+                self._set("error", connected=False, error=str(exc)[:200])
+                metrics.IMAP_RECONNECTS.labels(self.watch_name).inc()
+                self._log.warning(
+                    "imap_reconnect", reason=str(exc)[:200], retry_in_s=round(delay, 2)
+                )
+                self._stop.wait(delay)
+                continue
+            return
+
+    # -- one connection --------------------------------------------------------------------------
+    def _session(self) -> None:
+        self._set("connecting", connected=False)
+        conn = open_connection(self.settings, self.mailbox)
+        clean = False
+        try:
+            with imap_errors():
+                conn.normalise_times = False
+                info = conn.select_folder(
+                    self.folder, readonly=not needs_write_access(self.mailbox.after_route)
+                )
+                uidvalidity = int(info[b"UIDVALIDITY"])
+                uidnext = int(info.get(b"UIDNEXT", 0)) or self._uidnext(conn)
+                self._start_cursor(conn, uidvalidity, uidnext)
+                self.state.alive()
+                self._set("ok", connected=True)
+                self._log.info("imap_connected", uidvalidity=uidvalidity, uidnext=uidnext)
+                self._catch_up(conn, uidvalidity, now_ms())
+                while not self._stop.is_set() and self.lease.held:
+                    if self._fast_s > 0 and self._agents_waiting():
+                        self._fast_check(conn, uidvalidity)
+                    else:
+                        self._idle(conn, uidvalidity)
+            clean = True
+        finally:
+            self._set("connecting", connected=False)
+            # After an error the socket may be dead: LOGOUT would wait for the read timeout.
+            close_quietly(conn, logout=clean)
+
+    def _uidnext(self, conn: imapclient.IMAPClient) -> int:
+        status = conn.folder_status(self.folder, [b"UIDNEXT"])
+        return int(status[b"UIDNEXT"])
+
+    def _start_cursor(self, conn: imapclient.IMAPClient, uidvalidity: int, uidnext: int) -> None:
+        stored = read_cursor(self._redis, self._ingest.cursor_key)
+        backfill = None
+        if stored is None and self.settings.since_s:
+            backfill = self._first_uid_since(conn, self.settings.since_s)
+        decision = decide_start(stored, uidvalidity, uidnext, backfill)
+        if decision.why == "resume":
+            return
+        if not self.lease.held:
+            raise LeaseLostError("lease lost before the checkpoint was set")
+        write_cursor(self._redis, self._ingest.cursor_key, decision.cursor)
+        if decision.why == "uidvalidity_changed":
+            prev = decision.previous
+            self._log.warning(
+                "uidvalidity_changed",
+                old=prev.uidvalidity if prev else None,
+                new=uidvalidity,
+                resume_after_uid=decision.cursor.last_uid,
+            )
+        else:
+            self._log.info(
+                "checkpoint_created", why=decision.why, last_uid=decision.cursor.last_uid
+            )
+
+    def _first_uid_since(self, conn: imapclient.IMAPClient, since_s: float) -> int | None:
+        cutoff = datetime.now(UTC) - timedelta(seconds=since_s)
+        uids = sorted(conn.search(["SINCE", cutoff.date()]))
+        if not uids:
+            return None
+        dates = conn.fetch(uids, ["INTERNALDATE"])
+        cutoff_ms = int(cutoff.timestamp() * 1000)
+        for uid in uids:
+            when = dates.get(uid, {}).get(b"INTERNALDATE")
+            if isinstance(when, datetime) and when.timestamp() * 1000 >= cutoff_ms:
+                return int(uid)
+        return None
+
+    # -- waiting for mail ------------------------------------------------------------------------
+    def _agents_waiting(self) -> bool:
+        return int(self._redis.zcount(self._keys.waiting(), now_ms(), "+inf")) > 0
+
+    def _idle(self, conn: imapclient.IMAPClient, uidvalidity: int) -> None:
+        conn.idle()
+        started = time.monotonic()
+        strikes = 0
+        seen_at = 0
+        while True:
+            renew_in = self.settings.idle_renew_s - (time.monotonic() - started)
+            timeout = max(0.05, min(self._tick_s, renew_in))
+            t0 = time.monotonic()
+            responses = conn.idle_check(timeout=timeout)
+            if responses:
+                strikes = 0
+                self.state.alive()
+                kinds = _kinds(responses)
+                if b"BYE" in kinds:
+                    raise ImapConnectionError("server sent BYE")
+                if b"EXISTS" in kinds or b"RECENT" in kinds:
+                    seen_at = now_ms()
+                    break
+            elif time.monotonic() - t0 < timeout / 2:
+                strikes += 1
+                if strikes >= _DEAD_STRIKES:
+                    raise ImapConnectionError("connection closed by the server (EOF in IDLE)")
+            else:
+                strikes = 0
+                self.state.alive()
+            if self._stop.is_set() or not self.lease.held:
+                break
+            if time.monotonic() - started >= self.settings.idle_renew_s:
+                metrics.IDLE_RENEWALS.labels(self.watch_name).inc()
+                break
+            if self._fast_s > 0 and self._agents_waiting():
+                break
+        _, more = conn.idle_done()
+        self.state.alive()
+        metrics.IMAP_LAST_ACTIVITY.labels(self.watch_name).set(time.time())
+        if b"BYE" in _kinds(more):
+            raise ImapConnectionError("server sent BYE")
+        if not self._stop.is_set():
+            self._catch_up(conn, uidvalidity, seen_at or now_ms())
+
+    def _fast_check(self, conn: imapclient.IMAPClient, uidvalidity: int) -> None:
+        self._log.debug("fast_check_started")
+        while not self._stop.is_set() and self.lease.held and self._agents_waiting():
+            _, responses = conn.noop()
+            self.state.alive()
+            kinds = _kinds(responses)
+            if b"BYE" in kinds:
+                raise ImapConnectionError("server sent BYE")
+            if b"EXISTS" in kinds or b"RECENT" in kinds:
+                self._catch_up(conn, uidvalidity, now_ms())
+            self._stop.wait(self._fast_s)
+        metrics.IMAP_LAST_ACTIVITY.labels(self.watch_name).set(time.time())
+        self._catch_up(conn, uidvalidity, now_ms())
+
+    # -- new mail --------------------------------------------------------------------------------
+    def _catch_up(self, conn: imapclient.IMAPClient, uidvalidity: int, seen_at_ms: int) -> None:
+        cursor = read_cursor(self._redis, self._ingest.cursor_key)
+        last = cursor.last_uid if cursor and cursor.uidvalidity == uidvalidity else None
+        if last is None:
+            raise ImapConnectionError("checkpoint changed under us; resynchronising")
+        uids = uids_after(conn, last)
+        self.state.alive()
+        if uids:
+            for mail in fetch_headers(conn, uids):
+                if self._stop.is_set() or not self.lease.held:
+                    return
+                self._handle(conn, uidvalidity, mail, seen_at_ms)
+
+    def _handle(
+        self, conn: imapclient.IMAPClient, uidvalidity: int, mail: MailHeaders, seen_at_ms: int
+    ) -> None:
+        route = route_message(self._template, mail.headers, self._redis, self._keys)
+        if route.inbox_id is None:
+            self._unroute(uidvalidity, mail, route.reason or "no_recipient_match", seen_at_ms)
+            return
+        limit = self.settings.max_message_bytes
+        raw: bytes | None = None
+        too_large = mail.size > limit
+        if not too_large:
+            raw = fetch_body(conn, mail.uid)
+            if raw is None:
+                return  # expunged between SEARCH and FETCH: nothing to deliver
+            too_large = len(raw) > limit
+        if too_large or raw is None:
+            outcome = self._ingest.fail(
+                uidvalidity, mail, route.inbox_id, f"message too large ({mail.size} bytes)"
+            )
+            if outcome == "failed":
+                metrics.MESSAGES_FAILED.labels("ingest").inc()
+                self._log.warning(
+                    "message_too_large", inbox_id=route.inbox_id, uid=mail.uid, size=mail.size
+                )
+            elif outcome == "inbox_gone":
+                self._unroute(uidvalidity, mail, "inbox_not_found", seen_at_ms)
+            return
+        outcome = self._ingest.publish(uidvalidity, mail, route.inbox_id, raw, seen_at_ms)
+        if outcome == "inbox_gone":
+            self._unroute(uidvalidity, mail, "inbox_not_found", seen_at_ms)
+            return
+        if outcome != "routed":
+            return
+        self.state.mail()
+        metrics.MESSAGES_ROUTED.labels(self.watch_name).inc()
+        self._log.info(
+            "message_routed",
+            inbox_id=route.inbox_id,
+            uid=mail.uid,
+            message_key=self._ingest.message_key(uidvalidity, mail.uid),
+            seen_to_routed_ms=now_ms() - seen_at_ms,
+        )
+        apply_after_route(conn, mail.uid, self.mailbox.after_route)
+
+    def _unroute(self, uidvalidity: int, mail: MailHeaders, reason: str, seen_at_ms: int) -> None:
+        if self._ingest.unroute(uidvalidity, mail, reason, seen_at_ms) == "unrouted":
+            metrics.MESSAGES_UNROUTED.labels(self.watch_name).inc()
+            self._log.info("message_unrouted", uid=mail.uid, reason=reason)

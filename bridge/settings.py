@@ -1,0 +1,394 @@
+"""Settings of ``otpbridge bridge``: read once at the entry point, frozen, secrets hidden.
+
+Sources, later wins: built-in defaults, ``OTPBRIDGE_*`` environment variables, then a TOML file
+(``--config``). The TOML file may list several mailboxes (``[[mailbox]]`` tables); without it the
+one mailbox is ``OTPBRIDGE_IMAP_URL``. Mailbox tables inherit the environment's per-mailbox values
+(folders, after-route action, CA file, STARTTLS policy, auth method) unless they set their own.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import tomllib
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final, Literal
+from urllib.parse import unquote, urlsplit
+
+from bridge.errors import ConfigError
+
+__all__ = [
+    "AfterRoute",
+    "BridgeSettings",
+    "MailboxSettings",
+    "Secret",
+    "load_settings",
+    "parse_duration",
+]
+
+AuthMethod = Literal["login", "xoauth2"]
+Security = Literal["tls", "starttls"]
+StartTls = Literal["auto", "required", "off"]
+
+_DEFAULT_MAX_BYTES: Final = 10 * 1024 * 1024
+_URL_PASSWORD = re.compile(r"(://[^:/@]*:)[^@/]*@")
+_DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhdw]?)$")
+_UNITS: Final = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+class Secret:
+    """A string that never shows up in a repr, a log line or a traceback's locals dump."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+@dataclass(frozen=True, slots=True)
+class AfterRoute:
+    """What happens to a routed mail in the mailbox: ``keep``, ``seen``, ``move`` or ``delete``."""
+
+    action: Literal["keep", "seen", "move", "delete"] = "keep"
+    folder: str | None = None
+
+    @classmethod
+    def parse(cls, raw: str, source: str) -> AfterRoute:
+        text = raw.strip()
+        if text in ("keep", "seen", "delete"):
+            return cls(text)  # type: ignore[arg-type]
+        if text.startswith("move:") and text[5:].strip():
+            return cls("move", text[5:].strip())
+        raise ConfigError(f"{source}={raw!r}: use keep, seen, move:<folder> or delete")
+
+    def __str__(self) -> str:
+        return f"move:{self.folder}" if self.action == "move" else self.action
+
+
+@dataclass(frozen=True, slots=True)
+class MailboxSettings:
+    """One IMAP account and the folders the bridge watches on it."""
+
+    name: str
+    host: str
+    port: int
+    security: Security
+    username: str
+    password: Secret | None = None
+    password_file: Path | None = None
+    auth: AuthMethod = "login"
+    starttls: StartTls = "auto"
+    folders: tuple[str, ...] = ("INBOX",)
+    after_route: AfterRoute = field(default_factory=AfterRoute)
+    ca_file: Path | None = None
+
+    def read_password(self) -> str:
+        """The password or OAuth2 token; a file is re-read on every call so rotation works."""
+        if self.password_file is not None:
+            try:
+                return self.password_file.read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                raise ConfigError(
+                    f"password file {self.password_file} of mailbox {self.name}: {exc.strerror}"
+                ) from None
+        if self.password is None:
+            raise ConfigError(f"mailbox {self.name} has no password")
+        return self.password.reveal()
+
+    def watch_names(self) -> tuple[str, ...]:
+        return tuple(f"{self.name}:{folder}" for folder in self.folders)
+
+
+def _default_instance_id() -> str:
+    return f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+
+
+@dataclass(frozen=True, slots=True)
+class BridgeSettings:
+    """Everything ``otpbridge bridge`` needs. Timings are seconds unless the name says ms."""
+
+    redis_url: Secret
+    address: str
+    mailboxes: tuple[MailboxSettings, ...]
+    prefix: str = "otpb"
+    log_level: str = "INFO"
+    metrics_port: int | None = None
+    instance_id: str = field(default_factory=_default_instance_id)
+    connect_timeout_s: float = 15.0
+    read_timeout_s: float = 60.0
+    idle_renew_s: float = 300.0
+    heartbeat_s: float = 15.0
+    fast_check_ms: int = 50
+    lease_ttl_s: float = 15.0
+    reconnect_base_s: float = 1.0
+    reconnect_max_s: float = 60.0
+    auth_retry_s: float = 600.0
+    max_message_bytes: int = _DEFAULT_MAX_BYTES
+    since_s: float | None = None
+
+    @property
+    def redis_url_redacted(self) -> str:
+        return _URL_PASSWORD.sub(r"\1***@", self.redis_url.reveal())
+
+
+def parse_duration(raw: str, source: str) -> float:
+    """``90``, ``90s``, ``15m``, ``12h``, ``7d``, ``2w`` → seconds."""
+    match = _DURATION.match(raw.strip().lower())
+    if not match:
+        raise ConfigError(f"{source}={raw!r} is not a duration (e.g. 90s, 15m, 12h, 7d)")
+    return float(match.group(1)) * _UNITS[match.group(2)]
+
+
+def _number(raw: object, source: str, *, minimum: float = 0.0) -> float:
+    try:
+        value = float(raw)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ConfigError(f"{source}={raw!r} is not a number") from None
+    if value < minimum:
+        raise ConfigError(f"{source}={value:g} must be >= {minimum:g}")
+    return value
+
+
+def _address_template(raw: str, source: str) -> str:
+    text = raw.strip()
+    if text.count("{id}") != 1 or "@" not in text or text.count("@") != 1:
+        raise ConfigError(
+            f"{source}={raw!r}: the address template needs exactly one {{id}} and one @, "
+            "e.g. agents+{id}@corp.example or {id}@agents.corp.example"
+        )
+    return text
+
+
+def _folders(raw: object, source: str) -> tuple[str, ...]:
+    items = raw.split(",") if isinstance(raw, str) else raw
+    if not isinstance(items, list | tuple):
+        raise ConfigError(f"{source} must be a comma-separated string or a list of folder names")
+    folders = tuple(str(f).strip() for f in items if str(f).strip())
+    if not folders:
+        raise ConfigError(f"{source} names no folder")
+    return folders
+
+
+def _starttls(raw: str, source: str) -> StartTls:
+    text = raw.strip().lower()
+    if text == "auto":
+        return "auto"
+    if text == "required":
+        return "required"
+    if text == "off":
+        return "off"
+    raise ConfigError(f"{source}={raw!r}: use auto, required or off")
+
+
+def _auth(raw: str, source: str) -> AuthMethod:
+    text = raw.strip().lower()
+    if text == "login":
+        return "login"
+    if text == "xoauth2":
+        return "xoauth2"
+    raise ConfigError(f"{source}={raw!r}: use login or xoauth2")
+
+
+def _mailbox(
+    url: str, source: str, table: Mapping[str, Any], base: Mapping[str, Any]
+) -> MailboxSettings:
+    """One mailbox from its URL; ``table`` (TOML) overrides ``base`` (environment)."""
+    opts = {**base, **{k: v for k, v in table.items() if k != "url"}}
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("imap", "imaps"):
+        raise ConfigError(
+            f"{source} must start with imaps:// (TLS) or imap:// (STARTTLS or loopback plain), "
+            f"e.g. imaps://user%40corp.example@imap.corp.example/INBOX"
+        )
+    try:
+        port = parts.port
+    except ValueError:
+        raise ConfigError(f"{source} has an invalid port") from None
+    host = parts.hostname
+    if not host:
+        raise ConfigError(f"{source} names no host")
+    if not parts.username:
+        raise ConfigError(f"{source} names no user (imaps://USER@host/; percent-encode @ as %40)")
+    username = unquote(parts.username)
+    password: Secret | None = Secret(unquote(parts.password)) if parts.password else None
+    password_file: Path | None = None
+    if opts.get("password"):
+        password = Secret(str(opts["password"]))
+    if opts.get("password_file"):
+        password_file = Path(str(opts["password_file"]))
+        if not password_file.is_file():
+            raise ConfigError(f"password file {password_file} ({source}) does not exist")
+    if password is None and password_file is None:
+        raise ConfigError(
+            f"{source}: no password; put it in the URL (percent-encoded), "
+            "OTPBRIDGE_IMAP_PASSWORD or OTPBRIDGE_IMAP_PASSWORD_FILE"
+        )
+    path_folder = unquote(parts.path.lstrip("/"))
+    if opts.get("folders"):
+        folders = _folders(opts["folders"], f"{source} folders")
+    elif path_folder:
+        folders = (path_folder,)
+    else:
+        folders = ("INBOX",)
+    ca_file: Path | None = None
+    if opts.get("ca_file"):
+        ca_file = Path(str(opts["ca_file"]))
+        if not ca_file.is_file():
+            raise ConfigError(f"CA file {ca_file} ({source}) does not exist")
+    after = opts.get("after_route")
+    after_route = AfterRoute.parse(str(after), f"{source} after_route") if after else AfterRoute()
+    if after_route.folder is not None and after_route.folder in folders:
+        raise ConfigError(f"{source}: move:{after_route.folder} targets a watched folder")
+    name = str(opts.get("name") or f"{username}@{host}")
+    return MailboxSettings(
+        name=name,
+        host=host,
+        port=port or (993 if parts.scheme == "imaps" else 143),
+        security="tls" if parts.scheme == "imaps" else "starttls",
+        username=username,
+        password=password,
+        password_file=password_file,
+        auth=_auth(str(opts.get("auth") or "login"), f"{source} auth"),
+        starttls=_starttls(str(opts.get("starttls") or "auto"), f"{source} starttls"),
+        folders=folders,
+        after_route=after_route,
+        ca_file=ca_file,
+    )
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except OSError as exc:
+        raise ConfigError(f"--config {path}: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"--config {path}: invalid TOML: {exc}") from None
+
+
+_ENV_MAILBOX_KEYS: Final = {
+    "OTPBRIDGE_IMAP_PASSWORD": "password",
+    "OTPBRIDGE_IMAP_PASSWORD_FILE": "password_file",
+    "OTPBRIDGE_FOLDERS": "folders",
+    "OTPBRIDGE_AFTER_ROUTE": "after_route",
+    "OTPBRIDGE_TLS_CA_FILE": "ca_file",
+    "OTPBRIDGE_IMAP_STARTTLS": "starttls",
+    "OTPBRIDGE_IMAP_AUTH": "auth",
+}
+
+#: Global numeric knobs: environment variable → (settings field, TOML key, minimum).
+_ENV_NUMBERS: Final = {
+    "OTPBRIDGE_IMAP_CONNECT_TIMEOUT": ("connect_timeout_s", "connect_timeout", 1.0),
+    "OTPBRIDGE_IMAP_READ_TIMEOUT": ("read_timeout_s", "read_timeout", 1.0),
+    "OTPBRIDGE_IDLE_RENEW": ("idle_renew_s", "idle_renew", 1.0),
+    "OTPBRIDGE_HEARTBEAT_INTERVAL": ("heartbeat_s", "heartbeat_interval", 0.5),
+    "OTPBRIDGE_FAST_CHECK_MS": ("fast_check_ms", "fast_check_ms", 0.0),
+    "OTPBRIDGE_LEASE_TTL": ("lease_ttl_s", "lease_ttl", 1.0),
+    "OTPBRIDGE_RECONNECT_MAX": ("reconnect_max_s", "reconnect_max", 0.1),
+    "OTPBRIDGE_AUTH_RETRY": ("auth_retry_s", "auth_retry", 1.0),
+    "OTPBRIDGE_MAX_MESSAGE_BYTES": ("max_message_bytes", "max_message_bytes", 1024.0),
+}
+_INT_FIELDS: Final = frozenset({"fast_check_ms", "max_message_bytes"})
+
+
+def load_settings(
+    env: Mapping[str, str] | None = None,
+    config: Path | None = None,
+    since: str | None = None,
+) -> BridgeSettings:
+    """Build the settings or raise :class:`ConfigError` naming the variable and the fix."""
+    env = os.environ if env is None else env
+    toml = _read_toml(config) if config is not None else {}
+    src = f"--config {config}" if config is not None else "environment"
+
+    def pick(env_name: str, toml_key: str) -> str:
+        value = toml.get(toml_key)
+        return str(value) if value is not None else env.get(env_name, "").strip()
+
+    redis_url = pick("OTPBRIDGE_REDIS_URL", "redis_url")
+    if not redis_url and env.get("OTPBRIDGE_REDIS_URL_FILE", "").strip():
+        path = Path(env["OTPBRIDGE_REDIS_URL_FILE"].strip())
+        try:
+            redis_url = path.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigError(f"OTPBRIDGE_REDIS_URL_FILE={path}: {exc.strerror}") from None
+    if not redis_url:
+        raise ConfigError("OTPBRIDGE_REDIS_URL is not set (e.g. redis://127.0.0.1:6380/0)")
+    if not redis_url.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError("OTPBRIDGE_REDIS_URL must start with redis://, rediss:// or unix://")
+
+    address = pick("OTPBRIDGE_ADDRESS", "address")
+    if not address:
+        raise ConfigError(
+            "OTPBRIDGE_ADDRESS is not set: the address template, "
+            "e.g. agents+{id}@corp.example or {id}@agents.corp.example"
+        )
+    address = _address_template(address, "OTPBRIDGE_ADDRESS")
+
+    base = {key: env[name].strip() for name, key in _ENV_MAILBOX_KEYS.items() if env.get(name)}
+    tables = toml.get("mailbox", [])
+    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        raise ConfigError(f"{src}: 'mailbox' must be an array of tables ([[mailbox]])")
+    mailboxes: list[MailboxSettings] = []
+    if tables:
+        for i, table in enumerate(tables):
+            if not table.get("url"):
+                raise ConfigError(f"{src}: [[mailbox]] #{i + 1} has no url")
+            mailboxes.append(_mailbox(str(table["url"]), f"[[mailbox]] #{i + 1} url", table, base))
+    else:
+        url = env.get("OTPBRIDGE_IMAP_URL", "").strip()
+        if not url:
+            raise ConfigError(
+                "OTPBRIDGE_IMAP_URL is not set (e.g. imaps://agents%40corp.example@imap.corp"
+                ".example/INBOX) and no --config file lists a [[mailbox]]"
+            )
+        mailboxes.append(_mailbox(url, "OTPBRIDGE_IMAP_URL", {}, base))
+    names = [w for m in mailboxes for w in m.watch_names()]
+    if len(set(names)) != len(names):
+        raise ConfigError(f"{src}: a mailbox folder is listed twice; give mailboxes distinct names")
+
+    numbers: dict[str, Any] = {}
+    for env_name, (attr, toml_key, minimum) in _ENV_NUMBERS.items():
+        raw = pick(env_name, toml_key)
+        if raw:
+            value = _number(raw, env_name if toml_key not in toml else toml_key, minimum=minimum)
+            numbers[attr] = int(value) if attr in _INT_FIELDS else value
+
+    metrics_raw = pick("OTPBRIDGE_METRICS_PORT", "metrics_port")
+    metrics_port = int(_number(metrics_raw, "OTPBRIDGE_METRICS_PORT")) if metrics_raw else None
+    if metrics_port is not None and metrics_port > 65535:
+        raise ConfigError(f"OTPBRIDGE_METRICS_PORT={metrics_port} is not a port")
+
+    level = (pick("OTPBRIDGE_LOG_LEVEL", "log_level") or "INFO").upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise ConfigError(f"OTPBRIDGE_LOG_LEVEL={level!r}: use DEBUG, INFO, WARNING or ERROR")
+
+    settings = BridgeSettings(
+        redis_url=Secret(redis_url),
+        address=address,
+        mailboxes=tuple(mailboxes),
+        prefix=pick("OTPBRIDGE_PREFIX", "prefix") or "otpb",
+        log_level=level,
+        metrics_port=metrics_port or None,
+        since_s=parse_duration(since, "--since") if since else None,
+        **numbers,
+    )
+    if settings.lease_ttl_s > 25:
+        raise ConfigError("OTPBRIDGE_LEASE_TTL must be <= 25 s: a standby takes over within 30 s")
+    return settings
