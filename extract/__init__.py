@@ -6,7 +6,11 @@ No I/O, no network, no logging: bytes in, :class:`Extraction` out.
 from __future__ import annotations
 
 from extract.document import Anchor, Document
+from extract.expiry import find_expiry
+from extract.links import PRIMARY_MIN_SCORE, find_links
+from extract.mime import MimeError
 from extract.model import CodeCandidate, Extraction, Kind, LinkCandidate, LinkKind
+from extract.otp import THRESHOLD, find_codes
 from extract.parse import parse_document
 
 __all__ = [
@@ -17,12 +21,41 @@ __all__ = [
     "Kind",
     "LinkCandidate",
     "LinkKind",
+    "extract_document",
     "extract_message",
     "parse_document",
 ]
 
 
+def extract_document(doc: Document) -> Extraction:
+    """Codes and links of an already parsed mail; the primary artifact decides ``kind``."""
+    codes = find_codes(doc)
+    links = find_links(doc)
+    code = codes[0] if codes and codes[0].score >= THRESHOLD else None
+    link = next((c for c in links if c.kind is not None and c.score >= PRIMARY_MIN_SCORE), None)
+    kind: Kind = "otp" if code is not None else link.kind if link and link.kind else "none"
+    confidence = code.score if code is not None else link.score if link is not None else 0.0
+    expires = None if kind == "none" else find_expiry(doc.text or doc.subject, doc.language)
+    return Extraction(
+        kind=kind,
+        code=code.value if code is not None else None,
+        code_display=(code.display or code.value) if code is not None else None,
+        link=link.url if link is not None else None,
+        link_kind=link.kind if link is not None else None,
+        confidence=confidence,
+        expires_in_s=expires,
+        language=doc.language,
+        candidates=codes,
+        links=links,
+    )
+
+
 def extract_message(raw: bytes) -> Extraction:
-    """Placeholder until the extractor lands: never raises, finds nothing."""
-    del raw
-    return Extraction(error=None)
+    """Extract from raw mail bytes. Never raises: bad input gives kind none and ``error``."""
+    try:
+        return extract_document(parse_document(raw))
+    except MimeError as exc:
+        return Extraction(error=f"unreadable mail: {exc}")
+    except Exception as exc:  # noqa: BLE001 - the contract is "never an exception"
+        # The type only: an exception message may quote the mail's content.
+        return Extraction(error=f"extractor failed: {type(exc).__name__}")

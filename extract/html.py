@@ -49,6 +49,7 @@ _SPACING = re.compile(r"letter-spacing:(?!0(?:px|em|pt)?(?:;|$)|normal)")
 _MONO = re.compile(r"font-family:[^;]*(?:mono|courier|consolas|menlo)")
 _MD_ESCAPE = re.compile(r"\\([-\\`*_{}\[\]()#+.!>])")
 _NBSP_MARK = "&nbsp_place_holder;"  # what html2text's entity handler emits for &nbsp;
+_HEADING = re.compile(r"^#{1,6} ")
 _BLANKS = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
 
 
@@ -244,10 +245,11 @@ class _Renderer(html2text.HTML2Text):
     def handle_data(self, data: str, entity_char: bool = False) -> None:
         if self.discard_depth:
             return
+        mine = data.replace(_NBSP_MARK, " ") if entity_char else data
         if self.hidden_depth or (self.frames and self.frames[-1].tiny):
-            self.hidden_parts.append(data)
+            self.hidden_parts.append(mine)
             return
-        self._push_visible(data)
+        self._push_visible(mine)
         super().handle_data(data, entity_char)
 
     # -- anchors -----------------------------------------------------------------------------
@@ -290,7 +292,8 @@ def _anchor(full: str, a: _OpenAnchor) -> RawAnchor:
 
 def _tidy(text: str) -> str:
     text = _MD_ESCAPE.sub(r"\1", normalize_text(text.replace(_NBSP_MARK, " ")))
-    lines = [line.strip() for line in text.split("\n")]
+    # Heading marks are html2text's markup, not the mail's ("# 726370" is a big code).
+    lines = [_HEADING.sub("", line.strip()) for line in text.split("\n")]
     return _BLANKS.sub("\n\n", "\n".join(lines)).strip()
 
 
@@ -300,9 +303,8 @@ def render_html(html: str) -> HtmlView:
     text = renderer.handle(html[:MAX_HTML_CHARS])
     if renderer.open_anchor is not None:
         renderer._end_anchor()
-    full = "".join(renderer.visible).replace(_NBSP_MARK, " ")
-    hidden = "".join(renderer.hidden_parts).replace(_NBSP_MARK, " ")
-    preheader = " ".join(normalize_text(hidden).split())
+    full = "".join(renderer.visible)
+    preheader = " ".join(normalize_text("".join(renderer.hidden_parts)).split())
     emphasized = []
     for lo, hi in renderer.emphasized:
         snippet = " ".join(normalize_text(full[lo:hi]).split())

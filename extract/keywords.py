@@ -1,0 +1,155 @@
+"""Keyword tables for code scoring, in every language the extractor reads.
+
+All languages are matched at once (a German mail may quote an English code line), so the
+tables are merged into two compiled patterns: words that announce a one-time code, and words
+that announce some other number (order, tracking, promo…). Latin-script entries match at word
+starts only, so ``code`` does not fire inside ``barcode`` or ``unicode``; compounds that
+contain a code word (``Bestätigungscode``, ``kodunuz``) are listed whole.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["CODE_KEYWORDS", "NEGATIVE_KEYWORDS", "STRONG_CODE_KEYWORDS"]
+
+# Words that alone make a number a code ("verification code", "OTP", "验证码").
+_STRONG: dict[str, str] = {
+    "en": "verification code|verify code|security code|login code|log-in code|log in code|"
+    "sign-in code|sign in code|signin code|one-time|one time|single-use|passcode|pass code|"
+    "otp|2fa|two-factor|two-step|mfa|authentication code|auth code|access code|"
+    "confirmation code|activation code|recovery code|temporary code|temporary password|"
+    "one-time password|verification pin|security pin|tan|your code|the code|this code|"
+    "following code|code below|code is|code:",
+    "de": "bestätigungscode|sicherheitscode|anmeldecode|verifizierungscode|aktivierungscode|"
+    "zugangscode|einmalcode|einmalpasswort|einmalkennwort|einmal-passwort|einmal-code|"
+    "prüfcode|authentifizierungscode|wiederherstellungscode|mtan|passcode|dein code|ihr code|"
+    "folgenden code|den code|der code",
+    "fr": "code de vérification|code de sécurité|code de confirmation|code de connexion|"
+    "code d'accès|code d’accès|code d'activation|code d’activation|code à usage unique|"
+    "mot de passe à usage unique|mot de passe temporaire|votre code|le code",
+    "es": "código de verificación|código de seguridad|código de acceso|código de confirmación|"
+    "código de inicio de sesión|código de activación|contraseña de un solo uso|"
+    "contraseña temporal|clave de acceso|un solo uso|tu código|su código|el código|código:",
+    "pt": "código de verificação|código de segurança|código de acesso|código de confirmação|"
+    "código de ativação|código de login|senha de uso único|senha temporária|uso único|"
+    "seu código|o código|código:",
+    "it": "codice di verifica|codice di sicurezza|codice di accesso|codice di conferma|"
+    "codice di attivazione|codice monouso|password monouso|il tuo codice|il codice|"
+    "il seguente codice",
+    "nl": "verificatiecode|beveiligingscode|inlogcode|bevestigingscode|toegangscode|"
+    "eenmalige code|eenmalig wachtwoord|je code|uw code|de code|volgende code",
+    "pl": "kod weryfikacyjny|kod bezpieczeństwa|kod dostępu|kod logowania|kod potwierdzający|"
+    "kod jednorazowy|hasło jednorazowe|kod aktywacyjny|twój kod|kod:",
+    "ru": "код подтверждения|код проверки|код доступа|код для входа|код безопасности|"
+    "одноразовый код|одноразовый пароль|проверочный код|ваш код|код:",
+    "uk": "код підтвердження|код перевірки|код доступу|код для входу|одноразовий код|"
+    "одноразовий пароль|ваш код",
+    "tr": "doğrulama kodu|doğrulama kodunu|doğrulama kodunuz|güvenlik kodu|giriş kodu|"
+    "onay kodu|tek kullanımlık|kodunuz|kodunu",
+    "ar": "رمز التحقق|رمز التأكيد|رمز الأمان|رمز الدخول|كلمة المرور لمرة واحدة|لمرة واحدة|"
+    "رمز التفعيل|الرمز|رمز",
+    "he": "קוד אימות|קוד האימות|קוד חד פעמי|סיסמה חד פעמית|קוד כניסה|קוד אבטחה|הקוד",
+    "fa": "کد تأیید|کد تایید|کد امنیتی|کد ورود|رمز یکبار مصرف|رمز پویا|کد یکبار مصرف|این کد|کد",
+    "ja": "認証コード|確認コード|ワンタイムパスワード|ワンタイムパスコード|認証番号|確認番号|"
+    "セキュリティコード|パスコード|ログインコード|このコード|コード",
+    "zh": "验证码|驗證碼|校验码|確認碼|确认码|动态码|动态密码|认证码|認證碼|安全码|激活码|"
+    "一次性密码|一次性密碼|登录码|登入码|短信口令|动态口令|验证代码|代码",
+    "ko": "인증번호|인증 번호|인증 코드|인증코드|확인 코드|확인코드|보안 코드|보안코드|"
+    "일회용 비밀번호|로그인 코드",
+    "vi": "mã xác thực|mã xác minh|mã xác nhận|mã otp|mã đăng nhập|mã bảo mật|mã kích hoạt",
+    "bn": "যাচাইকরণ কোড|পাসকোড|ওটিপি|কোড",
+    "hi": "सत्यापन कोड|पासकोड|ओटीपी|कोड",
+}
+
+# Weaker cues: a code word without qualification, or the verbs that introduce one.
+_WEAK: dict[str, str] = {
+    "en": "code|pin|token|password|enter|verify|verification|log in|login|sign in|sign-in",
+    "de": "code|kennwort|passwort|eingeben|anmelden|anmeldung|bestätigen|verifizieren",
+    "fr": "code|saisissez|entrez|vérification|vérifier|connexion|confirmer",
+    "es": "código|clave|pin|introduce|ingresa|verificación|verificar|iniciar sesión",
+    "pt": "código|senha|digite|insira|verificação|verificar|entrar",
+    "it": "codice|inserisci|verifica|accesso|conferma",
+    "nl": "code|voer|verifiëren|inloggen|bevestig",
+    "pl": "kod|wprowadź|wpisz|weryfikacja|logowania",
+    "ru": "код|пароль|введите|подтверд|вход",
+    "uk": "код|пароль|введіть|підтверд",
+    "tr": "kod|şifre|girin|doğrulama|giriş",
+    "ar": "أدخل|التحقق|تسجيل الدخول",
+    "he": "קוד|אימות|הזן",
+    "fa": "رمز|وارد کنید|تأیید",
+    "ja": "認証|確認|入力|ログイン|サインイン",
+    "zh": "验证|驗證|输入|輸入|登录|登入|密码|口令",
+    "ko": "인증|입력|로그인|코드",
+    "vi": "mã|xác thực|xác minh|nhập",
+    "bn": "যাচাই|দিন",
+    "hi": "सत्यापन|दर्ज",
+}
+
+# Words that say the number next to them is NOT a login code.
+_NEGATIVE: dict[str, str] = {
+    "en": "order|invoice|receipt|tracking|track|shipment|parcel|package|ticket|reference|ref|"
+    "booking|reservation|confirmation number|account number|account no|customer|member|"
+    "card|ending in|ends in|ending|promo|promotion|coupon|discount|gift|voucher|referral|"
+    "invite code|zip|postal|postcode|post code|phone|call|tel|fax|mobile|whatsapp|sms to|"
+    "flight|seat|gate|room|suite|apt|unit|floor|street|st\\.|ave|avenue|road|rd\\.|box|"
+    "id|no\\.|nr\\.?|number|#|sku|item|qty|quantity|model|serial|version|build|ip|"
+    "amount|total|subtotal|price|balance|payment of|paid|transaction|transfer|offer|save|"
+    "off|redeem|claim|sale|purchase code|product code|error|status|license|licence|key",
+    "de": "bestellung|bestellnummer|auftrag|rechnung|rechnungsnummer|sendungsnummer|"
+    "sendung|paket|kundennummer|kunden-nr|mitglied|gutschein|gutscheincode|rabatt|"
+    "rabattcode|aktionscode|postleitzahl|plz|telefon|tel\\.|fax|betrag|summe|preis|"
+    "buchung|buchungsnummer|ticket|straße|strasse|hausnummer|referenz|vorgangsnummer",
+    "fr": "commande|facture|suivi|colis|référence|réservation|billet|client|réduction|"
+    "promo|code promo|bon|cadeau|parrainage|code postal|téléphone|montant|total|prix|rue",
+    "es": "pedido|factura|seguimiento|envío|paquete|referencia|reserva|boleto|cliente|"
+    "descuento|cupón|promoción|código promocional|regalo|código postal|teléfono|importe|"
+    "total|precio|calle",
+    "pt": "pedido|fatura|rastreamento|rastreio|encomenda|referência|reserva|cliente|"
+    "desconto|cupom|cupão|promoção|presente|cep|código postal|telefone|valor|total|preço|rua",
+    "it": "ordine|fattura|spedizione|tracciamento|pacco|riferimento|prenotazione|cliente|"
+    "sconto|coupon|promozionale|regalo|cap|telefono|importo|totale|prezzo|via",
+    "nl": "bestelling|factuur|zending|pakket|referentie|reservering|klant|korting|"
+    "kortingscode|cadeau|postcode|telefoon|bedrag|totaal|prijs|straat",
+    "pl": "zamówienie|zamówienia|faktura|przesyłka|paczka|numer|rezerwacja|klient|rabat|"
+    "kupon|promocyjny|kod pocztowy|telefon|kwota|suma|cena|ulica",
+    "ru": "заказ|счёт|счет|накладная|посылка|отслеживан|номер|бронирован|клиент|скидк|"
+    "промокод|купон|подарочн|индекс|телефон|сумма|итого|цена|улица",
+    "uk": "замовлення|рахунок|посилка|номер|знижк|промокод|купон|телефон|сума|ціна|вулиця",
+    "tr": "sipariş|fatura|kargo|takip|rezervasyon|müşteri|indirim|kupon|promosyon|hediye|"
+    "posta kodu|telefon|tutar|toplam|fiyat|sokak|cadde",
+    "ar": "طلب|الطلب|فاتورة|شحنة|تتبع|مرجع|حجز|خصم|قسيمة|ترويجي|هدية|هاتف|مبلغ|المبلغ|"
+    "الإجمالي|سعر|الرمز البريدي",
+    "he": "הזמנה|חשבונית|משלוח|מעקב|אסמכתא|הנחה|קופון|טלפון|סכום|מחיר",
+    "fa": "سفارش|فاکتور|مرسوله|پیگیری|تخفیف|کوپن|تلفن|مبلغ|قیمت|کد پستی",
+    "ja": "注文|請求|配送|追跡|お問い合わせ番号|予約|会員番号|割引|クーポン|プロモーション|"
+    "ギフト|郵便番号|〒|電話|金額|合計|価格|円",
+    "zh": "订单|訂單|单号|單號|快递|快遞|运单|物流|发票|發票|预订|会员|優惠|优惠|折扣|"
+    "礼品|禮品|兑换|邮编|郵遞區號|电话|電話|客服|热线|金额|金額|总计|价格|元",
+    "ko": "주문|송장|배송|운송장|예약|회원|할인|쿠폰|프로모션|선물|우편번호|전화|금액|합계|가격|원",
+    "vi": "đơn hàng|mã đơn|hóa đơn|vận đơn|giao dịch|mã giao dịch|mã gd|gd|khuyến mãi|"
+    "giảm giá|phiếu|số điện thoại|điện thoại|số tiền|tổng",
+    "bn": "অর্ডার|ফোন",
+    "hi": "ऑर्डर|फ़ोन|फोन",
+}
+
+
+def _compile(table: dict[str, str]) -> re.Pattern[str]:
+    words = sorted({w for spec in table.values() for w in spec.split("|") if w}, key=len)
+    parts = []
+    for word in reversed(words):  # longest first, so "code de sécurité" beats "code"
+        escaped = word if "\\" in word else re.escape(word)
+        # Alphabets that write words apart (Latin, Greek, Cyrillic) match at word starts;
+        # Hebrew/Arabic attach prefixes and CJK has no spaces, so those match anywhere.
+        if word[0].isalnum() and ord(word[0]) < 0x0590:
+            escaped = r"(?<![^\W_])" + escaped
+        if word[-1].isascii() and word[-1].isalnum():
+            # Latin words end at a word boundary unless the language inflects the stem.
+            escaped += r"(?![a-z])" if len(word) <= 4 else ""
+        parts.append(escaped)
+    return re.compile("|".join(parts), re.IGNORECASE)
+
+
+STRONG_CODE_KEYWORDS = _compile(_STRONG)
+CODE_KEYWORDS = _compile({k: _STRONG[k] + "|" + _WEAK.get(k, "") for k in _STRONG})
+NEGATIVE_KEYWORDS = _compile(_NEGATIVE)

@@ -1,0 +1,322 @@
+"""One-time codes: enumerate every code-shaped token, score it, veto the impostors, abstain.
+
+A token becomes a code by evidence, not by shape: a code word nearby (in any language we know),
+the code standing alone on its line or in a styled box, the same value in the subject or in
+the other body part. Numbers that something else claims (order, tracking, price, phone, date,
+promo…) are vetoed by their own context. Below the threshold we return nothing: a missing
+code makes the agent wait or retry, a wrong one makes it fail.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from extract.document import Document
+from extract.keywords import CODE_KEYWORDS, NEGATIVE_KEYWORDS, STRONG_CODE_KEYWORDS
+from extract.model import CodeCandidate
+
+__all__ = ["THRESHOLD", "find_codes"]
+
+#: Minimum score for a candidate to be returned as *the* code.
+THRESHOLD = 0.5
+_MAX_TEXT = 200_000
+_MAX_CANDIDATES = 5
+
+_ASCII_WORD = "A-Za-z0-9_"
+_URLISH = re.compile(
+    r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|#[0-9a-fA-F]{3,8}(?![0-9A-Za-z])",
+)
+# Origin-bound one-time code line (WICG sms-one-time-codes): "@host #code [@embedded]".
+_ORIGIN_BOUND = re.compile(
+    r"(?:^|\s)@([A-Za-z0-9.-]+\.[A-Za-z]{2,}) #([A-Za-z0-9-]{4,12})(?: @[A-Za-z0-9.-]+)?[ \t]*$",
+    re.MULTILINE,
+)
+_TOKEN = re.compile(
+    rf"(?<![{_ASCII_WORD}@#$€£¥₹%&=/\\+:.\-'’])"
+    r"([A-Za-z0-9]+(?:-[A-Za-z0-9]+){0,2})"
+    rf"(?![{_ASCII_WORD}@/%]|[.:,\-'’][{_ASCII_WORD}])"
+)
+_GROUPED = re.compile(
+    rf"(?<![{_ASCII_WORD}$€£¥₹#@+.,/:\-])"
+    r"(\d{2,4}(?:[ -]\d{2,4}){1,3}|(?:[A-Z0-9] ){3,9}[A-Z0-9])"
+    rf"(?![{_ASCII_WORD}%/]|[.,:\-][0-9])"
+)
+_CURRENCY_BEFORE = re.compile(r"(?:[$€£¥₹₽₩]|\b(?:usd|eur|gbp|rs\.?|inr|chf|cad|aud|r\$))\s?$")
+_UNIT_AFTER = re.compile(
+    r"^\s?(?:[%$€£¥₹₽₩]|(?:usd|eur|gbp|chf|jpy|cny|rub|pln|zł|kr|元|円|원|руб|"
+    r"min|mins|minutes?|minuten|minutos|minuti|hours?|stunden|days?|tage|seconds?|sec|"
+    r"ms|px|pt|kb|mb|gb|tb|km|kg|mm|cm|x\b|times|characters?|zeichen|users?|items?|"
+    r"分|秒|小时|时|天|日|月|年|号|點|点|分钟))",
+    re.IGNORECASE,
+)
+_PHONE_SHAPE = re.compile(r"^\(?\d{3}\)?[ -]\d{3}[ -]\d{4}$|^\d{2,4}(?: \d{2,4}){3}$")
+_LETTERS = re.compile(r"^[A-Za-z]+$")
+_SENTENCE_END = re.compile(r"[.!?。！？]\s")
+
+
+@dataclass(frozen=True, slots=True)
+class _Spans:
+    """Sorted keyword match spans of one text, for nearest-match look-ups."""
+
+    starts: list[int]
+    ends: list[int]
+    words: list[str]
+
+    @classmethod
+    def of(cls, pattern: re.Pattern[str], text: str) -> _Spans:
+        starts, ends, words = [], [], []
+        for m in pattern.finditer(text):
+            starts.append(m.start())
+            ends.append(m.end())
+            words.append(m.group(0))
+        return cls(starts, ends, words)
+
+    def before(self, pos: int, window: int) -> tuple[int, str] | None:
+        """Nearest match ending at or before ``pos`` (distance, word) within ``window``."""
+        i = bisect.bisect_right(self.ends, pos) - 1
+        if i >= 0 and pos - self.ends[i] <= window:
+            return pos - self.ends[i], self.words[i]
+        return None
+
+    def after(self, pos: int, window: int) -> tuple[int, str] | None:
+        i = bisect.bisect_left(self.starts, pos)
+        if i < len(self.starts) and self.starts[i] - pos <= window:
+            return self.starts[i] - pos, self.words[i]
+        return None
+
+
+@dataclass(slots=True)
+class _Scored:
+    value: str
+    display: str
+    score: float
+    reasons: list[str]
+
+
+def _mask(text: str) -> str:
+    """Blank out URLs, e-mail addresses and CSS colours, keeping offsets."""
+    return _URLISH.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _value_of(token: str) -> tuple[str, str] | None:
+    """(value, display) of a token, or None when it cannot be a code."""
+    parts = token.split("-")
+    if len(parts) == 2 and parts[0].isalpha() and len(parts[0]) <= 2 and parts[1].isdigit():
+        token_value = parts[1]  # "G-482913": users type the digits
+    else:
+        if any(len(p) < 2 for p in parts):
+            return None
+        token_value = "".join(parts)
+    if not 4 <= len(token_value) <= 10:
+        return None
+    if not token_value.isdigit():
+        if not any(c.isdigit() for c in token_value):
+            # Letters-only codes exist, but only in capitals; anything else is a word.
+            if not token_value.isupper():
+                return None
+        elif token_value.isalpha():
+            return None
+    return token_value, token
+
+
+def _shape_prior(value: str, display: str) -> tuple[float, str]:
+    if value.isdigit():
+        n = len(value)
+        if n == 6:
+            return 0.12, "6 digits"
+        if n in (7, 8):
+            return 0.08, f"{n} digits"
+        if n in (4, 5):
+            return 0.0, f"{n} digits"
+        return -0.08, f"{n} digits"
+    if _LETTERS.match(value):
+        return -0.3, "letters only"
+    if value.isupper() or value.upper() == value:
+        return 0.02, "letters and digits"
+    if any(c.islower() for c in value) and any(c.isupper() for c in value):
+        return -0.05, "mixed case"
+    return -0.15, "lower case"
+
+
+def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    lo = text.rfind("\n", 0, start) + 1
+    hi = text.find("\n", end)
+    return lo, hi if hi >= 0 else len(text)
+
+
+def _is_year_or_date(value: str) -> bool:
+    if not value.isdigit():
+        return False
+    if len(value) == 4:
+        return 1900 <= int(value) <= 2099
+    if len(value) == 8:
+        y, m, d = int(value[:4]), int(value[4:6]), int(value[6:])
+        return 1900 <= y <= 2099 and 1 <= m <= 12 and 1 <= d <= 31
+    return False
+
+
+class _Scorer:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.subject = doc.subject
+        self.subject_lower = doc.subject.lower()
+        self.subject_has_kw = STRONG_CODE_KEYWORDS.search(doc.subject) is not None
+        emph: set[str] = set()
+        for snippet in doc.emphasized:
+            emph.add(snippet)
+            emph.add("".join(snippet.split()))
+        self.emphasized = emph
+        self.other_texts = (doc.plain_text, doc.preheader) if doc.html_text else ()
+
+    def score_text(self, raw_text: str, source: str) -> list[_Scored]:
+        text = _mask(raw_text[:_MAX_TEXT])
+        strong = _Spans.of(STRONG_CODE_KEYWORDS, text)
+        weak = _Spans.of(CODE_KEYWORDS, text)
+        negative = _Spans.of(NEGATIVE_KEYWORDS, text)
+        out: list[_Scored] = []
+        seen: set[int] = set()
+        for pattern in (_GROUPED, _TOKEN):
+            for m in pattern.finditer(text):
+                if m.start() in seen:
+                    continue
+                token = m.group(1)
+                if pattern is _GROUPED:
+                    value = "".join(token.replace("-", " ").split())
+                    if not 4 <= len(value) <= 10:
+                        continue
+                    parsed: tuple[str, str] | None = (value, token)
+                else:
+                    parsed = _value_of(token)
+                if parsed is None:
+                    continue
+                seen.add(m.start())
+                scored = self._score(text, m.start(), m.end(), parsed, strong, weak, negative)
+                if scored is not None:
+                    scored.reasons.append(f"in {source}")
+                    out.append(scored)
+        return out
+
+    def _score(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        parsed: tuple[str, str],
+        strong: _Spans,
+        weak: _Spans,
+        negative: _Spans,
+    ) -> _Scored | None:
+        value, display = parsed
+        lower_left = text[max(0, start - 12) : start].lower()
+        right = text[end : end + 14]
+        if _CURRENCY_BEFORE.search(lower_left) or _UNIT_AFTER.match(right):
+            return None
+        if " " in display and _PHONE_SHAPE.match(display):
+            return None
+        reasons: list[str] = []
+        score = 0.0
+        line_lo, line_hi = _line_bounds(text, start, end)
+        line = text[line_lo:line_hi].strip(" \t*•·|:()[]【】「」<>\"'“”-—–")
+        alone = line == display
+        if alone:
+            score += 0.15
+            reasons.append("alone on its line")
+        # Keywords: on the same line before/after, or (for a code on its own line) in the
+        # blocks just above it.
+        left_window = 300 if alone else 120
+        kw = strong.before(start, left_window)
+        kw_after = strong.after(end, 60)
+        if kw_after is not None and (kw is None or kw_after[0] < kw[0]):
+            kw = kw_after
+            where = "after"
+        else:
+            where = "before"
+        if kw is not None:
+            dist = kw[0]
+            gain = 0.55 if dist <= 40 else 0.42 if dist <= 120 else 0.3
+            score += gain
+            reasons.append(f"keyword '{kw[1].strip()}' {dist} chars {where}")
+        else:
+            wk = weak.before(start, left_window) or weak.after(end, 40)
+            if wk is not None:
+                # "Code RFY3XT": a bare code word right before the token is strong enough.
+                score += 0.5 if wk[0] <= 3 else 0.3 if wk[0] <= 40 else 0.2
+                reasons.append(f"weak keyword '{wk[1].strip()}' {wk[0]} chars away")
+        neg = negative.before(start, 40)
+        if neg is not None:
+            positives = [d for d in (strong.before(start, 300), weak.before(start, 300)) if d]
+            pos_dist, pos_len = min(((d[0], len(d[1])) for d in positives), default=(10**9, 0))
+            # "order 1533 … OTP 572123": the nearer claim wins; "promo code X": the negative
+            # word qualifies the code word right after it.
+            if neg[0] < pos_dist or neg[0] <= pos_dist + pos_len + 2:
+                score -= 0.6
+                reasons.append(f"vetoed by '{neg[1].strip()}'")
+        neg_after = negative.after(end, 3)
+        if neg_after is not None:
+            score -= 0.4
+            reasons.append(f"followed by '{neg_after[1].strip()}'")
+        if _is_year_or_date(value):
+            score -= 0.45
+            reasons.append("looks like a year/date")
+        prior, shape = _shape_prior(value, display)
+        score += prior
+        reasons.append(shape)
+        if display in self.emphasized or value in self.emphasized:
+            score += 0.2
+            reasons.append("emphasised")
+        if display.lower() in self.subject_lower or value.lower() in self.subject_lower:
+            score += 0.25 if self.subject_has_kw else 0.12
+            reasons.append("also in the subject")
+        elif self.subject_has_kw:
+            score += 0.05
+        if any(display in t or value in t for t in self.other_texts):
+            score += 0.05
+            reasons.append("also in the other part")
+        return _Scored(value, display, score, reasons)
+
+
+def _origin_bound(doc: Document) -> CodeCandidate | None:
+    for text in (doc.plain_text, doc.html_text):
+        # The format puts the line last; only the tail is searched, the last match wins.
+        matches = list(_ORIGIN_BOUND.finditer(text[-2000:]))
+        if matches:
+            m = matches[-1]
+            code = m.group(2)
+            return CodeCandidate(
+                value=code.replace("-", ""),
+                score=0.99,
+                reason=f"origin-bound line for @{m.group(1)}",
+                display=code,
+            )
+    return None
+
+
+def find_codes(doc: Document) -> tuple[CodeCandidate, ...]:
+    """Code candidates, best first. The first one is *the* code iff its score ≥ THRESHOLD."""
+    bound = _origin_bound(doc)
+    if bound is not None:
+        return (bound,)
+    scorer = _Scorer(doc)
+    scored = scorer.score_text(doc.text, "body")
+    if doc.subject:
+        for s in scorer.score_text(doc.subject, "subject"):
+            s.score -= 0.1  # a subject alone is weaker evidence than the body
+            scored.append(s)
+    best: dict[str, _Scored] = {}
+    for s in scored:
+        prev = best.get(s.value)
+        if prev is None or s.score > prev.score:
+            best[s.value] = s
+    ranked = sorted(best.values(), key=lambda s: s.score, reverse=True)
+    return tuple(
+        CodeCandidate(
+            value=s.value,
+            score=max(0.0, min(0.99, s.score)),
+            reason="; ".join(s.reasons),
+            display=s.display,
+        )
+        for s in ranked[:_MAX_CANDIDATES]
+        if s.score > 0.2
+    )
