@@ -1,0 +1,245 @@
+"""Sustained throughput (issue 6 §2): mail delivered flat out, through to ``extracted`` events.
+
+    .venv/bin/python tests/bench/throughput_bench.py                 # 60 s, 2 workers
+    .venv/bin/python tests/bench/throughput_bench.py --rate 300      # offered load capped
+    .venv/bin/python tests/bench/throughput_bench.py --quick         # CI smoke test
+
+``--senders`` LMTP connections deliver as fast as Dovecot accepts (or at ``--rate`` msg/s) for
+``--duration`` seconds to ``--inboxes`` live inboxes; then the benchmark waits until every mail
+has its ``extracted`` (or ``failed``) event. Throughput = extracted events ÷ (last event −
+first delivery); latency per mail = its ``extracted_at`` − the moment its LMTP call returned;
+lost = delivered − published. Also CPU seconds and peak RSS of the bridge and the workers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+from harness import (
+    ADDRESS_TEMPLATE,
+    Deliverer,
+    Stack,
+    otp_mail,
+    percentiles,
+    print_json,
+    print_table,
+    rss_bytes,
+    wait_until,
+)
+
+from worker.events import decode_fields
+
+_TICK = 100.0  # /proc/<pid>/stat times are in clock ticks (USER_HZ, 100 on Linux)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User+system CPU of ``pid`` and its reaped children."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = stat[stat.rindex(")") + 2 :].split()
+    utime, stime, cutime, cstime = (int(fields[i]) for i in (11, 12, 13, 14))
+    return (utime + stime + cutime + cstime) / _TICK
+
+
+@dataclass
+class Load:
+    """Shared state of the sender threads."""
+
+    addresses: list[str]
+    end_at: float
+    rate: float
+    start: float
+    sent: dict[str, float] = field(default_factory=dict)  # subject tag → wall time delivered
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    errors: int = 0
+    seq: int = 0
+
+    def next_slot(self) -> tuple[int, float]:
+        """The next message number and when to send it (paced if ``rate`` > 0)."""
+        with self.lock:
+            n = self.seq
+            self.seq += 1
+        if self.rate <= 0:
+            return n, 0.0
+        return n, self.start + n / self.rate
+
+
+def sender(load: Load, deliverer: Deliverer) -> None:
+    while True:
+        n, at = load.next_slot()
+        now = time.monotonic()
+        if now >= load.end_at:
+            return
+        if at > now:
+            time.sleep(at - now)
+        address = load.addresses[n % len(load.addresses)]
+        tag = f"m{n}"
+        data = otp_mail(address, f"{100000 + n % 900000}").replace(
+            b"Subject: Your Bench App verification code", f"Subject: Bench {tag} code".encode()
+        )
+        try:
+            deliverer.deliver(address, data)
+        except Exception:
+            with load.lock:
+                load.errors += 1
+            continue
+        wall = time.time()
+        with load.lock:
+            load.sent[tag] = wall
+
+
+def collect(stack: Stack, inbox_ids: list[str]) -> tuple[dict[str, float], int, int]:
+    """subject tag → extracted_at (s), and the numbers of ``failed`` and ``received`` events."""
+    done: dict[str, float] = {}
+    failed = received_n = 0
+    for inbox_id in inbox_ids:
+        entries = cast(
+            "list[tuple[bytes, dict[bytes, bytes]]]",
+            stack.redis.xrange(stack.keys.events(inbox_id)),
+        )
+        tags: dict[str, str] = {}
+        for _, raw in entries:
+            ev = decode_fields(raw)
+            kind, mk = ev.get("type"), ev.get("message_key", "")
+            if kind == "received":
+                received_n += 1
+                parts = ev.get("subject", "").split()
+                tags[mk] = parts[1] if len(parts) > 1 else ""
+            elif kind == "extracted" and mk in tags:
+                done[tags[mk]] = float(ev.get("extracted_at", "0")) / 1000
+            elif kind == "failed":
+                failed += 1
+    return done, failed, received_n
+
+
+def published(stack: Stack, inbox_ids: list[str]) -> int:
+    """Events so far (received + extracted/failed) across the inboxes: cheap progress probe."""
+    pipe = stack.redis.pipeline(transaction=False)
+    for inbox_id in inbox_ids:
+        pipe.xlen(stack.keys.events(inbox_id))
+    return sum(int(n) for n in pipe.execute())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds of delivery")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--senders", type=int, default=2, help="parallel LMTP connections")
+    parser.add_argument("--rate", type=float, default=0.0, help="msg/s cap; 0 = flat out")
+    parser.add_argument("--inboxes", type=int, default=200)
+    parser.add_argument("--fast-check-ms", type=int, default=50)
+    parser.add_argument("--drain-timeout", type=float, default=120.0)
+    parser.add_argument("--quick", action="store_true", help="tiny run (CI smoke test)")
+    args = parser.parse_args()
+    if args.quick:
+        args.duration, args.inboxes, args.rate, args.drain_timeout = 2.0, 5, 20.0, 30.0
+
+    with Stack() as stack:
+        workers = stack.start_workers(args.workers)
+        bridge = stack.start_bridge(args.fast_check_ms)
+        client = stack.sdk()
+        inbox_ids = [client.inboxes.create(ttl=3600).id for _ in range(args.inboxes)]
+        addresses = [ADDRESS_TEMPLATE.format(id=i) for i in inbox_ids]
+        cpu0 = {p.name: cpu_seconds(p.pid) for p in (bridge, workers)}
+        peak = {bridge.name: 0, workers.name: 0}
+
+        now = time.monotonic()
+        load = Load(addresses, end_at=now + args.duration, rate=args.rate, start=now)
+        t_start = time.time()
+        deliverers = [Deliverer(stack.dovecot) for _ in range(args.senders)]
+        threads = [threading.Thread(target=sender, args=(load, d), daemon=True) for d in deliverers]
+        for t in threads:
+            t.start()
+        while any(t.is_alive() for t in threads):
+            for p in (bridge, workers):
+                peak[p.name] = max(peak[p.name], rss_bytes(p.pid))
+            time.sleep(0.5)
+        t_sent = time.time()
+        for d in deliverers:
+            d.close()
+        delivered = len(load.sent)
+
+        def drained() -> bool:
+            for p in (bridge, workers):
+                peak[p.name] = max(peak[p.name], rss_bytes(p.pid))
+            return published(stack, inbox_ids) >= 2 * delivered
+
+        drain_error = ""
+        try:
+            wait_until(drained, args.drain_timeout, "every mail to be published", step=0.5)
+        except TimeoutError as exc:
+            drain_error = str(exc)
+        cpu = {
+            name: cpu_seconds(p.pid) - cpu0[name]
+            for name, p in ((bridge.name, bridge), (workers.name, workers))
+        }
+        done, failed, received_n = collect(stack, inbox_ids)
+
+    latencies = [(done[tag] - wall) * 1000 for tag, wall in load.sent.items() if tag in done]
+    last_event = max(done.values(), default=t_sent)
+    elapsed = max(last_event - t_start, 1e-9)
+    lat = percentiles(latencies)
+    result: dict[str, Any] = {
+        "bench": "throughput",
+        "duration_s": args.duration,
+        "workers": args.workers,
+        "senders": args.senders,
+        "rate_cap": args.rate,
+        "delivered": delivered,
+        "delivery_errors": load.errors,
+        "offered_msg_s": delivered / max(t_sent - t_start, 1e-9),
+        "received_events": received_n,
+        "extracted": len(done),
+        "failed": failed,
+        "lost": delivered - len(done) - failed,
+        "throughput_msg_s": len(done) / elapsed,
+        "latency_ms": lat,
+        "cpu_s": cpu,
+        "peak_rss_mb": {k: v / 2**20 for k, v in peak.items()},
+        "drain_error": drain_error,
+    }
+    print_table(
+        f"Sustained throughput: {args.duration:.0f} s of delivery, {args.workers} workers, "
+        f"{args.senders} LMTP senders",
+        [
+            "delivered",
+            "offered/s",
+            "extracted",
+            "failed",
+            "lost",
+            "msg/s",
+            "p50 ms",
+            "p95 ms",
+            "p99 ms",
+        ],
+        [
+            [
+                delivered,
+                result["offered_msg_s"],
+                len(done),
+                failed,
+                result["lost"],
+                result["throughput_msg_s"],
+                lat["p50"],
+                lat["p95"],
+                lat["p99"],
+            ]
+        ],
+    )
+    print_table(
+        "Process cost over the run",
+        ["process", "CPU s", "peak RSS MB"],
+        [[name, cpu[name], peak[name] / 2**20] for name in cpu],
+    )
+    print_json(result)
+
+
+if __name__ == "__main__":
+    main()
