@@ -209,7 +209,6 @@ class Stack:
             OTPBRIDGE_REDIS_URL=self.redis_server.url,
             OTPBRIDGE_IMAP_URL=self.dovecot.imap_url,
             OTPBRIDGE_ADDRESS=ADDRESS_TEMPLATE,
-            OTPBRIDGE_LOG_LEVEL="warning",
         )
         env.update(extra)
         return env
@@ -261,6 +260,33 @@ class Stack:
             f"{n} registered RQ workers",
         )
         return proc
+
+    def profile(self, proc: Proc, seconds: float, out_dir: Path) -> subprocess.Popen[bytes]:
+        """Sample ``proc`` (and its children) with py-spy for ``seconds``; collapsed stacks go
+        to ``out_dir/<name>.txt`` (``pip install -e '.[bench]'`` provides py-spy)."""
+        out_dir.mkdir(parents=True, exist_ok=True)
+        spy = Path(sys.executable).parent / "py-spy"
+        return subprocess.Popen(
+            [
+                str(spy),
+                "record",
+                "--pid",
+                str(proc.pid),
+                "--subprocesses",
+                "--nonblocking",
+                "--format",
+                "raw",
+                "--rate",
+                "200",
+                "--duration",
+                str(max(1, round(seconds))),
+                "--output",
+                str(out_dir / f"{proc.name}.txt"),
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
     def stop_procs(self) -> None:
         for proc in reversed(self.procs):

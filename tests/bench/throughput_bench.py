@@ -136,6 +136,9 @@ def main() -> None:
     parser.add_argument("--inboxes", type=int, default=200)
     parser.add_argument("--fast-check-ms", type=int, default=50)
     parser.add_argument("--drain-timeout", type=float, default=120.0)
+    parser.add_argument(
+        "--profile", type=Path, metavar="DIR", help="py-spy the bridge and workers into DIR"
+    )
     parser.add_argument("--quick", action="store_true", help="tiny run (CI smoke test)")
     args = parser.parse_args()
     if args.quick:
@@ -151,6 +154,10 @@ def main() -> None:
         peak = {bridge.name: 0, workers.name: 0}
 
         now = time.monotonic()
+        spies = [
+            stack.profile(p, args.duration, args.profile)
+            for p in ((bridge, workers) if args.profile else ())
+        ]
         load = Load(addresses, end_at=now + args.duration, rate=args.rate, start=now)
         t_start = time.time()
         deliverers = [Deliverer(stack.dovecot) for _ in range(args.senders)]
@@ -181,6 +188,8 @@ def main() -> None:
             for name, p in ((bridge.name, bridge), (workers.name, workers))
         }
         done, failed, received_n = collect(stack, inbox_ids)
+        for spy in spies:
+            spy.wait(30)
 
     latencies = [(done[tag] - wall) * 1000 for tag, wall in load.sent.items() if tag in done]
     last_event = max(done.values(), default=t_sent)
