@@ -10,14 +10,16 @@ from __future__ import annotations
 from typing import Final
 
 from redis.client import Pipeline
-from rq import Queue, Retry
+from rq import Callback, Queue, Retry
 
 from worker.keys import job_id
 from worker.settings import FAILURE_TTL_S, JOB_TIMEOUT_S, RESULT_TTL_S, RETRY_INTERVALS_S
 
-__all__ = ["JOB_DESCRIPTION", "JOB_FUNCTION", "enqueue_extraction"]
+__all__ = ["FAILURE_CALLBACK", "JOB_DESCRIPTION", "JOB_FUNCTION", "enqueue_extraction"]
 
 JOB_FUNCTION: Final = "worker.jobs.extract_job"
+#: Runs after every failed attempt; publishes the ``failed`` event after the last one.
+FAILURE_CALLBACK: Final = "worker.jobs.on_extract_failure"
 #: RQ's default description repeats the call with its arguments; ours names only the kind.
 JOB_DESCRIPTION: Final = "otpbridge extraction"
 
@@ -44,6 +46,7 @@ def enqueue_extraction(
         description=JOB_DESCRIPTION,
         job_id=job_id(inbox_id, message_key),
         retry=Retry(max=len(RETRY_INTERVALS_S), interval=list(RETRY_INTERVALS_S)),
+        on_failure=Callback(FAILURE_CALLBACK),
     )
     # enqueue_many, unlike enqueue_call, never calls pipeline.multi(): that would raise when the
     # bridge has already queued its own commands on a transactional pipeline.

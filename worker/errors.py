@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["WorkerConfigError", "WorkerError"]
+__all__ = ["ExtractionError", "WorkerConfigError", "WorkerError"]
 
 
 class WorkerError(Exception):
@@ -11,3 +11,7 @@ class WorkerError(Exception):
 
 class WorkerConfigError(WorkerError):
     """A worker setting is missing or malformed; the message says which and how to fix it."""
+
+
+class ExtractionError(WorkerError):
+    """The extractor raised; the message names the exception type only, never mail content."""

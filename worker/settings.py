@@ -11,8 +11,10 @@ from typing import Final, Literal
 from worker.errors import WorkerConfigError
 
 __all__ = [
+    "ABANDON_GRACE_S",
     "FAILURE_TTL_S",
     "JOB_TIMEOUT_S",
+    "MAINTENANCE_INTERVAL_S",
     "QUEUE_NAME",
     "RESULT_TTL_S",
     "RETRY_INTERVALS_S",
@@ -32,7 +34,9 @@ RESULT_TTL_S: Final = 60
 #: Failed jobs keep their traceback for diagnosis, but not the default year.
 FAILURE_TTL_S: Final = 24 * 3600
 #: How often a worker looks for jobs of dead workers (RQ default: 10 minutes).
-MAINTENANCE_INTERVAL_S: Final = 30
+MAINTENANCE_INTERVAL_S: Final = 10
+#: A started job counts as abandoned this long after its timeout (RQ's fixed margin: 60 s).
+ABANDON_GRACE_S: Final = 15
 
 WorkerClass = Literal["simple", "fork"]
 
@@ -64,10 +68,8 @@ class WorkerSettings:
     redis_url: str = field(repr=False)
     prefix: str = "otpb"
     queue_name: str = QUEUE_NAME
-    job_timeout_s: int = JOB_TIMEOUT_S
-    retry_intervals_s: tuple[int, ...] = RETRY_INTERVALS_S
     result_ttl_s: int = RESULT_TTL_S
-    failure_ttl_s: int = FAILURE_TTL_S
+    abandon_grace_s: int = ABANDON_GRACE_S
     maintenance_interval_s: int = MAINTENANCE_INTERVAL_S
     worker_class: WorkerClass = "simple"
     metrics_port: int | None = None
@@ -87,7 +89,7 @@ class WorkerSettings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> WorkerSettings:
         """Read ``OTPBRIDGE_REDIS_URL`` (or ``OTPBRIDGE_REDIS_URL_FILE``), ``OTPBRIDGE_PREFIX``,
         ``OTPBRIDGE_WORKER_CLASS`` (simple|fork), ``OTPBRIDGE_METRICS_PORT``,
-        ``OTPBRIDGE_JOB_TIMEOUT``, ``OTPBRIDGE_MAINTENANCE_INTERVAL``."""
+        ``OTPBRIDGE_ABANDON_GRACE`` and ``OTPBRIDGE_MAINTENANCE_INTERVAL`` (seconds)."""
         env = os.environ if env is None else env
         url = env.get("OTPBRIDGE_REDIS_URL", "").strip()
         url_file = env.get("OTPBRIDGE_REDIS_URL_FILE", "").strip()
@@ -117,7 +119,7 @@ class WorkerSettings:
         return cls(
             redis_url=url,
             prefix=prefix,
-            job_timeout_s=_int(env, "OTPBRIDGE_JOB_TIMEOUT", JOB_TIMEOUT_S, minimum=1),
+            abandon_grace_s=_int(env, "OTPBRIDGE_ABANDON_GRACE", ABANDON_GRACE_S, minimum=1),
             maintenance_interval_s=_int(
                 env, "OTPBRIDGE_MAINTENANCE_INTERVAL", MAINTENANCE_INTERVAL_S, minimum=1
             ),

@@ -1,0 +1,68 @@
+"""``otpbridge worker [-n N] [--burst]``: run RQ extraction workers."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+import redis
+from rq import Queue
+
+from bridge.logs import configure_logging
+from worker.errors import WorkerConfigError
+from worker.metrics import MetricsServer, start_http_server, watch_queue_depth
+from worker.runner import run_workers
+from worker.settings import WorkerSettings
+
+__all__ = ["register"]
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("worker", help="run RQ extraction workers (mail → code/link events)")
+    p.add_argument("-n", "--workers", type=int, default=1, metavar="N", help="worker processes")
+    p.add_argument("--burst", action="store_true", help="exit when the queue is empty")
+    p.add_argument("--log-level", default="INFO")
+    p.set_defaults(func=run)
+
+
+def _metrics(settings: WorkerSettings, count: int) -> MetricsServer | None:
+    if settings.metrics_port is None:
+        return None
+    probe = redis.Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
+    queue_key = Queue(settings.queue_name, connection=probe).key
+
+    def ready() -> tuple[bool, str]:
+        try:
+            probe.ping()
+        except redis.RedisError as exc:
+            return False, f"redis unreachable: {type(exc).__name__}"
+        return True, "ready"
+
+    watch_queue_depth(lambda: int(probe.llen(queue_key)))
+    if count > 1:
+        # Children count jobs in their own memory; only the queue depth and health are served.
+        print(
+            "otpbridge worker: with -n > 1 per-job metrics stay in the children; "
+            "run one worker per pod/container for full metrics",
+            file=sys.stderr,
+        )
+    return start_http_server(settings.metrics_port, ready)
+
+
+def run(args: argparse.Namespace) -> int:
+    configure_logging(args.log_level)
+    if args.workers < 1:
+        print("otpbridge worker: -n must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        settings = WorkerSettings.from_env()
+    except WorkerConfigError as exc:
+        print(f"otpbridge worker: {exc}", file=sys.stderr)
+        return 2
+    server = _metrics(settings, args.workers)
+    try:
+        return run_workers(settings, count=args.workers, burst=args.burst)
+    finally:
+        if server is not None:
+            server.close()

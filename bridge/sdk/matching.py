@@ -1,0 +1,142 @@
+"""Deciding which stream event satisfies a wait. Pure: entries in, a match (or an error) out.
+
+A wait reads the inbox stream from the start, because the ``received`` events before the
+client's cursor still say who sent each message; only events after the cursor can match.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from email.utils import parseaddr
+from typing import Literal
+
+from bridge.errors import ExtractionFailedError
+from bridge.sdk.models import Link, LinkKindFilter, Message, Otp, ms_to_datetime
+from worker.events import EVENT_EXTRACTED, EVENT_FAILED, EVENT_RECEIVED
+
+__all__ = ["Match", "StreamMatcher", "WaitFor", "sender_allowed", "stream_id_after"]
+
+Match = Otp | Link | Message
+
+
+def stream_id_after(entry_id: str, cursor: str | None) -> bool:
+    """``entry_id > cursor`` in stream order (``ms-seq``, compared numerically)."""
+    if cursor is None:
+        return True
+    a_ms, _, a_seq = entry_id.partition("-")
+    b_ms, _, b_seq = cursor.partition("-")
+    return (int(a_ms), int(a_seq or 0)) > (int(b_ms), int(b_seq or 0))
+
+
+def sender_allowed(from_header: str, allowed: tuple[str, ...]) -> bool:
+    """True without an allowlist; else the From address equals an entry with ``@`` or its domain
+    equals (or is a subdomain of) an entry without."""
+    if not allowed:
+        return True
+    address = parseaddr(from_header)[1].strip().lower()
+    if "@" not in address:
+        return False
+    domain = address.rsplit("@", 1)[1]
+    for entry in allowed:
+        if "@" in entry:
+            if address == entry:
+                return True
+        elif domain == entry or domain.endswith("." + entry):
+            return True
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class WaitFor:
+    """What a wait looks for: a code, a link (of a kind), or any mail (optionally filtered)."""
+
+    what: Literal["otp", "link", "message"]
+    link_kind: LinkKindFilter = "any"
+    from_: str | None = None
+    subject: str | None = None
+
+
+@dataclass
+class StreamMatcher:
+    """Feed stream entries in order; :meth:`feed` returns the first match after ``cursor``."""
+
+    want: WaitFor
+    allowed_senders: tuple[str, ...]
+    cursor: str | None
+    now_ms: int
+    _messages: dict[str, Message] = field(default_factory=dict)
+
+    def feed(self, entry_id: str, fields: dict[str, str]) -> Match | None:
+        kind = fields.get("type")
+        key = fields.get("message_key", "")
+        if kind == EVENT_RECEIVED:
+            self._messages[key] = Message(
+                message_key=key,
+                subject=fields.get("subject", ""),
+                from_=fields.get("from", ""),
+                received_at=ms_to_datetime(_int(fields.get("received_at"))),
+                event_id=entry_id,
+            )
+        if not stream_id_after(entry_id, self.cursor):
+            return None
+        message = self._messages.get(key)
+        if kind == EVENT_FAILED and self.want.what != "message":
+            # The bridge fails some mails (e.g. too large) before any ``received`` event; with no
+            # allowlist such a failure still concerns this wait.
+            known_ok = message is not None and sender_allowed(message.from_, self.allowed_senders)
+            if known_ok or (message is None and not self.allowed_senders):
+                raise ExtractionFailedError(
+                    f"message {key} could not be processed: {fields.get('error', 'unknown')}"
+                )
+            return None
+        if message is None or not sender_allowed(message.from_, self.allowed_senders):
+            return None
+        if kind == EVENT_RECEIVED:
+            return self._match_message(message)
+        if kind == EVENT_EXTRACTED:
+            return self._match_extracted(entry_id, message, fields)
+        return None
+
+    def _match_message(self, message: Message) -> Message | None:
+        if self.want.what != "message":
+            return None
+        if self.want.from_ and self.want.from_.lower() not in message.from_.lower():
+            return None
+        if self.want.subject and self.want.subject.lower() not in message.subject.lower():
+            return None
+        return message
+
+    def _match_extracted(
+        self, entry_id: str, message: Message, fields: dict[str, str]
+    ) -> Otp | Link | None:
+        tagged = Message(
+            message.message_key, message.subject, message.from_, message.received_at, entry_id
+        )
+        confidence = _float(fields.get("confidence"))
+        if self.want.what == "otp":
+            code = fields.get("code", "")
+            expires_ms = _int(fields.get("expires_at"))
+            if not code or (expires_ms is not None and expires_ms <= self.now_ms):
+                return None
+            return Otp(code, confidence, ms_to_datetime(expires_ms), tagged)
+        if self.want.what == "link":
+            url = fields.get("link", "")
+            link_kind = fields.get("link_kind", "")
+            if not url or (self.want.link_kind not in ("any", link_kind)):
+                return None
+            return Link(url, link_kind, confidence, tagged)
+        return None
+
+
+def _int(raw: str | None) -> int | None:
+    try:
+        return int(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _float(raw: str | None) -> float:
+    try:
+        return float(raw) if raw else 0.0
+    except ValueError:
+        return 0.0

@@ -1,0 +1,74 @@
+"""What the SDK hands an agent: inboxes, messages and the codes/links found in them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+__all__ = ["Email", "Inbox", "Link", "LinkKindFilter", "Message", "Otp", "ms_to_datetime"]
+
+#: ``any`` accepts every verification link kind.
+LinkKindFilter = Literal["any", "magic_link", "confirm_link", "reset_link"]
+
+
+def ms_to_datetime(ms: int | None) -> datetime | None:
+    return None if ms is None else datetime.fromtimestamp(ms / 1000, tz=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Inbox:
+    """A disposable address on the shared mailbox; ``email`` is what the agent types in forms."""
+
+    id: str
+    email: str
+    created_at: datetime
+    expires_at: datetime
+    allowed_senders: tuple[str, ...] = ()
+    label: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """The envelope facts of one received mail (no body: see :class:`Email`)."""
+
+    message_key: str
+    subject: str
+    from_: str
+    received_at: datetime | None
+    event_id: str = field(default="", repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Otp:
+    code: str
+    confidence: float
+    expires_at: datetime | None
+    message: Message
+    display: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    url: str
+    kind: str
+    confidence: float
+    message: Message
+
+
+@dataclass(frozen=True, slots=True)
+class Email:
+    """One stored mail with its bodies and the extractor's result (``None`` until extracted)."""
+
+    message: Message
+    text: str
+    html: str | None
+    extraction: dict[str, Any] | None = None
+
+    @property
+    def subject(self) -> str:
+        return self.message.subject
+
+    @property
+    def from_(self) -> str:
+        return self.message.from_

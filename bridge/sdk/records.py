@@ -1,0 +1,141 @@
+"""Inbox and mail records as stored in Redis (DESIGN.md §2), and reading them back. Pure."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import string
+from collections.abc import Iterable, Mapping
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from typing import Any, Final
+
+import html2text
+
+from bridge.errors import ConfigError, WatcherDownError
+from bridge.sdk.models import Email, Inbox, Message, ms_to_datetime
+
+__all__ = [
+    "ID_LENGTH",
+    "check_watchers",
+    "inbox_fields",
+    "new_inbox_id",
+    "normalize_senders",
+    "parse_email",
+    "parse_inbox",
+    "render_address",
+    "watch_key_parts",
+]
+
+#: 20 base36 characters: 103 bits, unguessable and safe on case-folding servers.
+ID_LENGTH: Final = 20
+_ALPHABET: Final = string.ascii_lowercase + string.digits
+
+
+def new_inbox_id() -> str:
+    return "".join(secrets.choice(_ALPHABET) for _ in range(ID_LENGTH))
+
+
+def render_address(template: str, inbox_id: str) -> str:
+    if "{id}" not in template or "@" not in template:
+        raise ConfigError(
+            f"address template {template!r} needs an '@' and an '{{id}}' placeholder, "
+            "e.g. agents+{id}@corp.example"
+        )
+    return template.replace("{id}", inbox_id)
+
+
+def normalize_senders(senders: Iterable[str] | None) -> tuple[str, ...]:
+    """Lowercased, stripped; a leading ``@`` on a domain is dropped (``@github.com``)."""
+    out: list[str] = []
+    for raw in senders or ():
+        entry = raw.strip().lower()
+        entry = entry[1:] if entry.startswith("@") else entry
+        if not entry or " " in entry:
+            raise ValueError(f"allowed sender {raw!r} is not a domain or an address")
+        out.append(entry)
+    return tuple(out)
+
+
+def inbox_fields(
+    address: str,
+    created_ms: int,
+    expires_ms: int,
+    allowed_senders: tuple[str, ...],
+    label: str | None,
+) -> dict[str, str]:
+    return {
+        "address": address,
+        "created_at": str(created_ms),
+        "expires_at": str(expires_ms),
+        "allowed_senders": json.dumps(list(allowed_senders)),
+        "label": label or "",
+    }
+
+
+def parse_inbox(inbox_id: str, raw: Mapping[Any, Any]) -> Inbox:
+    fields = {_text(k): _text(v) for k, v in raw.items()}
+    try:
+        senders = json.loads(fields.get("allowed_senders") or "[]")
+    except ValueError:
+        senders = []
+    created = ms_to_datetime(int(fields.get("created_at") or 0))
+    expires = ms_to_datetime(int(fields.get("expires_at") or 0))
+    assert created is not None
+    assert expires is not None
+    return Inbox(
+        id=inbox_id,
+        email=fields.get("address", ""),
+        created_at=created,
+        expires_at=expires,
+        allowed_senders=tuple(str(s) for s in senders if isinstance(s, str)),
+        label=fields.get("label") or None,
+    )
+
+
+def parse_email(message: Message, raw: bytes, extraction: dict[str, Any] | None) -> Email:
+    """Text and HTML bodies of a stored mail; text falls back to the HTML rendered as text."""
+    parsed = BytesParser(policy=policy.default).parsebytes(raw)
+    text = _body(parsed, "plain")
+    html = _body(parsed, "html")
+    if text is None and html is not None:
+        converter = html2text.HTML2Text()
+        converter.body_width = 0
+        text = converter.handle(html)
+    return Email(message=message, text=text or "", html=html, extraction=extraction)
+
+
+def _body(parsed: EmailMessage, subtype: str) -> str | None:
+    try:
+        part = parsed.get_body(preferencelist=(subtype,))
+        return None if part is None else str(part.get_content())
+    except (LookupError, ValueError, AttributeError):
+        return None
+
+
+def watch_key_parts(watch: str) -> tuple[str, str]:
+    """``<mailbox>:<folder>`` as registered in ``Keys.mailboxes``; folders carry no ``:``."""
+    mailbox, _, folder = watch.rpartition(":")
+    return mailbox, folder
+
+
+def check_watchers(heartbeats: Mapping[str, int | None], now_ms: int, max_age_s: float) -> None:
+    """Raise :class:`WatcherDownError` unless some registered watcher beat within ``max_age_s``."""
+    if not heartbeats:
+        raise WatcherDownError(
+            "no bridge has ever run against this Redis (no mailbox registered): start "
+            "`otpbridge bridge`, or pass require_watcher=False for offline use"
+        )
+    fresh = [ts for ts in heartbeats.values() if ts is not None and now_ms - ts <= max_age_s * 1000]
+    if not fresh:
+        newest = max((ts for ts in heartbeats.values() if ts is not None), default=None)
+        age = "never" if newest is None else f"{(now_ms - newest) / 1000:.0f} s ago"
+        raise WatcherDownError(
+            f"the bridge is down: last heartbeat of {', '.join(sorted(heartbeats))} was {age} "
+            f"(limit {max_age_s:.0f} s); no mail can arrive until `otpbridge bridge` runs"
+        )
+
+
+def _text(value: Any) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)

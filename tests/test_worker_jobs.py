@@ -1,0 +1,108 @@
+"""The extraction job on a real Redis: publish once, quiet on vanished mail, failed event."""
+
+from __future__ import annotations
+
+import pytest
+import redis
+from pipeline_helpers import Ingest, code_mail, run_jobs
+from rq.job import Job
+
+import worker.enqueue
+import worker.jobs
+from bridge import Client
+from extract import extract_message
+from worker.events import decode_fields
+from worker.keys import Keys, job_id
+
+CODE = "482913"
+
+
+def _events(client: redis.Redis, keys: Keys, inbox_id: str) -> list[dict[str, str]]:
+    return [decode_fields(f) for _, f in client.xrange(keys.events(inbox_id))]
+
+
+@pytest.fixture
+def sdk(redis_url: str) -> Client:
+    client = Client.from_url(redis_url, address="agents+{id}@corp.example")
+    yield client
+    client.close()
+
+
+def test_job_publishes_extracted_event_once(
+    redis_url: str, redis_client: redis.Redis, sdk: Client
+) -> None:
+    keys = Keys()
+    inbox = sdk.inboxes.create(ttl=600)
+    ingest = Ingest(redis_client)
+    raw = code_mail(inbox.email, CODE)
+    mk = ingest.deliver(inbox.id, raw)
+    run_jobs(redis_url)
+    # The same job again (a redelivery, a retried run): still one event.
+    worker.enqueue.enqueue_extraction(ingest.queue, inbox.id, mk)
+    run_jobs(redis_url)
+
+    events = _events(redis_client, keys, inbox.id)
+    assert [e["type"] for e in events] == ["received", "extracted"]
+    extracted = events[1]
+    assert extracted["message_key"] == mk
+    expected = extract_message(raw)
+    assert extracted["kind"] == expected.kind
+    assert extracted["code"] == (expected.code or "")
+    assert int(extracted["extracted_at"]) >= int(events[0]["routed_at"])
+    if expected.kind == "otp":  # active once the extractor finds codes (it does today)
+        assert extracted["code"] == CODE
+        assert int(extracted["expires_at"]) > int(extracted["extracted_at"])
+    # TTLs follow the inbox; latency recorded for `otpbridge status`.
+    assert 0 < redis_client.pttl(keys.events(inbox.id)) <= 600_000
+    assert 0 < redis_client.pttl(keys.published(inbox.id)) <= 600_000
+    assert redis_client.llen(keys.latency) == 1
+
+
+def test_job_on_deleted_inbox_finishes_quietly(
+    redis_url: str, redis_client: redis.Redis, sdk: Client
+) -> None:
+    inbox = sdk.inboxes.create(ttl=600)
+    ingest = Ingest(redis_client)
+    mk = ingest.deliver(inbox.id, code_mail(inbox.email, CODE))
+    assert sdk.inboxes.delete(inbox.id)
+    run_jobs(redis_url)
+    job = Job.fetch(job_id(inbox.id, mk), connection=redis_client)
+    assert job.get_status() == "finished"
+    # Nothing resurrected: no stream, no published set, no inbox.
+    assert not redis_client.keys(f"otpb:*{inbox.id}*")
+
+
+def test_job_that_keeps_failing_publishes_a_failed_event_without_content(
+    redis_url: str,
+    redis_client: redis.Redis,
+    sdk: Client,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(raw: bytes) -> None:
+        raise ValueError(f"cannot parse {CODE}")
+
+    monkeypatch.setattr(worker.jobs, "extract_message", broken)
+    inbox = sdk.inboxes.create(ttl=600)
+    ingest = Ingest(redis_client)
+    mk = ingest.deliver(inbox.id, code_mail(inbox.email, CODE))
+
+    # First attempt: a retry is scheduled, no failed event yet.
+    run_jobs(redis_url)
+    assert [e["type"] for e in _events(redis_client, Keys(), inbox.id)] == ["received"]
+    # Make the retry due now and the last one (the scheduler would do this after 1 s).
+    job = Job.fetch(job_id(inbox.id, mk), connection=redis_client)
+    assert job.retries_left == 2
+    job.retries_left = 0
+    job.save()
+    ingest.queue.enqueue_job(job)
+    run_jobs(redis_url)
+
+    events = _events(redis_client, Keys(), inbox.id)
+    assert [e["type"] for e in events] == ["received", "failed"]
+    assert events[1]["error"] == "extractor raised ValueError"
+    assert Job.fetch(job.id, connection=redis_client).get_status() == "failed"
+    # The code in the exception never reaches RQ's registries or any other key.
+    for key in redis_client.scan_iter("*"):
+        if key.startswith(b"otpb:msg:"):
+            continue
+        assert CODE.encode() not in redis_client.dump(key), key

@@ -1,0 +1,167 @@
+"""Worker processes: build the RQ worker we run, and supervise ``-n N`` of them.
+
+Why ``SimpleWorker`` (no fork per job) by default: extraction is fast, pure Python, so the
+~15 ms a fork adds per job is most of the worker's share of the mail→agent latency (see
+tests/bench/bench_worker_class.py). The price is that a crashed job takes its worker with it;
+crash safety comes from (a) a short started-registry TTL (job timeout + a small grace, instead
+of RQ's +60 s) plus frequent maintenance, so another worker re-queues an abandoned job within
+about a minute, and (b) the supervisor restarting dead worker processes at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.process import BaseProcess
+from types import FrameType
+from typing import Final
+
+import redis
+import structlog
+from rq import Queue, SimpleWorker, Worker
+from rq.job import Job
+
+from worker.jobs import configure_jobs
+from worker.keys import Keys
+from worker.settings import WorkerSettings
+
+__all__ = ["ExtractionForkWorker", "ExtractionSimpleWorker", "build_worker", "run_workers"]
+
+#: rq's own log lines name job ids (which contain inbox ids); keep them to warnings and up.
+_RQ_LOG_LEVEL: Final = "WARNING"
+#: Seconds between a dead child and its replacement when children keep dying right away.
+_RESPAWN_BACKOFF_MAX_S: Final = 30.0
+
+log = structlog.get_logger()
+
+
+class _GraceMixin:
+    """Shorter abandoned-job detection: a job's started-registry entry outlives its timeout by
+    ``abandon_grace_s`` instead of RQ's fixed 60 s."""
+
+    abandon_grace_s: int = 15
+
+    def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:
+        timeout = job.timeout if job.timeout and job.timeout > 0 else 180
+        return int(max(timeout - working_time, 1)) + self.abandon_grace_s
+
+
+class ExtractionSimpleWorker(_GraceMixin, SimpleWorker):
+    """In-process job execution (the default)."""
+
+
+class ExtractionForkWorker(_GraceMixin, Worker):
+    """Fork per job (``OTPBRIDGE_WORKER_CLASS=fork``): isolates crashes, ~15 ms slower."""
+
+
+def build_worker(
+    settings: WorkerSettings, connection: redis.Redis, name: str | None = None
+) -> ExtractionSimpleWorker | ExtractionForkWorker:
+    """One RQ worker on the extraction queue, configured to never log job arguments."""
+    configure_jobs(Keys(settings.prefix))
+    cls: type[ExtractionSimpleWorker | ExtractionForkWorker] = (
+        ExtractionSimpleWorker if settings.worker_class == "simple" else ExtractionForkWorker
+    )
+    worker = cls(
+        [Queue(settings.queue_name, connection=connection)],
+        name=name,
+        connection=connection,
+        maintenance_interval=settings.maintenance_interval_s,
+        log_job_description=False,
+        job_monitoring_interval=5,
+        default_result_ttl=settings.result_ttl_s,
+    )
+    worker.abandon_grace_s = settings.abandon_grace_s
+    return worker
+
+
+def _work(settings: WorkerSettings, burst: bool, name: str | None) -> int:
+    connection = redis.Redis.from_url(settings.redis_url)
+    worker = build_worker(settings, connection, name)
+    log.info("worker_started", worker=worker.name, worker_class=settings.worker_class)
+    try:
+        worker.work(burst=burst, with_scheduler=True, logging_level=_RQ_LOG_LEVEL)
+    finally:
+        connection.close()
+    stopped = burst or bool(getattr(worker, "_stop_requested", False))
+    log.info("worker_stopped", worker=worker.name, requested=stopped)
+    return 0 if stopped else 1
+
+
+def _child(settings: WorkerSettings, burst: bool, name: str) -> None:
+    raise SystemExit(_work(settings, burst, name))
+
+
+@dataclass
+class _Slot:
+    index: int
+    process: BaseProcess
+    started: float
+    failures: int = 0
+
+
+def run_workers(
+    settings: WorkerSettings,
+    *,
+    count: int = 1,
+    burst: bool = False,
+    on_child_start: Callable[[int], None] | None = None,
+) -> int:
+    """Run ``count`` workers until SIGTERM/SIGINT (or until the queue is empty with ``burst``).
+
+    One worker runs in this process. More run as forked children that this process restarts
+    when they die, and to which it forwards SIGTERM/SIGINT (each finishes its current job).
+    """
+    if count <= 1:
+        return _work(settings, burst, None)
+
+    ctx = multiprocessing.get_context("fork")
+    stopping = False
+    base = f"otpb-{int(time.time())}-{multiprocessing.current_process().pid}"
+
+    def spawn(index: int) -> BaseProcess:
+        process = ctx.Process(
+            target=_child, args=(settings, burst, f"{base}-{index}"), name=f"worker-{index}"
+        )
+        process.start()
+        if on_child_start is not None:
+            on_child_start(index)
+        return process
+
+    def forward(_signum: int, _frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+        for slot in slots:
+            if slot.process.is_alive() and slot.process.pid is not None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(slot.process.pid, signal.SIGTERM)
+
+    slots = [_Slot(i, spawn(i), time.monotonic()) for i in range(count)]
+    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        while any(slot.process.is_alive() for slot in slots) or not (stopping or burst):
+            for slot in slots:
+                slot.process.join(timeout=0.2)
+                if slot.process.is_alive() or stopping or burst:
+                    continue
+                _respawn(slot, spawn)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return max((abs(slot.process.exitcode or 0) for slot in slots), default=0) if burst else 0
+
+
+def _respawn(slot: _Slot, spawn: Callable[[int], BaseProcess]) -> None:
+    """Replace a dead child; back off exponentially while children die right after start."""
+    lived = time.monotonic() - slot.started
+    slot.failures = 0 if lived > _RESPAWN_BACKOFF_MAX_S else slot.failures + 1
+    delay = 0.0 if slot.failures <= 1 else min(_RESPAWN_BACKOFF_MAX_S, 2.0**slot.failures)
+    log.warning("worker_died", index=slot.index, exitcode=slot.process.exitcode, restart_in_s=delay)
+    time.sleep(delay)
+    slot.process = spawn(slot.index)
+    slot.started = time.monotonic()
