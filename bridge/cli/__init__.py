@@ -12,7 +12,18 @@ __all__ = ["main"]
 #: Command modules under ``bridge.cli``; each defines ``register(subparsers) -> None`` and sets
 #: ``func`` (``(argparse.Namespace) -> int``) on its parser. Imported lazily by name so that a
 #: command's heavy imports only load when it runs... but every module must import cleanly.
-_COMMANDS: tuple[str, ...] = ("extract_cmd", "eval_cmd", "bridge_cmd", "demo_cmd", "status_cmd")
+_COMMANDS: tuple[str, ...] = (
+    "extract_cmd",
+    "eval_cmd",
+    "bridge_cmd",
+    "demo_cmd",
+    "status_cmd",
+    "doctor_cmd",
+    "worker_cmd",
+    "inbox_cmd",
+    "wait_cmd",
+    "totp_cmd",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

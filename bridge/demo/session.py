@@ -17,7 +17,7 @@ from rich.table import Table
 
 from bridge.demo.sample import SAMPLE_SENDER, new_code, otp_mail
 from bridge.demo.stack import DemoError, DemoStack
-from bridge.sdk.client import Client
+from bridge.sdk import Client
 from bridge.sdk.models import Otp
 from worker.events import EVENT_EXTRACTED, EVENT_FAILED, EVENT_RECEIVED, decode_fields
 

@@ -1,0 +1,1 @@
+"""Checks behind ``otpbridge doctor``: each returns findings with a named fix."""
