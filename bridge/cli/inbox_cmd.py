@@ -1,0 +1,85 @@
+"""``otpbridge inbox create|list|delete``: manage agent inboxes from a shell."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+import redis
+
+from bridge.cli.sdk_env import client_from_env
+from bridge.errors import BridgeError
+from bridge.sdk import Inbox
+
+__all__ = ["register"]
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("inbox", help="create, list or delete agent inboxes")
+    inbox_sub = p.add_subparsers(dest="inbox_command", metavar="ACTION")
+    inbox_sub.required = True
+
+    create = inbox_sub.add_parser("create", help="make an inbox and print its address")
+    create.add_argument("--ttl", type=float, default=3600.0, help="lifetime in seconds")
+    create.add_argument(
+        "--from",
+        dest="senders",
+        action="append",
+        default=[],
+        metavar="DOMAIN",
+        help="only mail from this domain or address can satisfy a wait (repeatable)",
+    )
+    create.add_argument("--label", default=None)
+    create.add_argument("--json", action="store_true", help="print the inbox as JSON")
+    create.set_defaults(func=run)
+
+    listing = inbox_sub.add_parser("list", help="live inboxes")
+    listing.add_argument("--json", action="store_true", help="JSON Lines")
+    listing.set_defaults(func=run)
+
+    delete = inbox_sub.add_parser("delete", help="remove an inbox and all its mail")
+    delete.add_argument("inbox_id", metavar="ID")
+    delete.set_defaults(func=run)
+
+
+def _as_json(inbox: Inbox) -> str:
+    return json.dumps(
+        {
+            "id": inbox.id,
+            "email": inbox.email,
+            "created_at": inbox.created_at.isoformat(),
+            "expires_at": inbox.expires_at.isoformat(),
+            "allowed_senders": list(inbox.allowed_senders),
+            "label": inbox.label,
+        }
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    prog = f"otpbridge inbox {args.inbox_command}"
+    client = client_from_env(prog)
+    if client is None:
+        return 2
+    try:
+        with client:
+            if args.inbox_command == "create":
+                inbox = client.inboxes.create(
+                    ttl=args.ttl, allowed_senders=args.senders, label=args.label
+                )
+                print(_as_json(inbox) if args.json else f"{inbox.id}\t{inbox.email}")
+            elif args.inbox_command == "list":
+                for inbox in client.inboxes.list():
+                    line = f"{inbox.id}\t{inbox.email}\t{inbox.expires_at:%Y-%m-%dT%H:%M:%SZ}"
+                    print(_as_json(inbox) if args.json else line)
+            elif not client.inboxes.delete(args.inbox_id):
+                print(f"{prog}: no inbox {args.inbox_id}", file=sys.stderr)
+                return 1
+    except (BridgeError, ValueError) as exc:
+        print(f"{prog}: {exc}", file=sys.stderr)
+        return 2
+    except redis.RedisError as exc:
+        print(f"{prog}: Redis: {exc}", file=sys.stderr)
+        return 2
+    return 0

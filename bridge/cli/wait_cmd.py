@@ -1,0 +1,86 @@
+"""``otpbridge wait ID [--kind …] [--timeout S] [--json]``: block until a code or link arrives.
+
+Prints the code (or the URL) alone on stdout so shells can capture it; exit 1 on timeout, 2 when
+the pipeline is broken (bridge down, extraction failed, unknown inbox).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+import redis
+
+from bridge.cli.sdk_env import client_from_env
+from bridge.errors import BridgeError
+from bridge.sdk import Link, LinkKindFilter, Otp
+
+__all__ = ["register"]
+
+#: ``--kind`` → the SDK's link filter (``otp`` waits for a code instead).
+_LINK_KINDS: dict[str, LinkKindFilter] = {
+    "link": "any",
+    "magic_link": "magic_link",
+    "confirm_link": "confirm_link",
+    "reset_link": "reset_link",
+}
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("wait", help="block until a code or link arrives in an inbox")
+    p.add_argument("inbox_id", metavar="ID")
+    p.add_argument("--kind", choices=("otp", *_LINK_KINDS), default="otp")
+    p.add_argument("--timeout", type=float, default=60.0, help="seconds (default 60)")
+    p.add_argument("--json", action="store_true", help="print a JSON object")
+    p.set_defaults(func=run)
+
+
+def _json(found: Otp | Link) -> str:
+    message = found.message
+    out: dict[str, Any] = {
+        "message_key": message.message_key,
+        "from": message.from_,
+        "subject": message.subject,
+        "received_at": message.received_at.isoformat() if message.received_at else None,
+        "confidence": found.confidence,
+    }
+    if isinstance(found, Otp):
+        out.update(
+            kind="otp",
+            code=found.code,
+            expires_at=found.expires_at.isoformat() if found.expires_at else None,
+        )
+    else:
+        out.update(kind=found.kind, link=found.url)
+    return json.dumps(out, ensure_ascii=False)
+
+
+def run(args: argparse.Namespace) -> int:
+    client = client_from_env("otpbridge wait")
+    if client is None:
+        return 2
+    found: Otp | Link | None
+    try:
+        with client:
+            if args.kind == "otp":
+                found = client.messages.wait_for_otp(args.inbox_id, timeout=args.timeout)
+            else:
+                found = client.messages.wait_for_link(
+                    args.inbox_id, kind=_LINK_KINDS[args.kind], timeout=args.timeout
+                )
+    except BridgeError as exc:
+        print(f"otpbridge wait: {exc}", file=sys.stderr)
+        return 2
+    except redis.RedisError as exc:
+        print(f"otpbridge wait: Redis: {exc}", file=sys.stderr)
+        return 2
+    if found is None:
+        print(f"otpbridge wait: nothing within {args.timeout:g} s", file=sys.stderr)
+        return 1
+    if args.json:
+        print(_json(found), flush=True)
+    else:
+        print(found.code if isinstance(found, Otp) else found.url, flush=True)
+    return 0
