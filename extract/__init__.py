@@ -26,6 +26,9 @@ __all__ = [
     "parse_document",
 ]
 
+#: Expiry is stated next to the code or link, near the top of the mail.
+_EXPIRY_WINDOW = 20_000
+
 
 def extract_document(doc: Document) -> Extraction:
     """Codes and links of an already parsed mail; the primary artifact decides ``kind``."""
@@ -35,7 +38,11 @@ def extract_document(doc: Document) -> Extraction:
     link = next((c for c in links if c.kind is not None and c.score >= PRIMARY_MIN_SCORE), None)
     kind: Kind = "otp" if code is not None else link.kind if link and link.kind else "none"
     confidence = code.score if code is not None else link.score if link is not None else 0.0
-    expires = None if kind == "none" else find_expiry(doc.text or doc.subject, doc.language)
+    expires = (
+        None
+        if kind == "none"
+        else find_expiry((doc.text or doc.subject)[:_EXPIRY_WINDOW], doc.language)
+    )
     return Extraction(
         kind=kind,
         code=code.value if code is not None else None,

@@ -23,8 +23,8 @@ def _words(spaced: str) -> frozenset[str]:
     return frozenset(spaced.split())
 
 
-#: Analysis stops here; longer HTML is newsletters/attachments, not a code mail's body.
-MAX_HTML_CHARS = 2_000_000
+#: Analysis stops here: codes and auth links sit near the top, and rendering is ~1 µs a char.
+MAX_HTML_CHARS = 300_000
 
 _VOID = _words("area base br col embed hr img input link meta param source track wbr")
 _DISCARD = frozenset(("head", "title", "style", "script", "template", "noscript", "ignore"))

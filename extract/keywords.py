@@ -10,8 +10,10 @@ contain a code word (``Bestätigungscode``, ``kodunuz``) are listed whole.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from typing import Any
 
-__all__ = ["CODE_KEYWORDS", "NEGATIVE_KEYWORDS", "STRONG_CODE_KEYWORDS"]
+__all__ = ["CODE_KEYWORDS", "NEGATIVE_KEYWORDS", "STRONG_CODE_KEYWORDS", "keyword_spans"]
 
 # Words that alone make a number a code ("verification code", "OTP", "验证码").
 _STRONG: dict[str, str] = {
@@ -92,13 +94,13 @@ _NEGATIVE: dict[str, str] = {
     "booking|reservation|confirmation number|account number|account no|customer|member|"
     "card|ending in|ends in|ending|promo|promotion|coupon|discount|gift|voucher|referral|"
     "invite code|zip|postal|postcode|post code|phone|call|tel|fax|mobile|whatsapp|sms to|"
-    "flight|seat|gate|room|suite|apt|unit|floor|street|st\\.|ave|avenue|road|rd\\.|box|"
-    "id|no\\.|nr\\.?|number|#|sku|item|qty|quantity|model|serial|version|build|ip|"
+    "flight|seat|gate|room|suite|apt|unit|floor|street|st.|ave|avenue|road|rd.|box|"
+    "id|no.|nr.|nr|number|#|sku|item|qty|quantity|model|serial|version|build|ip|"
     "amount|total|subtotal|price|balance|payment of|paid|transaction|transfer|offer|save|"
     "off|redeem|claim|sale|purchase code|product code|error|status|license|licence|key",
     "de": "bestellung|bestellnummer|auftrag|rechnung|rechnungsnummer|sendungsnummer|"
     "sendung|paket|kundennummer|kunden-nr|mitglied|gutschein|gutscheincode|rabatt|"
-    "rabattcode|aktionscode|postleitzahl|plz|telefon|tel\\.|fax|betrag|summe|preis|"
+    "rabattcode|aktionscode|postleitzahl|plz|telefon|tel.|fax|betrag|summe|preis|"
     "buchung|buchungsnummer|ticket|straße|strasse|hausnummer|referenz|vorgangsnummer",
     "fr": "commande|facture|suivi|colis|référence|réservation|billet|client|réduction|"
     "promo|code promo|bon|cadeau|parrainage|code postal|téléphone|montant|total|prix|rue",
@@ -134,20 +136,50 @@ _NEGATIVE: dict[str, str] = {
 }
 
 
+def _trie(words: list[str]) -> str:
+    """One alternation per shared prefix: the regex engine branches once per character
+    instead of trying hundreds of words at every position."""
+    root: dict[str, dict[str, Any]] = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict[str, Any]]) -> str:
+        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 and len(alts[0]) == 1 else "(?:" + "|".join(alts) + ")"
+        return body + "?" if "" in node else body
+
+    return emit(root)
+
+
 def _compile(table: dict[str, str]) -> re.Pattern[str]:
-    words = sorted({w for spec in table.values() for w in spec.split("|") if w}, key=len)
-    parts = []
-    for word in reversed(words):  # longest first, so "code de sécurité" beats "code"
-        escaped = word if "\\" in word else re.escape(word)
-        # Alphabets that write words apart (Latin, Greek, Cyrillic) match at word starts;
-        # Hebrew/Arabic attach prefixes and CJK has no spaces, so those match anywhere.
-        if word[0].isalnum() and ord(word[0]) < 0x0590:
-            escaped = r"(?<![^\W_])" + escaped
-        if word[-1].isascii() and word[-1].isalnum():
-            # Latin words end at a word boundary unless the language inflects the stem.
-            escaped += r"(?![a-z])" if len(word) <= 4 else ""
-        parts.append(escaped)
-    return re.compile("|".join(parts), re.IGNORECASE)
+    words = {w.lower() for spec in table.values() for w in spec.split("|") if w}
+    # Alphabets that write words apart (Latin, Greek, Cyrillic) match at word starts;
+    # Hebrew/Arabic attach prefixes and CJK has no spaces, so those match anywhere.
+    bounded = sorted(w for w in words if w[0].isalnum() and ord(w[0]) < 0x0590)
+    free = sorted(words.difference(bounded))
+    return re.compile(rf"(?<![^\W_])(?:{_trie(bounded)})|{_trie(free)}", re.IGNORECASE)
+
+
+def keyword_spans(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """Matches of a keyword pattern; short Latin words must also end at a word boundary
+    ("pin" but not "pink"); longer ones may be inflected ("verifying", "kodunuz")."""
+    for m in pattern.finditer(text):
+        word = m.group(0)
+        nxt = text[m.end() : m.end() + 1]
+        if (
+            len(word) <= 4
+            and word.isascii()
+            and word[-1].isalpha()
+            and nxt.isascii()
+            and nxt.isalpha()
+        ):
+            continue
+        yield m
 
 
 STRONG_CODE_KEYWORDS = _compile(_STRONG)

@@ -106,8 +106,8 @@ def parse_mime(raw: bytes) -> MimeParts:
         msg = email.message_from_bytes(raw)
         plain, html = _stdlib_parts(msg)
     headers = _headers(msg)
-    if not headers and not (plain or html):
-        raise MimeError("no headers and no body")
+    if not headers:
+        raise MimeError("no header section")
     if not plain and not html:
         plain, html = _stdlib_parts(msg)
     subject = headers.get("subject", "")

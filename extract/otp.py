@@ -14,7 +14,12 @@ import re
 from dataclasses import dataclass
 
 from extract.document import Document
-from extract.keywords import CODE_KEYWORDS, NEGATIVE_KEYWORDS, STRONG_CODE_KEYWORDS
+from extract.keywords import (
+    CODE_KEYWORDS,
+    NEGATIVE_KEYWORDS,
+    STRONG_CODE_KEYWORDS,
+    keyword_spans,
+)
 from extract.model import CodeCandidate
 
 __all__ = ["THRESHOLD", "find_codes"]
@@ -34,12 +39,12 @@ _ORIGIN_BOUND = re.compile(
     re.MULTILINE,
 )
 _TOKEN = re.compile(
-    rf"(?<![{_ASCII_WORD}@#$€£¥₹%&=/\\+:.\-'’])"
+    rf"(?<![{_ASCII_WORD}@#$€£¥₹%&=/\\+.\-'’])(?<!\d:)"
     r"([A-Za-z0-9]+(?:-[A-Za-z0-9]+){0,2})"
     rf"(?![{_ASCII_WORD}@/%]|[.:,\-'’][{_ASCII_WORD}])"
 )
 _GROUPED = re.compile(
-    rf"(?<![{_ASCII_WORD}$€£¥₹#@+.,/:\-])"
+    rf"(?<![{_ASCII_WORD}$€£¥₹#@+.,/\-])(?<!\d:)"
     r"(\d{2,4}(?:[ -]\d{2,4}){1,3}|(?:[A-Z0-9] ){3,9}[A-Z0-9])"
     rf"(?![{_ASCII_WORD}%/]|[.,:\-][0-9])"
 )
@@ -52,6 +57,16 @@ _UNIT_AFTER = re.compile(
     re.IGNORECASE,
 )
 _PHONE_SHAPE = re.compile(r"^\(?\d{3}\)?[ -]\d{3}[ -]\d{4}$|^\d{2,4}(?: \d{2,4}){3}$")
+# "482913 is your Acme code": the token is the subject of a sentence about a code.
+_CODE_FIRST = re.compile(
+    r"[ \t]*(?:is|ist|est|es|é|è|là)[ \t]+(?:your|dein|deine|ihr|ihre|votre|ton|tu|su|seu|sua|"
+    r"o seu|a sua|il tuo|la tua|je|uw|jouw|twój|twoje)\b([^.\n]{0,40})",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(r"\d{2,}")
+_JOINERS = frozenset(
+    ("", "or", "and", "oder", "und", "ou", "et", "o", "y", "e", "или", "或", "和", "、")
+)
 _LETTERS = re.compile(r"^[A-Za-z]+$")
 _SENTENCE_END = re.compile(r"[.!?。！？]\s")
 
@@ -67,7 +82,7 @@ class _Spans:
     @classmethod
     def of(cls, pattern: re.Pattern[str], text: str) -> _Spans:
         starts, ends, words = [], [], []
-        for m in pattern.finditer(text):
+        for m in keyword_spans(pattern, text):
             starts.append(m.start())
             ends.append(m.end())
             words.append(m.group(0))
@@ -244,7 +259,21 @@ class _Scorer:
                 # "Code RFY3XT": a bare code word right before the token is strong enough.
                 score += 0.5 if wk[0] <= 3 else 0.3 if wk[0] <= 40 else 0.2
                 reasons.append(f"weak keyword '{wk[1].strip()}' {wk[0]} chars away")
+        first = _CODE_FIRST.match(text, end, min(len(text), end + 60))
+        if (
+            first is not None
+            and CODE_KEYWORDS.search(first.group(1))
+            and not NEGATIVE_KEYWORDS.search(first.group(1))
+        ):
+            score += 0.5
+            reasons.append("sentence says it is a code")
         neg = negative.before(start, 40)
+        # A negative word claims the first number after it ("card ending 1245 is 811739"),
+        # and a list of them ("promo code SAVE20 or WELCOME50").
+        if neg is not None:
+            claimed = [m.end() for m in _NUMBER.finditer(text, start - neg[0], start)]
+            if claimed and text[claimed[-1] : start].strip(" ,/").lower() not in _JOINERS:
+                neg = None
         if neg is not None:
             positives = [d for d in (strong.before(start, 300), weak.before(start, 300)) if d]
             pos_dist, pos_len = min(((d[0], len(d[1])) for d in positives), default=(10**9, 0))
@@ -300,6 +329,11 @@ def find_codes(doc: Document) -> tuple[CodeCandidate, ...]:
         return (bound,)
     scorer = _Scorer(doc)
     scored = scorer.score_text(doc.text, "body")
+    if doc.html_text and doc.plain_text:
+        # The text part is read too: HTML can be broken, or render the code unrecognisably.
+        for s in scorer.score_text(doc.plain_text, "text part"):
+            s.score -= 0.05
+            scored.append(s)
     if doc.subject:
         for s in scorer.score_text(doc.subject, "subject"):
             s.score -= 0.1  # a subject alone is weaker evidence than the body
