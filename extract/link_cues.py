@@ -15,7 +15,18 @@ from typing import Literal
 
 __all__ = ["Purpose", "purposes_in"]
 
-Purpose = Literal["magic", "confirm", "reset", "password", "unsubscribe", "decline", "utility"]
+Purpose = Literal[
+    "magic",
+    "confirm",
+    "reset",
+    "password",
+    "unsubscribe",
+    "decline",
+    "utility",
+    "alert",
+    "generic",
+    "commerce",
+]
 
 # fmt: off
 _CUES: dict[Purpose, tuple[str, ...]] = {
@@ -43,8 +54,8 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
         "akceptuj", "подтверд", "активир", "верифиц", "принять приглашение", "підтверд",
         "активув", "doğrula", "onayla", "etkinleştir", "تأكيد", "تحقق", "التحقق", "تفعيل",
         "قبول الدعوة", "אשר", "אישור", "אימות", "אמת", "הפעל", "تأیید", "تایید", "فعال", "確認",
-        "認証", "有効化", "验证", "確認", "确认", "激活", "驗證", "启用", "确定", "확인", "인증",
-        "활성화", "xác nhận", "xác minh", "kích hoạt", "सत्यापित", "पुष्टि", "যাচাই", "নিশ্চিত",
+        "認証", "有効化", "验证", "确认", "激活", "驗證", "启用", "确定", "初始化", "확인",
+        "인증", "활성화", "xác nhận", "xác minh", "kích hoạt", "सत्यापित", "पुष्टि", "যাচাই", "নিশ্চিত",
     ),
     "reset": (
         "reset", "recover", "forgot", "new password", "set password", "set a password",
@@ -96,6 +107,45 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
         "راهنما", "حریم خصوصی", "ヘルプ", "プライバシー", "利用規約", "帮助", "隐私", "条款",
         "도움말", "개인정보", "약관", "trợ giúp", "quyền riêng tư", "app store", "google play",
         "download the app",
+    ),
+    # Notices about something already done: their links are never the requested artifact.
+    "alert": (
+        "security alert", "alert:", "new sign-in", "new sign in", "new login", "new device",
+        "password changed", "password has been changed", "password was changed",
+        "password updated", "password has been updated", "email changed", "email was changed",
+        "successfully updated", "successfully changed", "sicherheitswarnung", "neue anmeldung",
+        "neues gerät", "passwort geändert", "passwort wurde geändert", "nouvelle connexion",
+        "mot de passe a été modifié", "mot de passe modifié", "alerta de seguridad",
+        "nuevo inicio de sesión", "contraseña ha sido cambiada", "contraseña cambiada",
+        "novo login", "senha foi alterada", "senha alterada", "nuovo accesso",
+        "password modificata", "nieuwe aanmelding", "wachtwoord gewijzigd", "nowe logowanie",
+        "hasło zostało zmienione", "новый вход", "пароль изменён", "пароль изменен",
+        "пароль был изменён", "yeni giriş", "şifreniz değiştirildi", "تم تغيير", "تنبيه أمني",
+        "שונתה", "התראת אבטחה", "新しいログイン", "変更されました", "新登录", "已更改", "已修改",
+        "새 로그인", "변경되었습니다", "đã được thay đổi", "đăng nhập mới",
+    ),
+    # Orders and bookings: their "confirmation" confirms a purchase, not a mailbox.
+    "commerce": (
+        "order", "booking", "reservation", "payment", "invoice", "receipt", "shipment",
+        "shipping", "delivery", "purchase", "bestellung", "buchung", "rechnung", "zahlung",
+        "lieferung", "commande", "réservation", "facture", "paiement", "livraison", "pedido",
+        "reserva", "factura", "pago", "envío", "fatura", "pagamento", "entrega", "ordine",
+        "prenotazione", "fattura", "spedizione", "bestelling", "boeking", "factuur",
+        "betaling", "zamówieni", "rezerwacj", "faktur", "płatnoś", "заказ", "бронировани",
+        "счёт", "счет", "оплат", "доставк", "замовлення", "sipariş", "rezervasyon", "fatura",
+        "ödeme", "طلبك", "الطلب", "حجز", "فاتورة", "الدفع", "הזמנה", "חשבונית", "תשלום", "سفارش",
+        "注文", "予約", "請求書", "領収書", "订单", "訂單", "预订", "發票", "发票", "付款", "주문",
+        "예약", "결제", "영수증", "đơn hàng", "hóa đơn", "thanh toán",
+    ),
+    # Anchor texts that name no purpose; the sentence around them does.
+    "generic": (
+        "click here", "here", "this link", "link", "tap here", "open", "button", "continue",
+        "hier", "hier klicken", "diesen link", "ici", "cliquez ici", "ce lien", "aquí",
+        "haz clic aquí", "este enlace", "aqui", "clique aqui", "este link", "qui", "clicca qui",
+        "questo link", "klik hier", "deze link", "tutaj", "kliknij tutaj", "здесь", "сюда",
+        "эту ссылку", "тут", "buraya", "bu bağlantı", "هنا", "هذا الرابط", "כאן", "קישור",
+        "اینجا", "こちら", "ここ", "このリンク", "这里", "此链接", "點擊這裡", "여기", "이 링크",
+        "tại đây", "liên kết này",
     ),
 }
 # fmt: on

@@ -56,7 +56,7 @@ _PURPOSE_KIND: dict[Purpose, LinkKind] = {
 @dataclass(slots=True)
 class _Seen:
     url: str
-    wrapped: bool  # reached through an opaque or decoded tracking wrapper
+    wrapped: bool  # an opaque click-tracking wrapper we could not decode
     text: str
     context: str
     title: str
@@ -96,19 +96,18 @@ def _collect(anchors: tuple[Anchor, ...], plain: str) -> list[_Seen]:
         if not raw:
             continue
         text = _WHITESPACE.sub(" ", anchor.text).strip()
-        targets = [(unwrap_url(raw), raw)]
+        targets = [unwrap_url(raw)]
         # An opaque wrapper whose visible text is itself a full URL: the text is the target.
         if _URL_TEXT.match(text) and text.lower().startswith("http"):
             shown = _clean_url(text)
             if shown != raw and not shown.endswith(("…", "...")):
-                targets.insert(0, (unwrap_url(shown), shown))
-        for url, original in targets:
-            wrapped = url != original or looks_like_tracker(url)
+                targets.insert(0, unwrap_url(shown))
+        for url in targets:
             entry = by_url.get(url)
             if entry is None:
                 by_url[url] = _Seen(
                     url=url,
-                    wrapped=wrapped,
+                    wrapped=looks_like_tracker(url),
                     text=text,
                     context=anchor.context,
                     title=anchor.title,
@@ -122,7 +121,7 @@ def _collect(anchors: tuple[Anchor, ...], plain: str) -> list[_Seen]:
                 entry.title = entry.title or anchor.title
             if anchor.source == "html":
                 entry.from_html = True
-            if len(anchor.context) > len(entry.context) and not entry.context:
+            if not entry.context:
                 entry.context = anchor.context
     return list(by_url.values())
 
@@ -132,27 +131,28 @@ def _score(seen: _Seen, facts: UrlFacts, subject: frozenset[Purpose]) -> LinkCan
     text_purposes = purposes_in(label) | purposes_in(seen.title)
     short_context = len(seen.context) <= _MAX_CONTEXT_FOR_VETO
     context_purposes = purposes_in(seen.context)
-    if facts.unsubscribe or facts.asset or facts.home:
+    text_kinds = _purposes_kinds(text_purposes)
+    context_kinds = _purposes_kinds(context_purposes)
+    if _excluded(facts, text_purposes, context_purposes if short_context else frozenset()):
         return None
-    if "unsubscribe" in text_purposes or (
-        "unsubscribe" in context_purposes and short_context and not _purposes_kinds(text_purposes)
-    ):
-        return None
-    strong_url = facts.secret and (facts.signature or facts.kind is not None)
-    if (facts.utility or "utility" in text_purposes) and not strong_url:
-        return None
+    if not text_kinds and short_context and (not label or "generic" in text_purposes):
+        # "Click here" or a bare URL: the sentence around it names its purpose.
+        text_kinds = context_kinds
+    # A notice about something done ("password changed", "new sign-in") requests nothing;
+    # an "order confirmation" confirms a purchase, not a mailbox.
+    alert = "alert" in subject and not subject & {"confirm", "reset"}
+    subject_kinds = set() if alert or "commerce" in subject else _purposes_kinds(subject)
 
     votes: dict[LinkKind, float] = {}
     if facts.kind is not None:
         _vote(votes, {facts.kind}, _W_SIGNATURE if facts.signature else _W_PATH)
-    _vote(votes, _purposes_kinds(text_purposes), _W_TEXT)
-    _vote(votes, _purposes_kinds(subject), _W_SUBJECT)
-    _vote(votes, _purposes_kinds(context_purposes), _W_CONTEXT)
+    _vote(votes, text_kinds, _W_TEXT)
+    _vote(votes, subject_kinds, _W_SUBJECT)
+    _vote(votes, context_kinds, _W_CONTEXT)
 
     declined = facts.decline or "decline" in text_purposes
-    own_evidence = facts.signature or facts.kind is not None or bool(_purposes_kinds(text_purposes))
-    weak_evidence = bool(_purposes_kinds(context_purposes)) and bool(_purposes_kinds(subject))
-    qualified = facts.secret and not declined and (own_evidence or weak_evidence)
+    own_evidence = facts.signature or facts.kind is not None or bool(text_kinds)
+    qualified = facts.secret and not declined and own_evidence and (facts.signature or not alert)
     kind = _strongest(votes) if qualified else None
 
     score = 0.05
@@ -162,12 +162,11 @@ def _score(seen: _Seen, facts: UrlFacts, subject: frozenset[Purpose]) -> LinkCan
         score += 0.35
     elif facts.kind is not None:
         score += 0.15
-    if _purposes_kinds(text_purposes):
+    if text_kinds:
         score += 0.2
     if kind is not None:
-        agreeing = votes.get(kind, 0.0)
-        score += min(0.2, 0.04 * agreeing)
-        if kind in _purposes_kinds(subject):
+        score += min(0.2, 0.04 * votes.get(kind, 0.0))
+        if kind in subject_kinds:
             score += 0.05
     if seen.wrapped:
         score -= 0.1
@@ -182,6 +181,18 @@ def _score(seen: _Seen, facts: UrlFacts, subject: frozenset[Purpose]) -> LinkCan
     return LinkCandidate(
         url=seen.url, kind=kind, score=round(max(0.0, min(1.0, score)), 3), text=label or seen.text
     )
+
+
+def _excluded(
+    facts: UrlFacts, text_purposes: frozenset[Purpose], context_purposes: frozenset[Purpose]
+) -> bool:
+    """Links that are never a candidate: unsubscribe, assets, home pages, utility pages."""
+    if facts.unsubscribe or facts.asset or facts.home or "unsubscribe" in text_purposes:
+        return True
+    if "unsubscribe" in context_purposes and not _purposes_kinds(text_purposes):
+        return True
+    strong_url = facts.secret and (facts.signature or facts.kind is not None)
+    return (facts.utility or "utility" in text_purposes) and not strong_url
 
 
 def _purposes_kinds(purposes: frozenset[Purpose]) -> set[LinkKind]:
