@@ -40,7 +40,9 @@ _ORIGIN_BOUND = re.compile(
 )
 _TOKEN = re.compile(
     rf"(?<![{_ASCII_WORD}@#$€£¥₹%&=/\\+.\-'’])(?<!\d:)"
-    r"([A-Za-z0-9]+(?:-[A-Za-z0-9]+){0,2})"
+    # Words of letters with any lower case are never codes: skip them inside the engine.
+    r"(?![A-Za-z]*[a-z][A-Za-z]*(?![A-Za-z0-9-]))"
+    r"([A-Za-z0-9]+(?:-[A-Za-z0-9]+){1,2}|[A-Za-z0-9]{4,})"
     rf"(?![{_ASCII_WORD}@/%]|[.:,\-'’][{_ASCII_WORD}])"
 )
 _GROUPED = re.compile(
