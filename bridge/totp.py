@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
+from typing import Any, ClassVar, Final
+from urllib.parse import parse_qs, urlsplit
 
 import pyotp
 
@@ -10,18 +13,41 @@ from bridge.errors import ConfigError
 
 __all__ = ["totp"]
 
+_DIGESTS: Final = {"SHA1": hashlib.sha1, "SHA256": hashlib.sha256, "SHA512": hashlib.sha512}
+
+
+class _ServiceTotp(pyotp.TOTP):
+    # The service picks the secret, not us: many still issue 80-bit (16-character) secrets,
+    # which pyotp's default 112-bit floor would refuse.
+    min_secret_length_bits: ClassVar[int] = 80
+
+
+def _from_uri(uri: str) -> _ServiceTotp:
+    parts = urlsplit(uri)
+    if parts.netloc.lower() != "totp":
+        raise ConfigError("the otpauth URI is not a TOTP (time-based) URI")
+    query = {k.lower(): v[0] for k, v in parse_qs(parts.query).items()}
+    algorithm = query.get("algorithm", "SHA1").upper()
+    if algorithm not in _DIGESTS or "secret" not in query:
+        raise ConfigError("the otpauth URI lacks a secret or names an unknown algorithm")
+    return _ServiceTotp(
+        query["secret"],
+        digits=int(query.get("digits", "6")),
+        digest=_DIGESTS[algorithm],
+        interval=int(query.get("period", "30")),
+    )
+
 
 def totp(secret_or_uri: str, *, at: float | None = None) -> str:
-    """The current code for a base32 secret or an ``otpauth://totp/...`` URI (digits, period and
-    algorithm are taken from the URI)."""
+    """The current code for a base32 secret or an ``otpauth://totp/...`` URI (digits, period
+    and algorithm are taken from the URI)."""
     text = secret_or_uri.strip()
     try:
-        if text.lower().startswith("otpauth://"):
-            generator = pyotp.parse_uri(text)
-            if not isinstance(generator, pyotp.TOTP):
-                raise ConfigError("the otpauth URI is not a TOTP (time-based) URI")
-        else:
-            generator = pyotp.TOTP(text.replace(" ", "").upper())
-        return str(generator.at(time.time() if at is None else at))
+        generator: Any = (
+            _from_uri(text)
+            if text.lower().startswith("otpauth://")
+            else _ServiceTotp(text.replace(" ", "").upper())
+        )
+        return str(generator.at(int(time.time() if at is None else at)))
     except (ValueError, TypeError) as exc:
         raise ConfigError(f"not a TOTP secret or otpauth:// URI ({type(exc).__name__})") from None

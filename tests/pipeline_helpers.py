@@ -7,11 +7,16 @@ writes a fresh watcher heartbeat, so worker and SDK tests exercise the real cont
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.parser import BytesHeaderParser
 from email.utils import format_datetime, make_msgid
+from pathlib import Path
 
 import redis
 from rq import Queue
@@ -86,3 +91,62 @@ def run_jobs(redis_url: str, keys: Keys | None = None) -> None:
         build_worker(settings, connection).work(burst=True, logging_level="WARNING")
     finally:
         connection.close()
+
+
+def link_mail(to: str, url: str, *, sender: str = "no-reply@accounts.example.com") -> bytes:
+    msg = EmailMessage()
+    msg["From"] = f"Example Accounts <{sender}>"
+    msg["To"] = to
+    msg["Delivered-To"] = to
+    msg["Subject"] = "Confirm your email address"
+    msg["Date"] = format_datetime(datetime.now(UTC))
+    msg["Message-ID"] = make_msgid(domain="accounts.example.com")
+    msg.set_content("Welcome! Confirm your email address to finish signing up.\n")
+    msg.add_alternative(
+        "<html><body><p>Welcome! Confirm your email address to finish signing up.</p>"
+        f'<p><a href="{url}">Confirm email</a></p></body></html>',
+        subtype="html",
+    )
+    return msg.as_bytes()
+
+
+class WorkerProcess:
+    """``otpbridge worker`` as a subprocess; ``stop()`` sends SIGTERM and waits."""
+
+    def __init__(self, redis_url: str, *args: str, env: dict[str, str] | None = None) -> None:
+
+        full_env = {k: v for k, v in os.environ.items() if not k.startswith("OTPBRIDGE_")}
+        full_env.update({"OTPBRIDGE_REDIS_URL": redis_url, "OTPBRIDGE_LOG_LEVEL": "INFO"})
+        full_env.update(env or {})
+        self.log_path = (
+            Path(os.environ.get("TMPDIR", "/tmp")) / f"otpb-worker-{os.getpid()}-{id(self)}.log"
+        )
+        self._log = self.log_path.open("wb")
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "import sys; from bridge.cli import main; sys.exit(main())",
+                "worker",
+                *args,
+            ],
+            env=full_env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def stop(self, timeout: float = 15.0) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._log.close()
+        return self.proc.returncode
+
+    def log(self) -> str:
+        if not self._log.closed:
+            self._log.flush()
+        return self.log_path.read_text(errors="replace")

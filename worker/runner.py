@@ -40,22 +40,28 @@ _RESPAWN_BACKOFF_MAX_S: Final = 30.0
 log = structlog.get_logger()
 
 
-class _GraceMixin:
-    """Shorter abandoned-job detection: a job's started-registry entry outlives its timeout by
-    ``abandon_grace_s`` instead of RQ's fixed 60 s."""
+class _ExtractionMixin:
+    """What our workers change in RQ's: abandoned-job detection a job's timeout plus
+    ``abandon_grace_s`` after its last heartbeat (RQ's margin is a fixed 60 s), and a record
+    of whether a stop signal (not an error) ended the work loop."""
 
     abandon_grace_s: int = 15
+    stop_signalled: bool = False
 
     def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:
         timeout = job.timeout if job.timeout and job.timeout > 0 else 180
         return int(max(timeout - working_time, 1)) + self.abandon_grace_s
 
+    def request_stop(self, signum: int, frame: FrameType | None) -> None:
+        self.stop_signalled = True
+        super().request_stop(signum, frame)  # type: ignore[misc]
 
-class ExtractionSimpleWorker(_GraceMixin, SimpleWorker):
+
+class ExtractionSimpleWorker(_ExtractionMixin, SimpleWorker):
     """In-process job execution (the default)."""
 
 
-class ExtractionForkWorker(_GraceMixin, Worker):
+class ExtractionForkWorker(_ExtractionMixin, Worker):
     """Fork per job (``OTPBRIDGE_WORKER_CLASS=fork``): isolates crashes, ~15 ms slower."""
 
 
@@ -88,7 +94,7 @@ def _work(settings: WorkerSettings, burst: bool, name: str | None) -> int:
         worker.work(burst=burst, with_scheduler=True, logging_level=_RQ_LOG_LEVEL)
     finally:
         connection.close()
-    stopped = burst or bool(getattr(worker, "_stop_requested", False))
+    stopped = burst or worker.stop_signalled
     log.info("worker_stopped", worker=worker.name, requested=stopped)
     return 0 if stopped else 1
 
