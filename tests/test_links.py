@@ -15,16 +15,35 @@ from extract.url_signatures import analyse_url
 TOKEN = "Hk8Qz2Lm9Xw4Rt7Vb3Nc"
 
 
-def _a(href: str, text: str = "", context: str = "", **kw: object) -> Anchor:
-    return Anchor(href=href, text=text, context=context or text, position=0, **kw)  # type: ignore[arg-type]
+def _a(
+    href: str,
+    text: str = "",
+    context: str = "",
+    *,
+    source: str = "html",
+    hidden: bool = False,
+    is_image: bool = False,
+    title: str = "",
+) -> Anchor:
+    return Anchor(href, text, context or text, 0, source, hidden, is_image, title)
 
 
-def _doc(*anchors: Anchor, subject: str = "", **kw: object) -> Document:
+def _doc(
+    *anchors: Anchor,
+    subject: str = "",
+    plain_text: str = "",
+    list_unsubscribe: tuple[str, ...] = (),
+) -> Document:
     numbered = tuple(
         Anchor(a.href, a.text, a.context, i, a.source, a.hidden, a.is_image, a.title)
         for i, a in enumerate(anchors)
     )
-    return Document(subject=subject, anchors=numbered, **kw)  # type: ignore[arg-type]
+    return Document(
+        subject=subject,
+        plain_text=plain_text,
+        anchors=numbered,
+        list_unsubscribe=list_unsubscribe,
+    )
 
 
 def _primary(doc: Document) -> LinkCandidate | None:
