@@ -18,6 +18,9 @@ __all__ = ["find_expiry"]
 _MAX_SECONDS = 31 * 86400
 _BEFORE_WINDOW = 90
 _AFTER_WINDOW = 30
+# The validity sentence sits next to the code or button, near the top; long newsletters
+# and pasted logs further down would only cost time and invite unrelated durations.
+_MAX_TEXT = 20_000
 
 _UNITS: tuple[tuple[int, str], ...] = (
     (
@@ -130,7 +133,7 @@ def find_expiry(text: str, language: str | None = None) -> int | None:
     del language
     if not text:
         return None
-    text = text.translate(_ARABIC_DIGITS)
+    text = text[:_MAX_TEXT].translate(_ARABIC_DIGITS)
     found: list[tuple[int, int, int]] = []  # (cue rank, position, seconds)
     for start, end, seconds in _durations(text):
         rank = _cue_rank(text, start, end)

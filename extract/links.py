@@ -46,6 +46,10 @@ _URL_TEXT = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 # Weights of the sources of purpose evidence (URL signature > text > path words > subject).
 _W_SIGNATURE, _W_TEXT, _W_PATH, _W_SUBJECT, _W_CONTEXT = 3.0, 2.0, 1.5, 1.0, 0.7
 _MAX_CONTEXT_FOR_VETO = 160
+# An auth mail has a handful of links near the top; a catalogue with thousands must not
+# cost seconds. Document order is kept, so the cut drops footers and listings first.
+_MAX_ANCHORS = 300
+_MAX_PLAIN = 50_000
 _PURPOSE_KIND: dict[Purpose, LinkKind] = {
     "magic": "magic_link",
     "confirm": "confirm_link",
@@ -68,7 +72,7 @@ class _Seen:
 def find_links(doc: Document) -> tuple[LinkCandidate, ...]:
     """All usable links of ``doc``, best first; auth links have a kind, others ``None``."""
     unsubscribe = {_clean_url(u) for u in doc.list_unsubscribe}
-    plain = doc.plain_text
+    plain = doc.plain_text[:_MAX_PLAIN]
     subject_purposes = purposes_in(doc.subject)
     scored: list[tuple[float, int, LinkCandidate]] = []
     for seen in _collect(doc.anchors, plain):
@@ -87,7 +91,7 @@ def find_links(doc: Document) -> tuple[LinkCandidate, ...]:
 def _collect(anchors: tuple[Anchor, ...], plain: str) -> list[_Seen]:
     """One entry per distinct target URL, merging what every occurrence tells about it."""
     by_url: dict[str, _Seen] = {}
-    for anchor in sorted(anchors, key=lambda a: a.position):
+    for anchor in sorted(anchors, key=lambda a: a.position)[:_MAX_ANCHORS]:
         if anchor.hidden:
             continue
         if anchor.is_image and not (anchor.text.strip() or anchor.title.strip()):

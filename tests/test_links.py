@@ -298,3 +298,14 @@ def test_proofpoint_v3_restores_replaced_characters() -> None:
 def test_login_callback_keeps_its_callback_url() -> None:
     url = f"https://a.example/api/auth/callback/email?callbackUrl=https%3A%2F%2Fa.example%2F&token={TOKEN}"
     assert unwrap_url(url) == url
+
+
+def test_huge_catalogue_is_cut_in_document_order() -> None:
+    cta = f"https://app.example/verify?token={TOKEN}"
+    products = [
+        _a(f"https://shop.example/p/{i}?ref={TOKEN}{i}", f"Product {i}") for i in range(3000)
+    ]
+    doc = _doc(_a(cta, "Verify email"), *products, plain_text="x" * 1_000_000)
+    links = find_links(doc)
+    assert len(links) <= 300
+    assert links[0].url == cta
