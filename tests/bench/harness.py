@@ -35,6 +35,7 @@ __all__ = [
     "Deliverer",
     "Proc",
     "Stack",
+    "cpu_seconds",
     "otp_mail",
     "percentiles",
     "print_json",
@@ -124,6 +125,17 @@ def _tree(pid: int) -> list[int]:
         out.append(p)
         todo.extend(children.get(p, []))
     return out
+
+
+def cpu_seconds(pid: int) -> float:
+    """User+system CPU seconds of ``pid`` and its live descendants (and their reaped children)."""
+    total = 0
+    for p in _tree(pid):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            stat = Path(f"/proc/{p}/stat").read_text()
+            fields = stat[stat.rindex(")") + 2 :].split()
+            total += sum(int(fields[i]) for i in (11, 12, 13, 14))
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def rss_bytes(pid: int) -> int:
@@ -241,8 +253,10 @@ class Stack:
 
         def ready() -> bool:
             self._check(proc)
-            for key in self.redis.scan_iter(match=self.keys.heartbeat("*", "*"), count=100):
-                if self.redis.hget(key, "status") == b"ok":
+            for member in self.redis.smembers(self.keys.mailboxes):
+                name = member.decode() if isinstance(member, bytes) else str(member)
+                mailbox, _, folder = name.rpartition(":")
+                if self.redis.hget(self.keys.heartbeat(mailbox, folder), "status") == b"ok":
                     return True
             return False
 

@@ -339,7 +339,7 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=100, help="mails per agent count (min)")
     parser.add_argument("--fast-check-ms", type=int, default=50)
     parser.add_argument("--gap-ms", type=float, default=20.0, help="pause between deliveries")
-    parser.add_argument("--lead-ms", type=float, default=200.0, help="wait start → delivery")
+    parser.add_argument("--lead-ms", type=float, default=300.0, help="wait start → delivery")
     parser.add_argument(
         "--jitter-ms", type=float, default=1000.0, help="random extra lead, 0..this"
     )
@@ -351,7 +351,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.quick:
         args.agents, args.samples, args.gap_ms = "1,3", 3, 10.0
-        args.lead_ms, args.jitter_ms = 50.0, 100.0
+        args.lead_ms, args.jitter_ms = 300.0, 100.0
     counts = [int(x) for x in args.agents.split(",")]
     modes = set(args.modes.split(","))
 

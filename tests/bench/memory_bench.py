@@ -31,7 +31,7 @@ def used_memory(stack: Stack) -> int:
     return int(stack.redis.info("memory")["used_memory"])
 
 
-def key_usage(stack: Stack, inbox_ids: list[str], sample: int = 200) -> dict[str, float]:
+def key_usage(stack: Stack, inbox_ids: list[str], live: int, sample: int = 200) -> dict[str, float]:
     """Average ``MEMORY USAGE`` per inbox of each key family, over a sample of inboxes."""
     picked = inbox_ids[:sample]
     keys = stack.keys
@@ -53,7 +53,7 @@ def key_usage(stack: Stack, inbox_ids: list[str], sample: int = 200) -> dict[str
                 totals[family] = totals.get(family, 0) + size
     out = {family: total / len(picked) for family, total in totals.items()}
     zset = int(stack.redis.memory_usage(keys.inboxes, samples=0) or 0)
-    out["inboxes_zset_share"] = zset / len(inbox_ids)
+    out["inboxes_zset_share"] = zset / live
     return out
 
 
@@ -84,7 +84,7 @@ def main() -> None:
             inbox_ids.append(client.inboxes.create(ttl=3600, label="bench").id)
         after = used_memory(stack)
         per_inbox = (after - before) / args.inboxes
-        families = key_usage(stack, inbox_ids)
+        families = key_usage(stack, inbox_ids, len(inbox_ids))
         keys_per_inbox = sum(
             1 for _ in stack.redis.scan_iter(match=f"*{{{inbox_ids[0]}}}*", count=1000)
         )
@@ -107,7 +107,7 @@ def main() -> None:
         # Only RQ bookkeeping may still settle (finished-job registries expire on their own).
         with_mail = used_memory(stack)
         per_mail = (with_mail - after) / max(1, len(mail_ids))
-        mail_families = key_usage(stack, mail_ids)
+        mail_families = key_usage(stack, mail_ids, len(inbox_ids))
         snap("mail")
 
     result: dict[str, Any] = {

@@ -24,6 +24,7 @@ from harness import (
     ADDRESS_TEMPLATE,
     Deliverer,
     Stack,
+    cpu_seconds,
     otp_mail,
     percentiles,
     print_json,
@@ -33,19 +34,6 @@ from harness import (
 )
 
 from worker.events import decode_fields
-
-_TICK = 100.0  # /proc/<pid>/stat times are in clock ticks (USER_HZ, 100 on Linux)
-
-
-def cpu_seconds(pid: int) -> float:
-    """User+system CPU of ``pid`` and its reaped children."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return 0.0
-    fields = stat[stat.rindex(")") + 2 :].split()
-    utime, stime, cutime, cstime = (int(fields[i]) for i in (11, 12, 13, 14))
-    return (utime + stime + cutime + cstime) / _TICK
 
 
 @dataclass
