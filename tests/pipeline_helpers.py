@@ -110,26 +110,63 @@ def link_mail(to: str, url: str, *, sender: str = "no-reply@accounts.example.com
     return msg.as_bytes()
 
 
+_WORKER_MAIN = "import pipeline_helpers; pipeline_helpers.worker_main()"
+
+
+def worker_main() -> None:
+    """``otpbridge worker`` with test-only slowness (a crash window) and a short started-job
+    TTL in THIS process, set from ``OTPB_TEST_*``; production code has no such hooks."""
+    import worker.jobs  # noqa: PLC0415 - patched before the CLI imports the runner
+    import worker.runner  # noqa: PLC0415
+    from bridge.cli import main  # noqa: PLC0415
+
+    slow = float(os.environ.get("OTPB_TEST_SLOW_FIRST_JOB_S", "0") or 0)
+    ttl = os.environ.get("OTPB_TEST_HEARTBEAT_TTL_S")
+    if slow:
+        real = worker.jobs.extract_message
+        calls = []
+
+        def slow_once(raw: bytes):  # type: ignore[no-untyped-def]
+            calls.append(1)
+            if len(calls) == 1:
+                time.sleep(slow)
+            return real(raw)
+
+        worker.jobs.extract_message = slow_once
+    if ttl:
+        for cls in (worker.runner.ExtractionSimpleWorker, worker.runner.ExtractionForkWorker):
+            cls.get_heartbeat_ttl = lambda self, job, working_time=0.0: int(ttl)  # type: ignore[method-assign]
+    sys.exit(main(sys.argv[1:]))
+
+
 class WorkerProcess:
     """``otpbridge worker`` as a subprocess; ``stop()`` sends SIGTERM and waits."""
 
-    def __init__(self, redis_url: str, *args: str, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        redis_url: str,
+        *args: str,
+        env: dict[str, str] | None = None,
+        slow_first_job_s: float = 0.0,
+        heartbeat_ttl_s: int | None = None,
+    ) -> None:
 
         full_env = {k: v for k, v in os.environ.items() if not k.startswith("OTPBRIDGE_")}
         full_env.update({"OTPBRIDGE_REDIS_URL": redis_url, "OTPBRIDGE_LOG_LEVEL": "INFO"})
         full_env.update(env or {})
+        full_env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")) if p
+        )
+        if slow_first_job_s:
+            full_env["OTPB_TEST_SLOW_FIRST_JOB_S"] = str(slow_first_job_s)
+        if heartbeat_ttl_s is not None:
+            full_env["OTPB_TEST_HEARTBEAT_TTL_S"] = str(heartbeat_ttl_s)
         self.log_path = (
             Path(os.environ.get("TMPDIR", "/tmp")) / f"otpb-worker-{os.getpid()}-{id(self)}.log"
         )
         self._log = self.log_path.open("wb")
         self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                "import sys; from bridge.cli import main; sys.exit(main())",
-                "worker",
-                *args,
-            ],
+            [sys.executable, "-c", _WORKER_MAIN, "worker", *args],
             env=full_env,
             stdout=self._log,
             stderr=subprocess.STDOUT,

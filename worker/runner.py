@@ -78,6 +78,9 @@ def build_worker(
         name=name,
         connection=connection,
         maintenance_interval=settings.maintenance_interval_s,
+        # An idle worker only runs maintenance between blocking dequeues, which last
+        # worker_ttl - 15 s (RQ's default: 405 s); this makes them as short as the interval.
+        worker_ttl=settings.maintenance_interval_s + 15,
         log_job_description=False,
         job_monitoring_interval=5,
         default_result_ttl=settings.result_ttl_s,
