@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from email.message import EmailMessage
+from email.policy import SMTP
 from email.utils import formatdate, make_msgid
 
 __all__ = ["SAMPLE_SENDER", "new_code", "otp_mail"]
@@ -35,16 +36,21 @@ def otp_mail(to: str, code: str) -> bytes:
         "Nimbus Notes, 1 Example Street, Springfield\n"
     )
     msg.add_alternative(
-        '<html><body style="font-family:sans-serif">'
-        "<p>Hi there,</p>"
-        "<p>Use the following code to finish signing in to Nimbus Notes:</p>"
-        f'<p style="font-size:28px;letter-spacing:4px"><strong>{display}</strong></p>'
-        "<p>This code expires in 10 minutes. If you didn't try to sign in, you can ignore this "
-        "email.</p>"
-        '<p style="color:#888;font-size:12px">Need help? '
-        '<a href="https://help.nimbus-notes.test">Help center</a><br>'
-        "Nimbus Notes, 1 Example Street, Springfield</p>"
-        "</body></html>",
+        "\n".join(
+            (
+                '<html><body style="font-family:sans-serif">',
+                "<p>Hi there,</p>",
+                "<p>Use the following code to finish signing in to Nimbus Notes:</p>",
+                f'<p style="font-size:28px;letter-spacing:4px"><strong>{display}</strong></p>',
+                "<p>This code expires in 10 minutes. If you didn't try to sign in, you can "
+                "ignore this email.</p>",
+                '<p style="color:#888;font-size:12px">Need help?',
+                '<a href="https://help.nimbus-notes.test">Help center</a><br>',
+                "Nimbus Notes, 1 Example Street, Springfield</p>",
+                "</body></html>",
+            )
+        ),
         subtype="html",
     )
-    return msg.as_bytes()
+    # SMTP policy: CRLF line ends, which smtplib does not add to bytes.
+    return msg.as_bytes(policy=SMTP)

@@ -40,8 +40,11 @@ class SampleResult:
 
 
 def _send(port: int, rcpt: str, data: bytes) -> None:
-    with smtplib.SMTP("127.0.0.1", port, timeout=30) as smtp:
-        smtp.sendmail(SAMPLE_SENDER, [rcpt], data)
+    try:
+        with smtplib.SMTP("127.0.0.1", port, timeout=30) as smtp:
+            smtp.sendmail(SAMPLE_SENDER, [rcpt], data)
+    except (OSError, smtplib.SMTPException) as exc:
+        raise DemoError(f"the SMTP front refused the sample mail: {exc}") from exc
 
 
 def _await_waiting(client: redis.Redis, key: str, inbox_id: str, timeout: float = 2.0) -> None:
