@@ -25,9 +25,9 @@ def rq_worker(redis_url: str) -> Iterator[None]:
     """A registered RQ worker, as `otpbridge worker` leaves in Redis while it runs."""
     conn = redis.Redis.from_url(redis_url)
     worker = Worker([Queue(QUEUE_NAME, connection=conn)], connection=conn)
-    worker.register_birth()
+    worker.register_birth()  # type: ignore[no-untyped-call]
     yield
-    worker.register_death()
+    worker.register_death()  # type: ignore[no-untyped-call]
     conn.close()
 
 
