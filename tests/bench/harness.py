@@ -127,10 +127,11 @@ def _tree(pid: int) -> list[int]:
     return out
 
 
-def cpu_seconds(pid: int) -> float:
-    """User+system CPU seconds of ``pid`` and its live descendants (and their reaped children)."""
+def cpu_seconds(pid: int, *, tree: bool = True) -> float:
+    """User+system CPU seconds of ``pid`` and its reaped children, plus (``tree``) those of its
+    live descendants."""
     total = 0
-    for p in _tree(pid):
+    for p in _tree(pid) if tree else [pid]:
         with contextlib.suppress(OSError, ValueError, IndexError):
             stat = Path(f"/proc/{p}/stat").read_text()
             fields = stat[stat.rindex(")") + 2 :].split()

@@ -14,6 +14,7 @@ lost = delivered − published. Also CPU seconds and peak RSS of the bridge and 
 from __future__ import annotations
 
 import argparse
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -83,10 +84,18 @@ def sender(load: Load, deliverer: Deliverer) -> None:
             load.sent[tag] = wall
 
 
-def collect(stack: Stack, inbox_ids: list[str]) -> tuple[dict[str, float], int, int]:
-    """subject tag → extracted_at (s), and the numbers of ``failed`` and ``received`` events."""
-    done: dict[str, float] = {}
-    failed = received_n = 0
+@dataclass
+class Outcome:
+    """Per subject tag: when the bridge routed it and the worker extracted it (wall s)."""
+
+    routed: dict[str, float] = field(default_factory=dict)
+    extracted: dict[str, float] = field(default_factory=dict)
+    failed: int = 0
+    received: int = 0
+
+
+def collect(stack: Stack, inbox_ids: list[str]) -> Outcome:
+    out = Outcome()
     for inbox_id in inbox_ids:
         entries = cast(
             "list[tuple[bytes, dict[bytes, bytes]]]",
@@ -97,14 +106,22 @@ def collect(stack: Stack, inbox_ids: list[str]) -> tuple[dict[str, float], int, 
             ev = decode_fields(raw)
             kind, mk = ev.get("type"), ev.get("message_key", "")
             if kind == "received":
-                received_n += 1
+                out.received += 1
                 parts = ev.get("subject", "").split()
                 tags[mk] = parts[1] if len(parts) > 1 else ""
+                out.routed[tags[mk]] = float(ev.get("routed_at", "0")) / 1000
             elif kind == "extracted" and mk in tags:
-                done[tags[mk]] = float(ev.get("extracted_at", "0")) / 1000
+                out.extracted[tags[mk]] = float(ev.get("extracted_at", "0")) / 1000
             elif kind == "failed":
-                failed += 1
-    return done, failed, received_n
+                out.failed += 1
+    return out
+
+
+def busy_cores() -> tuple[float, float]:
+    """(busy, total) jiffies of the whole machine, from /proc/stat."""
+    values = [float(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    idle = values[3] + values[4]
+    return sum(values) - idle, sum(values)
 
 
 def published(stack: Stack, inbox_ids: list[str]) -> int:
@@ -121,7 +138,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--senders", type=int, default=2, help="parallel LMTP connections")
     parser.add_argument("--rate", type=float, default=0.0, help="msg/s cap; 0 = flat out")
-    parser.add_argument("--inboxes", type=int, default=200)
+    parser.add_argument(
+        "--inboxes", type=int, default=2000, help="spread over this many (a few mails each)"
+    )
     parser.add_argument("--fast-check-ms", type=int, default=50)
     parser.add_argument("--drain-timeout", type=float, default=120.0)
     parser.add_argument(
@@ -138,8 +157,21 @@ def main() -> None:
         client = stack.sdk()
         inbox_ids = [client.inboxes.create(ttl=3600).id for _ in range(args.inboxes)]
         addresses = [ADDRESS_TEMPLATE.format(id=i) for i in inbox_ids]
-        cpu0 = {p.name: cpu_seconds(p.pid) for p in (bridge, workers)}
-        peak = {bridge.name: 0, workers.name: 0}
+        watched = {
+            "bridge": bridge.pid,
+            "workers": workers.pid,
+            "dovecot": stack.dovecot.master_pid() or 0,
+            "redis-server": stack.redis_server.pid or 0,
+            "benchmark (LMTP senders)": os.getpid(),
+        }
+        own = watched["benchmark (LMTP senders)"]
+
+        def cpu_now() -> dict[str, float]:
+            return {name: cpu_seconds(pid, tree=pid != own) for name, pid in watched.items()}
+
+        cpu0 = cpu_now()
+        machine0 = busy_cores()
+        peak = {"bridge": 0, "workers": 0}
 
         now = time.monotonic()
         spies = [
@@ -153,8 +185,8 @@ def main() -> None:
         for t in threads:
             t.start()
         while any(t.is_alive() for t in threads):
-            for p in (bridge, workers):
-                peak[p.name] = max(peak[p.name], rss_bytes(p.pid))
+            for name, high in peak.items():
+                peak[name] = max(high, rss_bytes(watched[name]))
             time.sleep(0.5)
         t_sent = time.time()
         for d in deliverers:
@@ -162,8 +194,8 @@ def main() -> None:
         delivered = len(load.sent)
 
         def drained() -> bool:
-            for p in (bridge, workers):
-                peak[p.name] = max(peak[p.name], rss_bytes(p.pid))
+            for name, high in peak.items():
+                peak[name] = max(high, rss_bytes(watched[name]))
             return published(stack, inbox_ids) >= 2 * delivered
 
         drain_error = ""
@@ -171,15 +203,19 @@ def main() -> None:
             wait_until(drained, args.drain_timeout, "every mail to be published", step=0.5)
         except TimeoutError as exc:
             drain_error = str(exc)
-        cpu = {
-            name: cpu_seconds(p.pid) - cpu0[name]
-            for name, p in ((bridge.name, bridge), (workers.name, workers))
-        }
-        done, failed, received_n = collect(stack, inbox_ids)
+        cpu = {name: v - cpu0[name] for name, v in cpu_now().items()}
+        machine1 = busy_cores()
+        outcome = collect(stack, inbox_ids)
         for spy in spies:
             spy.wait(30)
 
+    done, failed = outcome.extracted, outcome.failed
     latencies = [(done[tag] - wall) * 1000 for tag, wall in load.sent.items() if tag in done]
+    to_routed = [
+        (outcome.routed[tag] - wall) * 1000 for tag, wall in load.sent.items() if tag in done
+    ]
+    routed_to_extracted = [(done[tag] - outcome.routed[tag]) * 1000 for tag in done]
+    machine_busy = (machine1[0] - machine0[0]) / max(machine1[1] - machine0[1], 1.0)
     last_event = max(done.values(), default=t_sent)
     elapsed = max(last_event - t_start, 1e-9)
     lat = percentiles(latencies)
@@ -192,12 +228,15 @@ def main() -> None:
         "delivered": delivered,
         "delivery_errors": load.errors,
         "offered_msg_s": delivered / max(t_sent - t_start, 1e-9),
-        "received_events": received_n,
+        "received_events": outcome.received,
         "extracted": len(done),
         "failed": failed,
         "lost": delivered - len(done) - failed,
         "throughput_msg_s": len(done) / elapsed,
         "latency_ms": lat,
+        "delivered_to_routed_ms": percentiles(to_routed),
+        "routed_to_extracted_ms": percentiles(routed_to_extracted),
+        "machine_cpu_busy": machine_busy,
         "cpu_s": cpu,
         "peak_rss_mb": {k: v / 2**20 for k, v in peak.items()},
         "drain_error": drain_error,
@@ -231,9 +270,20 @@ def main() -> None:
         ],
     )
     print_table(
-        "Process cost over the run",
+        "Where the time goes, ms",
+        ["stage", "p50", "p95", "p99"],
+        [
+            [name, v["p50"], v["p95"], v["p99"]]
+            for name, v in (
+                ("LMTP returned → bridge routed", result["delivered_to_routed_ms"]),
+                ("routed → worker published", result["routed_to_extracted_ms"]),
+            )
+        ],
+    )
+    print_table(
+        f"Process cost over the run (whole machine {machine_busy:.0%} busy)",
         ["process", "CPU s", "peak RSS MB"],
-        [[name, cpu[name], peak[name] / 2**20] for name in cpu],
+        [[name, cpu[name], peak[name] / 2**20 if name in peak else "-"] for name in cpu],
     )
     print_json(result)
 
