@@ -1,7 +1,8 @@
 """MIME decoding: headers and every text/plain and text/html part, whatever the charset.
 
-mail-parser does the work; when it rejects a message (broken structure, odd headers) the
-stdlib ``email`` package, which never gives up on a byte string, takes over.
+The bytes are parsed once, by the stdlib ``email`` package (which never gives up on a byte
+string); mail-parser then walks that message and decodes its text parts. When mail-parser
+rejects a message (broken structure, odd headers) we walk the same message ourselves.
 """
 
 from __future__ import annotations
@@ -21,7 +22,16 @@ MAX_PART_CHARS = 2_000_000
 
 
 class MimeError(ValueError):
-    """The bytes are not a mail we can read (empty, or no header/body structure at all)."""
+    """The bytes are not a mail we can read (empty, no header section, absurd nesting)."""
+
+
+class _PartsParser(mailparser.MailParser):  # type: ignore[misc]  # untyped library
+    """mail-parser without its two header dictionaries (``mail``/``mail_partial``): it builds
+    them on construction, decoding every header twice, and we never read them (headers are
+    decoded once, below). The part walk and charset decoding we do use are untouched."""
+
+    def _make_mail(self, complete: bool = True) -> dict[str, object]:
+        return {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,12 +108,14 @@ def parse_mime(raw: bytes) -> MimeParts:
     if not raw.strip():
         raise MimeError("empty message")
     try:
-        parsed = mailparser.parse_from_bytes(raw)
-        msg: email.message.Message = parsed.message
+        msg = email.message_from_bytes(raw)
+    except RecursionError:  # the stdlib parser recurses once per multipart level
+        raise MimeError("multipart nesting too deep") from None
+    try:
+        parsed = _PartsParser(msg)
         plain = tuple(str(p)[:MAX_PART_CHARS] for p in parsed.text_plain)
         html = tuple(str(p)[:MAX_PART_CHARS] for p in parsed.text_html)
-    except Exception:  # noqa: BLE001 - any mail-parser failure means: use the stdlib view
-        msg = email.message_from_bytes(raw)
+    except Exception:  # noqa: BLE001 - any mail-parser failure means: walk it ourselves
         plain, html = _stdlib_parts(msg)
     headers = _headers(msg)
     if not headers:
