@@ -25,9 +25,9 @@ _RAW_END = {
 _DATA_URI = re.compile(r"data:[\w.+-]+/[\w.+-]+;base64,[A-Za-z0-9+/=\r\n]{100,}", re.IGNORECASE)
 #: Attribute values longer than this are tracking/JSON/srcset blobs, never reader-visible.
 _BIG_VALUE = 2048
-_BIG_ATTR = re.compile(
-    rf"""(\s[\w:.-]+\s*=\s*)(?:"[^"<>]{{{_BIG_VALUE},}}"|'[^'<>]{{{_BIG_VALUE},}}')"""
-)
+# Anchored on "=", which is rare in text, so the engine skips ahead between attempts.
+_BIG_VALUE_AT = re.compile(rf"""=\s*(?:"[^"<>]{{{_BIG_VALUE},}}"|'[^'<>]{{{_BIG_VALUE},}}')""")
+_NAME_BEFORE = re.compile(r"([\w:.-]+)\s*$")
 # A long link is still a link, and a style decides visibility: those two are kept whole.
 _KEEP_ATTRS = frozenset(("href", "style"))
 
@@ -48,9 +48,11 @@ def _cut_blocks(html: str) -> str:
     return "".join(out)
 
 
-def _blank_big_attr(m: re.Match[str]) -> str:
-    name = m.group(1).strip().split("=", 1)[0].strip().lower()
-    return m.group(0) if name in _KEEP_ATTRS else m.group(1) + '""'
+def _blank_big_value(m: re.Match[str]) -> str:
+    name = _NAME_BEFORE.search(m.string, max(0, m.start() - 64), m.start())
+    if name is not None and name.group(1).lower() in _KEEP_ATTRS:
+        return m.group(0)
+    return '=""'
 
 
 def prune_html(html: str) -> str:
@@ -59,5 +61,5 @@ def prune_html(html: str) -> str:
     if "base64," in html:
         html = _DATA_URI.sub("data:,", html)
     if len(html) > _BIG_VALUE:
-        html = _BIG_ATTR.sub(_blank_big_attr, html)
+        html = _BIG_VALUE_AT.sub(_blank_big_value, html)
     return html
