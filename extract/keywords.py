@@ -13,7 +13,15 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["CODE_KEYWORDS", "NEGATIVE_KEYWORDS", "STRONG_CODE_KEYWORDS", "keyword_spans"]
+__all__ = [
+    "CODE_KEYWORDS",
+    "CODE_NOUNS",
+    "MEETING_CUES",
+    "NEGATIVE_KEYWORDS",
+    "SHOPPING_CUES",
+    "STRONG_CODE_KEYWORDS",
+    "keyword_spans",
+]
 
 # Words that alone make a number a code ("verification code", "OTP", "验证码").
 _STRONG: dict[str, str] = {
@@ -22,33 +30,37 @@ _STRONG: dict[str, str] = {
     "otp|2fa|two-factor|two-step|mfa|authentication code|auth code|access code|"
     "confirmation code|activation code|recovery code|temporary code|temporary password|"
     "one-time password|verification pin|security pin|tan|your code|the code|this code|"
-    "following code|code below|code is|code:",
+    "following code|code below|code is|code:|verification token|login token|sign-in token|"
+    "one-time token|security key|unlock code|reset code|sign-in otp|login otp",
     "de": "bestätigungscode|sicherheitscode|anmeldecode|verifizierungscode|aktivierungscode|"
     "zugangscode|einmalcode|einmalpasswort|einmalkennwort|einmal-passwort|einmal-code|"
     "prüfcode|authentifizierungscode|wiederherstellungscode|mtan|passcode|dein code|ihr code|"
-    "folgenden code|den code|der code",
+    "folgenden code|den code|der code|diesen code|diesem code",
     "fr": "code de vérification|code de sécurité|code de confirmation|code de connexion|"
     "code d'accès|code d’accès|code d'activation|code d’activation|code à usage unique|"
-    "mot de passe à usage unique|mot de passe temporaire|votre code|le code",
+    "mot de passe à usage unique|mot de passe temporaire|votre code|le code|ce code|code suivant|"
+    "code ci-dessous",
     "es": "código de verificación|código de seguridad|código de acceso|código de confirmación|"
     "código de inicio de sesión|código de activación|contraseña de un solo uso|"
-    "contraseña temporal|clave de acceso|un solo uso|tu código|su código|el código|código:",
+    "contraseña temporal|clave de acceso|un solo uso|tu código|su código|el código|código:|"
+    "este código|siguiente código",
     "pt": "código de verificação|código de segurança|código de acesso|código de confirmação|"
     "código de ativação|código de login|senha de uso único|senha temporária|uso único|"
-    "seu código|o código|código:",
+    "seu código|o código|código:|este código|seguinte código|código abaixo",
     "it": "codice di verifica|codice di sicurezza|codice di accesso|codice di conferma|"
     "codice di attivazione|codice monouso|password monouso|il tuo codice|il codice|"
-    "il seguente codice",
+    "il seguente codice|questo codice",
     "nl": "verificatiecode|beveiligingscode|inlogcode|bevestigingscode|toegangscode|"
-    "eenmalige code|eenmalig wachtwoord|je code|uw code|de code|volgende code",
+    "eenmalige code|eenmalig wachtwoord|je code|uw code|de code|volgende code|deze code",
     "pl": "kod weryfikacyjny|kod bezpieczeństwa|kod dostępu|kod logowania|kod potwierdzający|"
-    "kod jednorazowy|hasło jednorazowe|kod aktywacyjny|twój kod|kod:",
+    "kod jednorazowy|hasło jednorazowe|kod aktywacyjny|twój kod|kod:|poniższy kod|ten kod|"
+    "następujący kod",
     "ru": "код подтверждения|код проверки|код доступа|код для входа|код безопасности|"
-    "одноразовый код|одноразовый пароль|проверочный код|ваш код|код:",
+    "одноразовый код|одноразовый пароль|проверочный код|ваш код|код:|этот код|следующий код",
     "uk": "код підтвердження|код перевірки|код доступу|код для входу|одноразовий код|"
-    "одноразовий пароль|ваш код",
+    "одноразовий пароль|ваш код|цей код|код:",
     "tr": "doğrulama kodu|doğrulama kodunu|doğrulama kodunuz|güvenlik kodu|giriş kodu|"
-    "onay kodu|tek kullanımlık|kodunuz|kodunu",
+    "onay kodu|tek kullanımlık|kodunuz|kodunu|aşağıdaki kod|bu kod",
     "ar": "رمز التحقق|رمز التأكيد|رمز الأمان|رمز الدخول|كلمة المرور لمرة واحدة|لمرة واحدة|"
     "رمز التفعيل|الرمز|رمز",
     "he": "קוד אימות|קוד האימות|קוד חד פעמי|סיסמה חד פעמית|קוד כניסה|קוד אבטחה|הקוד",
@@ -97,7 +109,8 @@ _NEGATIVE: dict[str, str] = {
     "flight|seat|gate|room|suite|apt|unit|floor|street|st.|ave|avenue|road|rd.|box|"
     "id|no.|nr.|nr|number|#|sku|item|qty|quantity|model|serial|version|build|ip|"
     "amount|total|subtotal|price|balance|payment of|paid|transaction|transfer|offer|save|"
-    "off|redeem|claim|sale|purchase code|product code|error|status|license|licence|key",
+    "off|redeem|claim|sale|purchase code|product code|error|status|license|licence|key|"
+    "checkout|cart|store credit|meeting id|webinar id|wi-fi|wifi|network",
     "de": "bestellung|bestellnummer|auftrag|rechnung|rechnungsnummer|sendungsnummer|"
     "sendung|paket|kundennummer|kunden-nr|mitglied|gutschein|gutscheincode|rabatt|"
     "rabattcode|aktionscode|postleitzahl|plz|telefon|tel.|fax|betrag|summe|preis|"
@@ -135,6 +148,56 @@ _NEGATIVE: dict[str, str] = {
     "hi": "ऑर्डर|फ़ोन|फोन",
 }
 
+# The bare nouns among the weak cues: with a verb of signing in or verifying next to them
+# ("the Steam Guard code you need to log in") they say as much as a strong keyword.
+_NOUNS: dict[str, str] = {
+    "en": "code|pin|token|key",
+    "de": "code|pin|kennwort",
+    "fr": "code",
+    "es": "código|clave|pin",
+    "pt": "código|senha|pin",
+    "it": "codice|pin",
+    "nl": "code|pincode",
+    "pl": "kod|pin",
+    "ru": "код|пароль",
+    "uk": "код|пароль",
+    "tr": "kod|şifre",
+    "vi": "mã",
+}
+
+# Words after a code that make it a shopping code ("… at checkout for 10% off").
+_SHOPPING: dict[str, str] = {
+    "en": "checkout|% off|off your|first order|next order|next purchase|shop now|discount|coupon|"
+    "promo|voucher|redeem|gift card|sale ends|offer ends|offer valid",
+    "de": "kasse|rabatt|gutschein|einlösbar|einlösen|bestellwert|einkauf",
+    "fr": "réduction|remise|panier|achat",
+    "es": "descuento|cupón|compra|carrito",
+    "pt": "desconto|cupom|compra|carrinho",
+    "it": "sconto|carrello|acquisto",
+    "nl": "korting|winkelwagen|aankoop",
+    "pl": "rabat|zniżk|koszyk|zakup",
+    "ru": "скидк|корзин|покупк",
+    "tr": "indirim|sepet|alışveriş",
+    "ja": "割引|クーポン|購入|お買い物",
+    "zh": "优惠|折扣|下单|购物|購物",
+    "ko": "할인|쿠폰|구매",
+}
+
+# A conference-call invitation: its passcode opens a meeting, not an account.
+_MEETING: dict[str, str] = {
+    "en": "meeting id|webinar id|conference id|join zoom meeting|join the meeting|join meeting|"
+    "dial-in|dial in|one tap mobile",
+    "de": "meeting-id|besprechungs-id|konferenz-id|einwahl",
+    "fr": "id de réunion|id de la réunion|rejoindre la réunion",
+    "es": "id de reunión|unirse a la reunión",
+    "pt": "id da reunião|entrar na reunião",
+    "it": "id riunione|partecipa alla riunione",
+    "nl": "vergadering-id|deelnemen aan vergadering",
+    "ja": "ミーティングid|ミーティングに参加",
+    "zh": "会议号|会议 id|会议id|加入会议|會議號",
+    "ko": "회의 id|회의 참가",
+}
+
 
 def _trie(words: list[str]) -> str:
     """One alternation per shared prefix: the regex engine branches once per character
@@ -162,7 +225,10 @@ def _compile(table: dict[str, str]) -> re.Pattern[str]:
     # Hebrew/Arabic attach prefixes and CJK has no spaces, so those match anywhere.
     bounded = sorted(w for w in words if w[0].isalnum() and ord(w[0]) < 0x0590)
     free = sorted(words.difference(bounded))
-    return re.compile(rf"(?<![^\W_])(?:{_trie(bounded)})|{_trie(free)}", re.IGNORECASE)
+    alternatives = [rf"(?<![^\W_])(?:{_trie(bounded)})"] if bounded else []
+    if free:
+        alternatives.append(_trie(free))
+    return re.compile("|".join(alternatives), re.IGNORECASE)
 
 
 def keyword_spans(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
@@ -185,3 +251,6 @@ def keyword_spans(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]
 STRONG_CODE_KEYWORDS = _compile(_STRONG)
 CODE_KEYWORDS = _compile({k: _STRONG[k] + "|" + _WEAK.get(k, "") for k in _STRONG})
 NEGATIVE_KEYWORDS = _compile(_NEGATIVE)
+CODE_NOUNS = _compile(_NOUNS)
+SHOPPING_CUES = _compile(_SHOPPING)
+MEETING_CUES = _compile(_MEETING)

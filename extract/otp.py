@@ -16,7 +16,10 @@ from dataclasses import dataclass
 from extract.document import Document
 from extract.keywords import (
     CODE_KEYWORDS,
+    CODE_NOUNS,
+    MEETING_CUES,
     NEGATIVE_KEYWORDS,
+    SHOPPING_CUES,
     STRONG_CODE_KEYWORDS,
     keyword_spans,
 )
@@ -43,7 +46,7 @@ _TOKEN = re.compile(
     # Words of letters with any lower case are never codes: skip them inside the engine.
     r"(?![A-Za-z]*[a-z][A-Za-z]*(?![A-Za-z0-9-]))"
     r"([A-Za-z0-9]+(?:-[A-Za-z0-9]+){1,2}|[A-Za-z0-9]{4,})"
-    rf"(?![{_ASCII_WORD}@/%]|[.:,\-'’][{_ASCII_WORD}])"
+    rf"(?![{_ASCII_WORD}@/%]|[.:\-'’][{_ASCII_WORD}]|,(?!\d{{1,3}}[^\x00-\x7f\s])[{_ASCII_WORD}])"
 )
 _GROUPED = re.compile(
     rf"(?<![{_ASCII_WORD}$€£¥₹#@+.,/\-])(?<!\d:)"
@@ -58,6 +61,15 @@ _UNIT_AFTER = re.compile(
     r"分|秒|小时|时|天|日|月|年|号|點|点|分钟))",
     re.IGNORECASE,
 )
+# "2261 Market Street", "18 W. Elm Ave": a house number before a street name.
+_STREET_AFTER = re.compile(
+    r" (?:[A-Z][\w'.-]*\.? ){0,3}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|"
+    r"Drive|Dr|Way|Place|Pl|Court|Ct|Parkway|Pkwy|Square|Sq|Terrace|Highway|Hwy)\b"
+)
+# A word with a number stuck on ("WELCOME10", "FALL20"): the shape of a promotion code.
+_WORD_NUMBER = re.compile(r"^([A-Z]{3,})\d{2,4}$")
+_VOWELS = frozenset("AEIOUY")
+_CONSONANT_RUN = re.compile(r"[B-DF-HJ-NP-TV-XZ]{4}")
 _PHONE_SHAPE = re.compile(r"^\(?\d{3}\)?[ -]\d{3}[ -]\d{4}$|^\d{2,4}(?: \d{2,4}){3}$")
 # "482913 is your Acme code": the token is the subject of a sentence about a code.
 _CODE_FIRST = re.compile(
@@ -97,11 +109,27 @@ class _Spans:
             return pos - self.ends[i], self.words[i]
         return None
 
+    def words_in(self, lo: int, hi: int) -> list[str]:
+        """Words of the matches that start within [lo, hi)."""
+        i, j = bisect.bisect_left(self.starts, lo), bisect.bisect_left(self.starts, hi)
+        return self.words[i:j]
+
     def after(self, pos: int, window: int) -> tuple[int, str] | None:
         i = bisect.bisect_left(self.starts, pos)
         if i < len(self.starts) and self.starts[i] - pos <= window:
             return self.starts[i] - pos, self.words[i]
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Cues:
+    """Keyword spans of one text, by what they announce."""
+
+    strong: _Spans
+    weak: _Spans
+    negative: _Spans
+    nouns: _Spans
+    shopping: _Spans
 
 
 @dataclass(slots=True)
@@ -138,6 +166,13 @@ def _value_of(token: str) -> tuple[str, str] | None:
     return token_value, token
 
 
+def _pronounceable(letters: str) -> bool:
+    """Reads like a word (has a vowel, no four consonants in a row): a brand, a heading,
+    a promotion; random code alphabets give strings like ``HJKRWT``."""
+    upper = letters.upper()
+    return any(c in _VOWELS for c in upper) and _CONSONANT_RUN.search(upper) is None
+
+
 def _shape_prior(value: str, display: str) -> tuple[float, str]:
     if value.isdigit():
         n = len(value)
@@ -149,7 +184,12 @@ def _shape_prior(value: str, display: str) -> tuple[float, str]:
             return 0.0, f"{n} digits"
         return -0.08, f"{n} digits"
     if _LETTERS.match(value):
+        if len(value) >= 5 and not _pronounceable(value):
+            return -0.05, "letters only, not a word"
         return -0.3, "letters only"
+    promo = _WORD_NUMBER.match(value)
+    if promo is not None and _pronounceable(promo.group(1)):
+        return -0.25, "a word with a number"
     if value.isupper() or value.upper() == value:
         return 0.02, "letters and digits"
     if any(c.islower() for c in value) and any(c.isupper() for c in value):
@@ -186,12 +226,15 @@ class _Scorer:
             emph.add("".join(snippet.split()))
         self.emphasized = emph
         self.other_texts = (doc.plain_text, doc.preheader) if doc.html_text else ()
+        self.meeting = MEETING_CUES.search(doc.text[:_MAX_TEXT]) is not None
 
     def score_text(self, raw_text: str, source: str) -> list[_Scored]:
         text = _mask(raw_text[:_MAX_TEXT])
         strong = _Spans.of(STRONG_CODE_KEYWORDS, text)
         weak = _Spans.of(CODE_KEYWORDS, text)
         negative = _Spans.of(NEGATIVE_KEYWORDS, text)
+        nouns = _Spans.of(CODE_NOUNS, text)
+        shopping = _Spans.of(SHOPPING_CUES, text)
         out: list[_Scored] = []
         seen: set[int] = set()
         for pattern in (_GROUPED, _TOKEN):
@@ -209,7 +252,9 @@ class _Scorer:
                 if parsed is None:
                     continue
                 seen.add(m.start())
-                scored = self._score(text, m.start(), m.end(), parsed, strong, weak, negative)
+                scored = self._score(
+                    text, m.start(), m.end(), parsed, _Cues(strong, weak, negative, nouns, shopping)
+                )
                 if scored is not None:
                     scored.reasons.append(f"in {source}")
                     out.append(scored)
@@ -221,16 +266,17 @@ class _Scorer:
         start: int,
         end: int,
         parsed: tuple[str, str],
-        strong: _Spans,
-        weak: _Spans,
-        negative: _Spans,
+        cues: _Cues,
     ) -> _Scored | None:
+        strong, weak, negative = cues.strong, cues.weak, cues.negative
         value, display = parsed
         lower_left = text[max(0, start - 12) : start].lower()
         right = text[end : end + 14]
         if _CURRENCY_BEFORE.search(lower_left) or _UNIT_AFTER.match(right):
             return None
         if " " in display and _PHONE_SHAPE.match(display):
+            return None
+        if _STREET_AFTER.match(text, end, min(len(text), end + 60)) and value.isdigit():
             return None
         reasons: list[str] = []
         score = 0.0
@@ -250,6 +296,9 @@ class _Scorer:
             where = "after"
         else:
             where = "before"
+        if kw is None:
+            kw = self._noun_with_verb(cues, start, left_window)
+            where = "before (code word and verb)"
         if kw is not None:
             dist = kw[0]
             gain = 0.55 if dist <= 40 else 0.42 if dist <= 120 else 0.3
@@ -281,13 +330,22 @@ class _Scorer:
             pos_dist, pos_len = min(((d[0], len(d[1])) for d in positives), default=(10**9, 0))
             # "order 1533 … OTP 572123": the nearer claim wins; "promo code X": the negative
             # word qualifies the code word right after it.
-            if neg[0] < pos_dist or neg[0] <= pos_dist + pos_len + 2:
+            # …unless the negative word is the tail of the code phrase ("security key").
+            tail = neg[0] == pos_dist and pos_len > len(neg[1])
+            if not tail and (neg[0] < pos_dist or neg[0] <= pos_dist + pos_len + 2):
                 score -= 0.6
                 reasons.append(f"vetoed by '{neg[1].strip()}'")
         neg_after = negative.after(end, 3)
         if neg_after is not None:
             score -= 0.4
             reasons.append(f"followed by '{neg_after[1].strip()}'")
+        shop = cues.shopping.after(end, 120)
+        if shop is not None:
+            score -= 0.5
+            reasons.append(f"shopping word '{shop[1].strip()}' after it")
+        if self.meeting:
+            score -= 0.45
+            reasons.append("conference-call invitation")
         if _is_year_or_date(value):
             score -= 0.45
             reasons.append("looks like a year/date")
@@ -306,6 +364,19 @@ class _Scorer:
             score += 0.05
             reasons.append("also in the other part")
         return _Scored(value, display, score, reasons)
+
+    @staticmethod
+    def _noun_with_verb(cues: _Cues, start: int, window: int) -> tuple[int, str] | None:
+        """A bare code word plus a signing-in/verifying word before the token count as a
+        strong keyword at the code word's distance."""
+        noun = cues.nouns.before(start, window)
+        if noun is None:
+            return None
+        lo = start - window
+        nouns = {w.lower() for w in cues.nouns.words_in(lo, start)}
+        if any(w.lower() not in nouns for w in cues.weak.words_in(lo, start)):
+            return noun
+        return None
 
 
 def _origin_bound(doc: Document) -> CodeCandidate | None:
