@@ -268,3 +268,30 @@ def test_heartbeat_lease_and_readiness(
         assert bridge.ready() == (True, "ok")
     # Stopped: the lease is released at once, so a standby need not wait for it to expire.
     assert not redis_client.exists(KEYS.lease(name, "INBOX"))
+
+
+def test_mail_announced_during_a_fetch_is_not_left_for_the_next_idle(
+    dovecot: DovecotServer,
+    redis_client: redis.Redis,
+    redis_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bridge.imap import watcher  # noqa: PLC0415 - patched for this test only
+
+    inbox = new_inbox(redis_client)
+    real_fetch_body = watcher.fetch_body
+    sent: list[bool] = []
+
+    def fetch_while_mail_arrives(conn: imapclient.IMAPClient, uid: int) -> bytes | None:
+        if not sent:
+            sent.append(True)
+            dovecot.deliver(address(inbox), mail(address(inbox), subject="second"))
+            time.sleep(0.1)  # Dovecot reports it as EXISTS with the FETCH response
+        return real_fetch_body(conn, uid)
+
+    monkeypatch.setattr(watcher, "fetch_body", fetch_while_mail_arrives)
+    settings = settings_for(redis_url, dovecot, OTPBRIDGE_FAST_CHECK_MS="0")
+    with running_bridge(settings, redis_client):
+        dovecot.deliver(address(inbox), mail(address(inbox), subject="first"))
+        wait_until(lambda: len(events(redis_client, inbox)) == 2, 3.0, "both mails")
+    assert [e["subject"] for e in events(redis_client, inbox)] == ["first", "second"]

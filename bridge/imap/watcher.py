@@ -61,6 +61,20 @@ def _kinds(responses: Sequence[Any]) -> set[bytes]:
     return found
 
 
+def _pending_exists(conn: imapclient.IMAPClient) -> bool:
+    """Whether an EXISTS came along with a command's response (and clear it).
+
+    imaplib files untagged replies to SEARCH/FETCH/STORE aside instead of returning them; the
+    server will not repeat that EXISTS in the next IDLE, so it must be read here or the mail
+    would wait for the next IDLE renewal.
+    """
+    stash = getattr(getattr(conn, "_imap", None), "untagged_responses", None)
+    if not isinstance(stash, dict):
+        return False
+    stash.pop("RECENT", None)
+    return stash.pop("EXISTS", None) is not None
+
+
 class FolderWatcher:
     """Run :meth:`run` in a thread; set ``stop`` to end it (DONE, LOGOUT, lease released)."""
 
@@ -314,17 +328,22 @@ class FolderWatcher:
 
     # -- new mail --------------------------------------------------------------------------------
     def _catch_up(self, conn: imapclient.IMAPClient, uidvalidity: int, seen_at_ms: int) -> None:
-        cursor = read_cursor(self._redis, self._ingest.cursor_key)
-        last = cursor.last_uid if cursor and cursor.uidvalidity == uidvalidity else None
-        if last is None:
-            raise ImapConnectionError("checkpoint changed under us; resynchronising")
-        uids = uids_after(conn, last)
-        self.state.alive()
-        if uids:
-            for mail in fetch_headers(conn, uids):
+        """Route everything above the checkpoint, again while the server reports new mail."""
+        _pending_exists(conn)  # the search below covers everything announced so far
+        while True:
+            cursor = read_cursor(self._redis, self._ingest.cursor_key)
+            last = cursor.last_uid if cursor and cursor.uidvalidity == uidvalidity else None
+            if last is None:
+                raise ImapConnectionError("checkpoint changed under us; resynchronising")
+            uids = uids_after(conn, last)
+            self.state.alive()
+            for mail in fetch_headers(conn, uids) if uids else []:
                 if self._stop.is_set() or not self.lease.held:
                     return
                 self._handle(conn, uidvalidity, mail, seen_at_ms)
+            if not _pending_exists(conn):
+                return
+            seen_at_ms = now_ms()
 
     def _handle(
         self, conn: imapclient.IMAPClient, uidvalidity: int, mail: MailHeaders, seen_at_ms: int
