@@ -110,7 +110,8 @@ _NEGATIVE: dict[str, str] = {
     "id|no.|nr.|nr|number|#|sku|item|qty|quantity|model|serial|version|build|ip|"
     "amount|total|subtotal|price|balance|payment of|paid|transaction|transfer|offer|save|"
     "off|redeem|claim|sale|purchase code|product code|error|status|license|licence|key|"
-    "checkout|cart|store credit|meeting id|webinar id|wi-fi|wifi|network",
+    "checkout|cart|store credit|sort code|routing number|iban|swift|bic|bsb|meeting id|"
+    "webinar id|wi-fi|wifi|network",
     "de": "bestellung|bestellnummer|auftrag|rechnung|rechnungsnummer|sendungsnummer|"
     "sendung|paket|kundennummer|kunden-nr|mitglied|gutschein|gutscheincode|rabatt|"
     "rabattcode|aktionscode|postleitzahl|plz|telefon|tel.|fax|betrag|summe|preis|"

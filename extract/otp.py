@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from extract.document import Document
 from extract.keywords import (
@@ -77,6 +78,9 @@ _CODE_FIRST = re.compile(
     r"o seu|a sua|il tuo|la tua|je|uw|jouw|twój|twoje)\b([^.\n]{0,40})",
     re.IGNORECASE,
 )
+# Labels that number things but do not qualify a code word ("Apple ID code is: 804316").
+_LABELS = frozenset(("id", "#", "no.", "nr", "nr.", "number", "ip"))
+_HEX = re.compile(r"^[0-9a-f]+$")
 _NUMBER = re.compile(r"\d{2,}")
 _JOINERS = frozenset(
     ("", "or", "and", "oder", "und", "ou", "et", "o", "y", "e", "или", "或", "和", "、")
@@ -194,6 +198,9 @@ def _shape_prior(value: str, display: str) -> tuple[float, str]:
         return 0.02, "letters and digits"
     if any(c.islower() for c in value) and any(c.isupper() for c in value):
         return -0.05, "mixed case"
+    alternations = sum(a.isdigit() != b.isdigit() for a, b in pairwise(value))
+    if alternations >= 3 and not _HEX.match(value):
+        return -0.05, "lower case, random"  # "k7d2q9"; hex is more likely a hash or an id
     return -0.15, "lower case"
 
 
@@ -291,6 +298,8 @@ class _Scorer:
         left_window = 300 if alone else 120
         kw = strong.before(start, left_window)
         kw_after = strong.after(end, 60)
+        if kw_after is not None and not alone and "\n" in text[end : end + kw_after[0]]:
+            kw_after = None  # "Hi user4821,⏎⏎Your code: …" — the sentence belongs to another token
         if kw_after is not None and (kw is None or kw_after[0] < kw[0]):
             kw = kw_after
             where = "after"
@@ -325,6 +334,8 @@ class _Scorer:
             claimed = [m.end() for m in _NUMBER.finditer(text, start - neg[0], start)]
             if claimed and text[claimed[-1] : start].strip(" ,/").lower() not in _JOINERS:
                 neg = None
+        if neg is not None and neg[1] == "#" and text[start - neg[0] : start].strip(" :"):
+            neg = None  # "#" numbers only what follows it directly; "<#> 482913 is…" is SMS syntax
         if neg is not None:
             positives = [d for d in (strong.before(start, 300), weak.before(start, 300)) if d]
             pos_dist, pos_len = min(((d[0], len(d[1])) for d in positives), default=(10**9, 0))
@@ -332,11 +343,12 @@ class _Scorer:
             # word qualifies the code word right after it.
             # …unless the negative word is the tail of the code phrase ("security key").
             tail = neg[0] == pos_dist and pos_len > len(neg[1])
-            if not tail and (neg[0] < pos_dist or neg[0] <= pos_dist + pos_len + 2):
+            qualifies = neg[1].strip().lower() not in _LABELS and neg[0] <= pos_dist + pos_len + 2
+            if not tail and (neg[0] < pos_dist or qualifies):
                 score -= 0.6
                 reasons.append(f"vetoed by '{neg[1].strip()}'")
         neg_after = negative.after(end, 3)
-        if neg_after is not None:
+        if neg_after is not None and "\n" not in text[end : end + neg_after[0]]:
             score -= 0.4
             reasons.append(f"followed by '{neg_after[1].strip()}'")
         shop = cues.shopping.after(end, 120)
