@@ -26,6 +26,9 @@ Purpose = Literal[
     "alert",
     "generic",
     "commerce",
+    "invite",
+    "join",
+    "done",
 ]
 
 # fmt: off
@@ -45,13 +48,18 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
     "confirm": (
         "verif", "confirm", "activat", "activate", "validat", "unlock", "opt-in", "opt in",
         "complete registration", "complete your registration", "finish sign", "finish setting",
-        "accept invit", "accept the invit", "join the team", "initiali", "bestätig", "aktivier",
+        "accept invit", "accept the invit", "join the team", "email change", "e-mail change",
+        "change of email", "change email", "change your email", "new email address",
+        "new e-mail address", "e-mail-adresse ändern", "neue e-mail-adresse",
+        "changement d'adresse e-mail", "cambio de correo", "alteração de e-mail", "initiali",
+        "bestätig", "aktivier",
         "freischalt", "entsperr", "einladung annehmen", "vérifi", "confirmer", "confirmez",
         "activer", "valider", "accepter l'invitation", "confirmar", "verificar", "activar",
         "validar", "aceptar la invitación", "finalizar", "ativar", "aceitar o convite",
         "conferma", "attiva", "convalida", "accetta l'invito", "bevestig", "verifieer",
         "activeer", "accepteer", "potwierdź", "potwierdz", "zweryfikuj", "weryfik", "aktywuj",
-        "akceptuj", "подтверд", "активир", "верифиц", "принять приглашение", "підтверд",
+        "akceptuj", "подтверд", "подтвержд", "активир", "верифиц", "принять приглашение",
+        "підтверд", "підтвердж",
         "активув", "doğrula", "onayla", "etkinleştir", "تأكيد", "تحقق", "التحقق", "تفعيل",
         "قبول الدعوة", "אשר", "אישור", "אימות", "אמת", "הפעל", "تأیید", "تایید", "فعال", "確認",
         "認証", "有効化", "验证", "确认", "激活", "驗證", "启用", "确定", "初始化", "확인",
@@ -88,7 +96,9 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
     ),
     "decline": (
         "revoke", "not you", "not me", "wasn't me", "was not me", "didn't request", "report",
-        "deny", "decline", "reject", "block", "cancel this request", "widerruf", "ablehnen",
+        "deny", "decline", "reject", "block", "cancel", "undo", "stornieren", "absagen",
+        "annuler", "cancelar", "annulla", "annuleren", "anuluj", "отменить", "скасувати",
+        "iptal", "取消", "キャンセル", "hủy", "widerruf", "ablehnen",
         "nicht ich", "révoquer", "refuser", "signaler", "revocar", "rechazar", "denunciar",
         "revogar", "recusar", "revoca", "rifiuta", "segnala", "intrekken", "weiger", "odwołaj",
         "odrzuć", "отозвать", "отклонить", "это не я", "відкликати", "reddet", "إلغاء", "רפורט",
@@ -136,6 +146,39 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
         "ödeme", "طلبك", "الطلب", "حجز", "فاتورة", "الدفع", "הזמנה", "חשבונית", "תשלום", "سفارش",
         "注文", "予約", "請求書", "領収書", "订单", "訂單", "预订", "發票", "发票", "付款", "주문",
         "예약", "결제", "영수증", "đơn hàng", "hóa đơn", "thanh toán",
+        # appointments, meetings and events: "confirm attendance" is not an account action
+        "appointment", "attendance", "rsvp", "webinar", "meeting", "ticket", "termin",
+        "rendez-vous", "réunion", "cita", "reunión", "reunião", "appuntamento", "riunione",
+        "afspraak", "vergadering", "spotkani", "wizyt", "встреч", "вебинар", "приём",
+        "randevu", "toplantı", "موعد", "اجتماع", "פגישה", "会議", "予約確認", "会议", "预约",
+        "회의", "cuộc họp", "lịch hẹn",
+    ),
+    # An invitation to an account, team or workspace (accepting it proves the mailbox).
+    "invite": (
+        "invited you", "invites you", "inviting you", "invitation", "you've been invited",
+        "you have been invited", "you're invited", "eingeladen", "einladung", "invité",
+        "vous invite", "invitación", "te ha invitado", "te invitó", "convidou", "convite",
+        "ti ha invitato", "invito", "uitgenodigd", "uitnodiging", "zaprasza", "zaproszeni",
+        "приглаш", "запрош", "davet", "دعوة", "دعاك", "הזמנה", "הזמין", "دعوت", "招待",
+        "邀请", "邀請", "초대", "lời mời", "đã mời",
+    ),
+    # "Join Acme": an invitation's button, but also a meeting's; read with "invite".
+    "join": (
+        "join", "beitreten", "rejoindre", "unirme", "unirte", "únete", "participar", "entrar na",
+        "unisciti", "partecipa", "deelnemen", "dołącz", "присоединиться", "приєднатися",
+        "katıl", "انضم", "הצטרף", "پیوستن", "参加", "加入", "참여", "tham gia",
+    ),
+    # Past participles: the action is done, the mail reports it and requests nothing.
+    "done": (
+        "verified", "activated", "confirmed", "has been reset", "was reset", "bestätigt",
+        "verifiziert", "aktiviert", "vérifié", "confirmé", "activé", "verificado", "confirmado",
+        "activado", "ativado", "verificata", "verificato", "confermato", "confermata",
+        "attivato", "geverifieerd", "bevestigd", "geactiveerd", "zweryfikowan", "potwierdzon",
+        "aktywowan", "подтвержден", "активирован", "підтверджен", "doğrulandı", "onaylandı",
+        "تم تأكيد", "تم تفعيل", "تم التحقق", "אומת", "הופעל", "確認されました", "認証されました",
+        "已验证", "已确认", "已激活", "已驗證", "확인되었습니다", "인증되었습니다",
+        "활성화되었습니다",
+        "đã được xác minh", "đã được kích hoạt", "đã xác nhận",
     ),
     # Anchor texts that name no purpose; the sentence around them does.
     "generic": (

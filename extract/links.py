@@ -42,10 +42,14 @@ PRIMARY_MIN_SCORE = 0.5
 _TRAILING = ".,;:!?'\"»”’>"
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
 _WHITESPACE = re.compile(r"\s+")
+_CJK = re.compile("[\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af\uff01-\uff65]")
 _URL_TEXT = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 # Weights of the sources of purpose evidence (URL signature > text > path words > subject).
 _W_SIGNATURE, _W_TEXT, _W_PATH, _W_SUBJECT, _W_CONTEXT = 3.0, 2.0, 1.5, 1.0, 0.7
 _MAX_CONTEXT_FOR_VETO = 160
+# Auth mails are short: the subject alone can name the purpose of a lone secret link only
+# when the whole mail has at most this many links.
+_MAX_LONE_LINKS = 4
 # An auth mail has a handful of links near the top; a catalogue with thousands must not
 # cost seconds. Document order is kept, so the cut drops footers and listings first.
 _MAX_ANCHORS = 300
@@ -73,25 +77,52 @@ def find_links(doc: Document) -> tuple[LinkCandidate, ...]:
     """All usable links of ``doc``, best first; auth links have a kind, others ``None``."""
     unsubscribe = {_clean_url(u) for u in doc.list_unsubscribe}
     plain = doc.plain_text[:_MAX_PLAIN]
-    subject_purposes = purposes_in(doc.subject)
-    scored: list[tuple[float, int, LinkCandidate]] = []
+    subject = purposes_in(doc.subject)
+    analysed: list[tuple[_Seen, UrlFacts]] = []
     for seen in _collect(doc.anchors, plain):
         if seen.url in unsubscribe:
             continue
         facts = analyse_url(seen.url)
-        if facts is None:
-            continue
-        result = _score(seen, facts, subject_purposes)
+        if facts is not None:
+            analysed.append((seen, facts))
+    # A short mail whose only secret-bearing link sits under a subject that names a purpose
+    # ("Email change request" + one bare URL) needs no further words around the link.
+    secret_links = [s for s, f in analysed if f.secret and not (f.utility or f.decline)]
+    lone = secret_links[0] if len(secret_links) == 1 and len(analysed) <= _MAX_LONE_LINKS else None
+    scored: list[tuple[float, int, LinkCandidate, bool]] = []
+    for seen, facts in analysed:
+        result = _score(seen, facts, subject, lone=seen is lone)
         if result is not None:
-            scored.append((result.score, -seen.position, result))
+            scored.append((result.score, -seen.position, result, seen.wrapped))
     scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
-    return tuple(item[2] for item in scored)
+    return _prefer_unwrapped([(item[2], item[3]) for item in scored])
+
+
+def _prefer_unwrapped(ranked: list[tuple[LinkCandidate, bool]]) -> tuple[LinkCandidate, ...]:
+    """An opaque tracker never outranks a direct URL of the same kind (the text part's)."""
+    if not ranked or not ranked[0][1] or ranked[0][0].kind is None:
+        return tuple(c for c, _ in ranked)
+    best = ranked[0][0]
+    direct = next(
+        (
+            c
+            for c, wrapped in ranked
+            if not wrapped and c.kind == best.kind and c.score >= PRIMARY_MIN_SCORE
+        ),
+        None,
+    )
+    if direct is None:
+        return tuple(c for c, _ in ranked)
+    promoted = LinkCandidate(url=direct.url, kind=direct.kind, score=best.score, text=direct.text)
+    return (promoted, *(c for c, _ in ranked if c is not direct))
 
 
 def _collect(anchors: tuple[Anchor, ...], plain: str) -> list[_Seen]:
     """One entry per distinct target URL, merging what every occurrence tells about it."""
     by_url: dict[str, _Seen] = {}
-    for anchor in sorted(anchors, key=lambda a: a.position)[:_MAX_ANCHORS]:
+    ordered = sorted(anchors, key=lambda a: a.position)[:_MAX_ANCHORS]
+    shown_for = _shown_targets(ordered)
+    for anchor in ordered:
         if anchor.hidden:
             continue
         if anchor.is_image and not (anchor.text.strip() or anchor.title.strip()):
@@ -101,11 +132,11 @@ def _collect(anchors: tuple[Anchor, ...], plain: str) -> list[_Seen]:
             continue
         text = _WHITESPACE.sub(" ", anchor.text).strip()
         targets = [unwrap_url(raw)]
-        # An opaque wrapper whose visible text is itself a full URL: the text is the target.
-        if _URL_TEXT.match(text) and text.lower().startswith("http"):
-            shown = _clean_url(text)
-            if shown != raw and not shown.endswith(("…", "...")):
-                targets.insert(0, unwrap_url(shown))
+        # An opaque wrapper shown elsewhere with a full URL as its text: that URL is the
+        # target of every anchor using the wrapper (the button and its "copy this link").
+        shown = shown_for.get(raw)
+        if shown is not None:
+            targets = [shown] if looks_like_tracker(targets[0]) else [shown, targets[0]]
         for url in targets:
             entry = by_url.get(url)
             if entry is None:
@@ -130,7 +161,9 @@ def _collect(anchors: tuple[Anchor, ...], plain: str) -> list[_Seen]:
     return list(by_url.values())
 
 
-def _score(seen: _Seen, facts: UrlFacts, subject: frozenset[Purpose]) -> LinkCandidate | None:
+def _score(
+    seen: _Seen, facts: UrlFacts, subject: frozenset[Purpose], *, lone: bool
+) -> LinkCandidate | None:
     label = seen.text if seen.text and not _URL_TEXT.match(seen.text) else ""
     text_purposes = purposes_in(label) | purposes_in(seen.title)
     short_context = len(seen.context) <= _MAX_CONTEXT_FOR_VETO
@@ -142,10 +175,19 @@ def _score(seen: _Seen, facts: UrlFacts, subject: frozenset[Purpose]) -> LinkCan
     if not text_kinds and short_context and (not label or "generic" in text_purposes):
         # "Click here" or a bare URL: the sentence around it names its purpose.
         text_kinds = context_kinds
-    # A notice about something done ("password changed", "new sign-in") requests nothing;
-    # an "order confirmation" confirms a purchase, not a mailbox.
-    alert = "alert" in subject and not subject & {"confirm", "reset"}
-    subject_kinds = set() if alert or "commerce" in subject else _purposes_kinds(subject)
+    if "join" in text_purposes and "invite" in subject | context_purposes | text_purposes:
+        text_kinds = text_kinds | {"confirm_link"}  # "Join Acme" under "bob invited you"
+    if text_kinds == {"confirm_link"} and facts.kind not in (None, "confirm_link"):
+        # A bare "Confirm" button confirms whatever its URL does ("/reset?ticket=").
+        text_kinds = {facts.kind}
+    # A notice about something done ("password changed", "new sign-in", "email verified")
+    # requests nothing; an "order confirmation" or a "confirm attendance" button is about a
+    # purchase or an appointment, not the mailbox.
+    alert = ("alert" in subject and not subject & {"confirm", "reset"}) or "done" in subject
+    commerce = "commerce" in subject | text_purposes
+    if "commerce" in text_purposes:
+        text_kinds = set()
+    subject_kinds = set() if alert or commerce else _purposes_kinds(subject)
 
     votes: dict[LinkKind, float] = {}
     if facts.kind is not None:
@@ -155,8 +197,12 @@ def _score(seen: _Seen, facts: UrlFacts, subject: frozenset[Purpose]) -> LinkCan
     _vote(votes, context_kinds, _W_CONTEXT)
 
     declined = facts.decline or "decline" in text_purposes
-    own_evidence = facts.signature or facts.kind is not None or bool(text_kinds)
-    qualified = facts.secret and not declined and own_evidence and (facts.signature or not alert)
+    # Only a bare URL or a "click here" lets the subject speak for it; "Read more" does not.
+    unlabelled = not label or "generic" in text_purposes
+    by_subject = lone and unlabelled and bool(subject_kinds) and not seen.wrapped
+    own_evidence = facts.signature or facts.kind is not None or bool(text_kinds) or by_subject
+    quiet = facts.signature or not (alert or commerce)
+    qualified = facts.secret and not declined and own_evidence and quiet
     kind = _strongest(votes) if qualified else None
 
     score = 0.05
@@ -172,6 +218,8 @@ def _score(seen: _Seen, facts: UrlFacts, subject: frozenset[Purpose]) -> LinkCan
         score += min(0.2, 0.04 * votes.get(kind, 0.0))
         if kind in subject_kinds:
             score += 0.05
+            if by_subject and facts.kind is None and not text_kinds:
+                score += 0.15
     if seen.wrapped:
         score -= 0.1
     if seen.from_html and label:
@@ -230,11 +278,29 @@ def _better_text(new: str, old: str) -> bool:
     return bool(_URL_TEXT.match(old)) and not _URL_TEXT.match(new)
 
 
+def _shown_targets(anchors: list[Anchor]) -> dict[str, str]:
+    """Wrapper href → the full URL some anchor with that href shows as its text."""
+    shown: dict[str, str] = {}
+    for anchor in anchors:
+        text = _WHITESPACE.sub(" ", anchor.text).strip()
+        if anchor.hidden or not (_URL_TEXT.match(text) and text.lower().startswith("http")):
+            continue
+        raw, url = _clean_url(anchor.href), _clean_url(text)
+        if url != raw and not url.endswith(("…", "...")):
+            shown.setdefault(raw, unwrap_url(url))
+    return shown
+
+
 def _clean_url(url: str) -> str:
     url = url.strip().strip("<>")
     if "&amp;" in url or "&#" in url:
         url = html.unescape(url)
     url = _WHITESPACE.sub("", url)
+    # Chinese/Japanese/Korean text runs on after a URL without a space; generated URLs
+    # percent-encode such characters, so the first one ends the URL.
+    cut = _CJK.search(url)
+    if cut:
+        url = url[: cut.start()]
     while url and url[-1] in _TRAILING + "".join(_CLOSERS):
         last = url[-1]
         if last in _CLOSERS and url.count(_CLOSERS[last]) >= url.count(last):

@@ -132,17 +132,15 @@ def _proofpoint_v3(body: str, encoded: str) -> str | None:
 def _generic(path: str, params: list[tuple[str, str]]) -> str | None:
     if any(_AUTH_PARAM.search(k) for k, _ in params if k.lower() not in _TARGET_PARAMS):
         return None
-    only_target = bool(params) and all(k.lower() in _TARGET_PARAMS for k, _ in params)
-    if not (_REDIRECT_WORDS.search(path) or (only_target and path in ("", "/"))):
-        return None
-    target = _first_http(v for k, v in params if k.lower() in _TARGET_PARAMS)
-    if target is not None:
-        return target
-    # Resend-style: the target is one percent-encoded path segment.
+    # Resend / SES-style: the target is one percent-encoded path segment. Nothing else puts
+    # a whole encoded URL in a path, so no redirect word is needed.
     for segment in path.split("/"):
         if segment.lower().startswith(("http%3a", "https%3a")):
             return _first_http([unquote(segment)])
-    return None
+    only_target = bool(params) and all(k.lower() in _TARGET_PARAMS for k, _ in params)
+    if not (_REDIRECT_WORDS.search(path) or (only_target and path in ("", "/"))):
+        return None
+    return _first_http(v for k, v in params if k.lower() in _TARGET_PARAMS)
 
 
 def _first_http(values: Iterable[str]) -> str | None:

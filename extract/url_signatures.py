@@ -119,6 +119,9 @@ _CONFIRM = frozenset(
         "init",
         "initialize",
         "subscribe",
+        "enroll",
+        "enrol",
+        "enrollment",
     }
 )
 _MAGIC = frozenset(
@@ -133,7 +136,6 @@ _MAGIC = frozenset(
         "sso",
         "otp",
         "authenticate",
-        "session",
         "loginlink",
         "emaillogin",
     }
@@ -191,7 +193,9 @@ _UTILITY_WORDS = frozenset(
         "pricing",
     }
 )
-_DECLINE = frozenset({"revoke", "report", "deny", "decline", "reject", "notme", "block"})
+_DECLINE = frozenset(
+    {"revoke", "report", "deny", "decline", "reject", "notme", "block", "cancel", "undo", "revert"}
+)
 _SOCIAL_HOSTS = re.compile(
     r"(?:^|\.)(?:facebook\.com|fb\.com|fb\.me|twitter\.com|x\.com|instagram\.com|"
     r"linkedin\.com|youtube\.com|youtu\.be|tiktok\.com|pinterest\.com|reddit\.com|"
@@ -218,7 +222,8 @@ _TOKEN_PARAM = re.compile(
     r"t|k|s|h|magic|apikey|verifier|challenge)$|token|secret|signature",
     re.IGNORECASE,
 )
-_RANDOMISH = re.compile(r"^[A-Za-z0-9_\-.~=+%]{16,}$")
+_RANDOMISH = re.compile(r"^[A-Za-z0-9_\-.~=+%:]{16,}$")
+_ALNUM = re.compile(r"^[A-Za-z0-9]+$")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 
@@ -237,13 +242,15 @@ def analyse_url(url: str) -> UrlFacts | None:
     params += parse_qsl(frag_query, keep_blank_values=True)
     words = _words(parts.path + "/" + frag_path) | {w for key, _ in params for w in _words(key)}
     sig_kind, signature = _signature(url)
-    kind = sig_kind if signature and sig_kind is not None else _kind_from_words(words, params)
+    # A signature without a purpose (Keycloak's action token serves every action) leaves the
+    # purpose to the words around the link: its path words ("login-actions") say nothing.
+    kind = sig_kind if signature else _kind_from_words(words, params)
     bare = parts.path in ("", "/") and not parts.query and frag_path.strip("/!") == ""
     social = bool(_SOCIAL_HOSTS.search(host)) or bool(re.match(r"^/@[\w.]+/?$", parts.path))
     return UrlFacts(
         kind=kind,
         signature=signature,
-        secret=_has_secret(parts.path + "/" + frag_path, params),
+        secret=signature or _has_secret(parts.path + "/" + frag_path, params),
         utility=social or bool(_UTILITY_HOST.match(host)) or bool(words & _UTILITY_WORDS),
         unsubscribe=bool(words & _UNSUB)
         or any(k.lower() in ("manage", "unsubscribe", "optout") for k, _ in params),
@@ -264,6 +271,7 @@ def _words(text: str) -> set[str]:
     text = _CAMEL.sub("-", unquote(text))
     pieces = [p.lower() for p in _SPLIT.split(text) if p]
     words = set(pieces)
+    words.update(p[:-1] for p in pieces if len(p) > 4 and p.endswith("s"))  # "invites"
     # Glue neighbours so "reset-password" also reads as "resetpassword", "magic-url" as magic.
     words.update(a + b for a, b in itertools.pairwise(pieces))
     return words
@@ -288,12 +296,16 @@ def _has_secret(path: str, params: list[tuple[str, str]]) -> bool:
     for key, value in params:
         if _TOKEN_PARAM.search(key) and len(value) >= 4 and "@" not in value:
             return True
-        if _randomish(value):
+        if any(_randomish(piece) for piece in value.split("/")):
             return True
     return any(_randomish(segment) for segment in path.split("/"))
 
 
 def _randomish(value: str) -> bool:
+    if 12 <= len(value) < 16 and _ALNUM.match(value):
+        # Shorter secrets count only when they mix cases and digits, as generated tokens do.
+        has_digit = any(c.isdigit() for c in value)
+        return has_digit and not value.isdigit() and not value.isupper() and not value.islower()
     if _UUID.match(value):
         return True
     if not _RANDOMISH.match(value) or "@" in value:
