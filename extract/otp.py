@@ -125,15 +125,27 @@ class _Spans:
         return None
 
 
-@dataclass(frozen=True, slots=True)
 class _Cues:
-    """Keyword spans of one text, by what they announce."""
+    """Keyword spans of one text, by what they announce; the rarely needed ones on demand."""
 
-    strong: _Spans
-    weak: _Spans
-    negative: _Spans
-    nouns: _Spans
-    shopping: _Spans
+    __slots__ = ("_nouns", "negative", "strong", "text", "weak")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.strong = _Spans.of(STRONG_CODE_KEYWORDS, text)
+        self.weak = _Spans.of(CODE_KEYWORDS, text)
+        self.negative = _Spans.of(NEGATIVE_KEYWORDS, text)
+        self._nouns: _Spans | None = None
+
+    @property
+    def nouns(self) -> _Spans:
+        if self._nouns is None:
+            self._nouns = _Spans.of(CODE_NOUNS, self.text)
+        return self._nouns
+
+    def shopping_after(self, end: int, window: int) -> str | None:
+        m = SHOPPING_CUES.search(self.text, end, end + window)
+        return m.group(0) if m is not None else None
 
 
 @dataclass(slots=True)
@@ -233,15 +245,10 @@ class _Scorer:
             emph.add("".join(snippet.split()))
         self.emphasized = emph
         self.other_texts = (doc.plain_text, doc.preheader) if doc.html_text else ()
-        self.meeting = MEETING_CUES.search(doc.text[:_MAX_TEXT]) is not None
 
     def score_text(self, raw_text: str, source: str) -> list[_Scored]:
         text = _mask(raw_text[:_MAX_TEXT])
-        strong = _Spans.of(STRONG_CODE_KEYWORDS, text)
-        weak = _Spans.of(CODE_KEYWORDS, text)
-        negative = _Spans.of(NEGATIVE_KEYWORDS, text)
-        nouns = _Spans.of(CODE_NOUNS, text)
-        shopping = _Spans.of(SHOPPING_CUES, text)
+        cues = _Cues(text)
         out: list[_Scored] = []
         seen: set[int] = set()
         for pattern in (_GROUPED, _TOKEN):
@@ -259,9 +266,7 @@ class _Scorer:
                 if parsed is None:
                     continue
                 seen.add(m.start())
-                scored = self._score(
-                    text, m.start(), m.end(), parsed, _Cues(strong, weak, negative, nouns, shopping)
-                )
+                scored = self._score(text, m.start(), m.end(), parsed, cues)
                 if scored is not None:
                     scored.reasons.append(f"in {source}")
                     out.append(scored)
@@ -351,13 +356,10 @@ class _Scorer:
         if neg_after is not None and "\n" not in text[end : end + neg_after[0]]:
             score -= 0.4
             reasons.append(f"followed by '{neg_after[1].strip()}'")
-        shop = cues.shopping.after(end, 120)
+        shop = cues.shopping_after(end, 120)
         if shop is not None:
             score -= 0.5
-            reasons.append(f"shopping word '{shop[1].strip()}' after it")
-        if self.meeting:
-            score -= 0.45
-            reasons.append("conference-call invitation")
+            reasons.append(f"shopping word '{shop.strip()}' after it")
         if _is_year_or_date(value):
             score -= 0.45
             reasons.append("looks like a year/date")
@@ -429,6 +431,10 @@ def find_codes(doc: Document) -> tuple[CodeCandidate, ...]:
         if prev is None or s.score > prev.score:
             best[s.value] = s
     ranked = sorted(best.values(), key=lambda s: s.score, reverse=True)
+    if ranked and ranked[0].score >= THRESHOLD and MEETING_CUES.search(doc.text[:_MAX_TEXT]):
+        for s in ranked:  # a conference-call passcode opens a meeting, not an account
+            s.score -= 0.45
+            s.reasons.append("conference-call invitation")
     return tuple(
         CodeCandidate(
             value=s.value,
