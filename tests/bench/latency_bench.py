@@ -35,6 +35,7 @@ from harness import (
     ADDRESS_TEMPLATE,
     Deliverer,
     Stack,
+    cpu_seconds,
     otp_mail,
     percentiles,
     print_json,
@@ -333,6 +334,28 @@ def bridge_sessions(dovecot: DovecotServer, others: int) -> int:
     return len(dovecot.imap_pids()) - others
 
 
+def waiting_cost(stack: Stack, bridge_pid: int, seconds: float) -> dict[str, float]:
+    """CPU share (% of one core) of the bridge and Dovecot while one agent waits, no mail."""
+    client = stack.sdk()
+    inbox_id = client.inboxes.create(ttl=600).id
+    waiter = threading.Thread(
+        target=client.messages.wait_for_otp,
+        kwargs={"inbox_id": inbox_id, "timeout": seconds + 1.5},
+        daemon=True,
+    )
+    waiter.start()
+    time.sleep(0.5)  # the bridge switches to fast checks within its 250 ms IDLE tick
+    dovecot = stack.dovecot.master_pid() or 0
+    before = cpu_seconds(bridge_pid), cpu_seconds(dovecot)
+    time.sleep(seconds)
+    after = cpu_seconds(bridge_pid), cpu_seconds(dovecot)
+    waiter.join(5)
+    return {
+        "bridge_cpu_pct": (after[0] - before[0]) / seconds * 100,
+        "dovecot_cpu_pct": (after[1] - before[1]) / seconds * 100,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agents", default="1,50,200", help="comma-separated agent counts")
@@ -343,6 +366,9 @@ def main() -> None:
     parser.add_argument(
         "--jitter-ms", type=float, default=1000.0, help="random extra lead, 0..this"
     )
+    parser.add_argument(
+        "--cost-s", type=float, default=5.0, help="measure idle-wait CPU this long per mode"
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
         "--modes", default="fast_check,idle_only,poll_1s", help="which of the three to run"
@@ -350,7 +376,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="tiny run (CI smoke test)")
     args = parser.parse_args()
     if args.quick:
-        args.agents, args.samples, args.gap_ms = "1,3", 3, 10.0
+        args.agents, args.samples, args.gap_ms, args.cost_s = "1,3", 3, 10.0, 1.0
         args.lead_ms, args.jitter_ms = 300.0, 100.0
     counts = [int(x) for x in args.agents.split(",")]
     modes = set(args.modes.split(","))
@@ -368,12 +394,14 @@ def main() -> None:
             stack.start_workers(args.workers)
         for mode, fast_ms in bridge_modes:
             bridge = stack.start_bridge(fast_ms)
+            cost = waiting_cost(stack, bridge.pid, args.cost_s)
             for agents in counts:
                 trial, inbox_ids = sdk_trial(stack, deliverer, floor, agents, args)
-                breakdown = {
+                breakdown: dict[str, Any] = {
                     f"{k}_p50_ms": percentiles(v)["p50"]
                     for k, v in event_breakdown(stack, inbox_ids, trial).items()
                 }
+                breakdown["waiting_cost"] = cost
                 results.append(
                     summarize(mode, trial, floor, bridge_sessions(stack.dovecot, 1), breakdown)
                 )
@@ -434,6 +462,13 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
         ],
         rows,
     )
+    costs = {r["mode"]: r["waiting_cost"] for r in results if "waiting_cost" in r}
+    if costs:
+        print_table(
+            "CPU while agents wait and no mail comes, % of one core",
+            ["mode", "bridge", "dovecot"],
+            [[m, c["bridge_cpu_pct"], c["dovecot_cpu_pct"]] for m, c in costs.items()],
+        )
     ratios: dict[str, float] = {}
     by = {(r["mode"], r["agents"]): r for r in results}
     for (mode, agents), r in by.items():
