@@ -36,6 +36,15 @@ _SENSITIVE_KEYS = frozenset(
         "result",
     }
 )
+#: Keys whose values are identifiers or plumbing we write ourselves: never content, and masking
+#: their digits would only destroy the information (timestamps, uids, pids in instance ids).
+_STRUCTURAL_KEYS = frozenset(
+    {
+        "event", "timestamp", "level", "instance", "leader", "message_key", "mailbox", "folder",
+        "inbox_id", "job_id", "uid", "uidvalidity", "uidnext", "last_uid", "watch", "pid",
+        "queue", "worker", "redis", "port",
+    }
+)
 _DIGITS = re.compile(r"(?<![\w.])\d{4,10}(?![\w.])")
 _QUERY_URL = re.compile(r"(https?://[^\s?#]+)[?#]\S*")
 _URL_CREDS = re.compile(r"(\w+://)[^/\s:@]+:[^/\s@]+@")
@@ -56,7 +65,7 @@ def redact(
     for key, value in list(event_dict.items()):
         if key.lower() in _SENSITIVE_KEYS:
             event_dict[key] = "[redacted]"
-        elif isinstance(value, str) and key != "event":
+        elif isinstance(value, str) and key not in _STRUCTURAL_KEYS:
             event_dict[key] = _mask(value)
     return event_dict
 
