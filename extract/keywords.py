@@ -166,10 +166,12 @@ _NOUNS: dict[str, str] = {
     "vi": "mã",
 }
 
-# Words after a code that make it a shopping code ("… at checkout for 10% off").
+# Words after a code that make it a shopping or travel code ("… at checkout for 10% off",
+# "Confirmation code: K7QX2M ⏎ Flight PA 482 departs 07:15").
 _SHOPPING: dict[str, str] = {
     "en": "checkout|% off|off your|first order|next order|next purchase|shop now|discount|coupon|"
-    "promo|voucher|redeem|gift card|sale ends|offer ends|offer valid",
+    "promo|voucher|redeem|gift card|sale ends|offer ends|offer valid|flight|boarding|departs|"
+    "departure|itinerary|passenger|check-in date|nights",
     "de": "kasse|rabatt|gutschein|einlösbar|einlösen|bestellwert|einkauf",
     "fr": "réduction|remise|panier|achat",
     "es": "descuento|cupón|compra|carrito",
