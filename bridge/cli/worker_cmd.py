@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Any
 
@@ -22,7 +23,11 @@ def register(sub: Any) -> None:
     p = sub.add_parser("worker", help="run RQ extraction workers (mail → code/link events)")
     p.add_argument("-n", "--workers", type=int, default=1, metavar="N", help="worker processes")
     p.add_argument("--burst", action="store_true", help="exit when the queue is empty")
-    p.add_argument("--log-level", default="INFO")
+    p.add_argument(
+        "--log-level",
+        default=os.environ.get("OTPBRIDGE_LOG_LEVEL", "INFO"),
+        help="default: OTPBRIDGE_LOG_LEVEL or INFO",
+    )
     p.set_defaults(func=run)
 
 

@@ -1,0 +1,129 @@
+"""The pure wait logic: stream order, sender allowlists, expiry, failures."""
+
+from __future__ import annotations
+
+import pytest
+
+from bridge.errors import ExtractionFailedError, WatcherDownError
+from bridge.sdk.matching import StreamMatcher, WaitFor, sender_allowed, stream_id_after
+from bridge.sdk.models import Link, Message, Otp
+from bridge.sdk.records import check_watchers, new_inbox_id, normalize_senders, render_address
+from worker.keys import INBOX_ID_RE
+
+NOW = 1_800_000_000_000
+
+
+def _received(mk: str, sender: str = "Acme <no-reply@acme.example>") -> dict[str, str]:
+    return {
+        "type": "received",
+        "message_key": mk,
+        "from": sender,
+        "subject": "Code",
+        "received_at": str(NOW - 1000),
+    }
+
+
+def _extracted(
+    mk: str, code: str = "", link: str = "", link_kind: str = "", expires_at: str = ""
+) -> dict[str, str]:
+    return {
+        "type": "extracted",
+        "message_key": mk,
+        "kind": "otp" if code else "confirm_link",
+        "code": code,
+        "link": link,
+        "link_kind": link_kind,
+        "confidence": "0.9",
+        "expires_at": expires_at,
+        "result": "{}",
+        "extracted_at": str(NOW),
+    }
+
+
+def test_stream_ids_compare_numerically() -> None:
+    assert stream_id_after("10-0", "9-5")
+    assert stream_id_after("9-10", "9-9")
+    assert not stream_id_after("9-9", "9-9")
+    assert stream_id_after("1-0", None)
+
+
+@pytest.mark.parametrize(
+    ("sender", "allowed", "ok"),
+    [
+        ("GitHub <noreply@github.com>", ("github.com",), True),
+        ("x@mail.github.com", ("github.com",), True),
+        ("x@evilgithub.com", ("github.com",), False),
+        ("x@github.com.evil.example", ("github.com",), False),
+        ("Ops <ops@corp.example>", ("ops@corp.example",), True),
+        ("other@corp.example", ("ops@corp.example",), False),
+        ("not an address", ("github.com",), False),
+        ("anyone@anywhere.example", (), True),
+    ],
+)
+def test_sender_allowed(sender: str, allowed: tuple[str, ...], ok: bool) -> None:
+    assert sender_allowed(sender, allowed) is ok
+
+
+def test_otp_after_cursor_skips_expired_and_foreign() -> None:
+    m = StreamMatcher(WaitFor("otp"), ("acme.example",), cursor="2-0", now_ms=NOW)
+    assert m.feed("1-0", _received("a")) is None
+    assert m.feed("2-0", _extracted("a", code="111111")) is None  # at the cursor: served before
+    assert m.feed("3-0", _received("b", "Evil <x@evil.example>")) is None
+    assert m.feed("4-0", _extracted("b", code="666666")) is None  # foreign sender
+    assert m.feed("5-0", _received("c")) is None
+    assert m.feed("6-0", _extracted("c", code="222222", expires_at=str(NOW - 1))) is None
+    assert m.feed("7-0", _received("d")) is None
+    found = m.feed("8-0", _extracted("d", code="333333", expires_at=str(NOW + 60_000)))
+    assert isinstance(found, Otp)
+    assert found.code == "333333"
+    assert found.message.message_key == "d"
+    assert found.expires_at is not None
+
+
+def test_link_kind_filter_and_message_filters() -> None:
+    m = StreamMatcher(WaitFor("link", link_kind="reset_link"), (), cursor=None, now_ms=NOW)
+    m.feed("1-0", _received("a"))
+    assert (
+        m.feed("2-0", _extracted("a", link="https://x.example/c", link_kind="confirm_link")) is None
+    )
+    m.feed("3-0", _received("b"))
+    found = m.feed("4-0", _extracted("b", link="https://x.example/r", link_kind="reset_link"))
+    assert isinstance(found, Link)
+    assert found.kind == "reset_link"
+
+    mm = StreamMatcher(WaitFor("message", subject="code", from_="acme"), (), None, NOW)
+    assert isinstance(mm.feed("1-0", _received("a")), Message)
+
+
+def test_failed_event_raises_only_for_allowed_or_unknown_senders() -> None:
+    m = StreamMatcher(WaitFor("otp"), ("acme.example",), cursor=None, now_ms=NOW)
+    m.feed("1-0", _received("a", "x@evil.example"))
+    assert m.feed("2-0", {"type": "failed", "message_key": "a", "error": "boom"}) is None
+    m.feed("3-0", _received("b"))
+    with pytest.raises(ExtractionFailedError, match="boom"):
+        m.feed("4-0", {"type": "failed", "message_key": "b", "error": "boom"})
+    # The bridge fails oversize mail before any received event: raises without an allowlist.
+    open_m = StreamMatcher(WaitFor("otp"), (), cursor=None, now_ms=NOW)
+    with pytest.raises(ExtractionFailedError, match="too large"):
+        open_m.feed("1-0", {"type": "failed", "message_key": "z", "error": "too large"})
+
+
+def test_inbox_ids_addresses_and_senders() -> None:
+    ids = {new_inbox_id() for _ in range(1000)}
+    assert len(ids) == 1000
+    assert all(INBOX_ID_RE.match(i) for i in ids)
+    assert render_address("agents+{id}@corp.example", "abc") == "agents+abc@corp.example"
+    with pytest.raises(Exception, match="placeholder"):
+        render_address("agents@corp.example", "abc")
+    assert normalize_senders([" @GitHub.com ", "Ops@Corp.Example"]) == (
+        "github.com",
+        "ops@corp.example",
+    )
+
+
+def test_watcher_checks() -> None:
+    check_watchers({"mb:INBOX": NOW - 5_000, "old:INBOX": None}, NOW, 60)
+    with pytest.raises(WatcherDownError, match="no bridge has ever run"):
+        check_watchers({}, NOW, 60)
+    with pytest.raises(WatcherDownError, match="120 s ago"):
+        check_watchers({"mb:INBOX": NOW - 120_000}, NOW, 60)
