@@ -29,6 +29,7 @@ Purpose = Literal[
     "invite",
     "join",
     "done",
+    "browse",
 ]
 
 # fmt: off
@@ -41,6 +42,11 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
         "fazer login", "accedi", "effettua l'accesso", "inloggen", "aanmelden", "zaloguj",
         "logowani", "войти", "вход", "увійти", "вхід", "giriş", "oturum aç", "authenticat",
         "authentifizier", "authentifier", "autentica",
+        "sign me in", "log me in", "me connecter", "vous connecter", "connectez-vous",
+        # sv da no fi cs sk hu id ro el th
+        "logga in", "logg inn", "log ind", "kirjaudu", "přihlásit", "přihlášení", "prihlásiť",
+        "bejelentkez", "belépés", "masuk", "autentifică", "conectează", "σύνδεση", "συνδεθείτε",
+        "เข้าสู่ระบบ",
         # ar he fa ja zh ko vi hi bn
         "تسجيل الدخول", "الدخول", "היכנס", "כניסה", "התחבר", "ورود", "ログイン", "サインイン",
         "登录", "登入", "登陆", "登錄", "로그인", "đăng nhập", "लॉगिन", "साइन इन", "লগইন",
@@ -53,6 +59,11 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
         "new e-mail address", "e-mail-adresse ändern", "neue e-mail-adresse",
         "changement d'adresse e-mail", "cambio de correo", "alteração de e-mail", "initiali",
         "bestätig", "aktivier",
+        "delete my account", "delete account", "confirm deletion", "finish creating",
+        "complete sign", "bekräfta", "bekræft", "bekreft", "vahvista", "potvrď", "potvrdit",
+        "potvrzen", "verifikasi", "memverifikasi", "konfirmasi", "megerősít", "erősítsd",
+        "επιβεβαίω", "ยืนยัน", "aktivera", "aktivér", "aktiver", "aktivoi", "aktivovat",
+        "aktifkan", "activează",
         "freischalt", "entsperr", "einladung annehmen", "vérifi", "confirmer", "confirmez",
         "activer", "valider", "accepter l'invitation", "confirmar", "verificar", "activar",
         "validar", "aceptar la invitación", "finalizar", "ativar", "aceitar o convite",
@@ -67,6 +78,10 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
     ),
     "reset": (
         "reset", "recover", "forgot", "new password", "set password", "set a password",
+        "nulstil", "återställ", "tilbakestill", "nollaa", "palauta", "obnovit", "obnoven",
+        "resetovat", "atur ulang", "új jelszó", "visszaállít", "επαναφορά", "รีเซ็ต",
+        "ตั้งรหัสผ่านใหม่", "nové heslo", "nyt password", "nytt lösenord", "nytt passord",
+        "kata sandi baru", "resetează", "passwort festlegen", "lege jetzt dein passwort",
         "set your password", "choose a password", "change password", "change my password",
         "zurücksetz", "wiederherstell", "neues passwort", "passwort ändern", "ändere passwort",
         "passwort vergessen", "réinitialis", "récupér", "nouveau mot de passe", "restablec",
@@ -78,6 +93,8 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
     ),
     "password": (
         "password", "passwort", "kennwort", "mot de passe", "contraseña", "senha", "wachtwoord",
+        "lösenord", "adgangskode", "passord", "salasana", "heslo", "kata sandi", "jelszó",
+        "κωδικός", "รหัสผ่าน", "parola",
         "hasło", "hasla", "hasła", "пароль", "şifre", "parola", "كلمة المرور", "סיסמה", "סיסמא",
         "رمز عبور", "パスワード", "密码", "密碼", "비밀번호", "mật khẩu", "पासवर्ड", "পাসওয়ার্ড",
     ),
@@ -167,6 +184,15 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
         "join", "beitreten", "rejoindre", "unirme", "unirte", "únete", "participar", "entrar na",
         "unisciti", "partecipa", "deelnemen", "dołącz", "присоединиться", "приєднатися",
         "katıl", "انضم", "הצטרף", "پیوستن", "参加", "加入", "참여", "tham gia",
+    ),
+    # Labels that lead to content; such a button never borrows a purpose from the subject.
+    "browse": (
+        "read more", "learn more", "read the", "view", "see ", "details", "shop", "download",
+        "watch", "explore", "discover", "mehr lesen", "weiterlesen", "mehr erfahren", "ansehen",
+        "en savoir plus", "lire la suite", "voir", "leer más", "ver ", "saiba mais", "scopri",
+        "leggi", "lees meer", "bekijk", "czytaj", "zobacz", "подробнее", "читать", "смотреть",
+        "devamı", "incele", "المزيد", "קרא עוד", "مشاهده", "詳しく", "詳細", "了解更多", "查看",
+        "閱讀", "자세히", "보기", "xem",
     ),
     # Past participles: the action is done, the mail reports it and requests nothing.
     "done": (

@@ -54,6 +54,7 @@ _MAX_LONE_LINKS = 4
 # cost seconds. Document order is kept, so the cut drops footers and listings first.
 _MAX_ANCHORS = 300
 _MAX_PLAIN = 50_000
+_TIE_ORDER: tuple[LinkKind, ...] = ("reset_link", "confirm_link", "magic_link")
 _PURPOSE_KIND: dict[Purpose, LinkKind] = {
     "magic": "magic_link",
     "confirm": "confirm_link",
@@ -86,9 +87,11 @@ def find_links(doc: Document) -> tuple[LinkCandidate, ...]:
         if facts is not None:
             analysed.append((seen, facts))
     # A short mail whose only secret-bearing link sits under a subject that names a purpose
-    # ("Email change request" + one bare URL) needs no further words around the link.
+    # ("Email change request" + one bare URL or one button) needs no further words.
     secret_links = [s for s, f in analysed if f.secret and not (f.utility or f.decline)]
-    lone = secret_links[0] if len(secret_links) == 1 and len(analysed) <= _MAX_LONE_LINKS else None
+    content = [f for _, f in analysed if not (f.home or f.asset or f.utility or f.unsubscribe)]
+    short = len(content) <= _MAX_LONE_LINKS
+    lone = secret_links[0] if len(secret_links) == 1 and short else None
     scored: list[tuple[float, int, LinkCandidate, bool]] = []
     for seen, facts in analysed:
         result = _score(seen, facts, subject, lone=seen is lone)
@@ -183,11 +186,12 @@ def _score(
     # A notice about something done ("password changed", "new sign-in", "email verified")
     # requests nothing; an "order confirmation" or a "confirm attendance" button is about a
     # purchase or an appointment, not the mailbox.
-    alert = ("alert" in subject and not subject & {"confirm", "reset"}) or "done" in subject
+    alert = "alert" in subject and not subject & {"confirm", "reset"}
     commerce = "commerce" in subject | text_purposes
     if "commerce" in text_purposes:
         text_kinds = set()
-    subject_kinds = set() if alert or commerce else _purposes_kinds(subject)
+    quiet_subject = alert or commerce or "done" in subject
+    subject_kinds = set() if quiet_subject else _purposes_kinds(subject)
 
     votes: dict[LinkKind, float] = {}
     if facts.kind is not None:
@@ -197,8 +201,10 @@ def _score(
     _vote(votes, context_kinds, _W_CONTEXT)
 
     declined = facts.decline or "decline" in text_purposes
-    # Only a bare URL or a "click here" lets the subject speak for it; "Read more" does not.
-    unlabelled = not label or "generic" in text_purposes
+    # A bare URL, "click here" or a button ("Get started") lets the subject speak for it;
+    # a label that leads to content ("Read more", "View order") does not.
+    others = {"browse", "utility", "decline", "unsubscribe", "commerce", "alert"}
+    unlabelled = not text_purposes & others
     by_subject = lone and unlabelled and bool(subject_kinds) and not seen.wrapped
     own_evidence = facts.signature or facts.kind is not None or bool(text_kinds) or by_subject
     quiet = facts.signature or not (alert or commerce)
@@ -254,13 +260,19 @@ def _purposes_kinds(purposes: frozenset[Purpose]) -> set[LinkKind]:
         kinds.add("reset_link")
     if "reset_link" in kinds and "confirm_link" in kinds:
         kinds.discard("confirm_link")  # "confirm password reset" is a reset
+    if "confirm_link" in kinds and "magic_link" in kinds:
+        # "Anmeldung bestätigen", "verify your sign-up": a sign-in word as the object of a
+        # confirming verb names the registration being confirmed.
+        kinds.discard("magic_link")
     return kinds
 
 
 def _strongest(votes: dict[LinkKind, float]) -> LinkKind | None:
     best: LinkKind | None = None
-    for kind, weight in votes.items():
-        if best is None or weight > votes[best]:
+    # A fixed order breaks ties (never set order, which varies with the hash seed): the
+    # more specific purpose first.
+    for kind in _TIE_ORDER:
+        if kind in votes and (best is None or votes[kind] > votes[best]):
             best = kind
     return best
 

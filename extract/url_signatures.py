@@ -223,7 +223,14 @@ _TOKEN_PARAM = re.compile(
     re.IGNORECASE,
 )
 _RANDOMISH = re.compile(r"^[A-Za-z0-9_\-.~=+%:]{16,}$")
+# "summer-sale-2025": words and numbers joined by hyphens name a page, they hide nothing.
+_SLUG = re.compile(r"^(?:[a-z]+|[0-9]+)(?:[-_.](?:[a-z]+|[0-9]+))+$")
 _ALNUM = re.compile(r"^[A-Za-z0-9]+$")
+_CAMPAIGN_PARAM = re.compile(
+    r"^(?:utm_\w+|ref|referrer|referral|promo|promo_code|coupon|discount|campaign|cid|mc_[ce]id|"
+    r"fbclid|gclid|_hsenc|_hsmi|mkt_tok|affiliate|aff|source|medium)$",
+    re.IGNORECASE,
+)
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 
@@ -294,6 +301,8 @@ def _kind_from_words(words: set[str], params: list[tuple[str, str]]) -> LinkKind
 
 def _has_secret(path: str, params: list[tuple[str, str]]) -> bool:
     for key, value in params:
+        if _CAMPAIGN_PARAM.match(key):
+            continue  # referral, promo and analytics ids identify a campaign, not a session
         if _TOKEN_PARAM.search(key) and len(value) >= 4 and "@" not in value:
             return True
         if any(_randomish(piece) for piece in value.split("/")):
@@ -308,8 +317,12 @@ def _randomish(value: str) -> bool:
         return has_digit and not value.isdigit() and not value.isupper() and not value.islower()
     if _UUID.match(value):
         return True
-    if not _RANDOMISH.match(value) or "@" in value:
+    if not _RANDOMISH.match(value) or "@" in value or _SLUG.match(value):
         return False
     digits = sum(c.isdigit() for c in value)
     letters = sum(c.isalpha() for c in value)
-    return digits >= 2 and letters >= 2
+    if digits >= 2 and letters >= 2:
+        return True
+    # Base62 tokens may hold few digits; their case flips far more often than a word's.
+    flips = sum(a.isupper() != b.isupper() for a, b in itertools.pairwise(value) if a.isalpha())
+    return letters >= 16 and flips * 3 >= len(value)
