@@ -43,6 +43,8 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
         "logowani", "войти", "вход", "увійти", "вхід", "giriş", "oturum aç", "authenticat",
         "authentifizier", "authentifier", "autentica",
         "sign me in", "log me in", "me connecter", "vous connecter", "connectez-vous",
+        "access your account", "access link", "acessar", "link de acesso", "enlace de acceso",
+        "lien d'accès", "accéder à", "anmeldelink", "zugangslink", "toegangslink",
         # sv da no fi cs sk hu id ro el th
         "logga in", "logg inn", "log ind", "kirjaudu", "přihlásit", "přihlášení", "prihlásiť",
         "bejelentkez", "belépés", "masuk", "autentifică", "conectează", "σύνδεση", "συνδεθείτε",
@@ -60,6 +62,8 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
         "changement d'adresse e-mail", "cambio de correo", "alteração de e-mail", "initiali",
         "bestätig", "aktivier",
         "delete my account", "delete account", "confirm deletion", "finish creating",
+        "set up account", "set up your account", "setup account", "set up my account",
+        "claim your account", "claim account", "claim my account",
         "complete sign", "bekräfta", "bekræft", "bekreft", "vahvista", "potvrď", "potvrdit",
         "potvrzen", "verifikasi", "memverifikasi", "konfirmasi", "megerősít", "erősítsd",
         "επιβεβαίω", "ยืนยัน", "aktivera", "aktivér", "aktiver", "aktivoi", "aktivovat",
@@ -139,6 +143,8 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
     "alert": (
         "security alert", "alert:", "new sign-in", "new sign in", "new login", "new device",
         "password changed", "password has been changed", "password was changed",
+        "password will expire", "password expires", "password is about to expire",
+        "passwort läuft", "mot de passe expire", "contraseña caduca", "senha expira",
         "password updated", "password has been updated", "email changed", "email was changed",
         "successfully updated", "successfully changed", "sicherheitswarnung", "neue anmeldung",
         "neues gerät", "passwort geändert", "passwort wurde geändert", "nouvelle connexion",
@@ -179,9 +185,13 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
         "приглаш", "запрош", "davet", "دعوة", "دعاك", "הזמנה", "הזמין", "دعوت", "招待",
         "邀请", "邀請", "초대", "lời mời", "đã mời",
     ),
-    # "Join Acme": an invitation's button, but also a meeting's; read with "invite".
+    # "Join Acme", "Create my account": an invitation's button, but also a meeting's or a
+    # sales pitch's; read with "invite".
     "join": (
-        "join", "beitreten", "rejoindre", "unirme", "unirte", "únete", "participar", "entrar na",
+        "join", "create account", "create my account", "create your account", "get started",
+        "start now", "crear mi cuenta", "crear cuenta", "criar conta", "criar minha conta",
+        "konto erstellen", "créer mon compte", "créer un compte", "始める", "开始", "開始",
+        "시작", "beitreten", "rejoindre", "unirme", "unirte", "únete", "participar", "entrar na",
         "unisciti", "partecipa", "deelnemen", "dołącz", "присоединиться", "приєднатися",
         "katıl", "انضم", "הצטרף", "پیوستن", "参加", "加入", "참여", "tham gia",
     ),

@@ -43,6 +43,7 @@ _TRAILING = ".,;:!?'\"»”’>"
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
 _WHITESPACE = re.compile(r"\s+")
 _CJK = re.compile("[\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af\uff01-\uff65]")
+_URL_IN_TEXT = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _URL_TEXT = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 # Weights of the sources of purpose evidence (URL signature > text > path words > subject).
 _W_SIGNATURE, _W_TEXT, _W_PATH, _W_SUBJECT, _W_CONTEXT = 3.0, 2.0, 1.5, 1.0, 0.7
@@ -169,10 +170,13 @@ def _score(
 ) -> LinkCandidate | None:
     label = seen.text if seen.text and not _URL_TEXT.match(seen.text) else ""
     text_purposes = purposes_in(label) | purposes_in(seen.title)
-    short_context = len(seen.context) <= _MAX_CONTEXT_FOR_VETO
-    context_purposes = purposes_in(seen.context)
+    # The sentence, not the URLs in it: a long URL must not make its own line "long".
+    context = _URL_IN_TEXT.sub(" ", seen.context)
+    short_context = len(context) <= _MAX_CONTEXT_FOR_VETO
+    context_purposes = purposes_in(context)
     text_kinds = _purposes_kinds(text_purposes)
-    context_kinds = _purposes_kinds(context_purposes)
+    # "Your email is confirmed, your workspace is ready": a report, not a request.
+    context_kinds = set() if "done" in context_purposes else _purposes_kinds(context_purposes)
     if _excluded(facts, text_purposes, context_purposes if short_context else frozenset()):
         return None
     if not text_kinds and short_context and (not label or "generic" in text_purposes):

@@ -226,9 +226,11 @@ _RANDOMISH = re.compile(r"^[A-Za-z0-9_\-.~=+%:]{16,}$")
 # "summer-sale-2025": words and numbers joined by hyphens name a page, they hide nothing.
 _SLUG = re.compile(r"^(?:[a-z]+|[0-9]+)(?:[-_.](?:[a-z]+|[0-9]+))+$")
 _ALNUM = re.compile(r"^[A-Za-z0-9]+$")
+_PURPOSE_KEYS = frozenset({"type", "action", "mode", "flow", "task", "op", "do"})
 _CAMPAIGN_PARAM = re.compile(
     r"^(?:utm_\w+|ref|referrer|referral|promo|promo_code|coupon|discount|campaign|cid|mc_[ce]id|"
-    r"fbclid|gclid|_hsenc|_hsmi|mkt_tok|affiliate|aff|source|medium)$",
+    r"fbclid|gclid|_hsenc|_hsmi|mkt_tok|affiliate|aff|source|medium|"
+    r"session|sessionid|session_id|jsessionid|phpsessid)$",
     re.IGNORECASE,
 )
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
@@ -285,8 +287,9 @@ def _words(text: str) -> set[str]:
 
 
 def _kind_from_words(words: set[str], params: list[tuple[str, str]]) -> LinkKind | None:
-    values = {v.lower() for k, v in params if k.lower() in ("type", "action", "mode", "flow")}
-    words = words | values
+    values = {v.lower() for k, v in params if k.lower() in _PURPOSE_KEYS}
+    # "task=registration.activate": a routed action names the purpose in its words too.
+    words = words | values | {w for v in values for w in _words(v)}
     confirm = bool(words & _CONFIRM) or any(w.startswith(("verif", "confirm")) for w in words)
     if words & _RESET_STRONG or (words & _RESET_WEAK and not confirm):
         return "reset_link"
@@ -325,4 +328,4 @@ def _randomish(value: str) -> bool:
         return True
     # Base62 tokens may hold few digits; their case flips far more often than a word's.
     flips = sum(a.isupper() != b.isupper() for a, b in itertools.pairwise(value) if a.isalpha())
-    return letters >= 16 and flips * 3 >= len(value)
+    return letters >= 16 and flips * 4 >= len(value)
