@@ -30,6 +30,7 @@ Purpose = Literal[
     "join",
     "done",
     "browse",
+    "account",
 ]
 
 # fmt: off
@@ -169,6 +170,10 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
         "ödeme", "طلبك", "الطلب", "حجز", "فاتورة", "الدفع", "הזמנה", "חשבונית", "תשלום", "سفارش",
         "注文", "予約", "請求書", "領収書", "订单", "訂單", "预订", "發票", "发票", "付款", "주문",
         "예약", "결제", "영수증", "đơn hàng", "hóa đơn", "thanh toán",
+        # referral programmes: "invite friends" asks the reader to invite, not to accept
+        "invite friends", "invite a friend", "invite your friends", "refer a friend", "referral",
+        "freunde einladen", "inviter des amis", "invita a tus amigos", "convide amigos",
+        "invita amici", "nodig vrienden uit", "zaproś znajomych", "пригласить друзей",
         # appointments, meetings and events: "confirm attendance" is not an account action
         "appointment", "attendance", "rsvp", "webinar", "meeting", "ticket", "termin",
         "rendez-vous", "réunion", "cita", "reunión", "reunião", "appuntamento", "riunione",
@@ -194,6 +199,22 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
         "시작", "beitreten", "rejoindre", "unirme", "unirte", "únete", "participar", "entrar na",
         "unisciti", "partecipa", "deelnemen", "dołącz", "присоединиться", "приєднатися",
         "katıl", "انضم", "הצטרף", "پیوستن", "参加", "加入", "참여", "tham gia",
+    ),
+    # What an auth mail acts on; a subject naming a purpose without one of these ("reset
+    # your goals", "activate your trial") is a pitch.
+    "account": (
+        "account", "e-mail", "email", "mail address", "address", "password", "sign-up",
+        "signup", "sign up", "registration", "subscription", "invitation", "konto", "passwort",
+        "adresse", "anmeldung", "registrierung", "compte", "courriel", "inscription", "cuenta",
+        "correo", "contraseña", "registro", "conta", "senha", "cadastro", "indirizzo",
+        "registrazione", "wachtwoord", "registratie", "hasło", "rejestracj", "аккаунт",
+        "учетн", "учётн", "почт", "пароль", "регистрац", "акаунт", "обліков", "hesap",
+        "e-posta", "şifre", "kayıt", "حساب", "البريد", "كلمة المرور", "חשבון", "דוא", "סיסמה",
+        "ایمیل", "رمز عبور", "アカウント", "メール", "パスワード", "登録", "账户", "账号", "邮箱",
+        "密码", "注册", "帳戶", "帳號", "密碼", "계정", "이메일", "비밀번호", "가입", "tài khoản",
+        "mật khẩu", "đăng ký", "link", "lien", "enlace", "ligação", "collegamento", "ссылк",
+        "посилання", "bağlantı", "رابط", "קישור", "لینک", "リンク", "链接", "連結", "링크",
+        "liên kết",
     ),
     # Labels that lead to content; such a button never borrows a purpose from the subject.
     "browse": (

@@ -209,7 +209,10 @@ def _score(
     # a label that leads to content ("Read more", "View order") does not.
     others = {"browse", "utility", "decline", "unsubscribe", "commerce", "alert"}
     unlabelled = not text_purposes & others
-    by_subject = lone and unlabelled and bool(subject_kinds) and not seen.wrapped
+    # A button needs a subject about the account ("Activate your account", not "Activate
+    # your trial"); a bare URL in a text mail is how plain auth templates look.
+    about_account = "account" in subject or not label
+    by_subject = lone and unlabelled and about_account and bool(subject_kinds) and not seen.wrapped
     own_evidence = facts.signature or facts.kind is not None or bool(text_kinds) or by_subject
     quiet = facts.signature or not (alert or commerce)
     qualified = facts.secret and not declined and own_evidence and quiet
