@@ -213,11 +213,7 @@ class Stack:
         self.redis_server.cleanup()
 
     def env(self, **extra: str) -> dict[str, str]:
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith("OTPBRIDGE_") and k not in {"PYTHONPATH"}
-        }
+        env = {k: v for k, v in os.environ.items() if not k.startswith("OTPBRIDGE_")}
         env.update(
             OTPBRIDGE_REDIS_URL=self.redis_server.url,
             OTPBRIDGE_IMAP_URL=self.dovecot.imap_url,
@@ -289,6 +285,7 @@ class Stack:
                 str(proc.pid),
                 "--subprocesses",
                 "--nonblocking",
+                *(["--gil"] if os.environ.get("BENCH_GIL") else []),
                 "--format",
                 "raw",
                 "--rate",
