@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import html2text
 
-from extract.html_prune import prune_html
+from extract.html_prune import BLOCK_TAGS, prune_html
 from extract.normalize import normalize_text
 
 __all__ = ["HtmlView", "RawAnchor", "render_html"]
@@ -30,10 +30,10 @@ MAX_HTML_CHARS = 300_000
 
 _VOID = _words("area base br col embed hr img input link meta param source track wbr")
 _DISCARD = frozenset(("head", "title", "style", "script", "template", "noscript", "ignore"))
-_BLOCK = _words(
-    "address article aside blockquote br center dd div dl dt fieldset figcaption figure footer "
-    "form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table td th tr ul"
-)
+_BLOCK = BLOCK_TAGS
+# Blocks html2text already puts on their own lines (the others it runs together with the text
+# around them, because its table support is off).
+_BREAKS_ITSELF = frozenset(("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "li"))
 _EMPH_TAGS = _words("b strong h1 h2 h3 code pre kbd tt samp big mark")
 _CELL = frozenset(("td", "th"))
 _MAX_EMPH_LEN = 80
@@ -50,7 +50,7 @@ _FONT_SIZE = re.compile(r"font-size:(\d+(?:\.\d+)?)(px|pt|em|rem|%)?")
 _SPACING = re.compile(r"letter-spacing:(?!0(?:px|em|pt)?(?:;|$)|normal)")
 _MONO = re.compile(r"font-family:[^;]*(?:mono|courier|consolas|menlo)")
 _NBSP_MARK = "&nbsp_place_holder;"  # what html2text's entity handler emits for &nbsp;
-_HEADING = re.compile(r"^#{1,6} ")
+_HEADING = re.compile(r"^(\* )?#{1,6} ")  # also after a list bullet: "* # Title"
 _BLANKS = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
 
 
@@ -135,6 +135,19 @@ class _Renderer(html2text.HTML2Text):
         self.visible.append(s)
         self.visible_len += len(s)
 
+    def _block_boundary(self, tag: str, *, html2text_sees_it: bool) -> None:
+        # Browsers lay blocks out apart; html2text (tables ignored) would fuse the text around
+        # table, cell and sectioning tags ("Code:</span><table><tr><td>482913"), and around
+        # the tags it never sees (hidden elements, stray end tags).
+        if self.discard_depth:
+            return
+        self.hidden_parts.append(" ")  # hidden and font-size:0 text is collected there
+        if self.hidden_depth:
+            return
+        self._push_visible("\n")
+        if not (html2text_sees_it and tag in _BREAKS_ITSELF):
+            super().handle_data(" ", True)
+
     def _style_of(self, attrs: dict[str, str | None]) -> str:
         style = attrs.get("style") or ""
         return style.lower().replace(" ", "") if style else ""
@@ -144,6 +157,8 @@ class _Renderer(html2text.HTML2Text):
         amap = dict(attrs)
         tiny = self.frames[-1].tiny if self.frames else False
         if self.hidden_depth or self.discard_depth:
+            if tag in _BLOCK:
+                self._block_boundary(tag, html2text_sees_it=False)
             if tag not in _VOID:
                 self.frames.append(_Frame(tag, False, False, tiny, emph_start=-1))
             if tag == "a":
@@ -156,7 +171,7 @@ class _Renderer(html2text.HTML2Text):
         if size is not None:
             tiny = size[0] == 0
         if tag in _BLOCK:
-            self._push_visible("\n")
+            self._block_boundary(tag, html2text_sees_it=not (hidden or discard))
         if tag in _CELL:
             if self.cell_open:
                 self.handle_data(" ")
@@ -210,16 +225,16 @@ class _Renderer(html2text.HTML2Text):
             self.handle_endtag(tag)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in _VOID:
-            return
-        # Pop to the matching open element; a stray end tag with no match is ignored.
-        for i in range(len(self.frames) - 1, max(-1, len(self.frames) - 40), -1):
-            if self.frames[i].tag == tag:
-                break
-        else:
-            return
-        while len(self.frames) > i:
-            self._close(self.frames.pop())
+        # Pop to the matching open element. A stray end tag (or "</br>") closes nothing, but
+        # a block one still separates the text around it, as it does on screen.
+        if tag not in _VOID:
+            for i in range(len(self.frames) - 1, max(-1, len(self.frames) - 40), -1):
+                if self.frames[i].tag == tag:
+                    while len(self.frames) > i:
+                        self._close(self.frames.pop())
+                    return
+        if tag in _BLOCK:
+            self._block_boundary(tag, html2text_sees_it=False)
 
     def _close(self, frame: _Frame) -> None:
         tag = frame.tag
@@ -231,6 +246,8 @@ class _Renderer(html2text.HTML2Text):
         if tag == "a":
             self._end_anchor()
         if silent:
+            if tag in _BLOCK:
+                self._block_boundary(tag, html2text_sees_it=False)
             return
         if frame.emph_start >= 0:
             self.emph_depth -= 1
@@ -238,7 +255,7 @@ class _Renderer(html2text.HTML2Text):
             if 0 < size <= _MAX_EMPH_LEN * 4 and len(self.emphasized) < _MAX_EMPH:
                 self.emphasized.append((frame.emph_start, self.visible_len))
         if tag in _BLOCK:
-            self._push_visible("\n")
+            self._block_boundary(tag, html2text_sees_it=True)
         if tag == "table":
             self.cell_open = False
         super().handle_endtag(tag)
@@ -295,7 +312,7 @@ def _anchor(full: str, a: _OpenAnchor) -> RawAnchor:
 def _tidy(text: str) -> str:
     text = normalize_text(text.replace(_NBSP_MARK, " "))
     # Heading marks are html2text's markup, not the mail's ("# 726370" is a big code).
-    lines = [_HEADING.sub("", line.strip()) for line in text.split("\n")]
+    lines = [_HEADING.sub(r"\1", line.strip()) for line in text.split("\n")]
     return _BLANKS.sub("\n\n", "\n".join(lines)).strip()
 
 

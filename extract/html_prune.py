@@ -1,5 +1,6 @@
 """Markup no reader can see, cut before rendering: comments, ``<style>``/``<script>`` blocks,
-inline base64 images and oversized attribute values.
+inline base64 images, oversized attribute values, source indentation before block tags and
+zero-width character references.
 
 Real mail HTML is mostly this (CSS resets, Outlook conditional comments, embedded logos), and
 rendering costs about half a microsecond a character, so pruning first lets the render budget
@@ -12,7 +13,15 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["prune_html"]
+__all__ = ["BLOCK_TAGS", "prune_html"]
+
+#: Elements laid out as their own box: the renderer (extract.html) separates the text on
+#: either side of them, so whitespace in front of them carries no meaning.
+_BLOCK_NAMES = (
+    "address article aside blockquote br center dd div dl dt fieldset figcaption figure "
+    "footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table td th tr ul"
+)
+BLOCK_TAGS = frozenset(_BLOCK_NAMES.split())
 
 # The parser's own rules: a comment ends at "--" + optional spaces + ">", and script/style
 # content is raw text up to the matching end tag.
@@ -30,6 +39,16 @@ _BIG_VALUE_AT = re.compile(rf"""=\s*(?:"[^"<>]{{{_BIG_VALUE},}}"|'[^'<>]{{{_BIG_
 _NAME_BEFORE = re.compile(r"([\w:.-]+)\s*$")
 # A long link is still a link, and a style decides visibility: those two are kept whole.
 _KEEP_ATTRS = frozenset(("href", "style"))
+# Indentation between tags in front of a block costs the parser one event per run (mail HTML
+# is mostly indented tables) and renders as nothing.
+_GAP_BEFORE_BLOCK = re.compile(
+    rf">\s+(?=</?(?:{'|'.join(sorted(BLOCK_TAGS))})[\s/>])", re.IGNORECASE
+)
+# Preheader padding ("&zwnj;&nbsp;" x 100) is one parser event per reference; the text layer
+# drops these zero-width characters anyway (extract.normalize).
+_ZERO_WIDTH_REF = re.compile(
+    r"&(?:zwnj|zwj|shy|lrm|rlm);|&#(?:8203|8204|8205|847|173|[xX](?:200[bBcCdD]|34[fF]|[aA][dD]));"
+)
 
 
 def _cut_blocks(html: str) -> str:
@@ -58,6 +77,9 @@ def _blank_big_value(m: re.Match[str]) -> str:
 def prune_html(html: str) -> str:
     """``html`` without invisible bulk; renders to the same visible text."""
     html = _cut_blocks(html)
+    html = _GAP_BEFORE_BLOCK.sub(">", html)
+    if "&" in html:
+        html = _ZERO_WIDTH_REF.sub("", html)
     if "base64," in html:
         html = _DATA_URI.sub("data:,", html)
     if len(html) > _BIG_VALUE:
