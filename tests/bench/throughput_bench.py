@@ -238,6 +238,7 @@ def main() -> None:
         "routed_to_extracted_ms": percentiles(routed_to_extracted),
         "machine_cpu_busy": machine_busy,
         "cpu_s": cpu,
+        "cpu_ms_per_msg": {k: v * 1000 / max(1, delivered) for k, v in cpu.items()},
         "peak_rss_mb": {k: v / 2**20 for k, v in peak.items()},
         "drain_error": drain_error,
     }
@@ -282,8 +283,16 @@ def main() -> None:
     )
     print_table(
         f"Process cost over the run (whole machine {machine_busy:.0%} busy)",
-        ["process", "CPU s", "peak RSS MB"],
-        [[name, cpu[name], peak[name] / 2**20 if name in peak else "-"] for name in cpu],
+        ["process", "CPU s", "CPU ms/msg", "peak RSS MB"],
+        [
+            [
+                name,
+                cpu[name],
+                result["cpu_ms_per_msg"][name],
+                peak[name] / 2**20 if name in peak else "-",
+            ]
+            for name in cpu
+        ],
     )
     print_json(result)
 
