@@ -7,6 +7,7 @@ rejects a message (broken structure, odd headers) we walk the same message ourse
 
 from __future__ import annotations
 
+import copy
 import email
 import email.header
 import email.message
@@ -32,6 +33,25 @@ class _PartsParser(mailparser.MailParser):  # type: ignore[misc]  # untyped libr
 
     def _make_mail(self, complete: bool = True) -> dict[str, object]:
         return {}
+
+
+# What mail-parser needs of the top-level header section to find and decode the body parts.
+_BODY_HEADERS = frozenset(
+    ("content-type", "content-transfer-encoding", "content-disposition", "content-id")
+)
+
+
+def _body_view(msg: email.message.Message) -> email.message.Message:
+    """``msg`` (payload shared, not copied) with only its body-describing headers.
+
+    On construction mail-parser also parses every address, date and Received header (over
+    half its cost on real mail, which carries a dozen Received/DKIM/ARC lines); the
+    extractor reads none of them, so it is shown only what describes the body.
+    """
+    view = copy.copy(msg)
+    for name in {n for n in msg if n.lower() not in _BODY_HEADERS}:
+        del view[name]  # rebinds the view's header list; msg keeps its own
+    return view
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +132,7 @@ def parse_mime(raw: bytes) -> MimeParts:
     except RecursionError:  # the stdlib parser recurses once per multipart level
         raise MimeError("multipart nesting too deep") from None
     try:
-        parsed = _PartsParser(msg)
+        parsed = _PartsParser(_body_view(msg))
         plain = tuple(str(p)[:MAX_PART_CHARS] for p in parsed.text_plain)
         html = tuple(str(p)[:MAX_PART_CHARS] for p in parsed.text_html)
     except Exception:  # noqa: BLE001 - any mail-parser failure means: walk it ourselves
