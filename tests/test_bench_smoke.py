@@ -68,7 +68,7 @@ def test_benchmarks_run_in_quick_mode(tmp_path: Path) -> None:
     latency = results["latency_bench.py"]
     assert latency["bench"] == "latency"
     modes = {(r["mode"], r["agents"]) for r in latency["results"]}
-    assert modes == {(m, n) for m in ("fast_check", "idle_only", "poll_1s") for n in (1, 3)}
+    assert modes == {(m, n) for m in ("fast_check_10ms", "idle_only", "poll_1s") for n in (1, 3)}
     for row in latency["results"]:
         assert row["lost"] == 0, row
         assert row["wrong_code"] == 0, row
