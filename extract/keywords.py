@@ -18,6 +18,7 @@ __all__ = [
     "CODE_NOUNS",
     "MEETING_CUES",
     "NEGATIVE_KEYWORDS",
+    "RESERVATION_CUES",
     "SHOPPING_CUES",
     "STRONG_CODE_KEYWORDS",
     "keyword_spans",
@@ -74,6 +75,27 @@ _STRONG: dict[str, str] = {
     "vi": "mã xác thực|mã xác minh|mã xác nhận|mã otp|mã đăng nhập|mã bảo mật|mã kích hoạt",
     "bn": "যাচাইকরণ কোড|পাসকোড|ওটিপি|কোড",
     "hi": "सत्यापन कोड|पासकोड|ओटीपी|कोड",
+    "cs": "ověřovací kód|bezpečnostní kód|přihlašovací kód|potvrzovací kód|aktivační kód|"
+    "jednorázový kód|jednorázové heslo|váš kód|tento kód|kód:",
+    "sk": "overovací kód|bezpečnostný kód|prihlasovací kód|potvrdzovací kód|jednorazový kód|"
+    "jednorazové heslo|váš kód",
+    "sv": "verifieringskod|säkerhetskod|inloggningskod|bekräftelsekod|aktiveringskod|"
+    "engångskod|engångslösenord|din kod|koden",
+    "da": "bekræftelseskode|verifikationskode|sikkerhedskode|loginkode|login-kode|"
+    "engangskode|din kode|koden",
+    "no": "bekreftelseskode|verifiseringskode|sikkerhetskode|påloggingskode|engangskode|"
+    "din kode|koden",
+    "fi": "vahvistuskoodi|varmennuskoodi|turvakoodi|kirjautumiskoodi|kertakäyttöinen|"
+    "kertakäyttökoodi|koodisi",
+    "hu": "ellenőrző kód|ellenőrzőkód|biztonsági kód|belépési kód|megerősítő kód|"
+    "egyszer használatos|a kódod|az ön kódja|kód:",
+    "ro": "cod de verificare|codul de verificare|cod de securitate|cod de autentificare|"
+    "cod de confirmare|codul de confirmare|cod unic|codul tău|codul dvs|codul:",
+    "id": "kode verifikasi|kode otp|kode keamanan|kode masuk|kode konfirmasi|kode aktivasi|"
+    "kode sekali pakai|kode anda|kode:",
+    "el": "κωδικός επαλήθευσης|κωδικός ασφαλείας|κωδικός σύνδεσης|κωδικός επιβεβαίωσης|"
+    "κωδικός μίας χρήσης|ο κωδικός σας",
+    "th": "รหัสยืนยัน|รหัส otp|รหัสผ่านครั้งเดียว|รหัสเข้าสู่ระบบ|รหัสotp",
 }
 
 # Weaker cues: a code word without qualification, or the verbs that introduce one.
@@ -98,6 +120,17 @@ _WEAK: dict[str, str] = {
     "vi": "mã|xác thực|xác minh|nhập",
     "bn": "যাচাই|দিন",
     "hi": "सत्यापन|दर्ज",
+    "cs": "kód|zadejte|ověření|přihlášení",
+    "sk": "kód|zadajte|overenie",
+    "sv": "kod|ange|logga in|verifiera",
+    "da": "kode|indtast|log ind",
+    "no": "kode|skriv inn|logg inn",
+    "fi": "koodi|syötä|kirjaudu",
+    "hu": "kód|add meg|belépés",
+    "ro": "cod|introdu|conectare",
+    "id": "kode|masukkan|verifikasi",
+    "el": "κωδικ|εισάγετε|σύνδεση",
+    "th": "รหัส|ยืนยัน",
 }
 
 # Words that say the number next to them is NOT a login code.
@@ -186,6 +219,28 @@ _SHOPPING: dict[str, str] = {
     "ko": "할인|쿠폰|구매",
 }
 
+# A reservation: a bare "PIN" or "code" next to its confirmation number manages the booking.
+_RESERVATION: dict[str, str] = {
+    "en": "booking|reservation|confirmation number|check-in|check-out|your stay|itinerary",
+    "de": "buchung|reservierung|buchungsnummer|reservierungsnummer|aufenthalt",
+    "fr": "réservation|numéro de confirmation|votre séjour",
+    "es": "reserva|número de confirmación|tu estancia|su estancia",
+    "pt": "reserva|número de confirmação|sua estadia|a sua estadia",
+    "it": "prenotazione|numero di conferma|il tuo soggiorno",
+    "nl": "boeking|reservering|bevestigingsnummer|je verblijf",
+    "pl": "rezerwacj|numer potwierdzenia|pobyt",
+    "ru": "бронировани|номер подтверждения",
+    "uk": "бронювання|номер підтвердження",
+    "tr": "rezervasyon|onay numarası|konaklama",
+    "ar": "الحجز|رقم التأكيد",
+    "he": "הזמנה|מספר אישור",
+    "fa": "رزرو",
+    "ja": "予約|宿泊",
+    "zh": "预订|預訂|预定|入住",
+    "ko": "예약|숙박",
+    "vi": "đặt phòng|đặt chỗ",
+}
+
 # A conference-call invitation: its passcode opens a meeting, not an account.
 _MEETING: dict[str, str] = {
     "en": "meeting id|webinar id|conference id|join zoom meeting|join the meeting|join meeting|"
@@ -257,3 +312,4 @@ NEGATIVE_KEYWORDS = _compile(_NEGATIVE)
 CODE_NOUNS = _compile(_NOUNS)
 SHOPPING_CUES = _compile(_SHOPPING)
 MEETING_CUES = _compile(_MEETING)
+RESERVATION_CUES = _compile(_RESERVATION)

@@ -65,7 +65,8 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
         "delete my account", "delete account", "confirm deletion", "finish creating",
         "set up account", "set up your account", "setup account", "set up my account",
         "claim your account", "claim account", "claim my account",
-        "complete sign", "bekräfta", "bekræft", "bekreft", "vahvista", "potvrď", "potvrdit",
+        "complete sign", "subscribe me", "yes, subscribe",
+        "bekräfta", "bekræft", "bekreft", "vahvista", "potvrď", "potvrdit",
         "potvrzen", "verifikasi", "memverifikasi", "konfirmasi", "megerősít", "erősítsd",
         "επιβεβαίω", "ยืนยัน", "aktivera", "aktivér", "aktiver", "aktivoi", "aktivovat",
         "aktifkan", "activează",
@@ -215,6 +216,10 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
         "mật khẩu", "đăng ký", "link", "lien", "enlace", "ligação", "collegamento", "ссылк",
         "посилання", "bağlantı", "رابط", "קישור", "لینک", "リンク", "链接", "連結", "링크",
         "liên kết",
+        # a subscription is what a newsletter opt-in confirms
+        "abonnement", "newsletter", "suscripción", "assinatura", "iscrizione", "abbonamento",
+        "inschrijving", "subskrypcj", "prenumerat", "подписк", "підписк", "abonelik",
+        "الاشتراك", "מנוי", "اشتراک", "購読", "订阅", "訂閱", "구독",
     ),
     # Labels that lead to content; such a button never borrows a purpose from the subject.
     "browse": (

@@ -212,7 +212,9 @@ def _score(
     # A button needs a subject about the account ("Activate your account", not "Activate
     # your trial"); a bare URL in a text mail is how plain auth templates look.
     about_account = "account" in subject or not label
-    by_subject = lone and unlabelled and about_account and bool(subject_kinds) and not seen.wrapped
+    # A click-tracking wrapper qualifies too when it is the mail's only secret link: the
+    # opt-in mails of mailing services wrap every link and show no direct URL.
+    by_subject = lone and unlabelled and about_account and bool(subject_kinds)
     own_evidence = facts.signature or facts.kind is not None or bool(text_kinds) or by_subject
     quiet = facts.signature or not (alert or commerce)
     qualified = facts.secret and not declined and own_evidence and quiet
@@ -233,8 +235,8 @@ def _score(
             score += 0.05
             if by_subject and facts.kind is None and not text_kinds:
                 score += 0.15
-    if seen.wrapped:
-        score -= 0.1
+    if seen.wrapped and not lone:
+        score -= 0.1  # …so that a direct URL of the same purpose outranks it
     if seen.from_html and label:
         score += 0.03
     if seen.in_plain_text:

@@ -20,6 +20,7 @@ from extract.keywords import (
     CODE_NOUNS,
     MEETING_CUES,
     NEGATIVE_KEYWORDS,
+    RESERVATION_CUES,
     SHOPPING_CUES,
     STRONG_CODE_KEYWORDS,
     keyword_spans,
@@ -154,6 +155,7 @@ class _Scored:
     display: str
     score: float
     reasons: list[str]
+    named: bool = False  # a strong code word or a "… is your code" sentence names it
 
 
 def _mask(text: str) -> str:
@@ -310,6 +312,7 @@ class _Scorer:
             where = "after"
         else:
             where = "before"
+        named = kw is not None
         if kw is None:
             kw = self._noun_with_verb(cues, start, left_window)
             where = "before (code word and verb)"
@@ -331,6 +334,7 @@ class _Scorer:
             and not NEGATIVE_KEYWORDS.search(first.group(1))
         ):
             score += 0.5
+            named = True
             reasons.append("sentence says it is a code")
         neg = negative.before(start, 40)
         # A negative word claims the first number after it ("card ending 1245 is 811739"),
@@ -377,7 +381,7 @@ class _Scorer:
         if any(display in t or value in t for t in self.other_texts):
             score += 0.05
             reasons.append("also in the other part")
-        return _Scored(value, display, score, reasons)
+        return _Scored(value, display, score, reasons, named)
 
     @staticmethod
     def _noun_with_verb(cues: _Cues, start: int, window: int) -> tuple[int, str] | None:
@@ -409,6 +413,12 @@ def _origin_bound(doc: Document) -> CodeCandidate | None:
     return None
 
 
+def _reservation(doc: Document) -> bool:
+    return bool(
+        RESERVATION_CUES.search(doc.subject) or RESERVATION_CUES.search(doc.text[:_MAX_TEXT])
+    )
+
+
 def find_codes(doc: Document) -> tuple[CodeCandidate, ...]:
     """Code candidates, best first. The first one is *the* code iff its score ≥ THRESHOLD."""
     bound = _origin_bound(doc)
@@ -435,6 +445,14 @@ def find_codes(doc: Document) -> tuple[CodeCandidate, ...]:
         for s in ranked:  # a conference-call passcode opens a meeting, not an account
             s.score -= 0.45
             s.reasons.append("conference-call invitation")
+    # "Confirmation number 4021.339.871 ⏎ PIN 8812": a booking's PIN manages the booking;
+    # a sign-in code for a booking site says "verification code" or "your code".
+    if ranked and ranked[0].score >= THRESHOLD and not ranked[0].named and _reservation(doc):
+        for s in ranked:
+            if not s.named:
+                s.score -= 0.45
+                s.reasons.append("reservation, no code word names it")
+        ranked.sort(key=lambda s: s.score, reverse=True)
     return tuple(
         CodeCandidate(
             value=s.value,

@@ -226,6 +226,7 @@ _RANDOMISH = re.compile(r"^[A-Za-z0-9_\-.~=+%:]{16,}$")
 # "summer-sale-2025": words and numbers joined by hyphens name a page, they hide nothing.
 _SLUG = re.compile(r"^(?:[a-z]+|[0-9]+)(?:[-_.](?:[a-z]+|[0-9]+))+$")
 _ALNUM = re.compile(r"^[A-Za-z0-9]+$")
+_WORD_THEN_NUMBER = re.compile(r"^(?:[A-Za-z]+[0-9]{1,4}|[0-9]+)$")
 _PURPOSE_KEYS = frozenset({"type", "action", "mode", "flow", "task", "op", "do"})
 _CAMPAIGN_PARAM = re.compile(
     r"^(?:utm_\w+|ref|referrer|referral|promo|promo_code|coupon|discount|campaign|cid|mc_[ce]id|"
@@ -259,7 +260,9 @@ def analyse_url(url: str) -> UrlFacts | None:
     return UrlFacts(
         kind=kind,
         signature=signature,
-        secret=signature or _has_secret(parts.path + "/" + frag_path, params),
+        secret=signature
+        or _has_secret(parts.path + "/" + frag_path, params)
+        or (kind is not None and _purposeful_tail(parts.path + "/" + frag_path)),
         utility=social or bool(_UTILITY_HOST.match(host)) or bool(words & _UTILITY_WORDS),
         unsubscribe=bool(words & _UNSUB)
         or any(k.lower() in ("manage", "unsubscribe", "optout") for k, _ in params),
@@ -311,6 +314,16 @@ def _has_secret(path: str, params: list[tuple[str, str]]) -> bool:
         if any(_randomish(piece) for piece in value.split("/")):
             return True
     return any(_randomish(segment) for segment in path.split("/"))
+
+
+def _purposeful_tail(path: str) -> bool:
+    """The last segment after an auth path ("/verify-email/4qfqsgfgqxynaqfo"): generators
+    drawing from a-z0-9 often give a 12-16 character token only one digit."""
+    tail = path.rstrip("/").rsplit("/", 1)[-1]
+    if not (12 <= len(tail) <= 64 and _ALNUM.match(tail)):
+        return False
+    # "registration2026" is a word with a number; a token carries its digits anywhere.
+    return any(c.isdigit() for c in tail) and not _WORD_THEN_NUMBER.match(tail)
 
 
 def _randomish(value: str) -> bool:
