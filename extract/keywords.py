@@ -14,10 +14,12 @@ from collections.abc import Iterator
 from typing import Any
 
 __all__ = [
+    "CARD_AUTHORIZATION",
     "CODE_KEYWORDS",
     "CODE_NOUNS",
     "MEETING_CUES",
     "NEGATIVE_KEYWORDS",
+    "RECEIPT_CUES",
     "RESERVATION_CUES",
     "SHOPPING_CUES",
     "STRONG_CODE_KEYWORDS",
@@ -144,7 +146,7 @@ _NEGATIVE: dict[str, str] = {
     "amount|total|subtotal|price|balance|payment of|paid|transaction|transfer|offer|save|"
     "off|redeem|claim|sale|purchase code|product code|error|status|license|licence|key|"
     "checkout|cart|store credit|sort code|routing number|iban|swift|bic|bsb|meeting id|"
-    "webinar id|wi-fi|wifi|network",
+    "webinar id|wi-fi|wifi|network|visa|mastercard|amex|maestro|payment method",
     "de": "bestellung|bestellnummer|auftrag|rechnung|rechnungsnummer|sendungsnummer|"
     "sendung|paket|kundennummer|kunden-nr|mitglied|gutschein|gutscheincode|rabatt|"
     "rabattcode|aktionscode|postleitzahl|plz|telefon|tel.|fax|betrag|summe|preis|"
@@ -217,6 +219,31 @@ _SHOPPING: dict[str, str] = {
     "ja": "割引|クーポン|購入|お買い物",
     "zh": "优惠|折扣|下单|购物|購物",
     "ko": "할인|쿠폰|구매",
+}
+
+# A card slip's authorisation code ("Auth code: 081234") approves a payment; on a receipt
+# such a phrase names no sign-in code.
+_CARD_AUTH: dict[str, str] = {
+    "en": "auth code|authorization code|authorisation code|approval code",
+    "de": "autorisierungscode|genehmigungscode",
+    "fr": "code d'autorisation|code d’autorisation",
+    "es": "código de autorización",
+    "pt": "código de autorização|código de aprovação",
+    "it": "codice di autorizzazione",
+}
+
+# A card payment being reported.
+_RECEIPT: dict[str, str] = {
+    "en": "receipt|amount paid|payment method|paid with|card ending|charged to",
+    "de": "quittung|zahlungsbeleg|kassenbon|zahlungsmethode|bezahlt mit",
+    "fr": "reçu|ticket de caisse|moyen de paiement|payé avec",
+    "es": "recibo|comprobante de pago|método de pago|pagado con",
+    "pt": "recibo|comprovante|forma de pagamento|pago com",
+    "it": "ricevuta|scontrino|metodo di pagamento|pagato con",
+    "nl": "kassabon|betaalbewijs|betaalmethode|betaald met",
+    "ja": "領収|ご利用明細|お支払い方法",
+    "zh": "收据|收據|付款方式|支付方式",
+    "ko": "영수증|결제 수단",
 }
 
 # A reservation: a bare "PIN" or "code" next to its confirmation number manages the booking.
@@ -313,3 +340,5 @@ CODE_NOUNS = _compile(_NOUNS)
 SHOPPING_CUES = _compile(_SHOPPING)
 MEETING_CUES = _compile(_MEETING)
 RESERVATION_CUES = _compile(_RESERVATION)
+RECEIPT_CUES = _compile(_RECEIPT)
+CARD_AUTHORIZATION = _compile(_CARD_AUTH)

@@ -16,10 +16,12 @@ from itertools import pairwise
 
 from extract.document import Document
 from extract.keywords import (
+    CARD_AUTHORIZATION,
     CODE_KEYWORDS,
     CODE_NOUNS,
     MEETING_CUES,
     NEGATIVE_KEYWORDS,
+    RECEIPT_CUES,
     RESERVATION_CUES,
     SHOPPING_CUES,
     STRONG_CODE_KEYWORDS,
@@ -88,6 +90,7 @@ _JOINERS = frozenset(
 )
 _LETTERS = re.compile(r"^[A-Za-z]+$")
 _SENTENCE_END = re.compile(r"[.!?。！？]\s")
+_BREAK = re.compile(r"\n|[.!?;。！？]\s")
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,6 +250,15 @@ class _Scorer:
             emph.add("".join(snippet.split()))
         self.emphasized = emph
         self.other_texts = (doc.plain_text, doc.preheader) if doc.html_text else ()
+        self._receipt: bool | None = None
+
+    @property
+    def receipt(self) -> bool:
+        """The mail reports a card payment (read on demand: few mails need it)."""
+        if self._receipt is None:
+            text = self.doc.text[:_MAX_TEXT]
+            self._receipt = bool(RECEIPT_CUES.search(self.subject) or RECEIPT_CUES.search(text))
+        return self._receipt
 
     def score_text(self, raw_text: str, source: str) -> list[_Scored]:
         text = _mask(raw_text[:_MAX_TEXT])
@@ -313,6 +325,10 @@ class _Scorer:
         else:
             where = "before"
         named = kw is not None
+        if kw is not None and CARD_AUTHORIZATION.fullmatch(kw[1].strip()) and self.receipt:
+            score -= 0.6  # "Auth code: 081234" on a card slip authorises a payment
+            reasons.append(f"'{kw[1].strip()}' on a payment receipt")
+            named = False
         if kw is None:
             kw = self._noun_with_verb(cues, start, left_window)
             where = "before (code word and verb)"
@@ -322,7 +338,11 @@ class _Scorer:
             score += gain
             reasons.append(f"keyword '{kw[1].strip()}' {dist} chars {where}")
         else:
-            wk = weak.before(start, left_window) or weak.after(end, 40)
+            wk = weak.before(start, left_window)
+            wk_after = weak.after(end, 40)
+            # …a code word on the next line labels the next line's number.
+            if wk is None and wk_after and (alone or "\n" not in text[end : end + wk_after[0]]):
+                wk = wk_after
             if wk is not None:
                 # "Code RFY3XT": a bare code word right before the token is strong enough.
                 score += 0.5 if wk[0] <= 3 else 0.3 if wk[0] <= 40 else 0.2
@@ -357,7 +377,8 @@ class _Scorer:
                 score -= 0.6
                 reasons.append(f"vetoed by '{neg[1].strip()}'")
         neg_after = negative.after(end, 3)
-        if neg_after is not None and "\n" not in text[end : end + neg_after[0]]:
+        # "…kodunuz: 403615. Tutar: 1.250 TL": a new sentence claims its own number.
+        if neg_after is not None and not _BREAK.search(text, end, end + neg_after[0]):
             score -= 0.4
             reasons.append(f"followed by '{neg_after[1].strip()}'")
         shop = cues.shopping_after(end, 120)
