@@ -132,6 +132,33 @@ def published(stack: Stack, inbox_ids: list[str]) -> int:
     return sum(int(n) for n in pipe.execute())
 
 
+def server_alone(args: argparse.Namespace) -> dict[str, float]:
+    """The same delivery against a fresh Dovecot with no otpbridge running: what the mail
+    server itself takes on this machine (its maildir slows down as the mailbox grows)."""
+    with Stack() as stack:
+        dovecot = stack.dovecot.master_pid() or 0
+        cpu0 = cpu_seconds(dovecot)
+        addresses = [ADDRESS_TEMPLATE.format(id=f"nobody{n:04d}") for n in range(args.inboxes)]
+        now = time.monotonic()
+        load = Load(addresses, end_at=now + args.duration, rate=args.rate, start=now)
+        t0 = time.time()
+        deliverers = [Deliverer(stack.dovecot) for _ in range(args.senders)]
+        threads = [threading.Thread(target=sender, args=(load, d), daemon=True) for d in deliverers]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(args.duration + 60)
+        elapsed = time.time() - t0
+        for d in deliverers:
+            d.close()
+        delivered = len(load.sent)
+        return {
+            "delivered": delivered,
+            "msg_s": delivered / max(elapsed, 1e-9),
+            "dovecot_cpu_ms_per_msg": (cpu_seconds(dovecot) - cpu0) * 1000 / max(1, delivered),
+        }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of delivery")
@@ -146,11 +173,17 @@ def main() -> None:
     parser.add_argument(
         "--profile", type=Path, metavar="DIR", help="py-spy the bridge and workers into DIR"
     )
+    parser.add_argument(
+        "--no-server-baseline",
+        action="store_true",
+        help="skip the delivery-only run (Dovecot alone, no otpbridge)",
+    )
     parser.add_argument("--quick", action="store_true", help="tiny run (CI smoke test)")
     args = parser.parse_args()
     if args.quick:
         args.duration, args.inboxes, args.rate, args.drain_timeout = 2.0, 5, 20.0, 30.0
 
+    alone = None if args.no_server_baseline else server_alone(args)
     with Stack() as stack:
         workers = stack.start_workers(args.workers)
         bridge = stack.start_bridge(args.fast_check_ms)
@@ -241,6 +274,7 @@ def main() -> None:
         "cpu_ms_per_msg": {k: v * 1000 / max(1, delivered) for k, v in cpu.items()},
         "peak_rss_mb": {k: v / 2**20 for k, v in peak.items()},
         "drain_error": drain_error,
+        "server_alone": alone,
     }
     print_table(
         f"Sustained throughput: {args.duration:.0f} s of delivery, {args.workers} workers, "
@@ -270,6 +304,19 @@ def main() -> None:
             ]
         ],
     )
+    if alone is not None:
+        print_table(
+            "Baseline, same delivery with no otpbridge running (Dovecot alone)",
+            ["delivered", "msg/s", "Dovecot CPU ms/msg", "otpbridge msg/s ÷ this"],
+            [
+                [
+                    alone["delivered"],
+                    alone["msg_s"],
+                    alone["dovecot_cpu_ms_per_msg"],
+                    result["throughput_msg_s"] / max(alone["msg_s"], 1e-9),
+                ]
+            ],
+        )
     print_table(
         "Where the time goes, ms",
         ["stage", "p50", "p95", "p99"],
