@@ -17,6 +17,7 @@ __all__ = [
     "CARD_AUTHORIZATION",
     "CODE_KEYWORDS",
     "CODE_NOUNS",
+    "EVENT_CUES",
     "MEETING_CUES",
     "NEGATIVE_KEYWORDS",
     "RECEIPT_CUES",
@@ -268,6 +269,25 @@ _RESERVATION: dict[str, str] = {
     "vi": "đặt phòng|đặt chỗ",
 }
 
+# An event's subject ("You're registered: Q2 roadmap webinar"): its passcode opens the
+# event. Read in the subject only, where a footer's "join our next webinar" cannot reach.
+_EVENT: dict[str, str] = {
+    "en": "webinar|webcast|livestream|live stream|online event|virtual event|meeting invitation",
+    "de": "webinar|webcast|online-veranstaltung|besprechungseinladung",
+    "fr": "webinaire|webinar|événement en ligne",
+    "es": "seminario web|webinar|evento en línea|evento online",
+    "pt": "webinar|webinário|evento online",
+    "it": "webinar|evento online",
+    "nl": "webinar|online evenement",
+    "pl": "webinar|webinarium",
+    "ru": "вебинар",
+    "uk": "вебінар",
+    "tr": "web semineri|webinar",
+    "ja": "ウェビナー|オンラインセミナー",
+    "zh": "网络研讨会|線上研討會|直播",
+    "ko": "웨비나",
+}
+
 # A conference-call invitation: its passcode opens a meeting, not an account.
 _MEETING: dict[str, str] = {
     "en": "meeting id|webinar id|conference id|join zoom meeting|join the meeting|join meeting|"
@@ -339,6 +359,7 @@ NEGATIVE_KEYWORDS = _compile(_NEGATIVE)
 CODE_NOUNS = _compile(_NOUNS)
 SHOPPING_CUES = _compile(_SHOPPING)
 MEETING_CUES = _compile(_MEETING)
+EVENT_CUES = _compile(_EVENT)
 RESERVATION_CUES = _compile(_RESERVATION)
 RECEIPT_CUES = _compile(_RECEIPT)
 CARD_AUTHORIZATION = _compile(_CARD_AUTH)

@@ -19,6 +19,7 @@ from extract.keywords import (
     CARD_AUTHORIZATION,
     CODE_KEYWORDS,
     CODE_NOUNS,
+    EVENT_CUES,
     MEETING_CUES,
     NEGATIVE_KEYWORDS,
     RECEIPT_CUES,
@@ -434,6 +435,10 @@ def _origin_bound(doc: Document) -> CodeCandidate | None:
     return None
 
 
+def _meeting(doc: Document) -> bool:
+    return bool(EVENT_CUES.search(doc.subject) or MEETING_CUES.search(doc.text[:_MAX_TEXT]))
+
+
 def _reservation(doc: Document) -> bool:
     return bool(
         RESERVATION_CUES.search(doc.subject) or RESERVATION_CUES.search(doc.text[:_MAX_TEXT])
@@ -462,7 +467,7 @@ def find_codes(doc: Document) -> tuple[CodeCandidate, ...]:
         if prev is None or s.score > prev.score:
             best[s.value] = s
     ranked = sorted(best.values(), key=lambda s: s.score, reverse=True)
-    if ranked and ranked[0].score >= THRESHOLD and MEETING_CUES.search(doc.text[:_MAX_TEXT]):
+    if ranked and ranked[0].score >= THRESHOLD and _meeting(doc):
         for s in ranked:  # a conference-call passcode opens a meeting, not an account
             s.score -= 0.45
             s.reasons.append("conference-call invitation")
