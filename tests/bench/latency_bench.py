@@ -382,7 +382,7 @@ def main() -> None:
         default="10,50",
         help="OTPBRIDGE_FAST_CHECK_MS values to run fast_check with (comma-separated)",
     )
-    parser.add_argument("--gap-ms", type=float, default=20.0, help="pause between deliveries")
+    parser.add_argument("--gap-ms", type=float, default=50.0, help="pause between deliveries")
     parser.add_argument("--lead-ms", type=float, default=300.0, help="wait start → delivery")
     parser.add_argument(
         "--jitter-ms", type=float, default=1000.0, help="random extra lead, 0..this"
