@@ -38,8 +38,11 @@ _MAX_TEXT = 200_000
 _MAX_CANDIDATES = 5
 
 _ASCII_WORD = "A-Za-z0-9_"
+# The address alternative starts only where a word starts: tried inside a long run of word
+# characters it would rescan the rest of the run at every position (quadratic).
 _URLISH = re.compile(
-    r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|#[0-9a-fA-F]{3,8}(?![0-9A-Za-z])",
+    r"(?:https?://|www\.)\S+|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|#[0-9a-fA-F]{3,8}(?![0-9A-Za-z])",
 )
 # Origin-bound one-time code line (WICG sms-one-time-codes): "@host #code [@embedded]".
 _ORIGIN_BOUND = re.compile(
