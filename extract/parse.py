@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable, Iterator
 
 from extract.document import Anchor, Document
 from extract.html import render_html
@@ -18,6 +19,14 @@ _URL = re.compile(r"https?://[^\s<>\"'\]\[{}|\\^`]{2,2000}", re.IGNORECASE)
 _TRAIL = ".,;:!?'\")]}>*»”’。，；：！？）】"
 _ANGLE = re.compile(r"<([^<>\s]+)>")
 _BLANKS = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
+#: A URL's context is read no further than this from it: a text part that is one 2 MB line
+#: would otherwise be rescanned for every URL in it.
+_CONTEXT_REACH = 2000
+#: Bare URLs taken from the text; link ranking reads only the first few hundred anchors.
+_MAX_TEXT_URLS = 500
+#: text/plain read for analysis (the HTML side has its own budget in extract.html): code
+#: scoring reads no further, and normalising megabytes of a log or a digest costs ~100 ms.
+MAX_PLAIN_CHARS = 200_000
 
 
 def _clean_href(href: str) -> str:
@@ -32,17 +41,29 @@ def _trim_url(url: str) -> str:
     return url
 
 
-def _text_urls(text: str) -> list[tuple[str, str]]:
-    """Bare URLs in ``text`` with their line (plus the line above) as context."""
-    out = []
-    for m in _URL.finditer(text):
-        url = _trim_url(html.unescape(m.group(0)))
-        lo = text.rfind("\n", 0, m.start())
-        prev = text.rfind("\n", 0, max(lo, 0))
-        hi = text.find("\n", m.end())
-        context = text[prev + 1 : hi if hi >= 0 else len(text)]
-        out.append((url, " ".join(context.split())[-400:]))
-    return out
+def _line_context(text: str, start: int, end: int) -> str:
+    """The line holding ``text[start:end]`` plus the line above, normalised, last 400 chars."""
+    floor = max(0, start - _CONTEXT_REACH)
+    lo = text.rfind("\n", floor, start)
+    prev = text.rfind("\n", floor, lo) if lo >= 0 else -1
+    hi = text.find("\n", end, end + _CONTEXT_REACH)
+    context = text[prev + 1 if prev >= 0 else floor : hi if hi >= 0 else end + _CONTEXT_REACH]
+    return " ".join(context.split())[-400:]
+
+
+def _text_urls(texts: Iterable[str], seen: set[str]) -> Iterator[tuple[str, str]]:
+    """Bare URLs not in ``seen`` (which records them), with their context, in text order."""
+    found = 0
+    for text in texts:
+        for m in _URL.finditer(text):
+            url = _trim_url(html.unescape(m.group(0)))
+            if url in seen:
+                continue
+            seen.add(url)
+            yield url, _line_context(text, m.start(), m.end())
+            found += 1
+            if found == _MAX_TEXT_URLS:
+                return
 
 
 def _tidy_plain(text: str) -> str:
@@ -53,7 +74,7 @@ def _tidy_plain(text: str) -> str:
 def parse_document(raw: bytes) -> Document:
     """Decode, render and normalise one mail. Raises ``MimeError`` only for non-mail input."""
     mime = parse_mime(raw)
-    plain_text = _tidy_plain("\n\n".join(mime.plain))
+    plain_text = _tidy_plain("\n\n".join(mime.plain)[:MAX_PLAIN_CHARS])
     html_texts: list[str] = []
     preheaders: list[str] = []
     emphasized: list[str] = []
@@ -82,14 +103,10 @@ def parse_document(raw: bytes) -> Document:
             )
     html_text = "\n\n".join(t for t in html_texts if t)
     seen = {a.href for a in anchors}
-    for text in (html_text, plain_text):
-        for url, context in _text_urls(text):
-            if url in seen:
-                continue
-            seen.add(url)
-            anchors.append(
-                Anchor(href=url, text="", context=context, position=len(anchors), source="text")
-            )
+    for url, context in _text_urls((html_text, plain_text), seen):
+        anchors.append(
+            Anchor(href=url, text="", context=context, position=len(anchors), source="text")
+        )
     subject = normalize_text(mime.subject).strip()
     unsubscribe = tuple(
         _clean_href(u) for u in _ANGLE.findall(mime.headers.get("list-unsubscribe", ""))
