@@ -2,9 +2,12 @@
 
 html2text renders the text; this subclass sits in front of its parser callbacks and withholds
 everything a reader cannot see (``display:none``, ``font-size:0``, ``mso-hide:all``…), which
-goes to ``preheader`` instead. Table cells are separated so neighbouring cells do not fuse into
-one word, and per-digit cells of a code stay on one line. Text in emphasised elements (bold,
-large, monospace, letter-spaced, ``<code>``) is recorded because codes are usually styled so.
+goes to ``preheader`` instead. Blocks (cells, sections, paragraphs…) are separated so the
+text of neighbouring blocks does not fuse into one word, and per-digit cells of a code stay on
+one line. Text in emphasised elements (bold, large, monospace, letter-spaced, ``<code>``) is
+recorded because codes are usually styled so. The markup is pruned first
+(:mod:`extract.html_prune`) and rendering stops at a markup or text budget, so the work per
+part is bounded.
 """
 
 from __future__ import annotations
@@ -320,7 +323,8 @@ def _tidy(text: str) -> str:
 
 
 def render_html(html: str) -> HtmlView:
-    """Render one HTML part. Never raises on malformed markup (the parser is forgiving)."""
+    """Render one HTML part. Never raises on malformed markup: the parser is forgiving, and
+    the constructs it raises on are escaped beforehand."""
     renderer = _Renderer()
     markup = prune_html(html, MAX_HTML_CHARS)
     for at in range(0, len(markup), _FEED_CHUNK):
