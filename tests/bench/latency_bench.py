@@ -5,7 +5,8 @@
 
 One clock: every latency starts when the LMTP delivery call returns (the mail is in the
 mailbox) and ends when the agent holds the code. For N agents waiting at once, each on its own
-inbox, the mails are delivered one after another (``--gap-ms`` apart, and no sooner than
+inbox, the mails are delivered one after another (Poisson arrivals, ``--gap-ms`` apart on
+average, and no sooner than
 ``--lead-ms`` after that agent started waiting, as a real SaaS mails a moment after the form is
 submitted). Measured in one run, on the same Dovecot + Redis:
 
@@ -165,8 +166,11 @@ class Trial:
             now = time.perf_counter()
             # The jitter puts each mail at a random phase of the pollers' 1 s loop and of the
             # bridge's fast-check interval, as real mail would be.
+            # Poisson arrivals (exponential gaps): a fixed gap would lock into step with the
+            # fast-check interval.
             lead = self.lead_s + random.uniform(0, self.jitter_s)
-            pause = max(t_ready + lead - now, last + self.gap_s - now)
+            gap = random.expovariate(1 / self.gap_s) if self.gap_s > 0 else 0.0
+            pause = max(t_ready + lead - now, last + gap - now)
             if pause > 0:
                 time.sleep(pause)
             code = self._new_code()
@@ -382,7 +386,9 @@ def main() -> None:
         default="10,50",
         help="OTPBRIDGE_FAST_CHECK_MS values to run fast_check with (comma-separated)",
     )
-    parser.add_argument("--gap-ms", type=float, default=50.0, help="pause between deliveries")
+    parser.add_argument(
+        "--gap-ms", type=float, default=50.0, help="mean pause between deliveries (exponential)"
+    )
     parser.add_argument("--lead-ms", type=float, default=300.0, help="wait start → delivery")
     parser.add_argument(
         "--jitter-ms", type=float, default=1000.0, help="random extra lead, 0..this"
