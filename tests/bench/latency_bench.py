@@ -5,10 +5,10 @@
 
 One clock: every latency starts when the LMTP delivery call returns (the mail is in the
 mailbox) and ends when the agent holds the code. For N agents waiting at once, each on its own
-inbox, the mails are delivered one after another (Poisson arrivals, ``--gap-ms`` apart on
-average, and no sooner than
-``--lead-ms`` after that agent started waiting, as a real SaaS mails a moment after the form is
-submitted). Measured in one run, on the same Dovecot + Redis:
+inbox, the mails are delivered one after another (Poisson arrivals ``--gap-ms`` apart on
+average, and no sooner than ``--lead-ms`` + a random ``--jitter-ms`` after that agent started
+waiting, as a real SaaS mails a moment after the form is submitted). Measured in one run, on the
+same Dovecot + Redis:
 
 * otpbridge, fast check on (``OTPBRIDGE_FAST_CHECK_MS``, each value of ``--fast-check-ms``)
   and IDLE only (``=0``):
