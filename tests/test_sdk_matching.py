@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from bridge.errors import ExtractionFailedError, WatcherDownError
-from bridge.sdk.matching import StreamMatcher, WaitFor, sender_allowed, stream_id_after
+from bridge.sdk.matching import (
+    PENDING_GRACE_S,
+    Pick,
+    StreamMatcher,
+    WaitFor,
+    sender_allowed,
+    stream_id_after,
+)
 from bridge.sdk.models import Link, Message, Otp
 from bridge.sdk.records import check_watchers, new_inbox_id, normalize_senders, render_address
 from worker.keys import INBOX_ID_RE
@@ -127,3 +134,66 @@ def test_watcher_checks() -> None:
         check_watchers({}, NOW, 60)
     with pytest.raises(WatcherDownError, match="120 s ago"):
         check_watchers({"mb:INBOX": NOW - 120_000}, NOW, 60)
+
+
+def _pick(what: str = "otp") -> tuple[StreamMatcher, Pick]:
+    matcher = StreamMatcher(WaitFor(what), (), cursor=None, now_ms=NOW)  # type: ignore[arg-type]
+    return matcher, Pick(matcher)
+
+
+def _feed(matcher: StreamMatcher, pick: Pick, entries: list[tuple[str, dict[str, str]]]) -> None:
+    for entry_id, fields in entries:
+        pick.offer(entry_id, matcher.feed(entry_id, fields))
+
+
+def test_pick_prefers_the_newest_code_of_the_backlog() -> None:
+    matcher, pick = _pick()
+    _feed(
+        matcher,
+        pick,
+        [
+            ("1-0", _received("a")),
+            ("2-0", _extracted("a", code="111111")),
+            ("3-0", _received("b")),
+            ("4-0", _extracted("b", code="222222")),
+        ],
+    )
+    assert pick.ready(0.0)
+    assert isinstance(pick.best, Otp)
+    assert (pick.best.code, pick.best_id) == ("222222", "4-0")
+
+
+def test_pick_waits_briefly_for_a_newer_mail_still_being_extracted() -> None:
+    matcher, pick = _pick()
+    _feed(
+        matcher,
+        pick,
+        [("1-0", _received("a")), ("2-0", _extracted("a", code="111111")), ("3-0", _received("b"))],
+    )
+    assert not pick.ready(100.0)
+    assert pick.block_limit(100.0) == PENDING_GRACE_S
+    _feed(matcher, pick, [("4-0", _extracted("b", code="222222"))])
+    assert pick.ready(100.5)
+    assert isinstance(pick.best, Otp)
+    assert pick.best.code == "222222"
+
+
+def test_pick_settles_for_what_it_has_after_the_grace() -> None:
+    matcher, pick = _pick()
+    _feed(
+        matcher,
+        pick,
+        [("1-0", _received("a")), ("2-0", _extracted("a", code="111111")), ("3-0", _received("b"))],
+    )
+    assert not pick.ready(100.0)
+    assert pick.ready(100.0 + PENDING_GRACE_S)
+    assert isinstance(pick.best, Otp)
+    assert pick.best.code == "111111"
+
+
+def test_message_waits_consume_in_order() -> None:
+    matcher, pick = _pick("message")
+    _feed(matcher, pick, [("1-0", _received("a")), ("2-0", _received("b"))])
+    assert pick.ready(0.0)
+    assert isinstance(pick.best, Message)
+    assert pick.best.message_key == "a"

@@ -84,6 +84,19 @@ def test_wait_then_deliver_and_resent_code_supersedes(client: Client, ingest: In
         assert (first.code, second.code) == ("111222", "333444")
 
 
+def test_backlog_of_code_and_resend_returns_the_resend(client: Client, ingest: Ingest) -> None:
+    inbox = client.inboxes.create(ttl=300)
+    first = ingest.deliver(inbox.id, code_mail(inbox.email, "111222"))
+    resend = ingest.deliver(inbox.id, code_mail(inbox.email, "333444"))
+    # Both mails are in before the wait starts; the service only accepts the resend.
+    otp = client.messages.wait_for_otp(inbox.id, timeout=10)
+    assert otp is not None
+    assert otp.message.message_key == resend != first
+    if EXTRACTS_CODES:
+        assert otp.code == "333444"
+    assert client.messages.wait_for_otp(inbox.id, timeout=0.5) is None
+
+
 def test_timeout_returns_none_on_time(client: Client) -> None:
     inbox = client.inboxes.create(ttl=300)
     heartbeat(client.redis, client.keys)

@@ -17,7 +17,7 @@ import redis
 import redis.asyncio as aredis
 
 from bridge.errors import ConfigError, InboxNotFoundError, PipelineError
-from bridge.sdk.matching import Match, StreamMatcher, WaitFor
+from bridge.sdk.matching import Match, Pick, StreamMatcher, WaitFor
 from bridge.sdk.models import Email, Inbox, Link, LinkKindFilter, Message, Otp
 from bridge.sdk.records import (
     check_watchers,
@@ -254,13 +254,16 @@ class AsyncMessages:
         )
         stream = c.keys.events(inbox_id)
         await c.redis.zadd(c.keys.waiting(), {inbox_id: now_ms() + int(timeout * 1000)}, gt=True)
+        pick = Pick(matcher)
         last_id = "0-0"
         try:
             while True:
                 remaining = deadline - time.monotonic()
                 try:
                     await self._check_pipeline(inbox_id)
-                    block_ms = max(1, int(min(remaining, c.block_s) * 1000))
+                    limit = pick.block_limit(time.monotonic())
+                    block_s = min(remaining, c.block_s, *(() if limit is None else (limit,)))
+                    block_ms = max(1, int(block_s * 1000))
                     reply: Any = await c.redis.xread(
                         {stream: last_id}, count=READ_COUNT, block=block_ms
                     )
@@ -273,11 +276,12 @@ class AsyncMessages:
                     for raw_id, raw_fields in entries:
                         last_id = as_str(raw_id)
                         matcher.now_ms = now_ms()
-                        found = matcher.feed(last_id, decode_fields(raw_fields))
-                        if found is not None:
-                            c.cursors[inbox_id] = last_id
-                            return found
-                if time.monotonic() >= deadline:
+                        pick.offer(last_id, matcher.feed(last_id, decode_fields(raw_fields)))
+                now = time.monotonic()
+                if pick.best is not None and (pick.ready(now) or now >= deadline):
+                    c.cursors[inbox_id] = pick.best_id
+                    return pick.best
+                if now >= deadline:
                     return None
         finally:
             with contextlib.suppress(redis.RedisError):

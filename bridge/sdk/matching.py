@@ -14,7 +14,11 @@ from bridge.errors import ExtractionFailedError
 from bridge.sdk.models import Link, LinkKindFilter, Message, Otp, ms_to_datetime
 from worker.events import EVENT_EXTRACTED, EVENT_FAILED, EVENT_RECEIVED
 
-__all__ = ["Match", "StreamMatcher", "WaitFor", "sender_allowed", "stream_id_after"]
+__all__ = ["Match", "Pick", "StreamMatcher", "WaitFor", "sender_allowed", "stream_id_after"]
+
+#: How long a wait that already holds a code keeps reading for a newer mail of the same inbox
+#: whose extraction is still running (a resend that landed just before the wait began).
+PENDING_GRACE_S = 2.0
 
 Match = Otp | Link | Message
 
@@ -65,10 +69,25 @@ class StreamMatcher:
     cursor: str | None
     now_ms: int
     _messages: dict[str, Message] = field(default_factory=dict)
+    _settled: set[str] = field(default_factory=set)
+
+    def newer_pending(self, match: Match) -> bool:
+        """True if an allowed sender's mail arrived after ``match``'s and is not extracted yet."""
+        mine = match if isinstance(match, Message) else match.message
+        received = self._messages.get(mine.message_key)
+        after = received.event_id if received is not None else mine.event_id
+        return any(
+            key not in self._settled
+            and stream_id_after(m.event_id, after)
+            and sender_allowed(m.from_, self.allowed_senders)
+            for key, m in self._messages.items()
+        )
 
     def feed(self, entry_id: str, fields: dict[str, str]) -> Match | None:
         kind = fields.get("type")
         key = fields.get("message_key", "")
+        if kind in (EVENT_EXTRACTED, EVENT_FAILED):
+            self._settled.add(key)
         if kind == EVENT_RECEIVED:
             self._messages[key] = Message(
                 message_key=key,
@@ -140,3 +159,37 @@ def _float(raw: str | None) -> float:
         return float(raw) if raw else 0.0
     except ValueError:
         return 0.0
+
+
+@dataclass
+class Pick:
+    """What a wait returns, fed with every match in stream order.
+
+    A ``message`` wait returns the first match (mail is consumed in order). A code or link wait
+    returns the NEWEST match: when the backlog holds an old code and its resend, the resend is
+    the one the service accepts. If a newer mail of the inbox is still being extracted, the
+    pick waits for it up to ``PENDING_GRACE_S`` before settling for what it has.
+    """
+
+    matcher: StreamMatcher
+    best: Match | None = None
+    best_id: str = ""
+    grace_until: float | None = None
+
+    def offer(self, entry_id: str, found: Match | None) -> None:
+        if found is None or (self.best is not None and self.matcher.want.what == "message"):
+            return
+        self.best, self.best_id = found, entry_id
+
+    def ready(self, now: float) -> bool:
+        if self.best is None:
+            return False
+        if self.matcher.want.what == "message" or not self.matcher.newer_pending(self.best):
+            return True
+        if self.grace_until is None:
+            self.grace_until = now + PENDING_GRACE_S
+        return now >= self.grace_until
+
+    def block_limit(self, now: float) -> float | None:
+        """Seconds the next blocking read may last so the grace period is honoured."""
+        return None if self.grace_until is None else max(0.0, self.grace_until - now)
