@@ -1,7 +1,7 @@
 """``AsyncClient``: the SDK of :mod:`bridge.sdk.client` with ``async`` methods (redis.asyncio).
 
-The decisions (which event matches, which inbox fields) live in the pure modules both clients
-share; this module only does the I/O.
+The decisions (which event matches, which inbox fields, how long to block) live in the pure
+modules both clients share; this module only does the I/O.
 """
 
 from __future__ import annotations
@@ -9,43 +9,38 @@ from __future__ import annotations
 import asyncio
 import builtins
 import contextlib
-import os
-import time
 from typing import Any, cast
 
 import redis
 import redis.asyncio as aredis
 
-from bridge.errors import ConfigError, InboxNotFoundError, PipelineError
-from bridge.sdk.matching import Match, Pick, StreamMatcher, WaitFor
+from bridge.sdk.matching import Match, WaitFor
 from bridge.sdk.models import Email, Inbox, Link, LinkKindFilter, Message, Otp
 from bridge.sdk.records import (
+    address_template,
     check_watchers,
-    inbox_fields,
-    new_inbox_id,
-    normalize_senders,
-    parse_email,
+    inbox_keys,
+    missing_inbox,
+    new_inbox,
     parse_inbox,
-    render_address,
     watch_key_parts,
 )
+from bridge.sdk.wait_state import WaitState
 from bridge.sdk.wire import (
+    CONNECTION_OPTIONS,
     READ_COUNT,
-    RETRY_PAUSE_S,
-    SOCKET_TIMEOUT_S,
+    ClientCore,
     as_str,
-    block_s_for,
     check_inbox_id,
-    index_events,
+    collect_emails,
     now_ms,
+    options_from_env,
 )
-from worker.events import decode_fields
-from worker.keys import Keys
 
 __all__ = ["AsyncClient", "AsyncInboxes", "AsyncMessages"]
 
 
-class AsyncClient:
+class AsyncClient(ClientCore[aredis.Redis]):
     """Same constructor arguments and methods as :class:`~bridge.sdk.client.Client`."""
 
     def __init__(
@@ -57,13 +52,13 @@ class AsyncClient:
         require_watcher: bool = True,
         watcher_max_age: float = 60.0,
     ) -> None:
-        self.redis = client
-        self.keys = Keys(prefix)
-        self.address = address
-        self.require_watcher = require_watcher
-        self.watcher_max_age = watcher_max_age
-        self.block_s = block_s_for(client)
-        self.cursors: dict[str, str] = {}
+        super().__init__(
+            client,
+            address=address,
+            prefix=prefix,
+            require_watcher=require_watcher,
+            watcher_max_age=watcher_max_age,
+        )
         self.inboxes = AsyncInboxes(self)
         self.messages = AsyncMessages(self)
 
@@ -77,17 +72,11 @@ class AsyncClient:
         require_watcher: bool = True,
         watcher_max_age: float = 60.0,
     ) -> AsyncClient:
-        client = aredis.Redis.from_url(
-            url,
-            socket_timeout=SOCKET_TIMEOUT_S,
-            socket_connect_timeout=5.0,
-            socket_keepalive=True,
-            health_check_interval=30,
-        )
+        address, prefix = options_from_env(address, prefix)
         return cls(
-            client,
-            address=address or os.environ.get("OTPBRIDGE_ADDRESS") or None,
-            prefix=prefix or os.environ.get("OTPBRIDGE_PREFIX") or "otpb",
+            aredis.Redis.from_url(url, **CONNECTION_OPTIONS),
+            address=address,
+            prefix=prefix,
             require_watcher=require_watcher,
             watcher_max_age=watcher_max_age,
         )
@@ -106,43 +95,27 @@ class AsyncInboxes:
     def __init__(self, client: AsyncClient) -> None:
         self._c = client
 
-    async def _template(self) -> str:
-        if self._c.address:
-            return self._c.address
-        published = await self._c.redis.get(self._c.keys.address_template)
-        if published:
-            return as_str(published)
-        raise ConfigError(
-            "no address template: pass address='agents+{id}@corp.example', set "
-            "OTPBRIDGE_ADDRESS, or start `otpbridge bridge` (it publishes its template)"
-        )
-
     async def create(
         self,
         ttl: float = 3600,
         allowed_senders: builtins.list[str] | tuple[str, ...] | None = None,
         label: str | None = None,
     ) -> Inbox:
-        if ttl <= 0:
-            raise ValueError("ttl must be positive (seconds)")
-        senders = normalize_senders(allowed_senders)
-        inbox_id = new_inbox_id()
-        address = render_address(await self._template(), inbox_id)
-        created = now_ms()
-        expires = created + int(ttl * 1000)
-        fields = inbox_fields(address, created, expires, senders, label)
-        keys = self._c.keys
-        async with self._c.redis.pipeline(transaction=True) as pipe:
-            pipe.hset(keys.inbox(inbox_id), mapping=cast("dict[Any, Any]", fields))
-            pipe.pexpireat(keys.inbox(inbox_id), expires)
-            pipe.zadd(keys.inboxes, {inbox_id: expires})
+        c = self._c
+        published = None if c.address else await c.redis.get(c.keys.address_template)
+        template = address_template(c.address, as_str(published) if published else None)
+        new = new_inbox(template, ttl, allowed_senders, label, now_ms())
+        async with c.redis.pipeline(transaction=True) as pipe:
+            pipe.hset(c.keys.inbox(new.id), mapping=cast("dict[Any, Any]", new.fields))
+            pipe.pexpireat(c.keys.inbox(new.id), new.expires_ms)
+            pipe.zadd(c.keys.inboxes, {new.id: new.expires_ms})
             await pipe.execute()
-        return parse_inbox(inbox_id, fields)
+        return new.inbox
 
     async def get(self, inbox_id: str) -> Inbox:
         raw = await self._c.redis.hgetall(self._c.keys.inbox(check_inbox_id(inbox_id)))
         if not raw:
-            raise InboxNotFoundError(f"inbox {inbox_id} does not exist (deleted or expired)")
+            raise missing_inbox(inbox_id)
         return parse_inbox(inbox_id, cast("dict[Any, Any]", raw))
 
     async def list(self) -> builtins.list[Inbox]:
@@ -160,14 +133,8 @@ class AsyncInboxes:
         keys = self._c.keys
         r = self._c.redis
         check_inbox_id(inbox_id)
-        doomed = {
-            keys.inbox(inbox_id),
-            keys.events(inbox_id),
-            keys.messages(inbox_id),
-            keys.published(inbox_id),
-        }
-        for mk in await r.zrange(keys.messages(inbox_id), 0, -1):
-            doomed.add(keys.message(inbox_id, as_str(mk)))
+        stored = [as_str(mk) for mk in await r.zrange(keys.messages(inbox_id), 0, -1)]
+        doomed = inbox_keys(keys, inbox_id, stored)
         async for key in r.scan_iter(match=keys.message(inbox_id, "*"), count=500):
             doomed.add(as_str(key))
         async with r.pipeline(transaction=True) as pipe:
@@ -183,20 +150,12 @@ class AsyncInboxes:
         r = self._c.redis
         check_inbox_id(inbox_id)
         message_keys = [as_str(mk) for mk in await r.zrevrange(keys.messages(inbox_id), 0, -1)]
-        messages, results = index_events(await r.xrange(keys.events(inbox_id)) or [])
+        entries = await r.xrange(keys.events(inbox_id))
         async with r.pipeline(transaction=False) as pipe:
             for mk in message_keys:
                 pipe.get(keys.message(inbox_id, mk))
             raws = await pipe.execute()
-        return [
-            parse_email(
-                messages.get(mk) or Message(mk, "", "", None),
-                raw if isinstance(raw, bytes) else str(raw).encode(),
-                results.get(mk),
-            )
-            for mk, raw in zip(message_keys, raws, strict=True)
-            if raw is not None
-        ]
+        return collect_emails(message_keys, raws, entries)
 
 
 class AsyncMessages:
@@ -231,7 +190,7 @@ class AsyncMessages:
             pipe.smembers(c.keys.mailboxes)
             exists, watches = await pipe.execute()
         if not exists:
-            raise InboxNotFoundError(f"inbox {inbox_id} does not exist (deleted or expired)")
+            raise missing_inbox(inbox_id)
         if not c.require_watcher:
             return
         names = sorted(as_str(w) for w in watches)
@@ -248,41 +207,31 @@ class AsyncMessages:
     async def _wait(self, inbox_id: str, want: WaitFor, timeout: float) -> Match | None:
         c = self._c
         inbox = await c.inboxes.get(inbox_id)
-        deadline = time.monotonic() + max(0.0, timeout)
-        matcher = StreamMatcher(
-            want, inbox.allowed_senders, cursor=c.cursors.get(inbox_id), now_ms=now_ms()
+        state = WaitState(
+            want,
+            inbox.allowed_senders,
+            cursor=c.cursors.get(inbox_id),
+            timeout=timeout,
+            block_s=c.block_s,
         )
         stream = c.keys.events(inbox_id)
-        await c.redis.zadd(c.keys.waiting(), {inbox_id: now_ms() + int(timeout * 1000)}, gt=True)
-        pick = Pick(matcher)
-        last_id = "0-0"
+        await c.redis.zadd(c.keys.waiting(), {inbox_id: state.waiting_until_ms}, gt=True)
         try:
             while True:
-                remaining = deadline - time.monotonic()
                 try:
                     await self._check_pipeline(inbox_id)
-                    limit = pick.block_limit(time.monotonic())
-                    block_s = min(remaining, c.block_s, *(() if limit is None else (limit,)))
-                    block_ms = max(1, int(block_s * 1000))
                     reply: Any = await c.redis.xread(
-                        {stream: last_id}, count=READ_COUNT, block=block_ms
+                        {stream: state.last_id}, count=READ_COUNT, block=state.block_ms()
                     )
                 except (redis.ConnectionError, redis.TimeoutError) as exc:
-                    if time.monotonic() >= deadline:
-                        raise PipelineError(f"Redis unreachable while waiting: {exc}") from exc
-                    await asyncio.sleep(min(RETRY_PAUSE_S, max(0.0, deadline - time.monotonic())))
+                    await asyncio.sleep(state.retry_pause(exc))
                     continue
-                for _stream, entries in reply or []:
-                    for raw_id, raw_fields in entries:
-                        last_id = as_str(raw_id)
-                        matcher.now_ms = now_ms()
-                        pick.offer(last_id, matcher.feed(last_id, decode_fields(raw_fields)))
-                now = time.monotonic()
-                if pick.best is not None and (pick.ready(now) or now >= deadline):
-                    c.cursors[inbox_id] = pick.best_id
-                    return pick.best
-                if now >= deadline:
-                    return None
+                state.feed(reply)
+                if state.settled():
+                    break
         finally:
             with contextlib.suppress(redis.RedisError):
                 await c.redis.zrem(c.keys.waiting(), inbox_id)
+        if state.found is not None:
+            c.cursors[inbox_id] = state.found_id
+        return state.found

@@ -1,53 +1,52 @@
 """The synchronous SDK: ``Client.from_url(...)`` with ``.inboxes`` and ``.messages``.
 
-See :mod:`bridge.sdk.aio` for :class:`AsyncClient`, the same API with ``async`` methods.
+See :mod:`bridge.sdk.aio` for :class:`AsyncClient`, the same API with ``async`` methods. What
+the two share (state, checks, decoding, the wait's bookkeeping) lives in :mod:`bridge.sdk.wire`,
+:mod:`bridge.sdk.records` and :mod:`bridge.sdk.wait_state`; this module only does the I/O.
 """
 
 from __future__ import annotations
 
 import builtins
 import contextlib
-import os
 import time
 from typing import Any, cast
 
 import redis
 
-from bridge.errors import ConfigError, InboxNotFoundError, PipelineError
-from bridge.sdk.matching import Match, Pick, StreamMatcher, WaitFor
+from bridge.sdk.matching import Match, WaitFor
 from bridge.sdk.models import Email, Inbox, Link, LinkKindFilter, Message, Otp
 from bridge.sdk.records import (
+    address_template,
     check_watchers,
-    inbox_fields,
-    new_inbox_id,
-    normalize_senders,
-    parse_email,
+    inbox_keys,
+    missing_inbox,
+    new_inbox,
     parse_inbox,
-    render_address,
     watch_key_parts,
 )
+from bridge.sdk.wait_state import WaitState
 from bridge.sdk.wire import (
+    CONNECTION_OPTIONS,
     READ_COUNT,
-    RETRY_PAUSE_S,
-    SOCKET_TIMEOUT_S,
+    ClientCore,
     as_str,
-    block_s_for,
     check_inbox_id,
-    index_events,
+    collect_emails,
     now_ms,
+    options_from_env,
 )
-from worker.events import decode_fields
-from worker.keys import Keys
 
 __all__ = ["Client", "Inboxes", "Messages"]
 
 
-class Client:
+class Client(ClientCore[redis.Redis]):
     """Entry point of the SDK; one per process is plenty (it is thread-safe for separate inboxes).
 
     ``require_watcher``: waits raise :class:`~bridge.errors.WatcherDownError` when no bridge
     heartbeat is younger than ``watcher_max_age`` seconds. ``address``: the template with an
-    ``{id}`` placeholder; without it ``OTPBRIDGE_ADDRESS``, then what the bridge published.
+    ``{id}`` placeholder; without it ``OTPBRIDGE_ADDRESS`` (with :meth:`from_url`), then what
+    the bridge published.
     """
 
     def __init__(
@@ -59,13 +58,13 @@ class Client:
         require_watcher: bool = True,
         watcher_max_age: float = 60.0,
     ) -> None:
-        self.redis = client
-        self.keys = Keys(prefix)
-        self.address = address
-        self.require_watcher = require_watcher
-        self.watcher_max_age = watcher_max_age
-        self.block_s = block_s_for(client)
-        self.cursors: dict[str, str] = {}
+        super().__init__(
+            client,
+            address=address,
+            prefix=prefix,
+            require_watcher=require_watcher,
+            watcher_max_age=watcher_max_age,
+        )
         self.inboxes = Inboxes(self)
         self.messages = Messages(self)
 
@@ -79,17 +78,11 @@ class Client:
         require_watcher: bool = True,
         watcher_max_age: float = 60.0,
     ) -> Client:
-        client = redis.Redis.from_url(
-            url,
-            socket_timeout=SOCKET_TIMEOUT_S,
-            socket_connect_timeout=5.0,
-            socket_keepalive=True,
-            health_check_interval=30,
-        )
+        address, prefix = options_from_env(address, prefix)
         return cls(
-            client,
-            address=address or os.environ.get("OTPBRIDGE_ADDRESS") or None,
-            prefix=prefix or os.environ.get("OTPBRIDGE_PREFIX") or "otpb",
+            redis.Redis.from_url(url, **CONNECTION_OPTIONS),
+            address=address,
+            prefix=prefix,
             require_watcher=require_watcher,
             watcher_max_age=watcher_max_age,
         )
@@ -108,17 +101,6 @@ class Inboxes:
     def __init__(self, client: Client) -> None:
         self._c = client
 
-    def _template(self) -> str:
-        if self._c.address:
-            return self._c.address
-        published = self._c.redis.get(self._c.keys.address_template)
-        if published:
-            return as_str(published)
-        raise ConfigError(
-            "no address template: pass address='agents+{id}@corp.example', set "
-            "OTPBRIDGE_ADDRESS, or start `otpbridge bridge` (it publishes its template)"
-        )
-
     def create(
         self,
         ttl: float = 3600,
@@ -126,30 +108,21 @@ class Inboxes:
         label: str | None = None,
     ) -> Inbox:
         """A new inbox that lives ``ttl`` seconds; mail from other senders never matches a wait."""
-        if ttl <= 0:
-            raise ValueError("ttl must be positive (seconds)")
-        senders = normalize_senders(allowed_senders)
-        inbox_id = new_inbox_id()
-        address = render_address(self._template(), inbox_id)
-        created = now_ms()
-        expires = created + int(ttl * 1000)
-        keys = self._c.keys
-        with self._c.redis.pipeline(transaction=True) as pipe:
-            pipe.hset(
-                keys.inbox(inbox_id),
-                mapping=cast(
-                    "dict[Any, Any]", inbox_fields(address, created, expires, senders, label)
-                ),
-            )
-            pipe.pexpireat(keys.inbox(inbox_id), expires)
-            pipe.zadd(keys.inboxes, {inbox_id: expires})
+        c = self._c
+        published = None if c.address else c.redis.get(c.keys.address_template)
+        template = address_template(c.address, as_str(published) if published else None)
+        new = new_inbox(template, ttl, allowed_senders, label, now_ms())
+        with c.redis.pipeline(transaction=True) as pipe:
+            pipe.hset(c.keys.inbox(new.id), mapping=cast("dict[Any, Any]", new.fields))
+            pipe.pexpireat(c.keys.inbox(new.id), new.expires_ms)
+            pipe.zadd(c.keys.inboxes, {new.id: new.expires_ms})
             pipe.execute()
-        return parse_inbox(inbox_id, inbox_fields(address, created, expires, senders, label))
+        return new.inbox
 
     def get(self, inbox_id: str) -> Inbox:
         raw = self._c.redis.hgetall(self._c.keys.inbox(check_inbox_id(inbox_id)))
         if not raw:
-            raise InboxNotFoundError(f"inbox {inbox_id} does not exist (deleted or expired)")
+            raise missing_inbox(inbox_id)
         return parse_inbox(inbox_id, cast("dict[Any, Any]", raw))
 
     def list(self) -> builtins.list[Inbox]:
@@ -169,17 +142,10 @@ class Inboxes:
         keys = self._c.keys
         r = self._c.redis
         check_inbox_id(inbox_id)
-        doomed = {
-            keys.inbox(inbox_id),
-            keys.events(inbox_id),
-            keys.messages(inbox_id),
-            keys.published(inbox_id),
-        }
-        doomed.update(
-            keys.message(inbox_id, as_str(mk)) for mk in r.zrange(keys.messages(inbox_id), 0, -1)
-        )
-        pattern = keys.message(inbox_id, "*")
-        doomed.update(as_str(k) for k in r.scan_iter(match=pattern, count=500))
+        stored = [as_str(mk) for mk in r.zrange(keys.messages(inbox_id), 0, -1)]
+        doomed = inbox_keys(keys, inbox_id, stored)
+        # Mails whose index entry was lost still carry the inbox's hash tag in their key.
+        doomed.update(as_str(k) for k in r.scan_iter(match=keys.message(inbox_id, "*"), count=500))
         with r.pipeline(transaction=True) as pipe:
             pipe.delete(*doomed)
             pipe.zrem(keys.inboxes, inbox_id)
@@ -194,23 +160,12 @@ class Inboxes:
         r = self._c.redis
         check_inbox_id(inbox_id)
         message_keys = [as_str(mk) for mk in r.zrevrange(keys.messages(inbox_id), 0, -1)]
-        entries = r.xrange(keys.events(inbox_id)) or []
-        messages, results = index_events(entries)
+        entries = r.xrange(keys.events(inbox_id))
         with r.pipeline(transaction=False) as pipe:
             for mk in message_keys:
                 pipe.get(keys.message(inbox_id, mk))
             raws = pipe.execute()
-        emails: builtins.list[Email] = []
-        for mk, raw in zip(message_keys, raws, strict=True):
-            if raw is None:
-                continue
-            message = messages.get(mk) or Message(mk, "", "", None)
-            emails.append(
-                parse_email(
-                    message, raw if isinstance(raw, bytes) else raw.encode(), results.get(mk)
-                )
-            )
-        return emails
+        return collect_emails(message_keys, raws, entries)
 
 
 class Messages:
@@ -246,7 +201,7 @@ class Messages:
             pipe.smembers(c.keys.mailboxes)
             exists, watches = pipe.execute()
         if not exists:
-            raise InboxNotFoundError(f"inbox {inbox_id} does not exist (deleted or expired)")
+            raise missing_inbox(inbox_id)
         if not c.require_watcher:
             return
         names = sorted(as_str(w) for w in watches)
@@ -262,42 +217,34 @@ class Messages:
 
     def _wait(self, inbox_id: str, want: WaitFor, timeout: float) -> Match | None:
         c = self._c
-        check_inbox_id(inbox_id)
         inbox = c.inboxes.get(inbox_id)
-        deadline = time.monotonic() + max(0.0, timeout)
-        matcher = StreamMatcher(
-            want, inbox.allowed_senders, cursor=c.cursors.get(inbox_id), now_ms=now_ms()
+        state = WaitState(
+            want,
+            inbox.allowed_senders,
+            cursor=c.cursors.get(inbox_id),
+            timeout=timeout,
+            block_s=c.block_s,
         )
         stream = c.keys.events(inbox_id)
-        c.redis.zadd(c.keys.waiting(), {inbox_id: now_ms() + int(timeout * 1000)}, gt=True)
-        pick = Pick(matcher)
-        last_id = "0-0"
+        c.redis.zadd(c.keys.waiting(), {inbox_id: state.waiting_until_ms}, gt=True)
         try:
+            # Read at least once, so timeout=0 still sees what already arrived.
             while True:
-                remaining = deadline - time.monotonic()
                 try:
                     self._check_pipeline(inbox_id)
-                    limit = pick.block_limit(time.monotonic())
-                    block_s = min(remaining, c.block_s, *(() if limit is None else (limit,)))
-                    block_ms = max(1, int(block_s * 1000))
-                    reply: Any = c.redis.xread({stream: last_id}, count=READ_COUNT, block=block_ms)
+                    reply: Any = c.redis.xread(
+                        {stream: state.last_id}, count=READ_COUNT, block=state.block_ms()
+                    )
                 except (redis.ConnectionError, redis.TimeoutError) as exc:
-                    if time.monotonic() >= deadline:
-                        raise PipelineError(f"Redis unreachable while waiting: {exc}") from exc
-                    time.sleep(min(RETRY_PAUSE_S, max(0.0, deadline - time.monotonic())))
+                    time.sleep(state.retry_pause(exc))
                     continue
-                for _stream, entries in reply or []:
-                    for raw_id, raw_fields in entries:
-                        last_id = as_str(raw_id)
-                        matcher.now_ms = now_ms()
-                        pick.offer(last_id, matcher.feed(last_id, decode_fields(raw_fields)))
-                now = time.monotonic()
-                if pick.best is not None and (pick.ready(now) or now >= deadline):
-                    c.cursors[inbox_id] = pick.best_id
-                    return pick.best
-                if now >= deadline:
-                    return None
+                state.feed(reply)
+                if state.settled():
+                    break
         finally:
             # The entry's score is its deadline, so a failed ZREM only lingers until then.
             with contextlib.suppress(redis.RedisError):
                 c.redis.zrem(c.keys.waiting(), inbox_id)
+        if state.found is not None:
+            c.cursors[inbox_id] = state.found_id
+        return state.found

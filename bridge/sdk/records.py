@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import math
 import secrets
 import string
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -13,13 +15,20 @@ from typing import Any, Final
 
 import html2text
 
-from bridge.errors import ConfigError, WatcherDownError
+from bridge.errors import ConfigError, InboxNotFoundError, WatcherDownError
 from bridge.sdk.models import Email, Inbox, Message, ms_to_datetime
+from worker.keys import Keys
 
 __all__ = [
     "ID_LENGTH",
+    "MAX_TTL_S",
+    "NewInbox",
+    "address_template",
     "check_watchers",
     "inbox_fields",
+    "inbox_keys",
+    "missing_inbox",
+    "new_inbox",
     "new_inbox_id",
     "normalize_senders",
     "parse_email",
@@ -30,6 +39,9 @@ __all__ = [
 
 #: 20 base36 characters: 103 bits, unguessable and safe on case-folding servers.
 ID_LENGTH: Final = 20
+#: Ten years. Redis rejects far larger expiry times, and inside MULTI a rejected PEXPIREAT
+#: still lets the HSET before it run, which would leave an inbox that never expires.
+MAX_TTL_S: Final = 10 * 365 * 24 * 3600
 _ALPHABET: Final = string.ascii_lowercase + string.digits
 
 
@@ -44,6 +56,64 @@ def render_address(template: str, inbox_id: str) -> str:
             "e.g. agents+{id}@corp.example"
         )
     return template.replace("{id}", inbox_id)
+
+
+def address_template(configured: str | None, published: str | None) -> str:
+    """The client's own template, else the one the bridge published in Redis."""
+    if configured:
+        return configured
+    if published:
+        return published
+    raise ConfigError(
+        "no address template: pass address='agents+{id}@corp.example', set "
+        "OTPBRIDGE_ADDRESS, or start `otpbridge bridge` (it publishes its template)"
+    )
+
+
+def missing_inbox(inbox_id: str) -> InboxNotFoundError:
+    return InboxNotFoundError(f"inbox {inbox_id} does not exist (deleted or expired)")
+
+
+@dataclass(frozen=True, slots=True)
+class NewInbox:
+    """An inbox about to be written: its hash fields and the moment its keys expire."""
+
+    id: str
+    fields: dict[str, str]
+    expires_ms: int
+
+    @property
+    def inbox(self) -> Inbox:
+        return parse_inbox(self.id, self.fields)
+
+
+def new_inbox(
+    template: str,
+    ttl: float,
+    allowed_senders: Iterable[str] | None,
+    label: str | None,
+    now_ms: int,
+) -> NewInbox:
+    """Check the arguments of ``inboxes.create`` and draw a fresh id."""
+    if not (math.isfinite(ttl) and 0 < ttl <= MAX_TTL_S):
+        raise ValueError(f"ttl must be a positive number of seconds, at most {MAX_TTL_S}")
+    senders = normalize_senders(allowed_senders)
+    inbox_id = new_inbox_id()
+    expires = now_ms + int(ttl * 1000)
+    fields = inbox_fields(render_address(template, inbox_id), now_ms, expires, senders, label)
+    return NewInbox(inbox_id, fields, expires)
+
+
+def inbox_keys(keys: Keys, inbox_id: str, message_keys: Iterable[str]) -> set[str]:
+    """Every key of one inbox that ``inboxes.delete`` removes (``message_keys``: stored mails)."""
+    doomed = {
+        keys.inbox(inbox_id),
+        keys.events(inbox_id),
+        keys.messages(inbox_id),
+        keys.published(inbox_id),
+    }
+    doomed.update(keys.message(inbox_id, mk) for mk in message_keys)
+    return doomed
 
 
 def normalize_senders(senders: Iterable[str] | None) -> tuple[str, ...]:

@@ -1,27 +1,35 @@
-"""Redis details both SDK clients share: timeouts, decoding, and indexing an inbox stream."""
+"""What both SDK clients share: connection options, client state, decoding, and reading an
+inbox stream back into mails. The clients themselves only do the I/O, sync or async."""
 
 from __future__ import annotations
 
 import json
+import os
 import time
-from typing import Any, Final
+from collections.abc import Sequence
+from typing import Any, Final, Generic, TypeVar
 
 from bridge.errors import InboxNotFoundError
 from bridge.sdk.matching import StreamMatcher, WaitFor
-from bridge.sdk.models import Message
+from bridge.sdk.models import Email, Message
+from bridge.sdk.records import parse_email
 from worker.events import EVENT_EXTRACTED, EVENT_RECEIVED, decode_fields
-from worker.keys import INBOX_ID_RE
+from worker.keys import INBOX_ID_RE, Keys
 
 __all__ = [
     "BLOCK_S",
+    "CONNECTION_OPTIONS",
     "READ_COUNT",
     "RETRY_PAUSE_S",
     "SOCKET_TIMEOUT_S",
+    "ClientCore",
     "as_str",
     "block_s_for",
     "check_inbox_id",
+    "collect_emails",
     "index_events",
     "now_ms",
+    "options_from_env",
 ]
 
 #: One XREAD BLOCK chunk. Between chunks a wait re-checks the bridge heartbeat and the inbox.
@@ -31,6 +39,49 @@ BLOCK_S: Final = 5.0
 SOCKET_TIMEOUT_S: Final = BLOCK_S + 5.0
 RETRY_PAUSE_S: Final = 0.5
 READ_COUNT: Final = 100
+#: What ``from_url`` passes to redis-py (sync and asyncio alike).
+CONNECTION_OPTIONS: Final[dict[str, Any]] = {
+    "socket_timeout": SOCKET_TIMEOUT_S,
+    "socket_connect_timeout": 5.0,
+    "socket_keepalive": True,
+    "health_check_interval": 30,
+}
+
+_R = TypeVar("_R")
+
+
+def options_from_env(address: str | None, prefix: str | None) -> tuple[str | None, str]:
+    """``from_url``'s fallbacks: ``OTPBRIDGE_ADDRESS`` and ``OTPBRIDGE_PREFIX``.
+
+    The only place the SDK reads the environment: ``from_url`` is the agent process's entry
+    point, and the constructor (which takes a ready client) never looks.
+    """
+    return (
+        address or os.environ.get("OTPBRIDGE_ADDRESS") or None,
+        prefix or os.environ.get("OTPBRIDGE_PREFIX") or "otpb",
+    )
+
+
+class ClientCore(Generic[_R]):
+    """State of one SDK client; ``_R`` is the redis-py client class (sync or asyncio)."""
+
+    def __init__(
+        self,
+        client: _R,
+        *,
+        address: str | None = None,
+        prefix: str = "otpb",
+        require_watcher: bool = True,
+        watcher_max_age: float = 60.0,
+    ) -> None:
+        self.redis = client
+        self.keys = Keys(prefix)
+        self.address = address
+        self.require_watcher = require_watcher
+        self.watcher_max_age = watcher_max_age
+        self.block_s = block_s_for(client)
+        #: Per inbox, the stream id of the last match returned: the next wait starts after it.
+        self.cursors: dict[str, str] = {}
 
 
 def now_ms() -> int:
@@ -73,3 +124,18 @@ def index_events(entries: Any) -> tuple[dict[str, Message], dict[str, dict[str, 
             except ValueError:
                 results[key] = {}
     return messages, results
+
+
+def collect_emails(message_keys: Sequence[str], raws: Sequence[Any], entries: Any) -> list[Email]:
+    """``list_emails``' result: each stored mail (``raws``, ``None`` when gone) with the facts
+    of its ``received`` event and its extraction result from the stream ``entries``."""
+    messages, results = index_events(entries or [])
+    return [
+        parse_email(
+            messages.get(mk) or Message(mk, "", "", None),
+            raw if isinstance(raw, bytes) else str(raw).encode(),
+            results.get(mk),
+        )
+        for mk, raw in zip(message_keys, raws, strict=True)
+        if raw is not None
+    ]
