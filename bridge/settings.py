@@ -20,6 +20,8 @@ from typing import Any, Final, Literal
 from urllib.parse import unquote, urlsplit
 
 from bridge.errors import ConfigError
+from worker.errors import WorkerConfigError
+from worker.settings import check_redis_url, read_redis_url, redact_url
 
 __all__ = [
     "AfterRoute",
@@ -35,7 +37,6 @@ Security = Literal["tls", "starttls"]
 StartTls = Literal["auto", "required", "off"]
 
 _DEFAULT_MAX_BYTES: Final = 10 * 1024 * 1024
-_URL_PASSWORD = re.compile(r"(://[^:/@]*:)[^@/]*@")
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhdw]?)$")
 _UNITS: Final = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
@@ -144,7 +145,7 @@ class BridgeSettings:
 
     @property
     def redis_url_redacted(self) -> str:
-        return _URL_PASSWORD.sub(r"\1***@", self.redis_url.reveal())
+        return redact_url(self.redis_url.reveal())
 
 
 def parse_duration(raw: str, source: str) -> float:
@@ -321,17 +322,13 @@ def load_settings(
         value = toml.get(toml_key)
         return str(value) if value is not None else env.get(env_name, "").strip()
 
-    redis_url = pick("OTPBRIDGE_REDIS_URL", "redis_url")
-    if not redis_url and env.get("OTPBRIDGE_REDIS_URL_FILE", "").strip():
-        path = Path(env["OTPBRIDGE_REDIS_URL_FILE"].strip())
-        try:
-            redis_url = path.read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise ConfigError(f"OTPBRIDGE_REDIS_URL_FILE={path}: {exc.strerror}") from None
-    if not redis_url:
-        raise ConfigError("OTPBRIDGE_REDIS_URL is not set (e.g. redis://127.0.0.1:6380/0)")
-    if not redis_url.startswith(("redis://", "rediss://", "unix://")):
-        raise ConfigError("OTPBRIDGE_REDIS_URL must start with redis://, rediss:// or unix://")
+    try:
+        if toml.get("redis_url") is not None:
+            redis_url = check_redis_url(str(toml["redis_url"]).strip(), f"{src} redis_url")
+        else:
+            redis_url = read_redis_url(env)
+    except WorkerConfigError as exc:
+        raise ConfigError(str(exc)) from None
 
     address = pick("OTPBRIDGE_ADDRESS", "address")
     if not address:

@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
+import redis
+
 from worker.errors import WorkerConfigError
 
 __all__ = [
@@ -20,6 +22,8 @@ __all__ = [
     "RETRY_INTERVALS_S",
     "WorkerClass",
     "WorkerSettings",
+    "check_redis_url",
+    "read_redis_url",
     "redact_url",
 ]
 
@@ -48,7 +52,42 @@ def redact_url(url: str) -> str:
     return _URL_PASSWORD.sub(r"\1***@", url)
 
 
-def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
+def check_redis_url(url: str, source: str = "OTPBRIDGE_REDIS_URL") -> str:
+    """``url`` if redis-py can parse it (nothing connects), else a :class:`WorkerConfigError`.
+
+    Parsing here turns a typo into one line at start-up instead of a traceback from the first
+    command that touches Redis.
+    """
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        raise WorkerConfigError(f"{source} must start with redis://, rediss:// or unix://")
+    try:
+        redis.ConnectionPool.from_url(url)
+    except ValueError as exc:
+        raise WorkerConfigError(f"{source}={redact_url(url)!r}: {exc}") from None
+    return url
+
+
+def read_redis_url(env: Mapping[str, str]) -> str:
+    """``OTPBRIDGE_REDIS_URL``, else the contents of the file ``OTPBRIDGE_REDIS_URL_FILE`` names
+    (Kubernetes secrets), checked by :func:`check_redis_url`."""
+    url = env.get("OTPBRIDGE_REDIS_URL", "").strip()
+    url_file = env.get("OTPBRIDGE_REDIS_URL_FILE", "").strip()
+    if not url and url_file:
+        try:
+            with open(url_file, encoding="utf-8") as fh:
+                url = fh.read().strip()
+        except OSError as exc:
+            raise WorkerConfigError(
+                f"OTPBRIDGE_REDIS_URL_FILE={url_file!r}: {exc.strerror}"
+            ) from None
+    if not url:
+        raise WorkerConfigError("OTPBRIDGE_REDIS_URL is not set (e.g. redis://127.0.0.1:6380/0)")
+    return check_redis_url(url)
+
+
+def _int(
+    env: Mapping[str, str], name: str, default: int, minimum: int = 0, maximum: int | None = None
+) -> int:
     raw = env.get(name, "").strip()
     if not raw:
         return default
@@ -58,6 +97,8 @@ def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> i
         raise WorkerConfigError(f"{name}={raw!r} is not an integer") from None
     if value < minimum:
         raise WorkerConfigError(f"{name}={value} must be >= {minimum}")
+    if maximum is not None and value > maximum:
+        raise WorkerConfigError(f"{name}={value} must be <= {maximum}")
     return value
 
 
@@ -91,31 +132,14 @@ class WorkerSettings:
         ``OTPBRIDGE_WORKER_CLASS`` (simple|fork), ``OTPBRIDGE_METRICS_PORT``,
         ``OTPBRIDGE_ABANDON_GRACE`` and ``OTPBRIDGE_MAINTENANCE_INTERVAL`` (seconds)."""
         env = os.environ if env is None else env
-        url = env.get("OTPBRIDGE_REDIS_URL", "").strip()
-        url_file = env.get("OTPBRIDGE_REDIS_URL_FILE", "").strip()
-        if not url and url_file:
-            try:
-                with open(url_file, encoding="utf-8") as fh:
-                    url = fh.read().strip()
-            except OSError as exc:
-                raise WorkerConfigError(
-                    f"OTPBRIDGE_REDIS_URL_FILE={url_file!r}: {exc.strerror}"
-                ) from None
-        if not url:
-            raise WorkerConfigError(
-                "OTPBRIDGE_REDIS_URL is not set (e.g. redis://127.0.0.1:6380/0)"
-            )
-        if not url.startswith(("redis://", "rediss://", "unix://")):
-            raise WorkerConfigError(
-                "OTPBRIDGE_REDIS_URL must start with redis://, rediss:// or unix://"
-            )
+        url = read_redis_url(env)
         prefix = env.get("OTPBRIDGE_PREFIX", "").strip() or "otpb"
         worker_class = env.get("OTPBRIDGE_WORKER_CLASS", "").strip() or "simple"
         if worker_class not in ("simple", "fork"):
             raise WorkerConfigError(
                 f"OTPBRIDGE_WORKER_CLASS={worker_class!r}: use 'simple' or 'fork'"
             )
-        port = _int(env, "OTPBRIDGE_METRICS_PORT", 0)
+        port = _int(env, "OTPBRIDGE_METRICS_PORT", 0, maximum=65535)
         return cls(
             redis_url=url,
             prefix=prefix,

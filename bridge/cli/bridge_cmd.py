@@ -67,7 +67,16 @@ def run(args: argparse.Namespace) -> int:
         return 1
     server = None
     if settings.metrics_port is not None:
-        server = start_http_server(settings.metrics_port, bridge.ready)
+        try:
+            server = start_http_server(settings.metrics_port, bridge.ready)
+        except OSError as exc:
+            print(
+                f"otpbridge bridge: metrics port {settings.metrics_port}: {exc.strerror}",
+                file=sys.stderr,
+            )
+            bridge.stop()
+            client.close()
+            return 2
         log.info("metrics_listening", port=server.port)
     while not bridge.wait(1.0):
         pass

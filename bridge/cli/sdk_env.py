@@ -6,6 +6,8 @@ import os
 import sys
 
 from bridge.sdk import Client
+from worker.errors import WorkerConfigError
+from worker.settings import read_redis_url
 
 __all__ = ["client_from_env"]
 
@@ -15,16 +17,9 @@ def client_from_env(prog: str) -> Client | None:
 
     Prints the problem and returns ``None`` when Redis is not configured.
     """
-    url = os.environ.get("OTPBRIDGE_REDIS_URL", "").strip()
-    url_file = os.environ.get("OTPBRIDGE_REDIS_URL_FILE", "").strip()
-    if not url and url_file:
-        try:
-            with open(url_file, encoding="utf-8") as fh:
-                url = fh.read().strip()
-        except OSError as exc:
-            print(f"{prog}: OTPBRIDGE_REDIS_URL_FILE: {exc.strerror}", file=sys.stderr)
-            return None
-    if not url:
-        print(f"{prog}: set OTPBRIDGE_REDIS_URL (e.g. redis://127.0.0.1:6380/0)", file=sys.stderr)
+    try:
+        url = read_redis_url(os.environ)
+    except WorkerConfigError as exc:
+        print(f"{prog}: {exc}", file=sys.stderr)
         return None
     return Client.from_url(url)

@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
                 found = client.messages.wait_for_link(
                     args.inbox_id, kind=_LINK_KINDS[args.kind], timeout=args.timeout
                 )
-    except BridgeError as exc:
+    except (BridgeError, ValueError) as exc:
         print(f"otpbridge wait: {exc}", file=sys.stderr)
         return 2
     except redis.RedisError as exc:

@@ -65,9 +65,22 @@ def run(args: argparse.Namespace) -> int:
     except WorkerConfigError as exc:
         print(f"otpbridge worker: {exc}", file=sys.stderr)
         return 2
-    server = _metrics(settings, args.workers)
+    try:
+        server = _metrics(settings, args.workers)
+    except OSError as exc:
+        print(
+            f"otpbridge worker: metrics port {settings.metrics_port}: {exc.strerror}",
+            file=sys.stderr,
+        )
+        return 2
     try:
         return run_workers(settings, count=args.workers, burst=args.burst)
+    except redis.RedisError as exc:
+        print(
+            f"otpbridge worker: Redis at {settings.redis_url_redacted} unreachable: {exc}",
+            file=sys.stderr,
+        )
+        return 1
     finally:
         if server is not None:
             server.close()
