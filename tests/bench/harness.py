@@ -12,6 +12,7 @@ import contextlib
 import json
 import math
 import os
+import shutil
 import signal
 import smtplib
 import subprocess
@@ -211,6 +212,10 @@ class Stack:
         self.redis.close()
         self.dovecot.cleanup()
         self.redis_server.cleanup()
+        if et is None:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+        else:
+            print(f"benchmark failed; process logs kept in {self.workdir}", file=sys.stderr)
 
     def env(self, **extra: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("OTPBRIDGE_")}

@@ -251,7 +251,9 @@ def main() -> None:
     machine_busy = (machine1[0] - machine0[0]) / max(machine1[1] - machine0[1], 1.0)
     last_event = max(done.values(), default=t_sent)
     elapsed = max(last_event - t_start, 1e-9)
-    lat = percentiles(latencies)
+    # While mail was flowing: what the pipeline finished per second of delivery.
+    in_window = sum(1 for at in done.values() if at <= t_sent)
+    lat = percentiles(latencies, (50, 95, 99, 100))
     result: dict[str, Any] = {
         "bench": "throughput",
         "duration_s": args.duration,
@@ -266,6 +268,8 @@ def main() -> None:
         "failed": failed,
         "lost": delivered - len(done) - failed,
         "throughput_msg_s": len(done) / elapsed,
+        "during_delivery_msg_s": in_window / max(t_sent - t_start, 1e-9),
+        "drain_s": max(0.0, last_event - t_sent),
         "latency_ms": lat,
         "delivered_to_routed_ms": percentiles(to_routed),
         "routed_to_extracted_ms": percentiles(routed_to_extracted),
@@ -278,7 +282,8 @@ def main() -> None:
     }
     print_table(
         f"Sustained throughput: {args.duration:.0f} s of delivery, {args.workers} workers, "
-        f"{args.senders} LMTP senders",
+        f"{args.senders} LMTP senders (msg/s: first delivery → last extracted event; in window: "
+        "extracted while mail was being delivered; drain: last event − end of delivery)",
         [
             "delivered",
             "offered/s",
@@ -286,9 +291,11 @@ def main() -> None:
             "failed",
             "lost",
             "msg/s",
+            "msg/s in window",
+            "drain s",
             "p50 ms",
-            "p95 ms",
             "p99 ms",
+            "max ms",
         ],
         [
             [
@@ -298,9 +305,11 @@ def main() -> None:
                 failed,
                 result["lost"],
                 result["throughput_msg_s"],
+                result["during_delivery_msg_s"],
+                result["drain_s"],
                 lat["p50"],
-                lat["p95"],
                 lat["p99"],
+                lat["p100"],
             ]
         ],
     )
