@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import secrets
 import signal
-import subprocess
 import sys
 import time
 import uuid
@@ -15,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import redis
+from cli_process import CliProcess
 
 from bridge.embedded import DovecotServer
 from bridge.imap import Bridge
@@ -128,39 +127,17 @@ def running_bridge(settings: BridgeSettings, client: redis.Redis) -> Iterator[Br
         bridge.stop()
 
 
-class BridgeProcess:
+class BridgeProcess(CliProcess):
     """``otpbridge bridge`` as a subprocess; its log lines are kept for assertions."""
 
     def __init__(self, env: dict[str, str], log_path: Path, *args: str) -> None:
-        self.log_path = log_path
-        full_env = {k: v for k, v in os.environ.items() if not k.startswith("OTPBRIDGE_")}
-        full_env.update(env)
-        self._log = log_path.open("ab")
-        self.proc = subprocess.Popen(
-            [OTPBRIDGE, "bridge", *args],
-            env=full_env,
-            stdin=subprocess.DEVNULL,
-            stdout=self._log,
-            stderr=self._log,
-        )
-
-    @property
-    def pid(self) -> int:
-        return self.proc.pid
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
+        super().__init__([OTPBRIDGE, "bridge", *args], env, log_path)
 
     def terminate(self, timeout: float = 15) -> int:
+        """SIGTERM and the exit status; a bridge still running after ``timeout`` fails the test."""
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
         try:
             return self.proc.wait(timeout=timeout)
         finally:
             self._log.close()
-
-    def kill(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.wait(timeout=10)
-        self._log.close()

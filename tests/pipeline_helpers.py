@@ -19,6 +19,7 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
 import redis
+from cli_process import CliProcess
 from rq import Queue
 
 from bridge.imap.fetch import MailHeaders
@@ -33,13 +34,7 @@ FOLDER = "INBOX"
 UIDVALIDITY = 7
 
 
-def code_mail(
-    to: str,
-    code: str,
-    *,
-    sender: str = "no-reply@accounts.example.com",
-    subject: str = "Your verification code",
-) -> bytes:
+def _message(to: str, sender: str, subject: str) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = f"Example Accounts <{sender}>"
     msg["To"] = to
@@ -47,6 +42,17 @@ def code_mail(
     msg["Subject"] = subject
     msg["Date"] = format_datetime(datetime.now(UTC))
     msg["Message-ID"] = make_msgid(domain="accounts.example.com")
+    return msg
+
+
+def code_mail(
+    to: str,
+    code: str,
+    *,
+    sender: str = "no-reply@accounts.example.com",
+    subject: str = "Your verification code",
+) -> bytes:
+    msg = _message(to, sender, subject)
     msg.set_content(
         f"Hello,\n\nYour verification code is {code}.\n"
         "It expires in 10 minutes. If you did not request it, ignore this mail.\n"
@@ -94,13 +100,7 @@ def run_jobs(redis_url: str, keys: Keys | None = None) -> None:
 
 
 def link_mail(to: str, url: str, *, sender: str = "no-reply@accounts.example.com") -> bytes:
-    msg = EmailMessage()
-    msg["From"] = f"Example Accounts <{sender}>"
-    msg["To"] = to
-    msg["Delivered-To"] = to
-    msg["Subject"] = "Confirm your email address"
-    msg["Date"] = format_datetime(datetime.now(UTC))
-    msg["Message-ID"] = make_msgid(domain="accounts.example.com")
+    msg = _message(to, sender, "Confirm your email address")
     msg.set_content("Welcome! Confirm your email address to finish signing up.\n")
     msg.add_alternative(
         "<html><body><p>Welcome! Confirm your email address to finish signing up.</p>"
@@ -139,7 +139,7 @@ def worker_main() -> None:
     sys.exit(main(sys.argv[1:]))
 
 
-class WorkerProcess:
+class WorkerProcess(CliProcess):
     """``otpbridge worker`` as a subprocess; ``stop()`` sends SIGTERM and waits."""
 
     def __init__(
@@ -150,10 +150,7 @@ class WorkerProcess:
         slow_first_job_s: float = 0.0,
         heartbeat_ttl_s: int | None = None,
     ) -> None:
-
-        full_env = {k: v for k, v in os.environ.items() if not k.startswith("OTPBRIDGE_")}
-        full_env.update({"OTPBRIDGE_REDIS_URL": redis_url, "OTPBRIDGE_LOG_LEVEL": "INFO"})
-        full_env.update(env or {})
+        full_env = {"OTPBRIDGE_REDIS_URL": redis_url, "OTPBRIDGE_LOG_LEVEL": "INFO", **(env or {})}
         full_env["PYTHONPATH"] = os.pathsep.join(
             p for p in (str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")) if p
         )
@@ -161,16 +158,11 @@ class WorkerProcess:
             full_env["OTPB_TEST_SLOW_FIRST_JOB_S"] = str(slow_first_job_s)
         if heartbeat_ttl_s is not None:
             full_env["OTPB_TEST_HEARTBEAT_TTL_S"] = str(heartbeat_ttl_s)
-        self.log_path = (
+        log_path = (
             Path(os.environ.get("TMPDIR", "/tmp")) / f"otpb-worker-{os.getpid()}-{id(self)}.log"
         )
-        self._log = self.log_path.open("wb")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-c", _WORKER_MAIN, "worker", *args],
-            env=full_env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
+        log_path.unlink(missing_ok=True)
+        super().__init__([sys.executable, "-c", _WORKER_MAIN, "worker", *args], full_env, log_path)
 
     def stop(self, timeout: float = 15.0) -> int:
         if self.proc.poll() is None:
@@ -182,8 +174,3 @@ class WorkerProcess:
                 self.proc.wait()
         self._log.close()
         return self.proc.returncode
-
-    def log(self) -> str:
-        if not self._log.closed:
-            self._log.flush()
-        return self.log_path.read_text(errors="replace")
