@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import time
 from pathlib import Path
 
 from bridge.embedded.ports import free_port
@@ -78,10 +77,3 @@ class RedisServer(ServerProcess):
             os.kill(self._proc.pid, signal.SIGKILL)
             self._proc.wait(5)
         self._proc = None
-
-    def wait_stopped(self, timeout: float = 5.0) -> None:
-        deadline = time.monotonic() + timeout
-        while self._proc is not None and self._proc.poll() is None:
-            if time.monotonic() > deadline:
-                raise TimeoutError("redis-server did not stop")
-            time.sleep(0.02)

@@ -43,10 +43,6 @@ class Bridge:
         ]
         self._threads: list[threading.Thread] = []
 
-    @property
-    def stopping(self) -> bool:
-        return self._stop.is_set()
-
     def start(self) -> None:
         self._redis.set(self._keys.address_template, self.settings.address)
         log.info(
