@@ -34,7 +34,6 @@ from bridge.sdk.wire import (
     check_inbox_id,
     collect_emails,
     now_ms,
-    options_from_env,
 )
 
 __all__ = ["AsyncClient", "AsyncInboxes", "AsyncMessages"]
@@ -63,23 +62,8 @@ class AsyncClient(ClientCore[aredis.Redis]):
         self.messages = AsyncMessages(self)
 
     @classmethod
-    def from_url(
-        cls,
-        url: str,
-        address: str | None = None,
-        *,
-        prefix: str | None = None,
-        require_watcher: bool = True,
-        watcher_max_age: float = 60.0,
-    ) -> AsyncClient:
-        address, prefix = options_from_env(address, prefix)
-        return cls(
-            aredis.Redis.from_url(url, **CONNECTION_OPTIONS),
-            address=address,
-            prefix=prefix,
-            require_watcher=require_watcher,
-            watcher_max_age=watcher_max_age,
-        )
+    def _connect(cls, url: str) -> aredis.Redis:
+        return aredis.Redis.from_url(url, **CONNECTION_OPTIONS)
 
     async def close(self) -> None:
         await self.redis.aclose()

@@ -34,7 +34,6 @@ from bridge.sdk.wire import (
     check_inbox_id,
     collect_emails,
     now_ms,
-    options_from_env,
 )
 
 __all__ = ["Client", "Inboxes", "Messages"]
@@ -69,23 +68,8 @@ class Client(ClientCore[redis.Redis]):
         self.messages = Messages(self)
 
     @classmethod
-    def from_url(
-        cls,
-        url: str,
-        address: str | None = None,
-        *,
-        prefix: str | None = None,
-        require_watcher: bool = True,
-        watcher_max_age: float = 60.0,
-    ) -> Client:
-        address, prefix = options_from_env(address, prefix)
-        return cls(
-            redis.Redis.from_url(url, **CONNECTION_OPTIONS),
-            address=address,
-            prefix=prefix,
-            require_watcher=require_watcher,
-            watcher_max_age=watcher_max_age,
-        )
+    def _connect(cls, url: str) -> redis.Redis:
+        return redis.Redis.from_url(url, **CONNECTION_OPTIONS)
 
     def close(self) -> None:
         self.redis.close()

@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 import os
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from typing import Any, Final, Generic, TypeVar
+from typing import Any, Final, Generic, Self, TypeVar
 
 from bridge.errors import InboxNotFoundError
 from bridge.sdk.matching import StreamMatcher, WaitFor
@@ -62,7 +63,7 @@ def options_from_env(address: str | None, prefix: str | None) -> tuple[str | Non
     )
 
 
-class ClientCore(Generic[_R]):
+class ClientCore(ABC, Generic[_R]):
     """State of one SDK client; ``_R`` is the redis-py client class (sync or asyncio)."""
 
     def __init__(
@@ -82,6 +83,30 @@ class ClientCore(Generic[_R]):
         self.block_s = block_s_for(client)
         #: Per inbox, the stream id of the last match returned: the next wait starts after it.
         self.cursors: dict[str, str] = {}
+
+    @classmethod
+    @abstractmethod
+    def _connect(cls, url: str) -> _R:
+        """A redis-py client of the right flavour for ``url`` with :data:`CONNECTION_OPTIONS`."""
+
+    @classmethod
+    def from_url(
+        cls,
+        url: str,
+        address: str | None = None,
+        *,
+        prefix: str | None = None,
+        require_watcher: bool = True,
+        watcher_max_age: float = 60.0,
+    ) -> Self:
+        address, prefix = options_from_env(address, prefix)
+        return cls(
+            cls._connect(url),
+            address=address,
+            prefix=prefix,
+            require_watcher=require_watcher,
+            watcher_max_age=watcher_max_age,
+        )
 
 
 def now_ms() -> int:
