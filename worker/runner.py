@@ -90,7 +90,8 @@ def build_worker(
 
 
 def _work(settings: WorkerSettings, burst: bool, name: str | None) -> int:
-    connection = redis.Redis.from_url(settings.redis_url)
+    # RQ raises the socket timeout above its blocking dequeue itself; the connect timeout is ours.
+    connection = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=5)
     worker = build_worker(settings, connection, name)
     log.info("worker_started", worker=worker.name, worker_class=settings.worker_class)
     try:
