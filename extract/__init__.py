@@ -33,8 +33,8 @@ _EXPIRY_WINDOW = 20_000
 def extract_document(doc: Document) -> Extraction:
     """Codes and links of an already parsed mail; the primary artifact decides ``kind``."""
     codes = find_codes(doc)
-    links = find_links(doc)
     code = codes[0] if codes and codes[0].score >= THRESHOLD else None
+    links = find_links(doc, code.value if code is not None else None)
     link = next((c for c in links if c.kind is not None and c.score >= PRIMARY_MIN_SCORE), None)
     kind: Kind = "otp" if code is not None else link.kind if link and link.kind else "none"
     confidence = code.score if code is not None else link.score if link is not None else 0.0

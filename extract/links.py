@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from urllib.parse import parse_qsl, urlsplit
 
 from extract.document import Anchor, Document
 from extract.link_cues import Purpose, purposes_in
@@ -75,8 +76,12 @@ class _Seen:
     in_plain_text: bool
 
 
-def find_links(doc: Document) -> tuple[LinkCandidate, ...]:
-    """All usable links of ``doc``, best first; auth links have a kind, others ``None``."""
+def find_links(doc: Document, code: str | None = None) -> tuple[LinkCandidate, ...]:
+    """All usable links of ``doc``, best first; auth links have a kind, others ``None``.
+
+    ``code`` is the one-time code found in the same mail, if any: a URL carrying it
+    ("/lc/4KxQ2m", "?code=482913") carries a secret however short the code is.
+    """
     unsubscribe = {_clean_url(u) for u in doc.list_unsubscribe}
     plain = doc.plain_text[:_MAX_PLAIN]
     subject = purposes_in(doc.subject)
@@ -85,8 +90,11 @@ def find_links(doc: Document) -> tuple[LinkCandidate, ...]:
         if seen.url in unsubscribe:
             continue
         facts = analyse_url(seen.url)
-        if facts is not None:
-            analysed.append((seen, facts))
+        if facts is None:
+            continue
+        if code and not facts.secret and _carries(seen.url, code):
+            facts = replace(facts, secret=True)
+        analysed.append((seen, facts))
     # A short mail whose only secret-bearing link sits under a subject that names a purpose
     # ("Email change request" + one bare URL or one button) needs no further words.
     secret_links = [s for s, f in analysed if f.secret and not (f.utility or f.decline)]
@@ -217,7 +225,14 @@ def _score(
     by_subject = lone and unlabelled and about_account and bool(subject_kinds)
     own_evidence = facts.signature or facts.kind is not None or bool(text_kinds) or by_subject
     quiet = facts.signature or not (alert or commerce)
-    qualified = facts.secret and not declined and own_evidence and quiet
+    # "View on rallly.co" to "/invite/<id>" under "Bob commented": a label leading to
+    # content, with nothing but a path word to call it an auth link, is a notification's.
+    browse_only = (
+        "browse" in text_purposes
+        and not (text_kinds or subject_kinds or facts.signature)
+        and "invite" not in text_purposes | subject
+    )
+    qualified = facts.secret and not declined and own_evidence and quiet and not browse_only
     kind = _strongest(votes) if qualified else None
 
     score = 0.05
@@ -289,6 +304,17 @@ def _strongest(votes: dict[LinkKind, float]) -> LinkKind | None:
 def _vote(votes: dict[LinkKind, float], kinds: set[LinkKind], weight: float) -> None:
     for kind in kinds:
         votes[kind] = votes.get(kind, 0.0) + weight
+
+
+def _carries(url: str, code: str) -> bool:
+    """The URL holds ``code`` as a whole path segment or query value."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    if code in parts.path.split("/"):
+        return True
+    return any(value == code for _, value in parse_qsl(parts.query + "&" + parts.fragment))
 
 
 def _better_text(new: str, old: str) -> bool:

@@ -93,6 +93,9 @@ _JOINERS = frozenset(
     ("", "or", "and", "oder", "und", "ou", "et", "o", "y", "e", "или", "或", "和", "、")
 )
 _LETTERS = re.compile(r"^[A-Za-z]+$")
+# Right after a code word: a letters-only token whose case flips inside it ("bEwois",
+# "kQmTzx"). Generators drawing from both cases give such codes; words do not look so.
+_AFTER_KEYWORD = re.compile(r"[ \t:：\"“'«*]{0,4}([A-Za-z]{5,10})(?![\w@/%-])")
 _SENTENCE_END = re.compile(r"[.!?。！？]\s")
 _BREAK = re.compile(r"\n|[.!?;。！？]\s")
 
@@ -209,6 +212,8 @@ def _shape_prior(value: str, display: str) -> tuple[float, str]:
             return 0.0, f"{n} digits"
         return -0.08, f"{n} digits"
     if _LETTERS.match(value):
+        if _case_flips_inside(value):
+            return -0.05, "letters of both cases"
         if len(value) >= 5 and not _pronounceable(value):
             return -0.05, "letters only, not a word"
         return -0.3, "letters only"
@@ -223,6 +228,12 @@ def _shape_prior(value: str, display: str) -> tuple[float, str]:
     if alternations >= 3 and not _HEX.match(value):
         return -0.05, "lower case, random"  # "k7d2q9"; hex is more likely a hash or an id
     return -0.15, "lower case"
+
+
+def _case_flips_inside(value: str) -> bool:
+    """Lower and upper case with a capital after the first letter: not a word, not a
+    capitalised word or an acronym."""
+    return any(c.islower() for c in value) and any(c.isupper() for c in value[1:])
 
 
 def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -288,7 +299,29 @@ class _Scorer:
                 if scored is not None:
                     scored.reasons.append(f"in {source}")
                     out.append(scored)
+        out.extend(self._mixed_case_codes(text, cues, source))
         return out
+
+    def _mixed_case_codes(self, text: str, cues: _Cues, source: str) -> list[_Scored]:
+        """Letters-only codes of both cases, which the token scan skips as words: only
+        right after a strong code word, and only when shown emphasised or carried by a link
+        of the mail (a brand name after "code" is neither)."""
+        out: list[_Scored] = []
+        for end in cues.strong.ends:
+            m = _AFTER_KEYWORD.match(text, end)
+            if m is None or not _case_flips_inside(m.group(1)):
+                continue
+            token = m.group(1)
+            if token not in self.emphasized and not self._in_link(token):
+                continue
+            scored = self._score(text, m.start(1), m.end(1), (token, token), cues)
+            if scored is not None:
+                scored.reasons.append(f"in {source}")
+                out.append(scored)
+        return out
+
+    def _in_link(self, token: str) -> bool:
+        return any(re.search(rf"[/=]{token}(?![A-Za-z0-9])", a.href) for a in self.doc.anchors)
 
     def _score(
         self,
