@@ -96,6 +96,12 @@ def test_doctor_send_test_proves_plus_addressing(
     assert checks["plus-addressing"].status == "ok", checks["plus-addressing"]
 
 
+def test_doctor_send_test_with_a_portless_smtp_says_so(env: pytest.MonkeyPatch) -> None:
+    checks = _by_name(diagnose(None, send_test=True, smtp="127.0.0.1:smtp"))
+    assert checks["plus-addressing"].status == "fail"
+    assert "numeric port" in checks["plus-addressing"].detail
+
+
 def test_doctor_cli_json_and_exit_code(env: pytest.MonkeyPatch, dovecot: DovecotServer) -> None:
     env.setenv("OTPBRIDGE_IMAP_URL", dovecot.imaps_url.replace(":password@", ":wrong@"))
     proc = subprocess.run(

@@ -166,6 +166,8 @@ def _send_test(
     msg["Subject"] = f"otpbridge doctor test {token}"
     msg.set_content("A delivery test from otpbridge doctor. It carries no code.\n")
     host, _, port = smtp.rpartition(":") if ":" in smtp else (smtp, "", "25")
+    if not port.isdigit():
+        return fail("plus-addressing", f"--smtp {smtp!r} has no numeric port", "use HOST:PORT")
     try:
         with smtplib.SMTP(host, int(port), timeout=30) as conn:
             conn.send_message(msg)
