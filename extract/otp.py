@@ -93,9 +93,16 @@ _JOINERS = frozenset(
     ("", "or", "and", "oder", "und", "ou", "et", "o", "y", "e", "или", "或", "和", "、")
 )
 _LETTERS = re.compile(r"^[A-Za-z]+$")
-# Right after a code word: a letters-only token whose case flips inside it ("bEwois",
-# "kQmTzx"). Generators drawing from both cases give such codes; words do not look so.
-_AFTER_KEYWORD = re.compile(r"[ \t:：\"“'«*]{0,4}([A-Za-z]{5,10})(?![\w@/%-])")
+# Right after a code word, codes the token scan skips: letters-only whose case flips inside
+# ("bEwois", "kQmTzx"; generators drawing from both cases give them, words do not look so)
+# and long random tokens of letters and digits ("aB3dEf9hJkMn", a link code typed by hand).
+_AFTER_KEYWORD = re.compile(
+    r"(?:[ \t]+(?:is|ist|lautet|est|es|é|è|är|er|jest|je|is:))?[ \t:：\"“'«*]{0,4}"
+    r"([A-Za-z0-9]{5,16})(?![\w@/%-])"
+)
+_LONG_CODE = range(11, 17)
+_BRAND = re.compile(r"^[a-z]?(?:[A-Z][a-z]{2,})+$")
+_ENDS_SENTENCE = re.compile(r"[ \t]*(?:[.!。]?[ \t]*(?:\n|$))")
 _SENTENCE_END = re.compile(r"[.!?。！？]\s")
 _BREAK = re.compile(r"\n|[.!?;。！？]\s")
 
@@ -236,6 +243,21 @@ def _case_flips_inside(value: str) -> bool:
     return any(c.islower() for c in value) and any(c.isupper() for c in value[1:])
 
 
+def _brand_shaped(token: str) -> bool:
+    """Capitalised words run together ("GitHub", "iPhone"): a name, unless it is shown as
+    the code."""
+    m = _BRAND.match(token)
+    return m is not None and all(_pronounceable(w) for w in re.findall("[A-Z][a-z]+", token))
+
+
+def _randomish(token: str) -> bool:
+    """Letters and digits interleaved like a generated token, not a word with a number."""
+    return (
+        any(c.isalpha() for c in token)
+        and sum(a.isdigit() != b.isdigit() for a, b in pairwise(token)) >= 3
+    )
+
+
 def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     lo = text.rfind("\n", 0, start) + 1
     hi = text.find("\n", end)
@@ -309,10 +331,17 @@ class _Scorer:
         out: list[_Scored] = []
         for end in cues.strong.ends:
             m = _AFTER_KEYWORD.match(text, end)
-            if m is None or not _case_flips_inside(m.group(1)):
+            if m is None:
                 continue
             token = m.group(1)
-            if token not in self.emphasized and not self._in_link(token):
+            if token.isalpha():
+                if not _case_flips_inside(token):
+                    continue
+            elif len(token) not in _LONG_CODE or token.isdigit() or not _randomish(token):
+                continue
+            # …shown as the code: emphasised, carried by a link, or ending its sentence.
+            shown = token in self.emphasized or self._in_link(token)
+            if not shown and (_brand_shaped(token) or not _ENDS_SENTENCE.match(text, m.end(1))):
                 continue
             scored = self._score(text, m.start(1), m.end(1), (token, token), cues)
             if scored is not None:
@@ -321,6 +350,7 @@ class _Scorer:
         return out
 
     def _in_link(self, token: str) -> bool:
+        """Some anchor of the mail carries ``token`` as a path segment or query value."""
         return any(re.search(rf"[/=]{token}(?![A-Za-z0-9])", a.href) for a in self.doc.anchors)
 
     def _score(
