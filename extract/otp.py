@@ -97,7 +97,7 @@ _LETTERS = re.compile(r"^[A-Za-z]+$")
 # ("bEwois", "kQmTzx"; generators drawing from both cases give them, words do not look so)
 # and long random tokens of letters and digits ("aB3dEf9hJkMn", a link code typed by hand).
 _AFTER_KEYWORD = re.compile(
-    r"(?:[ \t]+(?:is|ist|lautet|est|es|é|è|är|er|jest|je|is:))?[ \t:：\"“'«*]{0,4}"
+    r"(?:[ \t]+(?:is|ist|lautet|est|es|é|è|är|er|jest|je))?[ \t:：\"“'«*]{0,4}"
     r"([A-Za-z0-9]{5,16})(?![\w@/%-])"
 )
 _LONG_CODE = range(11, 17)
@@ -321,13 +321,13 @@ class _Scorer:
                 if scored is not None:
                     scored.reasons.append(f"in {source}")
                     out.append(scored)
-        out.extend(self._mixed_case_codes(text, cues, source))
+        out.extend(self._codes_after_keyword(text, cues, source))
         return out
 
-    def _mixed_case_codes(self, text: str, cues: _Cues, source: str) -> list[_Scored]:
-        """Letters-only codes of both cases, which the token scan skips as words: only
-        right after a strong code word, and only when shown emphasised or carried by a link
-        of the mail (a brand name after "code" is neither)."""
+    def _codes_after_keyword(self, text: str, cues: _Cues, source: str) -> list[_Scored]:
+        """Codes the token scan skips (letters of both cases, long random tokens): only
+        right after a strong code word, and only when shown as the code (a brand name after
+        "code" is not)."""
         out: list[_Scored] = []
         for end in cues.strong.ends:
             m = _AFTER_KEYWORD.match(text, end)
@@ -351,7 +351,9 @@ class _Scorer:
 
     def _in_link(self, token: str) -> bool:
         """Some anchor of the mail carries ``token`` as a path segment or query value."""
-        return any(re.search(rf"[/=]{token}(?![A-Za-z0-9])", a.href) for a in self.doc.anchors)
+        return any(
+            re.search(rf"[/=]{re.escape(token)}(?![A-Za-z0-9])", a.href) for a in self.doc.anchors
+        )
 
     def _score(
         self,
