@@ -9,24 +9,28 @@ code makes the agent wait or retry, a wrong one makes it fail.
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
-from itertools import pairwise
 
+from extract.code_shapes import (
+    brand_shaped,
+    case_flips_inside,
+    is_year_or_date,
+    randomish,
+    shape_prior,
+    value_of,
+)
+from extract.cues import Cues
 from extract.document import Document
 from extract.keywords import (
     CARD_AUTHORIZATION,
     CODE_KEYWORDS,
-    CODE_NOUNS,
     EVENT_CUES,
     MEETING_CUES,
     NEGATIVE_KEYWORDS,
     RECEIPT_CUES,
     RESERVATION_CUES,
-    SHOPPING_CUES,
     STRONG_CODE_KEYWORDS,
-    keyword_spans,
 )
 from extract.model import CodeCandidate
 
@@ -75,9 +79,6 @@ _STREET_AFTER = re.compile(
     r"Drive|Dr|Way|Place|Pl|Court|Ct|Parkway|Pkwy|Square|Sq|Terrace|Highway|Hwy)\b"
 )
 # A word with a number stuck on ("WELCOME10", "FALL20"): the shape of a promotion code.
-_WORD_NUMBER = re.compile(r"^([A-Z]{3,})\d{2,4}$")
-_VOWELS = frozenset("AEIOUY")
-_CONSONANT_RUN = re.compile(r"[B-DF-HJ-NP-TV-XZ]{4}")
 _PHONE_SHAPE = re.compile(r"^\(?\d{3}\)?[ -]\d{3}[ -]\d{4}$|^\d{2,4}(?: \d{2,4}){3}$")
 # "482913 is your Acme code": the token is the subject of a sentence about a code.
 _CODE_FIRST = re.compile(
@@ -87,12 +88,10 @@ _CODE_FIRST = re.compile(
 )
 # Labels that number things but do not qualify a code word ("Apple ID code is: 804316").
 _LABELS = frozenset(("id", "#", "no.", "nr", "nr.", "number", "ip"))
-_HEX = re.compile(r"^[0-9a-f]+$")
 _NUMBER = re.compile(r"\d{2,}")
 _JOINERS = frozenset(
     ("", "or", "and", "oder", "und", "ou", "et", "o", "y", "e", "или", "或", "和", "、")
 )
-_LETTERS = re.compile(r"^[A-Za-z]+$")
 # Right after a code word, codes the token scan skips: letters-only whose case flips inside
 # ("bEwois", "kQmTzx"; generators drawing from both cases give them, words do not look so)
 # and long random tokens of letters and digits ("aB3dEf9hJkMn", a link code typed by hand).
@@ -101,69 +100,9 @@ _AFTER_KEYWORD = re.compile(
     r"([A-Za-z0-9]{5,16})(?![\w@/%-])"
 )
 _LONG_CODE = range(11, 17)
-_BRAND = re.compile(r"^[a-z]?(?:[A-Z][a-z]{2,})+$")
 _ENDS_SENTENCE = re.compile(r"[ \t]*(?:[.!。]?[ \t]*(?:\n|$))")
 _SENTENCE_END = re.compile(r"[.!?。！？]\s")
 _BREAK = re.compile(r"\n|[.!?;。！？]\s")
-
-
-@dataclass(frozen=True, slots=True)
-class _Spans:
-    """Sorted keyword match spans of one text, for nearest-match look-ups."""
-
-    starts: list[int]
-    ends: list[int]
-    words: list[str]
-
-    @classmethod
-    def of(cls, pattern: re.Pattern[str], text: str) -> _Spans:
-        starts, ends, words = [], [], []
-        for m in keyword_spans(pattern, text):
-            starts.append(m.start())
-            ends.append(m.end())
-            words.append(m.group(0))
-        return cls(starts, ends, words)
-
-    def before(self, pos: int, window: int) -> tuple[int, str] | None:
-        """Nearest match ending at or before ``pos`` (distance, word) within ``window``."""
-        i = bisect.bisect_right(self.ends, pos) - 1
-        if i >= 0 and pos - self.ends[i] <= window:
-            return pos - self.ends[i], self.words[i]
-        return None
-
-    def words_in(self, lo: int, hi: int) -> list[str]:
-        """Words of the matches that start within [lo, hi)."""
-        i, j = bisect.bisect_left(self.starts, lo), bisect.bisect_left(self.starts, hi)
-        return self.words[i:j]
-
-    def after(self, pos: int, window: int) -> tuple[int, str] | None:
-        i = bisect.bisect_left(self.starts, pos)
-        if i < len(self.starts) and self.starts[i] - pos <= window:
-            return self.starts[i] - pos, self.words[i]
-        return None
-
-
-class _Cues:
-    """Keyword spans of one text, by what they announce; the rarely needed ones on demand."""
-
-    __slots__ = ("_nouns", "negative", "strong", "text", "weak")
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.strong = _Spans.of(STRONG_CODE_KEYWORDS, text)
-        self.weak = _Spans.of(CODE_KEYWORDS, text)
-        self.negative = _Spans.of(NEGATIVE_KEYWORDS, text)
-        self._nouns: _Spans | None = None
-
-    @property
-    def nouns(self) -> _Spans:
-        if self._nouns is None:
-            self._nouns = _Spans.of(CODE_NOUNS, self.text)
-        return self._nouns
-
-    def shopping_after(self, end: int, window: int) -> str | None:
-        m = SHOPPING_CUES.search(self.text, end, end + window)
-        return m.group(0) if m is not None else None
 
 
 @dataclass(slots=True)
@@ -180,99 +119,10 @@ def _mask(text: str) -> str:
     return _URLISH.sub(lambda m: " " * len(m.group(0)), text)
 
 
-def _value_of(token: str) -> tuple[str, str] | None:
-    """(value, display) of a token, or None when it cannot be a code."""
-    parts = token.split("-")
-    if len(parts) == 2 and parts[0].isalpha() and len(parts[0]) <= 2 and parts[1].isdigit():
-        token_value = parts[1]  # "G-482913": users type the digits
-    else:
-        if any(len(p) < 2 for p in parts):
-            return None
-        token_value = "".join(parts)
-    if not 4 <= len(token_value) <= 10:
-        return None
-    if not token_value.isdigit():
-        if not any(c.isdigit() for c in token_value):
-            # Letters-only codes exist, but only in capitals; anything else is a word.
-            if not token_value.isupper():
-                return None
-        elif token_value.isalpha():
-            return None
-    return token_value, token
-
-
-def _pronounceable(letters: str) -> bool:
-    """Reads like a word (has a vowel, no four consonants in a row): a brand, a heading,
-    a promotion; random code alphabets give strings like ``HJKRWT``."""
-    upper = letters.upper()
-    return any(c in _VOWELS for c in upper) and _CONSONANT_RUN.search(upper) is None
-
-
-def _shape_prior(value: str, display: str) -> tuple[float, str]:
-    if value.isdigit():
-        n = len(value)
-        if n == 6:
-            return 0.12, "6 digits"
-        if n in (7, 8):
-            return 0.08, f"{n} digits"
-        if n in (4, 5):
-            return 0.0, f"{n} digits"
-        return -0.08, f"{n} digits"
-    if _LETTERS.match(value):
-        if _case_flips_inside(value):
-            return -0.05, "letters of both cases"
-        if len(value) >= 5 and not _pronounceable(value):
-            return -0.05, "letters only, not a word"
-        return -0.3, "letters only"
-    promo = _WORD_NUMBER.match(value)
-    if promo is not None and _pronounceable(promo.group(1)):
-        return -0.25, "a word with a number"
-    if value.isupper() or value.upper() == value:
-        return 0.02, "letters and digits"
-    if any(c.islower() for c in value) and any(c.isupper() for c in value):
-        return -0.05, "mixed case"
-    alternations = sum(a.isdigit() != b.isdigit() for a, b in pairwise(value))
-    if alternations >= 3 and not _HEX.match(value):
-        return -0.05, "lower case, random"  # "k7d2q9"; hex is more likely a hash or an id
-    return -0.15, "lower case"
-
-
-def _case_flips_inside(value: str) -> bool:
-    """Lower and upper case with a capital after the first letter: not a word, not a
-    capitalised word or an acronym."""
-    return any(c.islower() for c in value) and any(c.isupper() for c in value[1:])
-
-
-def _brand_shaped(token: str) -> bool:
-    """Capitalised words run together ("GitHub", "iPhone"): a name, unless it is shown as
-    the code."""
-    m = _BRAND.match(token)
-    return m is not None and all(_pronounceable(w) for w in re.findall("[A-Z][a-z]+", token))
-
-
-def _randomish(token: str) -> bool:
-    """Letters and digits interleaved like a generated token, not a word with a number."""
-    return (
-        any(c.isalpha() for c in token)
-        and sum(a.isdigit() != b.isdigit() for a, b in pairwise(token)) >= 3
-    )
-
-
 def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     lo = text.rfind("\n", 0, start) + 1
     hi = text.find("\n", end)
     return lo, hi if hi >= 0 else len(text)
-
-
-def _is_year_or_date(value: str) -> bool:
-    if not value.isdigit():
-        return False
-    if len(value) == 4:
-        return 1900 <= int(value) <= 2099
-    if len(value) == 8:
-        y, m, d = int(value[:4]), int(value[4:6]), int(value[6:])
-        return 1900 <= y <= 2099 and 1 <= m <= 12 and 1 <= d <= 31
-    return False
 
 
 class _Scorer:
@@ -299,7 +149,7 @@ class _Scorer:
 
     def score_text(self, raw_text: str, source: str) -> list[_Scored]:
         text = _mask(raw_text[:_MAX_TEXT])
-        cues = _Cues(text)
+        cues = Cues(text)
         out: list[_Scored] = []
         seen: set[int] = set()
         for pattern in (_GROUPED, _TOKEN):
@@ -313,7 +163,7 @@ class _Scorer:
                         continue
                     parsed: tuple[str, str] | None = (value, token)
                 else:
-                    parsed = _value_of(token)
+                    parsed = value_of(token)
                 if parsed is None:
                     continue
                 seen.add(m.start())
@@ -324,7 +174,7 @@ class _Scorer:
         out.extend(self._codes_after_keyword(text, cues, source))
         return out
 
-    def _codes_after_keyword(self, text: str, cues: _Cues, source: str) -> list[_Scored]:
+    def _codes_after_keyword(self, text: str, cues: Cues, source: str) -> list[_Scored]:
         """Codes the token scan skips (letters of both cases, long random tokens): only
         right after a strong code word, and only when shown as the code (a brand name after
         "code" is not)."""
@@ -335,13 +185,13 @@ class _Scorer:
                 continue
             token = m.group(1)
             if token.isalpha():
-                if not _case_flips_inside(token):
+                if not case_flips_inside(token):
                     continue
-            elif len(token) not in _LONG_CODE or token.isdigit() or not _randomish(token):
+            elif len(token) not in _LONG_CODE or token.isdigit() or not randomish(token):
                 continue
             # …shown as the code: emphasised, carried by a link, or ending its sentence.
             shown = token in self.emphasized or self._in_link(token)
-            if not shown and (_brand_shaped(token) or not _ENDS_SENTENCE.match(text, m.end(1))):
+            if not shown and (brand_shaped(token) or not _ENDS_SENTENCE.match(text, m.end(1))):
                 continue
             scored = self._score(text, m.start(1), m.end(1), (token, token), cues)
             if scored is not None:
@@ -361,7 +211,7 @@ class _Scorer:
         start: int,
         end: int,
         parsed: tuple[str, str],
-        cues: _Cues,
+        cues: Cues,
     ) -> _Scored | None:
         strong, weak, negative = cues.strong, cues.weak, cues.negative
         value, display = parsed
@@ -454,10 +304,10 @@ class _Scorer:
         if shop is not None:
             score -= 0.5
             reasons.append(f"shopping word '{shop.strip()}' after it")
-        if _is_year_or_date(value):
+        if is_year_or_date(value):
             score -= 0.45
             reasons.append("looks like a year/date")
-        prior, shape = _shape_prior(value, display)
+        prior, shape = shape_prior(value, display)
         score += prior
         reasons.append(shape)
         if display in self.emphasized or value in self.emphasized:
@@ -474,7 +324,7 @@ class _Scorer:
         return _Scored(value, display, score, reasons, named)
 
     @staticmethod
-    def _noun_with_verb(cues: _Cues, start: int, window: int) -> tuple[int, str] | None:
+    def _noun_with_verb(cues: Cues, start: int, window: int) -> tuple[int, str] | None:
         """A bare code word plus a signing-in/verifying word before the token count as a
         strong keyword at the code word's distance."""
         noun = cues.nouns.before(start, window)

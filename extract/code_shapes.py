@@ -1,0 +1,121 @@
+"""What a code looks like: token values, shape priors, and the shapes that are not codes.
+
+Pure string predicates shared by the code scorer; no context, no keywords.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+
+__all__ = [
+    "BRAND",
+    "CONSONANT_RUN",
+    "HEX",
+    "LETTERS",
+    "VOWELS",
+    "WORD_NUMBER",
+    "brand_shaped",
+    "case_flips_inside",
+    "is_year_or_date",
+    "pronounceable",
+    "randomish",
+    "shape_prior",
+    "value_of",
+]
+
+WORD_NUMBER = re.compile(r"^([A-Z]{3,})\d{2,4}$")
+VOWELS = frozenset("AEIOUY")
+CONSONANT_RUN = re.compile(r"[B-DF-HJ-NP-TV-XZ]{4}")
+HEX = re.compile(r"^[0-9a-f]+$")
+LETTERS = re.compile(r"^[A-Za-z]+$")
+BRAND = re.compile(r"^[a-z]?(?:[A-Z][a-z]{2,})+$")
+
+
+def value_of(token: str) -> tuple[str, str] | None:
+    """(value, display) of a token, or None when it cannot be a code."""
+    parts = token.split("-")
+    if len(parts) == 2 and parts[0].isalpha() and len(parts[0]) <= 2 and parts[1].isdigit():
+        token_value = parts[1]  # "G-482913": users type the digits
+    else:
+        if any(len(p) < 2 for p in parts):
+            return None
+        token_value = "".join(parts)
+    if not 4 <= len(token_value) <= 10:
+        return None
+    if not token_value.isdigit():
+        if not any(c.isdigit() for c in token_value):
+            # Letters-only codes exist, but only in capitals; anything else is a word.
+            if not token_value.isupper():
+                return None
+        elif token_value.isalpha():
+            return None
+    return token_value, token
+
+
+def pronounceable(letters: str) -> bool:
+    """Reads like a word (has a vowel, no four consonants in a row): a brand, a heading,
+    a promotion; random code alphabets give strings like ``HJKRWT``."""
+    upper = letters.upper()
+    return any(c in VOWELS for c in upper) and CONSONANT_RUN.search(upper) is None
+
+
+def shape_prior(value: str, display: str) -> tuple[float, str]:
+    if value.isdigit():
+        n = len(value)
+        if n == 6:
+            return 0.12, "6 digits"
+        if n in (7, 8):
+            return 0.08, f"{n} digits"
+        if n in (4, 5):
+            return 0.0, f"{n} digits"
+        return -0.08, f"{n} digits"
+    if LETTERS.match(value):
+        if case_flips_inside(value):
+            return -0.05, "letters of both cases"
+        if len(value) >= 5 and not pronounceable(value):
+            return -0.05, "letters only, not a word"
+        return -0.3, "letters only"
+    promo = WORD_NUMBER.match(value)
+    if promo is not None and pronounceable(promo.group(1)):
+        return -0.25, "a word with a number"
+    if value.isupper() or value.upper() == value:
+        return 0.02, "letters and digits"
+    if any(c.islower() for c in value) and any(c.isupper() for c in value):
+        return -0.05, "mixed case"
+    alternations = sum(a.isdigit() != b.isdigit() for a, b in pairwise(value))
+    if alternations >= 3 and not HEX.match(value):
+        return -0.05, "lower case, random"  # "k7d2q9"; hex is more likely a hash or an id
+    return -0.15, "lower case"
+
+
+def case_flips_inside(value: str) -> bool:
+    """Lower and upper case with a capital after the first letter: not a word, not a
+    capitalised word or an acronym."""
+    return any(c.islower() for c in value) and any(c.isupper() for c in value[1:])
+
+
+def brand_shaped(token: str) -> bool:
+    """Capitalised words run together ("GitHub", "iPhone"): a name, unless it is shown as
+    the code."""
+    m = BRAND.match(token)
+    return m is not None and all(pronounceable(w) for w in re.findall("[A-Z][a-z]+", token))
+
+
+def randomish(token: str) -> bool:
+    """Letters and digits interleaved like a generated token, not a word with a number."""
+    return (
+        any(c.isalpha() for c in token)
+        and sum(a.isdigit() != b.isdigit() for a, b in pairwise(token)) >= 3
+    )
+
+
+def is_year_or_date(value: str) -> bool:
+    if not value.isdigit():
+        return False
+    if len(value) == 4:
+        return 1900 <= int(value) <= 2099
+    if len(value) == 8:
+        y, m, d = int(value[:4]), int(value[4:6]), int(value[6:])
+        return 1900 <= y <= 2099 and 1 <= m <= 12 and 1 <= d <= 31
+    return False
