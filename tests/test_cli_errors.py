@@ -1,9 +1,13 @@
 """Bad input to the agent-facing and operator commands: one line on stderr, a non-zero exit,
-never a traceback (the commands run in-process through ``bridge.cli.main``)."""
+never a traceback. The commands run in-process through ``bridge.cli.main``, except ``worker``,
+which configures the process's logging."""
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -14,6 +18,7 @@ from bridge.embedded import free_port
 from bridge.sdk import Client
 
 ADDRESS = "agents+{id}@corp.example"
+_CLI = "import sys; from bridge.cli import main; sys.exit(main())"
 UNKNOWN_ID = "a" * 20
 
 
@@ -75,27 +80,41 @@ def test_redis_down(
     assert "Redis" in _one_line_error(capsys)
 
 
-def test_worker_with_redis_down(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.setenv("OTPBRIDGE_REDIS_URL", f"redis://127.0.0.1:{free_port()}/0")
-    assert main(["worker", "--burst"]) == 1
-    assert "unreachable" in _one_line_error(capsys)
+def _worker(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``otpbridge worker --burst`` in its own process: it configures logging for the process,
+    which must not leak into the tests that follow."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("OTPBRIDGE_")}
+    return subprocess.run(
+        [sys.executable, "-c", _CLI, "worker", "--burst"],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
-def test_worker_metrics_port_taken_or_out_of_range(
-    redis_url: str,
-    listening_port: int,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    monkeypatch.setenv("OTPBRIDGE_REDIS_URL", redis_url)
-    monkeypatch.setenv("OTPBRIDGE_METRICS_PORT", str(listening_port))
-    assert main(["worker", "--burst"]) == 2
-    assert "metrics port" in _one_line_error(capsys)
-    monkeypatch.setenv("OTPBRIDGE_METRICS_PORT", "99999")
-    assert main(["worker", "--burst"]) == 2
-    assert "65535" in _one_line_error(capsys)
+def _one_line(stderr: str) -> str:
+    assert "Traceback" not in stderr
+    assert len(stderr.strip().splitlines()) == 1, stderr
+    return stderr
+
+
+def test_worker_with_redis_down() -> None:
+    proc = _worker({"OTPBRIDGE_REDIS_URL": f"redis://127.0.0.1:{free_port()}/0"})
+    assert proc.returncode == 1
+    assert "unreachable" in _one_line(proc.stderr)
+
+
+def test_worker_metrics_port_taken_or_out_of_range(redis_url: str, listening_port: int) -> None:
+    taken = _worker(
+        {"OTPBRIDGE_REDIS_URL": redis_url, "OTPBRIDGE_METRICS_PORT": str(listening_port)}
+    )
+    assert taken.returncode == 2
+    assert "metrics port" in _one_line(taken.stderr)
+    too_big = _worker({"OTPBRIDGE_REDIS_URL": redis_url, "OTPBRIDGE_METRICS_PORT": "99999"})
+    assert too_big.returncode == 2
+    assert "65535" in _one_line(too_big.stderr)
 
 
 @pytest.mark.parametrize(
