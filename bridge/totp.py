@@ -49,5 +49,8 @@ def totp(secret_or_uri: str, *, at: float | None = None) -> str:
             else _ServiceTotp(text.replace(" ", "").upper())
         )
         return str(generator.at(int(time.time() if at is None else at)))
-    except (ValueError, TypeError) as exc:
-        raise ConfigError(f"not a TOTP secret or otpauth:// URI ({type(exc).__name__})") from None
+    except (ValueError, TypeError):
+        # The exception text may quote the secret: say what is expected instead.
+        raise ConfigError(
+            "not a TOTP secret (base32, e.g. JBSWY3DPEHPK3PXP) or otpauth://totp/... URI"
+        ) from None

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-from types import FrameType
 from typing import Any
 
 from rich.console import Console
@@ -13,10 +12,6 @@ from rich.console import Console
 from bridge.errors import BridgeError
 
 __all__ = ["register"]
-
-
-class _Stop(Exception):  # noqa: N818 - control flow for SIGTERM, never escapes run()
-    pass
 
 
 def register(sub: Any) -> None:
@@ -34,10 +29,6 @@ def register(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
-def _raise_stop(_signum: int, _frame: FrameType | None) -> None:
-    raise _Stop
-
-
 def run(args: argparse.Namespace) -> int:
     # Imported here: the demo extras (aiosmtpd, pymap) are optional for every other command.
     from bridge.demo.session import run_sample, show_sample, watch_inbox  # noqa: PLC0415
@@ -45,7 +36,8 @@ def run(args: argparse.Namespace) -> int:
     from bridge.sdk import Client  # noqa: PLC0415
 
     console = Console(highlight=False)
-    previous = signal.signal(signal.SIGTERM, _raise_stop)
+    # SIGTERM stops the demo exactly like Ctrl-C does.
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
     stack = None
     try:
         with console.status("starting the demo mail stack…"):
@@ -61,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
             watch_inbox(stack, result.inbox_id, result.inbox_email, console)
         finally:
             client.close()
-    except (KeyboardInterrupt, _Stop):
+    except KeyboardInterrupt:
         console.print("\nstopping…")
         return 0
     except (BridgeError, ModuleNotFoundError) as exc:
