@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from html.entities import html5 as html5_entities
 
 import html2text
 
@@ -276,6 +277,14 @@ class _Renderer(html2text.HTML2Text):
         self._push_visible(mine)
         # We want plain text, not Markdown: html2text's literal-text path skips its escaping.
         super().handle_data(data, True)
+
+    def handle_entityref(self, c: str) -> None:
+        # A bare "&" before a name no entity has ("?a=1&id=7" unescaped in a template) shows
+        # as written; html2text would print "&id;" and corrupt the URL in the text.
+        if c + ";" in html5_entities:
+            super().handle_entityref(c)
+        else:
+            self.handle_data("&" + c)
 
     # -- anchors -----------------------------------------------------------------------------
     def _start_anchor(self, amap: dict[str, str | None], *, hidden: bool) -> None:

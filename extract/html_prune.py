@@ -64,6 +64,11 @@ _ZERO_WIDTH_REF = re.compile(
     r"&(?:zwnj|zwj|shy|lrm|rlm);|&#(?:8203|8204|8205|847|173|[xX](?:200[bBcCdD]|34[fF]|[aA][dD]));"
 )
 
+# "?a=1&lang=en" written with a bare "&": a browser keeps "&lang=" as typed (in attributes,
+# and in text for all but a few legacy names), the stdlib parser turns it into "⟨=" in
+# both. Escaping the ampersand gives the browser's reading.
+_BARE_AMP_PARAM = re.compile(r"&(?=[A-Za-z][A-Za-z0-9]*=)")
+
 
 def _closer(html: str, m: re.Match[str]) -> re.Pattern[str] | None:
     """The pattern that ends the construct ``m`` opens; None when the parser would raise."""
@@ -119,6 +124,7 @@ def prune_html(html: str, max_chars: int) -> str:
     html = _GAP_BEFORE_BLOCK.sub(">", html)
     if "&" in html:
         html = _ZERO_WIDTH_REF.sub("", html)
+        html = _BARE_AMP_PARAM.sub("&amp;", html)
     if "base64," in html:
         html = _DATA_URI.sub("data:,", html)
     if len(html) > _BIG_VALUE:

@@ -32,7 +32,7 @@ _STRONG: dict[str, str] = {
     "en": "verification code|verify code|security code|login code|log-in code|log in code|"
     "sign-in code|sign in code|signin code|one-time|one time|single-use|passcode|pass code|"
     "otp|2fa|two-factor|two-step|mfa|authentication code|auth code|access code|"
-    "confirmation code|activation code|recovery code|temporary code|temporary password|"
+    "confirmation code|activation code|recovery code|temporary code|"
     "one-time password|verification pin|security pin|tan|your code|the code|this code|"
     "following code|code below|code is|code:|verification token|login token|sign-in token|"
     "one-time token|security key|unlock code|reset code|sign-in otp|login otp",
@@ -42,14 +42,14 @@ _STRONG: dict[str, str] = {
     "folgenden code|den code|der code|diesen code|diesem code",
     "fr": "code de vérification|code de sécurité|code de confirmation|code de connexion|"
     "code d'accès|code d’accès|code d'activation|code d’activation|code à usage unique|"
-    "mot de passe à usage unique|mot de passe temporaire|votre code|le code|ce code|code suivant|"
+    "mot de passe à usage unique|votre code|le code|ce code|code suivant|"
     "code ci-dessous",
     "es": "código de verificación|código de seguridad|código de acceso|código de confirmación|"
     "código de inicio de sesión|código de activación|contraseña de un solo uso|"
-    "contraseña temporal|clave de acceso|un solo uso|tu código|su código|el código|código:|"
+    "clave de acceso|un solo uso|tu código|su código|el código|código:|"
     "este código|siguiente código",
     "pt": "código de verificação|código de segurança|código de acesso|código de confirmação|"
-    "código de ativação|código de login|senha de uso único|senha temporária|uso único|"
+    "código de ativação|código de login|senha de uso único|uso único|"
     "seu código|o código|código:|este código|seguinte código|código abaixo",
     "it": "codice di verifica|codice di sicurezza|codice di accesso|codice di conferma|"
     "codice di attivazione|codice monouso|password monouso|il tuo codice|il codice|"
@@ -70,11 +70,11 @@ _STRONG: dict[str, str] = {
     "he": "קוד אימות|קוד האימות|קוד חד פעמי|סיסמה חד פעמית|קוד כניסה|קוד אבטחה|הקוד",
     "fa": "کد تأیید|کد تایید|کد امنیتی|کد ورود|رمز یکبار مصرف|رمز پویا|کد یکبار مصرف|این کد|کد",
     "ja": "認証コード|確認コード|ワンタイムパスワード|ワンタイムパスコード|認証番号|確認番号|"
-    "セキュリティコード|パスコード|ログインコード|このコード|コード",
+    "セキュリティコード|パスコード|ログインコード|承認コード|承認番号|このコード|コード",
     "zh": "验证码|驗證碼|校验码|確認碼|确认码|动态码|动态密码|认证码|認證碼|安全码|激活码|"
-    "一次性密码|一次性密碼|登录码|登入码|短信口令|动态口令|验证代码|代码",
+    "一次性密码|一次性密碼|登录码|登入码|短信口令|动态口令|验证代码|授权码|授權碼|代码",
     "ko": "인증번호|인증 번호|인증 코드|인증코드|확인 코드|확인코드|보안 코드|보안코드|"
-    "일회용 비밀번호|로그인 코드",
+    "일회용 비밀번호|로그인 코드|승인번호|승인 번호",
     "vi": "mã xác thực|mã xác minh|mã xác nhận|mã otp|mã đăng nhập|mã bảo mật|mã kích hoạt",
     "bn": "যাচাইকরণ কোড|পাসকোড|ওটিপি|কোড",
     "hi": "सत्यापन कोड|पासकोड|ओटीपी|कोड",
@@ -136,7 +136,8 @@ _WEAK: dict[str, str] = {
     "th": "รหัส|ยืนยัน",
 }
 
-# Words that say the number next to them is NOT a login code.
+# Words that say the number next to them is NOT a login code. A temporary password is a
+# standing credential the user keeps until changing it, not a one-time code.
 _NEGATIVE: dict[str, str] = {
     "en": "order|invoice|receipt|tracking|track|shipment|parcel|package|ticket|reference|ref|"
     "booking|reservation|confirmation number|account number|account no|customer|member|"
@@ -147,40 +148,56 @@ _NEGATIVE: dict[str, str] = {
     "amount|total|subtotal|price|balance|payment of|paid|transaction|transfer|offer|save|"
     "off|redeem|claim|sale|purchase code|product code|error|status|license|licence|key|"
     "checkout|cart|store credit|sort code|routing number|iban|swift|bic|bsb|meeting id|"
-    "webinar id|wi-fi|wifi|network|visa|mastercard|amex|maestro|payment method",
+    "webinar id|wi-fi|wifi|network|visa|mastercard|amex|maestro|payment method"
+    "|temporary password|check-in",
     "de": "bestellung|bestellnummer|auftrag|rechnung|rechnungsnummer|sendungsnummer|"
     "sendung|paket|kundennummer|kunden-nr|mitglied|gutschein|gutscheincode|rabatt|"
     "rabattcode|aktionscode|postleitzahl|plz|telefon|tel.|fax|betrag|summe|preis|"
-    "buchung|buchungsnummer|ticket|straße|strasse|hausnummer|referenz|vorgangsnummer",
+    "buchung|buchungsnummer|ticket|straße|strasse|hausnummer|referenz|vorgangsnummer"
+    "|vorläufiges passwort|vorläufige passwort|temporäres passwort|temporäre passwort|"
+    "interims-kennwort|initialpasswort|startpasswort",
     "fr": "commande|facture|suivi|colis|référence|réservation|billet|client|réduction|"
-    "promo|code promo|bon|cadeau|parrainage|code postal|téléphone|montant|total|prix|rue",
+    "promo|code promo|bon|cadeau|parrainage|code postal|téléphone|montant|total|prix|rue"
+    "|mot de passe temporaire|mot de passe provisoire",
     "es": "pedido|factura|seguimiento|envío|paquete|referencia|reserva|boleto|cliente|"
     "descuento|cupón|promoción|código promocional|regalo|código postal|teléfono|importe|"
-    "total|precio|calle",
+    "total|precio|calle"
+    "|contraseña temporal|contraseña provisional",
     "pt": "pedido|fatura|rastreamento|rastreio|encomenda|referência|reserva|cliente|"
-    "desconto|cupom|cupão|promoção|presente|cep|código postal|telefone|valor|total|preço|rua",
+    "desconto|cupom|cupão|promoção|presente|cep|código postal|telefone|valor|total|preço|rua"
+    "|senha temporária|senha provisória",
     "it": "ordine|fattura|spedizione|tracciamento|pacco|riferimento|prenotazione|cliente|"
-    "sconto|coupon|promozionale|regalo|cap|telefono|importo|totale|prezzo|via",
+    "sconto|coupon|promozionale|regalo|cap|telefono|importo|totale|prezzo|via"
+    "|password temporanea|password provvisoria",
     "nl": "bestelling|factuur|zending|pakket|referentie|reservering|klant|korting|"
-    "kortingscode|cadeau|postcode|telefoon|bedrag|totaal|prijs|straat",
+    "kortingscode|cadeau|postcode|telefoon|bedrag|totaal|prijs|straat"
+    "|tijdelijk wachtwoord|tijdelijke wachtwoord",
     "pl": "zamówienie|zamówienia|faktura|przesyłka|paczka|numer|rezerwacja|klient|rabat|"
-    "kupon|promocyjny|kod pocztowy|telefon|kwota|suma|cena|ulica",
+    "kupon|promocyjny|kod pocztowy|telefon|kwota|suma|cena|ulica"
+    "|hasło tymczasowe|tymczasowe hasło",
     "ru": "заказ|счёт|счет|накладная|посылка|отслеживан|номер|бронирован|клиент|скидк|"
-    "промокод|купон|подарочн|индекс|телефон|сумма|итого|цена|улица",
-    "uk": "замовлення|рахунок|посилка|номер|знижк|промокод|купон|телефон|сума|ціна|вулиця",
+    "промокод|купон|подарочн|индекс|телефон|сумма|итого|цена|улица"
+    "|временный пароль",
+    "uk": "замовлення|рахунок|посилка|номер|знижк|промокод|купон|телефон|сума|ціна|вулиця"
+    "|тимчасовий пароль",
     "tr": "sipariş|fatura|kargo|takip|rezervasyon|müşteri|indirim|kupon|promosyon|hediye|"
-    "posta kodu|telefon|tutar|toplam|fiyat|sokak|cadde",
+    "posta kodu|telefon|tutar|toplam|fiyat|sokak|cadde"
+    "|geçici şifre|geçici parola",
     "ar": "طلب|الطلب|فاتورة|شحنة|تتبع|مرجع|حجز|خصم|قسيمة|ترويجي|هدية|هاتف|مبلغ|المبلغ|"
     "الإجمالي|سعر|الرمز البريدي",
     "he": "הזמנה|חשבונית|משלוח|מעקב|אסמכתא|הנחה|קופון|טלפון|סכום|מחיר",
     "fa": "سفارش|فاکتور|مرسوله|پیگیری|تخفیف|کوپن|تلفن|مبلغ|قیمت|کد پستی",
     "ja": "注文|請求|配送|追跡|お問い合わせ番号|予約|会員番号|割引|クーポン|プロモーション|"
-    "ギフト|郵便番号|〒|電話|金額|合計|価格|円",
+    "ギフト|郵便番号|〒|電話|金額|合計|価格|円"
+    "|仮パスワード|一時パスワード",
     "zh": "订单|訂單|单号|單號|快递|快遞|运单|物流|发票|發票|预订|会员|優惠|优惠|折扣|"
-    "礼品|禮品|兑换|邮编|郵遞區號|电话|電話|客服|热线|金额|金額|总计|价格|元",
-    "ko": "주문|송장|배송|운송장|예약|회원|할인|쿠폰|프로모션|선물|우편번호|전화|금액|합계|가격|원",
+    "礼品|禮品|兑换|邮编|郵遞區號|电话|電話|客服|热线|金额|金額|总计|价格|元"
+    "|临时密码|臨時密碼|初始密码",
+    "ko": "주문|송장|배송|운송장|예약|회원|할인|쿠폰|프로모션|선물|우편번호|전화|금액|합계|가격|원"
+    "|임시 비밀번호",
     "vi": "đơn hàng|mã đơn|hóa đơn|vận đơn|giao dịch|mã giao dịch|mã gd|gd|khuyến mãi|"
-    "giảm giá|phiếu|số điện thoại|điện thoại|số tiền|tổng",
+    "giảm giá|phiếu|số điện thoại|điện thoại|số tiền|tổng"
+    "|mật khẩu tạm thời",
     "bn": "অর্ডার|ফোন",
     "hi": "ऑर्डर|फ़ोन|फोन",
 }
@@ -231,6 +248,12 @@ _CARD_AUTH: dict[str, str] = {
     "es": "código de autorización",
     "pt": "código de autorização|código de aprovação",
     "it": "codice di autorizzazione",
+    "nl": "autorisatiecode",
+    "pl": "kod autoryzacji",
+    "ru": "код авторизации",
+    "ja": "承認コード|承認番号",
+    "zh": "授权码|授權碼",
+    "ko": "승인번호|승인 번호",
 }
 
 # A card payment being reported.

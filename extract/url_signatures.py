@@ -114,6 +114,7 @@ _CONFIRM = frozenset(
         "registration",
         "signup",
         "onboarding",
+        "setup",
         "emailchange",
         "changeemail",
         "init",
@@ -227,7 +228,23 @@ _RANDOMISH = re.compile(r"^[A-Za-z0-9_\-.~=+%:]{16,}$")
 _SLUG = re.compile(r"^(?:[a-z]+|[0-9]+)(?:[-_.](?:[a-z]+|[0-9]+))+$")
 _ALNUM = re.compile(r"^[A-Za-z0-9]+$")
 _WORD_THEN_NUMBER = re.compile(r"^(?:[A-Za-z]+[0-9]{1,4}|[0-9]+)$")
-_PURPOSE_KEYS = frozenset({"type", "action", "mode", "flow", "task", "op", "do"})
+# Query keys whose value routes the request ("?entryPoint=changePassword", "?r=user/verify").
+_PURPOSE_KEYS = frozenset(
+    {
+        "type",
+        "action",
+        "mode",
+        "flow",
+        "task",
+        "op",
+        "do",
+        "entrypoint",
+        "route",
+        "r",
+        "cmd",
+        "step",
+    }
+)
 _CAMPAIGN_PARAM = re.compile(
     r"^(?:utm_\w+|ref|referrer|referral|promo|promo_code|coupon|discount|campaign|cid|mc_[ce]id|"
     r"fbclid|gclid|_hsenc|_hsmi|mkt_tok|affiliate|aff|source|medium|"
@@ -257,13 +274,19 @@ def analyse_url(url: str) -> UrlFacts | None:
     kind = sig_kind if signature else _kind_from_words(words, params)
     bare = parts.path in ("", "/") and not parts.query and frag_path.strip("/!") == ""
     social = bool(_SOCIAL_HOSTS.search(host)) or bool(re.match(r"^/@[\w.]+/?$", parts.path))
+    secret = (
+        signature
+        or _has_secret(parts.path + "/" + frag_path, params)
+        or (kind is not None and _purposeful_tail(parts.path + "/" + frag_path))
+    )
+    # Help desks live on "help."/"support." hosts: a link there carrying a secret is the
+    # desk's own account link, not a help article.
+    utility_host = bool(_UTILITY_HOST.match(host))
     return UrlFacts(
         kind=kind,
         signature=signature,
-        secret=signature
-        or _has_secret(parts.path + "/" + frag_path, params)
-        or (kind is not None and _purposeful_tail(parts.path + "/" + frag_path)),
-        utility=social or bool(_UTILITY_HOST.match(host)) or bool(words & _UTILITY_WORDS),
+        secret=secret,
+        utility=social or bool(words & _UTILITY_WORDS) or (utility_host and not secret),
         unsubscribe=bool(words & _UNSUB)
         or any(k.lower() in ("manage", "unsubscribe", "optout") for k, _ in params),
         decline=bool(words & _DECLINE),
