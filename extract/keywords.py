@@ -149,29 +149,29 @@ _NEGATIVE: dict[str, str] = {
     "off|redeem|claim|sale|purchase code|product code|error|status|license|licence|key|"
     "checkout|cart|store credit|sort code|routing number|iban|swift|bic|bsb|meeting id|"
     "webinar id|wi-fi|wifi|network|visa|mastercard|amex|maestro|payment method"
-    "|temporary password|check-in",
+    "|temporary password|initial password|check-in",
     "de": "bestellung|bestellnummer|auftrag|rechnung|rechnungsnummer|sendungsnummer|"
     "sendung|paket|kundennummer|kunden-nr|mitglied|gutschein|gutscheincode|rabatt|"
     "rabattcode|aktionscode|postleitzahl|plz|telefon|tel.|fax|betrag|summe|preis|"
     "buchung|buchungsnummer|ticket|straße|strasse|hausnummer|referenz|vorgangsnummer"
     "|vorläufiges passwort|vorläufige passwort|temporäres passwort|temporäre passwort|"
-    "interims-kennwort|initialpasswort|startpasswort",
+    "interims-kennwort|initialpasswort|startpasswort|initialkennwort|startkennwort",
     "fr": "commande|facture|suivi|colis|référence|réservation|billet|client|réduction|"
     "promo|code promo|bon|cadeau|parrainage|code postal|téléphone|montant|total|prix|rue"
-    "|mot de passe temporaire|mot de passe provisoire",
+    "|mot de passe temporaire|mot de passe provisoire|mot de passe initial",
     "es": "pedido|factura|seguimiento|envío|paquete|referencia|reserva|boleto|cliente|"
     "descuento|cupón|promoción|código promocional|regalo|código postal|teléfono|importe|"
     "total|precio|calle"
-    "|contraseña temporal|contraseña provisional",
+    "|contraseña temporal|contraseña provisional|contraseña inicial",
     "pt": "pedido|fatura|rastreamento|rastreio|encomenda|referência|reserva|cliente|"
     "desconto|cupom|cupão|promoção|presente|cep|código postal|telefone|valor|total|preço|rua"
-    "|senha temporária|senha provisória",
+    "|senha temporária|senha provisória|senha inicial",
     "it": "ordine|fattura|spedizione|tracciamento|pacco|riferimento|prenotazione|cliente|"
     "sconto|coupon|promozionale|regalo|cap|telefono|importo|totale|prezzo|via"
-    "|password temporanea|password provvisoria",
+    "|password temporanea|password provvisoria|password iniziale",
     "nl": "bestelling|factuur|zending|pakket|referentie|reservering|klant|korting|"
     "kortingscode|cadeau|postcode|telefoon|bedrag|totaal|prijs|straat"
-    "|tijdelijk wachtwoord|tijdelijke wachtwoord",
+    "|tijdelijk wachtwoord|tijdelijke wachtwoord|startwachtwoord",
     "pl": "zamówienie|zamówienia|faktura|przesyłka|paczka|numer|rezerwacja|klient|rabat|"
     "kupon|promocyjny|kod pocztowy|telefon|kwota|suma|cena|ulica"
     "|hasło tymczasowe|tymczasowe hasło",

@@ -29,6 +29,7 @@ Purpose = Literal[
     "invite",
     "join",
     "done",
+    "changed",
     "browse",
     "account",
 ]
@@ -243,6 +244,21 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
         "已验证", "已确认", "已激活", "已驗證", "확인되었습니다", "인증되었습니다",
         "활성화되었습니다",
         "đã được xác minh", "đã được kích hoạt", "đã xác nhận",
+    ),
+    # "…has been changed / updated": with an account word in the subject ("Your password
+    # was changed", "E-Mail-Adresse geändert") the mail reports a change, it requests nothing.
+    "changed": (
+        "changed", "updated", "geändert", "aktualisiert", "modifié", "changé", "mis à jour",
+        "cambiad", "cambió", "modificad", "modificó", "actualizó", "actualizad", "alterad",
+        "atualizad", "modificat", "cambiat", "aggiornat", "gewijzigd", "veranderd",
+        "bijgewerkt", "zmienion", "zaktualizowan",
+        "изменен", "изменён", "обновлен", "обновлён", "змінено", "змінен", "оновлено",
+        "değiştirildi", "güncellendi", "ändrats", "ändrat", "uppdaterat", "změněn",
+        "aktualizován", "diubah", "diperbarui", "ændret", "endret", "vaihdettu", "muutettu",
+        "megváltozott", "schimbat", "άλλαξε", "変更されました", "変更しました", "已更改", "已修改",
+        "已变更", "已更新", "변경되었습니다", "변경됨", "đã được thay đổi", "đã thay đổi",
+        "đã được cập nhật", "تم تغيير", "تم تحديث", "שונתה", "שונה", "עודכנה", "עודכן",
+        "تغییر کرد", "تغییر یافت",
     ),
     # Anchor texts that name no purpose; the sentence around them does.
     "generic": (

@@ -198,7 +198,10 @@ def _score(
     # A notice about something done ("password changed", "new sign-in", "email verified")
     # requests nothing; an "order confirmation" or a "confirm attendance" button is about a
     # purchase or an appointment, not the mailbox.
-    alert = "alert" in subject and not subject & {"confirm", "reset"}
+    notice = "alert" in subject or (
+        "changed" in subject and bool(subject & {"account", "password"})
+    )
+    alert = notice and not subject & {"confirm", "reset"}
     commerce = "commerce" in subject | text_purposes
     if "commerce" in text_purposes:
         text_kinds = set()

@@ -10,8 +10,8 @@ code makes the agent wait or retry, a wrong one makes it fail.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from extract.code_context import ScoredCode, judge_in_context
 from extract.code_shapes import (
     brand_shaped,
     case_flips_inside,
@@ -25,11 +25,8 @@ from extract.document import Document
 from extract.keywords import (
     CARD_AUTHORIZATION,
     CODE_KEYWORDS,
-    EVENT_CUES,
-    MEETING_CUES,
     NEGATIVE_KEYWORDS,
     RECEIPT_CUES,
-    RESERVATION_CUES,
     STRONG_CODE_KEYWORDS,
 )
 from extract.model import CodeCandidate
@@ -105,15 +102,6 @@ _SENTENCE_END = re.compile(r"[.!?。！？]\s")
 _BREAK = re.compile(r"\n|[.!?;。！？]\s")
 
 
-@dataclass(slots=True)
-class _Scored:
-    value: str
-    display: str
-    score: float
-    reasons: list[str]
-    named: bool = False  # a strong code word or a "… is your code" sentence names it
-
-
 def _mask(text: str) -> str:
     """Blank out URLs, e-mail addresses and CSS colours, keeping offsets."""
     return _URLISH.sub(lambda m: " " * len(m.group(0)), text)
@@ -147,10 +135,10 @@ class _Scorer:
             self._receipt = bool(RECEIPT_CUES.search(self.subject) or RECEIPT_CUES.search(text))
         return self._receipt
 
-    def score_text(self, raw_text: str, source: str) -> list[_Scored]:
+    def score_text(self, raw_text: str, source: str) -> list[ScoredCode]:
         text = _mask(raw_text[:_MAX_TEXT])
         cues = Cues(text)
-        out: list[_Scored] = []
+        out: list[ScoredCode] = []
         seen: set[int] = set()
         for pattern in (_GROUPED, _TOKEN):
             for m in pattern.finditer(text):
@@ -174,11 +162,11 @@ class _Scorer:
         out.extend(self._codes_after_keyword(text, cues, source))
         return out
 
-    def _codes_after_keyword(self, text: str, cues: Cues, source: str) -> list[_Scored]:
+    def _codes_after_keyword(self, text: str, cues: Cues, source: str) -> list[ScoredCode]:
         """Codes the token scan skips (letters of both cases, long random tokens): only
         right after a strong code word, and only when shown as the code (a brand name after
         "code" is not)."""
-        out: list[_Scored] = []
+        out: list[ScoredCode] = []
         for end in cues.strong.ends:
             m = _AFTER_KEYWORD.match(text, end)
             if m is None:
@@ -212,7 +200,7 @@ class _Scorer:
         end: int,
         parsed: tuple[str, str],
         cues: Cues,
-    ) -> _Scored | None:
+    ) -> ScoredCode | None:
         strong, weak, negative = cues.strong, cues.weak, cues.negative
         value, display = parsed
         lower_left = text[max(0, start - 12) : start].lower()
@@ -321,7 +309,7 @@ class _Scorer:
         if any(display in t or value in t for t in self.other_texts):
             score += 0.05
             reasons.append("also in the other part")
-        return _Scored(value, display, score, reasons, named)
+        return ScoredCode(value, display, score, reasons, named)
 
     @staticmethod
     def _noun_with_verb(cues: Cues, start: int, window: int) -> tuple[int, str] | None:
@@ -353,16 +341,6 @@ def _origin_bound(doc: Document) -> CodeCandidate | None:
     return None
 
 
-def _meeting(doc: Document) -> bool:
-    return bool(EVENT_CUES.search(doc.subject) or MEETING_CUES.search(doc.text[:_MAX_TEXT]))
-
-
-def _reservation(doc: Document) -> bool:
-    return bool(
-        RESERVATION_CUES.search(doc.subject) or RESERVATION_CUES.search(doc.text[:_MAX_TEXT])
-    )
-
-
 def find_codes(doc: Document) -> tuple[CodeCandidate, ...]:
     """Code candidates, best first. The first one is *the* code iff its score ≥ THRESHOLD."""
     bound = _origin_bound(doc)
@@ -379,24 +357,13 @@ def find_codes(doc: Document) -> tuple[CodeCandidate, ...]:
         for s in scorer.score_text(doc.subject, "subject"):
             s.score -= 0.1  # a subject alone is weaker evidence than the body
             scored.append(s)
-    best: dict[str, _Scored] = {}
+    best: dict[str, ScoredCode] = {}
     for s in scored:
         prev = best.get(s.value)
         if prev is None or s.score > prev.score:
             best[s.value] = s
     ranked = sorted(best.values(), key=lambda s: s.score, reverse=True)
-    if ranked and ranked[0].score >= THRESHOLD and _meeting(doc):
-        for s in ranked:  # a conference-call passcode opens a meeting, not an account
-            s.score -= 0.45
-            s.reasons.append("conference-call invitation")
-    # "Confirmation number 4021.339.871 ⏎ PIN 8812": a booking's PIN manages the booking;
-    # a sign-in code for a booking site says "verification code" or "your code".
-    if ranked and ranked[0].score >= THRESHOLD and not ranked[0].named and _reservation(doc):
-        for s in ranked:
-            if not s.named:
-                s.score -= 0.45
-                s.reasons.append("reservation, no code word names it")
-        ranked.sort(key=lambda s: s.score, reverse=True)
+    ranked = judge_in_context(doc, ranked, THRESHOLD)
     return tuple(
         CodeCandidate(
             value=s.value,

@@ -1,0 +1,75 @@
+"""Whole-mail judgements on the ranked code candidates of one mail.
+
+``extract.otp`` scores every token by its own neighbourhood; some verdicts need the whole
+mail: a conference call's passcode opens a meeting, a booking's PIN manages the booking, and
+a list of backup codes hands out standing credentials. Each lowers the candidates it concerns
+so that the mail abstains rather than returning one of them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extract.document import Document
+from extract.keywords import EVENT_CUES, MEETING_CUES, RESERVATION_CUES
+
+__all__ = ["ScoredCode", "judge_in_context"]
+
+_MAX_TEXT = 200_000
+_PENALTY = 0.45
+# A mail of recovery codes lists several of one shape ("k3f9a-2bq7x" x 10); a sign-in
+# mail shows one code, however often. Siblings need some standing of their own.
+_LIST_MIN = 3
+_SIBLING_MARGIN = 0.2
+_ALNUM = re.compile(r"[A-Za-z0-9]")
+
+
+@dataclass(slots=True)
+class ScoredCode:
+    value: str
+    display: str
+    score: float
+    reasons: list[str]
+    named: bool = False  # a strong code word or a "… is your code" sentence names it
+
+
+def judge_in_context(doc: Document, ranked: list[ScoredCode], threshold: float) -> list[ScoredCode]:
+    """``ranked`` (best first) after the whole-mail vetoes, best first again."""
+    if ranked and ranked[0].score >= threshold and _meeting(doc):
+        for s in ranked:  # a conference-call passcode opens a meeting, not an account
+            s.score -= _PENALTY
+            s.reasons.append("conference-call invitation")
+    # "Confirmation number 4021.339.871 ⏎ PIN 8812": a booking's PIN manages the booking;
+    # a sign-in code for a booking site says "verification code" or "your code".
+    if ranked and ranked[0].score >= threshold and not ranked[0].named and _reservation(doc):
+        for s in ranked:
+            if not s.named:
+                s.score -= _PENALTY
+                s.reasons.append("reservation, no code word names it")
+        ranked.sort(key=lambda s: s.score, reverse=True)
+    if ranked and ranked[0].score >= threshold:
+        shape = _shape(ranked[0])
+        floor = threshold - _SIBLING_MARGIN
+        listed = [s for s in ranked if s.score >= floor and _shape(s) == shape]
+        if len(listed) >= _LIST_MIN:
+            for s in listed:
+                s.score -= _PENALTY
+                s.reasons.append(f"one of {len(listed)} codes listed alike")
+            ranked.sort(key=lambda s: s.score, reverse=True)
+    return ranked
+
+
+def _shape(code: ScoredCode) -> str:
+    """Length and separators, and whether digits only: "k3f9a-2bq7x" is "alnum xxxxx-xxxxx"."""
+    return ("digits " if code.value.isdigit() else "alnum ") + _ALNUM.sub("x", code.display)
+
+
+def _meeting(doc: Document) -> bool:
+    return bool(EVENT_CUES.search(doc.subject) or MEETING_CUES.search(doc.text[:_MAX_TEXT]))
+
+
+def _reservation(doc: Document) -> bool:
+    return bool(
+        RESERVATION_CUES.search(doc.subject) or RESERVATION_CUES.search(doc.text[:_MAX_TEXT])
+    )
