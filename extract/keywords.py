@@ -35,36 +35,41 @@ _STRONG: dict[str, str] = {
     "confirmation code|activation code|recovery code|temporary code|"
     "one-time password|verification pin|security pin|tan|your code|the code|this code|"
     "following code|code below|code is|code:|verification token|login token|sign-in token|"
-    "one-time token|security key|unlock code|reset code|sign-in otp|login otp",
+    "one-time token|security key|unlock code|reset code|sign-in otp|login otp|your pin is|"
+    "your pin:|your pin code|your pin-code",
     "de": "bestätigungscode|sicherheitscode|anmeldecode|verifizierungscode|aktivierungscode|"
     "zugangscode|einmalcode|einmalpasswort|einmalkennwort|einmal-passwort|einmal-code|"
     "prüfcode|authentifizierungscode|wiederherstellungscode|mtan|passcode|dein code|ihr code|"
-    "folgenden code|den code|der code|diesen code|diesem code",
+    "folgenden code|den code|der code|diesen code|diesem code|deine pin lautet|ihre pin lautet|"
+    "deine pin:|ihre pin:",
     "fr": "code de vérification|code de sécurité|code de confirmation|code de connexion|"
     "code d'accès|code d’accès|code d'activation|code d’activation|code à usage unique|"
     "mot de passe à usage unique|votre code|le code|ce code|code suivant|"
-    "code ci-dessous",
+    "code ci-dessous|votre code pin|ton code pin|votre pin",
     "es": "código de verificación|código de seguridad|código de acceso|código de confirmación|"
     "código de inicio de sesión|código de activación|contraseña de un solo uso|"
     "clave de acceso|un solo uso|tu código|su código|el código|código:|"
-    "este código|siguiente código",
+    "este código|siguiente código|tu pin es|su pin es|tu pin:|su pin:|tu código pin",
     "pt": "código de verificação|código de segurança|código de acesso|código de confirmação|"
     "código de ativação|código de login|senha de uso único|uso único|"
-    "seu código|o código|código:|este código|seguinte código|código abaixo",
+    "seu código|o código|código:|este código|seguinte código|código abaixo|seu pin|"
+    "o seu pin|seu código pin",
     "it": "codice di verifica|codice di sicurezza|codice di accesso|codice di conferma|"
     "codice di attivazione|codice monouso|password monouso|il tuo codice|il codice|"
-    "il seguente codice|questo codice",
+    "il seguente codice|questo codice|il tuo pin|il tuo codice pin",
     "nl": "verificatiecode|beveiligingscode|inlogcode|bevestigingscode|toegangscode|"
-    "eenmalige code|eenmalig wachtwoord|je code|uw code|de code|volgende code|deze code",
+    "eenmalige code|eenmalig wachtwoord|je code|uw code|de code|volgende code|deze code|"
+    "je pincode|uw pincode",
     "pl": "kod weryfikacyjny|kod bezpieczeństwa|kod dostępu|kod logowania|kod potwierdzający|"
     "kod jednorazowy|hasło jednorazowe|kod aktywacyjny|twój kod|kod:|poniższy kod|ten kod|"
-    "następujący kod",
+    "następujący kod|twój pin|twój kod pin",
     "ru": "код подтверждения|код проверки|код доступа|код для входа|код безопасности|"
-    "одноразовый код|одноразовый пароль|проверочный код|ваш код|код:|этот код|следующий код",
+    "одноразовый код|одноразовый пароль|проверочный код|ваш код|код:|этот код|следующий код|"
+    "ваш pin-код|ваш пин-код",
     "uk": "код підтвердження|код перевірки|код доступу|код для входу|одноразовий код|"
     "одноразовий пароль|ваш код|цей код|код:",
     "tr": "doğrulama kodu|doğrulama kodunu|doğrulama kodunuz|güvenlik kodu|giriş kodu|"
-    "onay kodu|tek kullanımlık|kodunuz|kodunu|aşağıdaki kod|bu kod",
+    "onay kodu|tek kullanımlık|kodunuz|kodunu|aşağıdaki kod|bu kod|pin kodunuz",
     "ar": "رمز التحقق|رمز التأكيد|رمز الأمان|رمز الدخول|كلمة المرور لمرة واحدة|لمرة واحدة|"
     "رمز التفعيل|الرمز|رمز",
     "he": "קוד אימות|קוד האימות|קוד חד פעמי|סיסמה חד פעמית|קוד כניסה|קוד אבטחה|הקוד",

@@ -198,14 +198,18 @@ def _score(
     # A notice about something done ("password changed", "new sign-in", "email verified")
     # requests nothing; an "order confirmation" or a "confirm attendance" button is about a
     # purchase or an appointment, not the mailbox.
-    notice = "alert" in subject or (
-        "changed" in subject and bool(subject & {"account", "password"})
+    alert = "alert" in subject and not subject & {"confirm", "reset"}
+    # "Your password was changed": its "not you? reset it" link is no artifact; only the
+    # confirmation of a changed address ("confirm the new address") still asks for a click.
+    changed = (
+        "changed" in subject
+        and bool(subject & {"account", "password"})
+        and not subject & {"confirm", "reset"}
     )
-    alert = notice and not subject & {"confirm", "reset"}
     commerce = "commerce" in subject | text_purposes
     if "commerce" in text_purposes:
         text_kinds = set()
-    quiet_subject = alert or commerce or "done" in subject
+    quiet_subject = alert or commerce or changed or "done" in subject
     subject_kinds = set() if quiet_subject else _purposes_kinds(subject)
 
     votes: dict[LinkKind, float] = {}
@@ -237,6 +241,8 @@ def _score(
     )
     qualified = facts.secret and not declined and own_evidence and quiet and not browse_only
     kind = _strongest(votes) if qualified else None
+    if changed and kind not in (None, "confirm_link") and not facts.signature:
+        kind = None
 
     score = 0.05
     if facts.secret:
