@@ -135,7 +135,7 @@ class BridgeSettings:
     read_timeout_s: float = 60.0
     idle_renew_s: float = 300.0
     heartbeat_s: float = 15.0
-    fast_check_ms: int = 50
+    fast_check_ms: int = 10
     lease_ttl_s: float = 15.0
     reconnect_base_s: float = 1.0
     reconnect_max_s: float = 60.0

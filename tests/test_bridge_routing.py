@@ -295,3 +295,29 @@ def test_mail_announced_during_a_fetch_is_not_left_for_the_next_idle(
         dovecot.deliver(address(inbox), mail(address(inbox), subject="first"))
         wait_until(lambda: len(events(redis_client, inbox)) == 2, 3.0, "both mails")
     assert [e["subject"] for e in events(redis_client, inbox)] == ["first", "second"]
+
+
+def test_mail_saved_just_before_idle_starts_is_routed_promptly(
+    dovecot: DovecotServer,
+    redis_client: redis.Redis,
+    redis_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Dovecot announces in IDLE only mail saved after IDLE began; without the verification
+    # look this mail would wait for Dovecot's 30 s periodic mailbox check.
+    inbox = new_inbox(redis_client)
+    real_idle = imapclient.IMAPClient.idle
+    sent: list[float] = []
+
+    def idle_after_a_delivery(self: imapclient.IMAPClient) -> object:
+        if not sent:
+            dovecot.deliver(address(inbox), mail(address(inbox), subject="in the gap"))
+            sent.append(time.monotonic())
+        return real_idle(self)
+
+    monkeypatch.setattr(imapclient.IMAPClient, "idle", idle_after_a_delivery)
+    settings = settings_for(redis_url, dovecot, OTPBRIDGE_FAST_CHECK_MS="0")
+    with running_bridge(settings, redis_client):
+        wait_until(lambda: len(events(redis_client, inbox)) == 1, 4.0, "the mail in the gap")
+    assert sent
+    assert time.monotonic() - sent[0] < 4.0

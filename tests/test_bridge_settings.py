@@ -30,7 +30,7 @@ def test_env_defaults_and_percent_decoding() -> None:
     assert m.after_route == AfterRoute("keep")
     assert m.name == "agents@corp.example@imap.corp.example"
     assert s.prefix == "otpb"
-    assert s.fast_check_ms == 50
+    assert s.fast_check_ms == 10
     assert s.idle_renew_s == 300
     assert s.max_message_bytes == 10 * 1024 * 1024
 
