@@ -23,11 +23,11 @@ from typing import Final
 
 import redis
 import structlog
-from rq import Queue, SimpleWorker, Worker
-from rq.job import Job
+from rq import Queue
 
 from worker.jobs import configure_jobs
 from worker.keys import Keys
+from worker.rq_worker import ExtractionForkWorker, ExtractionSimpleWorker
 from worker.settings import WorkerSettings
 
 __all__ = ["ExtractionForkWorker", "ExtractionSimpleWorker", "build_worker", "run_workers"]
@@ -38,31 +38,6 @@ _RQ_LOG_LEVEL: Final = "WARNING"
 _RESPAWN_BACKOFF_MAX_S: Final = 30.0
 
 log = structlog.get_logger()
-
-
-class _ExtractionMixin:
-    """What our workers change in RQ's: abandoned-job detection a job's timeout plus
-    ``abandon_grace_s`` after its last heartbeat (RQ's margin is a fixed 60 s), and a record
-    of whether a stop signal (not an error) ended the work loop."""
-
-    abandon_grace_s: int = 15
-    stop_signalled: bool = False
-
-    def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:
-        timeout = job.timeout if job.timeout and job.timeout > 0 else 180
-        return int(max(timeout - working_time, 1)) + self.abandon_grace_s
-
-    def request_stop(self, signum: int, frame: FrameType | None) -> None:
-        self.stop_signalled = True
-        super().request_stop(signum, frame)  # type: ignore[misc]
-
-
-class ExtractionSimpleWorker(_ExtractionMixin, SimpleWorker):
-    """In-process job execution (the default)."""
-
-
-class ExtractionForkWorker(_ExtractionMixin, Worker):
-    """Fork per job (``OTPBRIDGE_WORKER_CLASS=fork``): isolates crashes, ~15 ms slower."""
 
 
 def build_worker(

@@ -1,0 +1,113 @@
+"""Our RQ worker classes on a real Redis: the per-job bookkeeping they skip, and what they keep."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import redis
+from pipeline_helpers import Ingest, code_mail
+from rq import Queue
+from rq.job import Job
+from rq.registry import StartedJobRegistry
+from rq.suspension import resume, suspend
+
+from bridge import Client
+from worker.keys import job_id
+from worker.rq_worker import ExtractionSimpleWorker
+from worker.runner import build_worker
+from worker.settings import QUEUE_NAME, RESULT_TTL_S, WorkerSettings
+
+JOBS = 5
+
+
+class _CountingConnection(redis.Connection):
+    """Counts what the worker sends to Redis: one packed send is one round trip."""
+
+    sent = 0
+
+    def send_packed_command(self, command: Any, check_health: bool = True) -> None:
+        type(self).sent += 1
+        super().send_packed_command(command, check_health)  # type: ignore[no-untyped-call]
+
+
+@pytest.fixture
+def sdk(redis_url: str) -> Iterator[Client]:
+    client = Client.from_url(redis_url, address="agents+{id}@corp.example")
+    yield client
+    client.close()
+
+
+def _deliver(ingest: Ingest, sdk: Client, count: int) -> list[str]:
+    inbox = sdk.inboxes.create(ttl=600)
+    keys = [ingest.deliver(inbox.id, code_mail(inbox.email, f"{482913 + n}")) for n in range(count)]
+    return [job_id(inbox.id, mk) for mk in keys]
+
+
+def _counting_worker(redis_url: str) -> tuple[ExtractionSimpleWorker, redis.Redis]:
+    connection = redis.Redis.from_url(redis_url, connection_class=_CountingConnection)
+    worker = build_worker(WorkerSettings(redis_url=redis_url), connection)
+    assert isinstance(worker, ExtractionSimpleWorker)
+    return worker, connection
+
+
+def _burst_round_trips(redis_url: str) -> tuple[int, ExtractionSimpleWorker]:
+    worker, connection = _counting_worker(redis_url)
+    _CountingConnection.sent = 0
+    worker.work(burst=True, logging_level="WARNING")
+    connection.close()
+    return _CountingConnection.sent, worker
+
+
+def test_finished_job_keeps_only_its_expiring_hash(
+    redis_url: str, redis_client: redis.Redis, sdk: Client
+) -> None:
+    ingest = Ingest(redis_client)
+    _deliver(ingest, sdk, 1)
+    fixed, _ = _burst_round_trips(redis_url)  # start-up, one job, shutdown
+    ids = _deliver(ingest, sdk, JOBS + 1)
+    total, worker = _burst_round_trips(redis_url)
+
+    # Stock RQ makes about 20 round trips per job besides the job's own; ours dequeue (2),
+    # start (2) and finish (1).
+    assert (total - fixed) / JOBS <= 10
+    for jid in ids:
+        job = Job.fetch(jid, connection=redis_client)
+        assert job.get_status() == "finished"
+        assert job.ended_at is not None
+        assert 0 < redis_client.ttl(job.key) <= RESULT_TTL_S
+        assert not redis_client.exists(f"rq:results:{jid}")
+    queue = Queue(QUEUE_NAME, connection=redis_client)
+    assert StartedJobRegistry(queue=queue).count == 0
+    assert queue.finished_job_registry.count == 0
+    assert not list(redis_client.scan_iter("rq:execution*"))
+    worker_hash = redis_client.hgetall(worker.key)
+    assert worker_hash[b"successful_job_count"] == str(JOBS + 1).encode()
+    assert worker_hash[b"state"] == b"idle"
+
+
+def test_heartbeats_are_batched_and_spaced(redis_url: str) -> None:
+    worker, connection = _counting_worker(redis_url)
+    worker.register_birth()  # type: ignore[no-untyped-call]
+    _CountingConnection.sent = 0
+    worker.heartbeat()
+    worker.heartbeat()  # within HEARTBEAT_EVERY_S of the first: nothing sent
+    assert _CountingConnection.sent == 1
+    assert connection.hget(worker.key, "last_heartbeat")
+    assert connection.ttl(worker.key) > worker.worker_ttl
+    connection.close()
+
+
+def test_suspended_worker_takes_no_job(
+    redis_url: str, redis_client: redis.Redis, sdk: Client
+) -> None:
+    (jid,) = _deliver(Ingest(redis_client), sdk, 1)
+    suspend(redis_client)
+    try:
+        worker, connection = _counting_worker(redis_url)
+        worker.work(burst=True, logging_level="WARNING")
+        connection.close()
+    finally:
+        resume(redis_client)
+    assert Job.fetch(jid, connection=redis_client).get_status() == "queued"
