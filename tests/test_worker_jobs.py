@@ -106,3 +106,28 @@ def test_job_that_keeps_failing_publishes_a_failed_event_without_content(
         if key.startswith(b"otpb:msg:"):
             continue
         assert CODE.encode() not in redis_client.dump(key), key
+
+
+def test_job_finds_its_received_event_behind_many_newer_entries(
+    redis_url: str, redis_client: redis.Redis, sdk: Client
+) -> None:
+    # The job reads the stream's newest entries first; older ones only when its event is not
+    # among them. Both ways the expiry counts from the mail's own arrival.
+    keys = Keys()
+    inbox = sdk.inboxes.create(ttl=600)
+    ingest = Ingest(redis_client)
+    raws = [code_mail(inbox.email, f"{482913 + n}") for n in range(40)]
+    for raw in raws:
+        ingest.deliver(inbox.id, raw)
+    run_jobs(redis_url)
+
+    events = _events(redis_client, keys, inbox.id)
+    received = {e["message_key"]: e for e in events if e["type"] == "received"}
+    extracted = [e for e in events if e["type"] == "extracted"]
+    assert len(extracted) == len(raws)
+    expires_in_s = extract_message(raws[0]).expires_in_s
+    assert expires_in_s is not None
+    for event in extracted:
+        arrived = int(received[event["message_key"]]["received_at"])
+        assert int(event["expires_at"]) == arrived + expires_in_s * 1000
+    assert redis_client.llen(keys.latency) == len(raws)

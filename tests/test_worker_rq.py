@@ -70,8 +70,8 @@ def test_finished_job_keeps_only_its_expiring_hash(
     total, worker = _burst_round_trips(redis_url)
 
     # Stock RQ makes about 20 round trips per job besides the job's own; ours dequeue (2),
-    # start (2) and finish (1).
-    assert (total - fixed) / JOBS <= 10
+    # start (2) and finish (1), the job reads (1), publishes (1) and records its latency (1).
+    assert (total - fixed) / JOBS <= 8
     for jid in ids:
         job = Job.fetch(jid, connection=redis_client)
         assert job.get_status() == "finished"

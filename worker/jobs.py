@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Final, cast
+from typing import Any, Final, cast
 
 import redis
 import structlog
@@ -35,6 +35,9 @@ __all__ = [
 
 #: How many recent mail-to-event latencies ``Keys.latency`` keeps for ``otpbridge status``.
 LATENCY_SAMPLES: Final = 1000
+#: Newest stream entries read with the job's first round trip to find its ``received`` event.
+_RECENT_EVENTS: Final = 16
+_RECEIVED: Final = (EVENT_RECEIVED, EVENT_RECEIVED.encode())
 
 log = structlog.get_logger()
 
@@ -57,15 +60,37 @@ def _now_ms() -> int:
     return int(time.time() * 1000)
 
 
-def _received_event(
-    client: redis.Redis, keys: Keys, inbox_id: str, message_key: str
-) -> dict[str, str] | None:
-    # An inbox stream holds a handful of entries, so a full read is cheaper than an index.
-    for _id, raw_fields in client.xrange(keys.events(inbox_id)) or ():
-        fields = decode_fields(cast("dict[bytes, bytes]", raw_fields or {}))
-        if fields.get("type") == EVENT_RECEIVED and fields.get("message_key") == message_key:
-            return fields
+def _received_in(entries: object, message_key: str) -> dict[str, str] | None:
+    for _id, raw_fields in cast("list[tuple[object, dict[Any, Any]]]", entries or ()):
+        # Only the type is looked at until an entry matches: ``extracted`` entries carry the
+        # whole extractor JSON, not worth decoding.
+        if raw_fields.get(b"type", raw_fields.get("type")) in _RECEIVED:
+            fields = decode_fields(raw_fields)
+            if fields.get("message_key") == message_key:
+                return fields
     return None
+
+
+def _read(
+    client: redis.Redis, keys: Keys, inbox_id: str, message_key: str
+) -> tuple[bool, bytes | None, dict[str, str] | None]:
+    """(already published, the stored mail, its ``received`` event) in one round trip.
+
+    The ``received`` event was written with the job, so it is among the stream's newest entries
+    unless many mails for this inbox came after it: then the whole stream is read.
+    """
+    events = keys.events(inbox_id)
+    with client.pipeline(transaction=False) as pipe:
+        pipe.sismember(keys.published(inbox_id), message_key)
+        pipe.get(keys.message(inbox_id, message_key))
+        pipe.xrevrange(events, count=_RECENT_EVENTS)
+        published, raw, recent = pipe.execute()
+    received = _received_in(recent, message_key)
+    if received is None and len(recent or ()) >= _RECENT_EVENTS:
+        received = _received_in(client.xrange(events), message_key)
+    if raw is not None and not isinstance(raw, bytes):
+        raw = str(raw).encode()
+    return bool(published), raw, received
 
 
 def _int_field(fields: dict[str, str] | None, name: str) -> int | None:
@@ -86,23 +111,21 @@ def process_message(client: redis.Redis, keys: Keys, inbox_id: str, message_key:
     if not INBOX_ID_RE.match(inbox_id):
         log.warning("job_bad_inbox_id", message_key=message_key)
         return "gone"
-    if client.sismember(keys.published(inbox_id), message_key):
+    published, raw, received = _read(client, keys, inbox_id, message_key)
+    if published:
         return "duplicate"
-    raw = client.get(keys.message(inbox_id, message_key))
     if raw is None:
         log.info("job_message_gone", inbox_id=inbox_id, message_key=message_key)
         return "gone"
-    raw_bytes = raw if isinstance(raw, bytes) else str(raw).encode()
 
     started = time.perf_counter()
     try:
-        extraction = extract_message(raw_bytes)
+        extraction = extract_message(raw)
     except Exception as exc:  # noqa: BLE001 - any extractor bug becomes a retryable job failure
         # Re-raised without its message or chain: RQ stores the traceback text for a day.
         raise ExtractionError(f"extractor raised {type(exc).__name__}") from None
     EXTRACTION_SECONDS.observe(time.perf_counter() - started)
 
-    received = _received_event(client, keys, inbox_id, message_key)
     arrived_ms = _int_field(received, "received_at") or _int_field(received, "routed_at")
     extracted_at = _now_ms()
     expires_at = ""
