@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-__all__ = ["Purpose", "purposes_in"]
+__all__ = ["Purpose", "bare_label", "purposes_in"]
 
 Purpose = Literal[
     "magic",
@@ -57,7 +57,8 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
     ),
     "confirm": (
         "verif", "confirm", "activat", "activate", "validat", "unlock", "opt-in", "opt in",
-        "complete registration", "complete your registration", "finish sign", "finish setting",
+        "complete registration", "complete your registration", "finish sign up", "finish sign-up",
+        "finish signup", "finish signing up", "finish setting",
         "accept invit", "accept the invit", "join the team", "email change", "e-mail change",
         "change of email", "change email", "change your email", "new email address",
         "new e-mail address", "e-mail-adresse ändern", "neue e-mail-adresse",
@@ -66,7 +67,8 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
         "delete my account", "delete account", "confirm deletion", "finish creating",
         "set up account", "set up your account", "setup account", "set up my account",
         "claim your account", "claim account", "claim my account",
-        "complete sign", "subscribe me", "yes, subscribe",
+        "complete sign up", "complete sign-up", "complete signup", "complete signing up",
+        "subscribe me", "yes, subscribe",
         "bekräfta", "bekræft", "bekreft", "vahvista", "potvrď", "potvrdit",
         "potvrzen", "verifikasi", "memverifikasi", "konfirmasi", "megerősít", "erősítsd",
         "επιβεβαίω", "ยืนยัน", "aktivera", "aktivér", "aktiver", "aktivoi", "aktivovat",
@@ -273,6 +275,20 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
 }
 # fmt: on
 
+# A whole label that only moves the reader on ("Go", "Next", "Weiter", "続ける"): as a
+# substring these words are everywhere ("go" in "Google", "next" in "next steps"), so only
+# the entire label counts.
+_BARE_LABEL = re.compile(
+    r"(?:go|go on|go ahead|let'?s go|ok|okay|next|proceed|start|yes|weiter|los|los geht'?s|"
+    r"fortfahren|weiter geht'?s|allons-y|suivant|continuer|poursuivre|vamos|siguiente|"
+    r"continuar|seguinte|prosseguir|avanti|continua|procedi|verder|volgende|doorgaan|"
+    r"dalej|kontynuuj|далее|продолжить|вперёд|вперед|далі|продовжити|devam|devam et|ileri|"
+    r"ileri git|fortsätt|nästa|videre|fortsæt|jatka|pokračovat|dále|lanjut|lanjutkan|"
+    r"続ける|次へ|進む|继续|繼續|下一步|계속|다음|계속하기|tiếp tục|tiếp theo|التالي|متابعة|"
+    r"استمرار|המשך|הבא|ادامه|بعدی)"
+)
+_LABEL_TRIM = " \t.!?:>→»›➜▶✓-–—()[]"
+
 _LATIN_OR_CYRILLIC = re.compile(r"^[\s\-'a-zà-ɏЀ-ӿ]+$")
 
 
@@ -296,3 +312,8 @@ def purposes_in(text: str) -> frozenset[Purpose]:
         return frozenset()
     lowered = text.lower()
     return frozenset(p for p, pattern in _PATTERNS.items() if pattern.search(lowered))
+
+
+def bare_label(label: str) -> bool:
+    """The whole ``label`` is a word that moves on without naming what it opens."""
+    return _BARE_LABEL.fullmatch(label.strip(_LABEL_TRIM).lower()) is not None

@@ -1,10 +1,11 @@
 """Link candidates of one mail, classified and ranked: which URL should an agent open?
 
-A candidate is every http(s) URL of the mail (anchors and bare URLs in the text), after
-offline unwrapping of tracking wrappers. Excluded outright: unsubscribe links (the
-``List-Unsubscribe`` URLs and anything whose URL, text or short context says so), social /
-app-store / help / privacy / terms links without a secret, assets and tracking pixels,
-mailto:/tel:, bare home pages, hidden anchors, and image-only anchors without alt text.
+A candidate is every http(s) URL of the mail (anchors and bare URLs in the text) and every
+app deep link (``myapp://auth/…``), after offline unwrapping of tracking wrappers. Excluded
+outright: unsubscribe links (the ``List-Unsubscribe`` URLs and anything whose URL, text or
+short context says so), social / app-store / help / privacy / terms links without a secret,
+assets and tracking pixels, mailto:/tel:, bare home pages, hidden anchors, and image-only
+anchors without alt text.
 
 Purpose and score come from four independent sources, weighted by how much they say about
 this very link: the URL (auth-stack signature, or path words), the visible anchor text,
@@ -30,7 +31,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import parse_qsl, urlsplit
 
 from extract.document import Anchor, Document
-from extract.link_cues import Purpose, purposes_in
+from extract.link_cues import Purpose, bare_label, purposes_in
 from extract.model import LinkCandidate, LinkKind
 from extract.unwrap import looks_like_tracker, unwrap_url
 from extract.url_signatures import UrlFacts, analyse_url
@@ -105,21 +106,23 @@ def find_links(doc: Document, code: str | None = None) -> tuple[LinkCandidate, .
     for seen, facts in analysed:
         result = _score(seen, facts, subject, lone=seen is lone)
         if result is not None:
-            scored.append((result.score, -seen.position, result, seen.wrapped))
+            indirect = seen.wrapped or not seen.url.lower().startswith(("http://", "https://"))
+            scored.append((result.score, -seen.position, result, indirect))
     scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
-    return _prefer_unwrapped([(item[2], item[3]) for item in scored])
+    return _prefer_direct([(item[2], item[3]) for item in scored])
 
 
-def _prefer_unwrapped(ranked: list[tuple[LinkCandidate, bool]]) -> tuple[LinkCandidate, ...]:
-    """An opaque tracker never outranks a direct URL of the same kind (the text part's)."""
+def _prefer_direct(ranked: list[tuple[LinkCandidate, bool]]) -> tuple[LinkCandidate, ...]:
+    """An opaque tracker or an app's deep link (it opens on a phone only) never outranks a
+    direct web URL of the same kind (the text part's, the "use the web instead" one)."""
     if not ranked or not ranked[0][1] or ranked[0][0].kind is None:
         return tuple(c for c, _ in ranked)
     best = ranked[0][0]
     direct = next(
         (
             c
-            for c, wrapped in ranked
-            if not wrapped and c.kind == best.kind and c.score >= PRIMARY_MIN_SCORE
+            for c, indirect in ranked
+            if not indirect and c.kind == best.kind and c.score >= PRIMARY_MIN_SCORE
         ),
         None,
     )
@@ -187,10 +190,14 @@ def _score(
     context_kinds = set() if "done" in context_purposes else _purposes_kinds(context_purposes)
     if _excluded(facts, text_purposes, context_purposes if short_context else frozenset()):
         return None
-    if not text_kinds and short_context and (not label or "generic" in text_purposes):
+    invited = "invite" in subject | context_purposes | text_purposes
+    # "Go", "Get started" without an invitation: a label that names no purpose of its own.
+    says_nothing = "generic" in text_purposes or bare_label(label)
+    says_nothing = says_nothing or (text_purposes == {"join"} and not invited)
+    if not text_kinds and short_context and (not label or says_nothing):
         # "Click here" or a bare URL: the sentence around it names its purpose.
         text_kinds = context_kinds
-    if "join" in text_purposes and "invite" in subject | context_purposes | text_purposes:
+    if "join" in text_purposes and invited:
         text_kinds = text_kinds | {"confirm_link"}  # "Join Acme" under "bob invited you"
     if text_kinds == {"confirm_link"} and facts.kind not in (None, "confirm_link"):
         # A bare "Confirm" button confirms whatever its URL does ("/reset?ticket=").
@@ -239,13 +246,16 @@ def _score(
         and not (text_kinds or subject_kinds or facts.signature)
         and "invite" not in text_purposes | subject
     )
-    qualified = facts.secret and not declined and own_evidence and quiet and not browse_only
+    # A short link's code ("/p/Ab3dE9x") also shares posts and threads: it is a secret only
+    # under a subject that itself names the purpose ("Your sign-in link").
+    secret = facts.secret and (not facts.short_code or bool(subject_kinds))
+    qualified = secret and not declined and own_evidence and quiet and not browse_only
     kind = _strongest(votes) if qualified else None
     if changed and kind not in (None, "confirm_link") and not facts.signature:
         kind = None
 
     score = 0.05
-    if facts.secret:
+    if secret:
         score += 0.25
     if facts.signature:
         score += 0.35

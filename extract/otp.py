@@ -99,12 +99,20 @@ _AFTER_KEYWORD = re.compile(
 _LONG_CODE = range(11, 17)
 _ENDS_SENTENCE = re.compile(r"[ \t]*(?:[.!。]?[ \t]*(?:\n|$))")
 _SENTENCE_END = re.compile(r"[.!?。！？]\s")
+# A code word in a question labels no number after it: the number answers a form's field.
+_SENTENCE_STOP = re.compile(r"[.!?。！？؟\n]")
 _BREAK = re.compile(r"\n|[.!?;。！？]\s")
 
 
 def _mask(text: str) -> str:
     """Blank out URLs, e-mail addresses and CSS colours, keeping offsets."""
     return _URLISH.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _asks(text: str, keyword_end: int, start: int) -> bool:
+    """The sentence of the code word that ends before the token is a question."""
+    stop = _SENTENCE_STOP.search(text, keyword_end, start)
+    return stop is not None and stop.group() in "?？؟"
 
 
 def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -231,6 +239,8 @@ class _Scorer:
             where = "after"
         else:
             where = "before"
+        if kw is not None and where == "before" and _asks(text, start - kw[0], start):
+            kw = None  # "Your verification code from the app?⏎263158": a form's answer
         named = kw is not None
         if kw is not None and CARD_AUTHORIZATION.fullmatch(kw[1].strip()) and self.receipt:
             score -= 0.6  # "Auth code: 081234" on a card slip authorises a payment
@@ -239,6 +249,8 @@ class _Scorer:
         if kw is None:
             kw = self._noun_with_verb(cues, start, left_window)
             where = "before (code word and verb)"
+            if kw is not None and _asks(text, start - kw[0], start):
+                kw = None
         if kw is not None:
             dist = kw[0]
             gain = 0.55 if dist <= 40 else 0.42 if dist <= 120 else 0.3
@@ -250,6 +262,8 @@ class _Scorer:
             # …a code word on the next line labels the next line's number.
             if wk is None and wk_after and (alone or "\n" not in text[end : end + wk_after[0]]):
                 wk = wk_after
+            elif wk is not None and _asks(text, start - wk[0], start):
+                wk = None
             if wk is not None:
                 # "Code RFY3XT": a bare code word right before the token is strong enough.
                 score += 0.5 if wk[0] <= 3 else 0.3 if wk[0] <= 40 else 0.2

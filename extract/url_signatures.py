@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from extract.model import LinkKind
+from extract.url_secrets import has_secret, purposeful_tail, short_link_code
 
 __all__ = ["UrlFacts", "analyse_url"]
 
@@ -42,6 +43,7 @@ class UrlFacts:
     kind: LinkKind | None  # purpose read from the URL (signature or path words)
     signature: bool  # a known auth-stack pattern matched
     secret: bool  # carries a token/code/key-like value
+    short_code: bool  # …only as a short link's brief code, which shared posts carry too
     utility: bool  # social, app store, help, privacy, terms, community, ...
     unsubscribe: bool
     decline: bool  # revoke / report / "this wasn't me"
@@ -218,16 +220,6 @@ _ASSET_PATH = re.compile(
 )
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _SPLIT = re.compile(r"[/\-_.#?&=!:~+,;@%]+")
-_TOKEN_PARAM = re.compile(
-    r"(?:^|_)(?:token|code|key|secret|signature|sig|hash|oobcode|otp|nonce|ticket|jwt|"
-    r"t|k|s|h|magic|apikey|verifier|challenge)$|token|secret|signature",
-    re.IGNORECASE,
-)
-_RANDOMISH = re.compile(r"^[A-Za-z0-9_\-.~=+%:]{16,}$")
-# "summer-sale-2025": words and numbers joined by hyphens name a page, they hide nothing.
-_SLUG = re.compile(r"^(?:[a-z]+|[0-9]+)(?:[-_.](?:[a-z]+|[0-9]+))+$")
-_ALNUM = re.compile(r"^[A-Za-z0-9]+$")
-_WORD_THEN_NUMBER = re.compile(r"^(?:[A-Za-z]+[0-9]{1,4}|[0-9]+)$")
 # Query keys whose value routes the request ("?entryPoint=changePassword", "?r=user/verify").
 _PURPOSE_KEYS = frozenset(
     {
@@ -245,29 +237,36 @@ _PURPOSE_KEYS = frozenset(
         "step",
     }
 )
-_CAMPAIGN_PARAM = re.compile(
-    r"^(?:utm_\w+|ref|referrer|referral|promo|promo_code|coupon|discount|campaign|cid|mc_[ce]id|"
-    r"fbclid|gclid|_hsenc|_hsmi|mkt_tok|affiliate|aff|source|medium|"
-    r"session|sessionid|session_id|jsessionid|phpsessid)$",
-    re.IGNORECASE,
-)
-_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
+_APP_SCHEME = re.compile(r"[a-z][a-z0-9+.-]{1,40}")
+_NOT_APP_SCHEMES = frozenset(
+    {
+        "mailto", "tel", "sms", "smsto", "mms", "callto", "facetime", "facetime-audio", "skype",
+        "sip", "sips", "webcal", "ftp", "ftps", "sftp", "file", "data", "javascript", "cid",
+        "mid", "geo", "maps", "comgooglemaps", "market", "itms", "itms-apps", "itms-services",
+        "whatsapp", "tg", "fb", "fb-messenger", "twitter", "instagram", "linkedin", "slack",
+        "zoommtg", "zoomus", "msteams", "spotify", "vnd.youtube", "youtube", "ws", "wss",
+        "about", "blob", "chrome", "edge", "intent", "bitcoin", "ethereum", "magnet", "irc",
+        "ircs", "news", "nntp", "ldap", "ssh", "telnet", "vnc", "rdp", "git", "svn",
+    }
+)  # fmt: skip
 
 
 def analyse_url(url: str) -> UrlFacts | None:
-    """Facts about an http(s) URL, or None when it is not one (mailto:, tel:, javascript:)."""
+    """Facts about an http(s) or app deep-link URL, or None (mailto:, tel:, javascript:)."""
     try:
         parts = urlsplit(url)
     except ValueError:
         return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    if not parts.hostname or not _opens(parts.scheme.lower()):
         return None
     host = parts.hostname.lower()
+    # An app link's "host" is its first route word: "myapp://verify-email?token=".
+    path = parts.path if parts.scheme.lower() in ("http", "https") else "/" + host + parts.path
     # Single-page apps route in the fragment: "/#/auth/confirm-verification/<jwt>".
     frag_path, _, frag_query = parts.fragment.partition("?")
     params = parse_qsl(parts.query, keep_blank_values=True)
     params += parse_qsl(frag_query, keep_blank_values=True)
-    words = _words(parts.path + "/" + frag_path) | {w for key, _ in params for w in _words(key)}
+    words = _words(path + "/" + frag_path) | {w for key, _ in params for w in _words(key)}
     sig_kind, signature = _signature(url)
     # A signature without a purpose (Keycloak's action token serves every action) leaves the
     # purpose to the words around the link: its path words ("login-actions") say nothing.
@@ -276,16 +275,18 @@ def analyse_url(url: str) -> UrlFacts | None:
     social = bool(_SOCIAL_HOSTS.search(host)) or bool(re.match(r"^/@[\w.]+/?$", parts.path))
     secret = (
         signature
-        or _has_secret(parts.path + "/" + frag_path, params)
-        or (kind is not None and _purposeful_tail(parts.path + "/" + frag_path))
+        or has_secret(path + "/" + frag_path, params)
+        or (kind is not None and purposeful_tail(path + "/" + frag_path))
     )
+    short_code = not secret and short_link_code(path + "/" + frag_path)
     # Help desks live on "help."/"support." hosts: a link there carrying a secret is the
     # desk's own account link, not a help article.
     utility_host = bool(_UTILITY_HOST.match(host))
     return UrlFacts(
         kind=kind,
         signature=signature,
-        secret=secret,
+        secret=secret or short_code,
+        short_code=short_code,
         utility=social or bool(words & _UTILITY_WORDS) or (utility_host and not secret),
         unsubscribe=bool(words & _UNSUB)
         or any(k.lower() in ("manage", "unsubscribe", "optout") for k, _ in params),
@@ -293,6 +294,15 @@ def analyse_url(url: str) -> UrlFacts | None:
         home=bare,
         asset=bool(_ASSET_PATH.search(parts.path)),
     )
+
+
+def _opens(scheme: str) -> bool:
+    """A web URL, or an app's own deep link ("myapp://auth/verify?token="), which a
+    passwordless mobile flow mails instead of a web page; never a mail, call, calendar,
+    store or messenger scheme."""
+    if scheme in ("http", "https"):
+        return True
+    return bool(_APP_SCHEME.fullmatch(scheme)) and scheme not in _NOT_APP_SCHEMES
 
 
 def _signature(url: str) -> tuple[LinkKind | None, bool]:
@@ -326,42 +336,3 @@ def _kind_from_words(words: set[str], params: list[tuple[str, str]]) -> LinkKind
     if words & _MAGIC:
         return "magic_link"
     return None
-
-
-def _has_secret(path: str, params: list[tuple[str, str]]) -> bool:
-    for key, value in params:
-        if _CAMPAIGN_PARAM.match(key):
-            continue  # referral, promo and analytics ids identify a campaign, not a session
-        if _TOKEN_PARAM.search(key) and len(value) >= 4 and "@" not in value:
-            return True
-        if any(_randomish(piece) for piece in value.split("/")):
-            return True
-    return any(_randomish(segment) for segment in path.split("/"))
-
-
-def _purposeful_tail(path: str) -> bool:
-    """The last segment after an auth path ("/verify-email/4qfqsgfgqxynaqfo"): generators
-    drawing from a-z0-9 often give a 12-16 character token only one digit."""
-    tail = path.rstrip("/").rsplit("/", 1)[-1]
-    if not (12 <= len(tail) <= 64 and _ALNUM.match(tail)):
-        return False
-    # "registration2026" is a word with a number; a token carries its digits anywhere.
-    return any(c.isdigit() for c in tail) and not _WORD_THEN_NUMBER.match(tail)
-
-
-def _randomish(value: str) -> bool:
-    if 12 <= len(value) < 16 and _ALNUM.match(value):
-        # Shorter secrets count only when they mix cases and digits, as generated tokens do.
-        has_digit = any(c.isdigit() for c in value)
-        return has_digit and not value.isdigit() and not value.isupper() and not value.islower()
-    if _UUID.match(value):
-        return True
-    if not _RANDOMISH.match(value) or "@" in value or _SLUG.match(value):
-        return False
-    digits = sum(c.isdigit() for c in value)
-    letters = sum(c.isalpha() for c in value)
-    if digits >= 2 and letters >= 2:
-        return True
-    # Base62 tokens may hold few digits; their case flips far more often than a word's.
-    flips = sum(a.isupper() != b.isupper() for a, b in itertools.pairwise(value) if a.isalpha())
-    return letters >= 16 and flips * 4 >= len(value)

@@ -1,0 +1,82 @@
+"""Whether a URL carries a secret: a token-named parameter, or a random-looking value or path
+segment (JWT, UUID, base62/hex token, a short link's code), as opposed to slugs, words with a
+number, and campaign or analytics ids."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+__all__ = ["has_secret", "purposeful_tail", "short_link_code"]
+
+_TOKEN_PARAM = re.compile(
+    r"(?:^|_)(?:token|code|key|secret|signature|sig|hash|oobcode|otp|nonce|ticket|jwt|"
+    r"t|k|s|h|magic|apikey|verifier|challenge)$|token|secret|signature",
+    re.IGNORECASE,
+)
+_RANDOMISH = re.compile(r"^[A-Za-z0-9_\-.~=+%:]{16,}$")
+# "summer-sale-2025": words and numbers joined by hyphens name a page, they hide nothing.
+_SLUG = re.compile(r"^(?:[a-z]+|[0-9]+)(?:[-_.](?:[a-z]+|[0-9]+))+$")
+_ALNUM = re.compile(r"^[A-Za-z0-9]+$")
+_CASED_WORDS = re.compile(r"^[a-z]*(?:[A-Z][a-z]+)+$")
+_WORD_THEN_NUMBER = re.compile(r"^(?:[A-Za-z]+[0-9]{1,4}|[0-9]+)$")
+_CAMPAIGN_PARAM = re.compile(
+    r"^(?:utm_\w+|ref|referrer|referral|promo|promo_code|coupon|discount|campaign|cid|mc_[ce]id|"
+    r"fbclid|gclid|_hsenc|_hsmi|mkt_tok|affiliate|aff|source|medium|"
+    r"session|sessionid|session_id|jsessionid|phpsessid)$",
+    re.IGNORECASE,
+)
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
+
+
+def has_secret(path: str, params: list[tuple[str, str]]) -> bool:
+    """A token-named parameter, or a random-looking query value or path segment."""
+    for key, value in params:
+        if _CAMPAIGN_PARAM.match(key):
+            continue  # referral, promo and analytics ids identify a campaign, not a session
+        if _TOKEN_PARAM.search(key) and len(value) >= 4 and "@" not in value:
+            return True
+        if any(_randomish(piece) for piece in value.split("/")):
+            return True
+    return any(_randomish(segment) for segment in path.split("/"))
+
+
+def purposeful_tail(path: str) -> bool:
+    """The last segment after an auth path ("/verify-email/4qfqsgfgqxynaqfo"): generators
+    drawing from a-z0-9 often give a 12-16 character token only one digit."""
+    tail = path.rstrip("/").rsplit("/", 1)[-1]
+    if not (12 <= len(tail) <= 64 and _ALNUM.match(tail)):
+        return False
+    # "registration2026" is a word with a number; a token carries its digits anywhere.
+    return any(c.isdigit() for c in tail) and not _WORD_THEN_NUMBER.match(tail)
+
+
+def short_link_code(path: str) -> bool:
+    """A short link's code as the last segment ("/m/XNpITRz", "/l/4kQz9B"): 6-11 letters
+    and digits of both cases, in a pattern no word has ("iPhone", "SignIn", "Chapter12")."""
+    tail = path.rstrip("/").rsplit("/", 1)[-1]
+    if not (6 <= len(tail) < 12 and _ALNUM.match(tail)) or tail.isupper() or tail.islower():
+        return False
+    if tail.isdigit():
+        return False
+    word = tail.rstrip("0123456789")
+    capitals = sum(c.isupper() for c in word)
+    return not (_CASED_WORDS.match(word) and capitals * 3 <= len(word))
+
+
+def _randomish(value: str) -> bool:
+    if 12 <= len(value) < 16 and _ALNUM.match(value):
+        # Shorter secrets count only when they mix cases and digits, as generated tokens do.
+        has_digit = any(c.isdigit() for c in value)
+        return has_digit and not value.isdigit() and not value.isupper() and not value.islower()
+    if _UUID.match(value):
+        return True
+    if not _RANDOMISH.match(value) or "@" in value or _SLUG.match(value):
+        return False
+    digits = sum(c.isdigit() for c in value)
+    letters = sum(c.isalpha() for c in value)
+    if digits >= 2 and letters >= 2:
+        return True
+    # Base62 tokens may hold few digits; their case flips far more often than a word's.
+    flips = sum(a.isupper() != b.isupper() for a, b in itertools.pairwise(value) if a.isalpha())
+    return letters >= 16 and flips * 4 >= len(value)
