@@ -279,17 +279,17 @@ def test_mail_announced_during_a_fetch_is_not_left_for_the_next_idle(
     from bridge.imap import watcher  # noqa: PLC0415 - patched for this test only
 
     inbox = new_inbox(redis_client)
-    real_fetch_body = watcher.fetch_body
+    real_fetch_bodies = watcher.fetch_bodies
     sent: list[bool] = []
 
-    def fetch_while_mail_arrives(conn: imapclient.IMAPClient, uid: int) -> bytes | None:
+    def fetch_while_mail_arrives(conn: imapclient.IMAPClient, uids: list[int]) -> dict[int, bytes]:
         if not sent:
             sent.append(True)
             dovecot.deliver(address(inbox), mail(address(inbox), subject="second"))
             time.sleep(0.1)  # Dovecot reports it as EXISTS with the FETCH response
-        return real_fetch_body(conn, uid)
+        return real_fetch_bodies(conn, uids)
 
-    monkeypatch.setattr(watcher, "fetch_body", fetch_while_mail_arrives)
+    monkeypatch.setattr(watcher, "fetch_bodies", fetch_while_mail_arrives)
     settings = settings_for(redis_url, dovecot, OTPBRIDGE_FAST_CHECK_MS="0")
     with running_bridge(settings, redis_client):
         dovecot.deliver(address(inbox), mail(address(inbox), subject="first"))

@@ -1,8 +1,9 @@
 """Reading mail from the selected folder without touching its flags.
 
 Headers come first (routing headers, From, Subject, Message-ID, size, INTERNALDATE), in UID
-batches; the full body is read with ``BODY.PEEK[]`` only for mail that routes. ``PEEK`` keeps
-``\\Seen`` as the humans who share the mailbox left it.
+batches; the full body is read with ``BODY.PEEK[]`` only for mail that routes and is under the
+size cap, several mails per FETCH. ``PEEK`` keeps ``\\Seen`` as the humans who share the
+mailbox left it.
 """
 
 from __future__ import annotations
@@ -21,10 +22,20 @@ import imapclient
 from bridge.errors import ImapConnectionError
 from bridge.imap.router import ROUTING_HEADERS
 
-__all__ = ["HEADER_BATCH", "MailHeaders", "fetch_body", "fetch_headers", "uids_after"]
+__all__ = [
+    "BODY_BATCH_BYTES",
+    "HEADER_BATCH",
+    "MailHeaders",
+    "fetch_bodies",
+    "fetch_headers",
+    "uids_after",
+]
 
 #: UIDs per header FETCH: one round trip per batch keeps a large catch-up fast and bounded.
 HEADER_BATCH: Final = 100
+#: Bodies per FETCH stop at this many bytes (by RFC822.SIZE; a larger mail goes alone): one
+#: command per catch-up batch instead of one per mail, with bounded memory.
+BODY_BATCH_BYTES: Final = 4 * 1024 * 1024
 _FIELDS: Final = (*ROUTING_HEADERS, "From", "Subject", "Message-ID", "Authentication-Results")
 _HEADER_ITEM: Final = f"BODY.PEEK[HEADER.FIELDS ({' '.join(f.upper() for f in _FIELDS)})]"
 _TEXT_CAP: Final = 500
@@ -98,13 +109,21 @@ def fetch_headers(client: imapclient.IMAPClient, uids: Sequence[int]) -> list[Ma
     return out
 
 
-def fetch_body(client: imapclient.IMAPClient, uid: int) -> bytes | None:
-    """The raw RFC 5322 bytes, or None when the message vanished in between."""
-    data = client.fetch([uid], ["BODY.PEEK[]"])
-    item = data.get(uid)
-    if item is None:
-        return None
-    raw = item.get(b"BODY[]")
-    if raw is None:
-        raise ImapConnectionError(f"server returned no BODY[] for UID {uid}")
-    return bytes(raw)
+def fetch_bodies(client: imapclient.IMAPClient, uids: Sequence[int]) -> dict[int, bytes]:
+    """The raw RFC 5322 bytes of ``uids`` in one FETCH; UIDs that vanished meanwhile are absent.
+
+    The caller keeps the batch within ``BODY_BATCH_BYTES``.
+    """
+    if not uids:
+        return {}
+    data = client.fetch(list(uids), ["BODY.PEEK[]"])
+    out: dict[int, bytes] = {}
+    for uid in uids:
+        item = data.get(uid)
+        if item is None:
+            continue
+        raw = item.get(b"BODY[]")
+        if raw is None:
+            raise ImapConnectionError(f"server returned no BODY[] for UID {uid}")
+        out[uid] = bytes(raw)
+    return out

@@ -29,11 +29,18 @@ from bridge.imap.actions import apply_after_route, needs_write_access
 from bridge.imap.backoff import Backoff
 from bridge.imap.checkpoint import decide_start, read_cursor, write_cursor
 from bridge.imap.connection import close_quietly, imap_errors, open_connection
-from bridge.imap.fetch import MailHeaders, fetch_body, fetch_headers, uids_after
+from bridge.imap.fetch import (
+    BODY_BATCH_BYTES,
+    HEADER_BATCH,
+    MailHeaders,
+    fetch_bodies,
+    fetch_headers,
+    uids_after,
+)
 from bridge.imap.heartbeat import Heartbeat, Status, WatchState, now_ms
 from bridge.imap.ingest import Ingestor
 from bridge.imap.lease import Lease
-from bridge.imap.router import AddressTemplate, route_message
+from bridge.imap.router import AddressTemplate, Route, route_message
 from bridge.settings import BridgeSettings, MailboxSettings
 from worker import metrics
 from worker.keys import Keys
@@ -354,26 +361,64 @@ class FolderWatcher:
                 raise ImapConnectionError("checkpoint changed under us; resynchronising")
             uids = uids_after(conn, last)
             self.state.alive()
-            for mail in fetch_headers(conn, uids) if uids else []:
-                if self._stop.is_set() or not self.lease.held:
-                    return
-                self._handle(conn, uidvalidity, mail, seen_at_ms)
+            if uids and not self._route_all(conn, uidvalidity, uids, seen_at_ms):
+                return
             if not _pending_exists(conn):
                 return
             seen_at_ms = now_ms()
 
+    def _route_all(
+        self, conn: imapclient.IMAPClient, uidvalidity: int, uids: list[int], seen_at_ms: int
+    ) -> bool:
+        """Route ``uids`` in UID order, one ingest transaction each (the checkpoint advances
+        mail by mail); the bodies of up to ``HEADER_BATCH`` mails and ``BODY_BATCH_BYTES`` come
+        in one FETCH. False when the watcher must stop."""
+        limit = self.settings.max_message_bytes
+        batch: list[tuple[MailHeaders, Route]] = []
+        body_bytes = 0
+        for mail in fetch_headers(conn, uids):
+            route = route_message(self._template, mail.headers, self._redis, self._keys)
+            size = mail.size if route.inbox_id is not None and mail.size <= limit else 0
+            if batch and (len(batch) >= HEADER_BATCH or body_bytes + size > BODY_BATCH_BYTES):
+                if not self._handle_batch(conn, uidvalidity, batch, seen_at_ms):
+                    return False
+                batch, body_bytes = [], 0
+            batch.append((mail, route))
+            body_bytes += size
+        return self._handle_batch(conn, uidvalidity, batch, seen_at_ms)
+
+    def _handle_batch(
+        self,
+        conn: imapclient.IMAPClient,
+        uidvalidity: int,
+        batch: list[tuple[MailHeaders, Route]],
+        seen_at_ms: int,
+    ) -> bool:
+        limit = self.settings.max_message_bytes
+        wanted = [m.uid for m, r in batch if r.inbox_id is not None and m.size <= limit]
+        bodies = fetch_bodies(conn, wanted)
+        for mail, route in batch:
+            if self._stop.is_set() or not self.lease.held:
+                return False
+            self._handle(conn, uidvalidity, mail, route, bodies.get(mail.uid), seen_at_ms)
+        return True
+
     def _handle(
-        self, conn: imapclient.IMAPClient, uidvalidity: int, mail: MailHeaders, seen_at_ms: int
+        self,
+        conn: imapclient.IMAPClient,
+        uidvalidity: int,
+        mail: MailHeaders,
+        route: Route,
+        raw: bytes | None,
+        seen_at_ms: int,
     ) -> None:
-        route = route_message(self._template, mail.headers, self._redis, self._keys)
+        """``raw`` is None when the mail was too large to fetch or vanished meanwhile."""
         if route.inbox_id is None:
             self._unroute(uidvalidity, mail, route.reason or "no_recipient_match", seen_at_ms)
             return
         limit = self.settings.max_message_bytes
-        raw: bytes | None = None
         too_large = mail.size > limit
         if not too_large:
-            raw = fetch_body(conn, mail.uid)
             if raw is None:
                 return  # expunged between SEARCH and FETCH: nothing to deliver
             too_large = len(raw) > limit
