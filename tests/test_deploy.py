@@ -10,6 +10,7 @@ from typing import Any
 
 import kubernetes_validate  # type: ignore[import-untyped]
 import pytest
+import redis
 import yaml  # type: ignore[import-untyped]
 
 from worker.settings import JOB_TIMEOUT_S, QUEUE_NAME
@@ -100,8 +101,14 @@ def test_compose_redis_is_persistent_and_never_evicts() -> None:
     command = services["redis"]["command"]
     assert command[command.index("--appendonly") + 1] == "yes"
     assert command[command.index("--maxmemory-policy") + 1] == "noeviction"
+    assert command[command.index("--stream-node-max-bytes") + 1] == "1024"
     assert services["worker"]["deploy"]["replicas"] == 2
     assert services["bridge"]["command"] == ["bridge"]
+
+
+def test_embedded_redis_uses_the_compact_stream_nodes_of_compose(redis_client: redis.Redis) -> None:
+    # Same setting as compose: an inbox stream with one mail is ~1.7 KB, not ~4.7 KB.
+    assert redis_client.config_get("stream-node-max-bytes") == {"stream-node-max-bytes": "1024"}
 
 
 def test_dockerfile_passes_hadolint() -> None:

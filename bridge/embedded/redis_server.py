@@ -67,6 +67,10 @@ class RedisServer(ServerProcess):
             str(self.directory / "redis.log"),
             "--maxmemory-policy",
             "noeviction",
+            # A stream node is preallocated to this size: an inbox with one mail holds ~1.7 KB
+            # of events instead of ~4.7 KB, at no measurable CPU cost.
+            "--stream-node-max-bytes",
+            "1024",
         ]
         self._launch(args, self.port, timeout, log=None)
         return self
