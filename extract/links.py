@@ -28,7 +28,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, replace
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from extract.document import Anchor, Document
 from extract.link_cues import Purpose, bare_label, purposes_in
@@ -46,6 +46,7 @@ _CLOSERS = {")": "(", "]": "[", "}": "{"}
 _WHITESPACE = re.compile(r"\s+")
 _CJK = re.compile("[\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af\uff01-\uff65]")
 _URL_IN_TEXT = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_WORD = re.compile(r"[^\W_]+")
 _URL_TEXT = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 # Weights of the sources of purpose evidence (URL signature > text > path words > subject).
 _W_SIGNATURE, _W_TEXT, _W_PATH, _W_SUBJECT, _W_CONTEXT = 3.0, 2.0, 1.5, 1.0, 0.7
@@ -249,7 +250,12 @@ def _score(
     # A short link's code ("/p/Ab3dE9x") also shares posts and threads: it is a secret only
     # under a subject that itself names the purpose ("Your sign-in link").
     secret = facts.secret and (not facts.short_code or bool(subject_kinds))
-    qualified = secret and not declined and own_evidence and quiet and not browse_only
+    # "Onboarding" to "/Onboarding-9e8d…": a label naming no purpose that its URL repeats as
+    # a slug is a page's title; a route word from that slug alone makes no auth link.
+    titled = bool(label) and not text_purposes and _slugged(label, seen.url)
+    echoed = facts.signature or text_kinds or subject_kinds or context_kinds
+    quiet = quiet and not browse_only and not (titled and not echoed)
+    qualified = secret and not declined and own_evidence and quiet
     kind = _strongest(votes) if qualified else None
     if changed and kind not in (None, "confirm_link") and not facts.signature:
         kind = None
@@ -293,7 +299,10 @@ def _excluded(
     if "unsubscribe" in context_purposes and not _purposes_kinds(text_purposes):
         return True
     strong_url = facts.secret and (facts.signature or facts.kind is not None)
-    return (facts.utility or "utility" in text_purposes) and not strong_url
+    # A social network mails its own "Verify email" through its own (tracking) host: a
+    # secret behind a label naming the purpose is no profile or share link.
+    own_mail = facts.social and facts.secret and bool(_purposes_kinds(text_purposes))
+    return (facts.utility or "utility" in text_purposes) and not (strong_url or own_mail)
 
 
 def _purposes_kinds(purposes: frozenset[Purpose]) -> set[LinkKind]:
@@ -334,6 +343,20 @@ def _carries(url: str, code: str) -> bool:
     if code in parts.path.split("/"):
         return True
     return any(value == code for _, value in parse_qsl(parts.query + "&" + parts.fragment))
+
+
+def _slugged(label: str, url: str) -> bool:
+    """A path segment joins every word of ``label`` to an id ("/Onboarding-9e8d7c6b5a4f"):
+    a title slug, unlike a route word standing alone ("/invitations/<id>/accept")."""
+    words = set(_WORD.findall(label.lower()))
+    if not words:
+        return False
+    for segment in unquote(urlsplit(url).path).lower().split("/"):
+        pieces = _WORD.findall(segment)
+        ids = [p for p in pieces if len(p) >= 8 and any(c.isdigit() for c in p)]
+        if ids and words <= set(pieces):
+            return True
+    return False
 
 
 def _better_text(new: str, old: str) -> bool:

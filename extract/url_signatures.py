@@ -45,6 +45,7 @@ class UrlFacts:
     secret: bool  # carries a token/code/key-like value
     short_code: bool  # …only as a short link's brief code, which shared posts carry too
     utility: bool  # social, app store, help, privacy, terms, community, ...
+    social: bool  # …utility only for its host: a network's own mail links live there too
     unsubscribe: bool
     decline: bool  # revoke / report / "this wasn't me"
     home: bool  # a bare site root
@@ -237,6 +238,7 @@ _PURPOSE_KEYS = frozenset(
         "step",
     }
 )
+_CREDENTIAL_KEYS = frozenset({"pwd", "passwd", "password", "pass", "passcode"})
 _APP_SCHEME = re.compile(r"[a-z][a-z0-9+.-]{1,40}")
 _NOT_APP_SCHEMES = frozenset(
     {
@@ -266,7 +268,10 @@ def analyse_url(url: str) -> UrlFacts | None:
     frag_path, _, frag_query = parts.fragment.partition("?")
     params = parse_qsl(parts.query, keep_blank_values=True)
     params += parse_qsl(frag_query, keep_blank_values=True)
-    words = _words(path + "/" + frag_path) | {w for key, _ in params for w in _words(key)}
+    # "?pwd=Qm5sYk1x" hands over a credential (a meeting's passcode); a password page is
+    # named by its route ("/reset-password?token="), never by such a key.
+    keys = [key for key, value in params if not (value and key.lower() in _CREDENTIAL_KEYS)]
+    words = _words(path + "/" + frag_path) | {w for key in keys for w in _words(key)}
     sig_kind, signature = _signature(url)
     # A signature without a purpose (Keycloak's action token serves every action) leaves the
     # purpose to the words around the link: its path words ("login-actions") say nothing.
@@ -288,6 +293,7 @@ def analyse_url(url: str) -> UrlFacts | None:
         secret=secret or short_code,
         short_code=short_code,
         utility=social or bool(words & _UTILITY_WORDS) or (utility_host and not secret),
+        social=social and not words & _UTILITY_WORDS and not utility_host,
         unsubscribe=bool(words & _UNSUB)
         or any(k.lower() in ("manage", "unsubscribe", "optout") for k, _ in params),
         decline=bool(words & _DECLINE),
