@@ -207,6 +207,8 @@ def _score(
     # requests nothing; an "order confirmation" or a "confirm attendance" button is about a
     # purchase or an appointment, not the mailbox.
     alert = "alert" in subject and not subject & {"confirm", "reset"}
+    # "New device": pairing it is requested when both URL and sentence ask to confirm.
+    alert = alert and not (facts.kind == "confirm_link" and "confirm_link" in context_kinds)
     # "Your password was changed": its "not you? reset it" link is no artifact; only the
     # confirmation of a changed address ("confirm the new address") still asks for a click.
     changed = (
