@@ -154,7 +154,7 @@ _NEGATIVE: dict[str, str] = {
     "off|redeem|claim|sale|purchase code|product code|error|status|license|licence|key|"
     "checkout|cart|store credit|sort code|routing number|iban|swift|bic|bsb|meeting id|"
     "webinar id|wi-fi|wifi|network|visa|mastercard|amex|maestro|payment method"
-    "|temporary password|initial password|check-in",
+    "|temporary password|initial password|check-in|trip|ride|class code|course code|join code",
     "de": "bestellung|bestellnummer|auftrag|rechnung|rechnungsnummer|sendungsnummer|"
     "sendung|paket|kundennummer|kunden-nr|mitglied|gutschein|gutscheincode|rabatt|"
     "rabattcode|aktionscode|postleitzahl|plz|telefon|tel.|fax|betrag|summe|preis|"
