@@ -363,9 +363,18 @@ class FolderWatcher:
             self.state.alive()
             if uids and not self._route_all(conn, uidvalidity, uids, seen_at_ms):
                 return
-            if not _pending_exists(conn):
+            if not _pending_exists(conn) and not (uids and self._more_mail(conn)):
                 return
             seen_at_ms = now_ms()
+
+    def _more_mail(self, conn: imapclient.IMAPClient) -> bool:
+        """Mail saved while we were routing is announced only at the end of a command (and not
+        by the next IDLE): after routing, one NOOP asks for it."""
+        _, responses = conn.noop()
+        kinds = _kinds(responses)
+        if b"BYE" in kinds:
+            raise ImapConnectionError("server sent BYE")
+        return b"EXISTS" in kinds or _pending_exists(conn)
 
     def _route_all(
         self, conn: imapclient.IMAPClient, uidvalidity: int, uids: list[int], seen_at_ms: int
