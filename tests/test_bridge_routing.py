@@ -321,3 +321,35 @@ def test_mail_saved_just_before_idle_starts_is_routed_promptly(
         wait_until(lambda: len(events(redis_client, inbox)) == 1, 4.0, "the mail in the gap")
     assert sent
     assert time.monotonic() - sent[0] < 4.0
+
+
+def test_mail_saved_while_routing_is_picked_up_without_waiting_for_idle(
+    dovecot: DovecotServer,
+    redis_client: redis.Redis,
+    redis_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The second mail lands while the first is being written to Redis: no IMAP command is
+    # running, so only a NOOP after routing (not the next IDLE) announces it promptly.
+    from bridge.imap.ingest import Ingestor  # noqa: PLC0415 - patched for this test only
+
+    inbox = new_inbox(redis_client)
+    real_publish = Ingestor.publish
+    sent: list[bool] = []
+
+    def publish_while_mail_arrives(self: Ingestor, *args: object, **kwargs: object) -> object:
+        if not sent:
+            sent.append(True)
+            dovecot.deliver(address(inbox), mail(address(inbox), subject="second"))
+            time.sleep(0.05)
+        return real_publish(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Ingestor, "publish", publish_while_mail_arrives)
+    settings = settings_for(redis_url, dovecot, OTPBRIDGE_FAST_CHECK_MS="0")
+    with running_bridge(settings, redis_client):
+        dovecot.deliver(address(inbox), mail(address(inbox), subject="first"))
+        wait_until(lambda: len(events(redis_client, inbox)) == 2, 4.0, "both mails")
+    first, second = events(redis_client, inbox)
+    assert (first["subject"], second["subject"]) == ("first", "second")
+    # The verification look after IDLE would find it only after a second.
+    assert int(second["routed_at"]) - int(first["routed_at"]) < 700
