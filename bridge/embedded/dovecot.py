@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 from bridge.embedded.ports import free_port, wait_for_port
+from bridge.embedded.proctable import process_table
 
 __all__ = ["DovecotServer", "find_dovecot"]
 
@@ -270,20 +271,7 @@ class DovecotServer:
 
     # -- process handling ----------------------------------------------------------------------
     def _children(self, parent: int) -> list[tuple[int, str]]:
-        found = []
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            # "pid (comm) state ppid ..." and comm may contain spaces.
-            comm = stat[stat.index("(") + 1 : stat.rindex(")")]
-            ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
-            if ppid == parent:
-                found.append((int(entry.name), comm))
-        return found
+        return [(e.pid, e.comm) for e in process_table() if e.ppid == parent]
 
     def _kill_children_of(self, parent: int) -> None:
         for pid, _ in self._children(parent):

@@ -29,6 +29,7 @@ from typing import Any
 import redis
 
 from bridge.embedded import DovecotServer, RedisServer
+from bridge.embedded.proctable import process_table
 from worker.keys import Keys
 
 __all__ = [
@@ -111,15 +112,8 @@ def print_json(result: dict[str, Any]) -> None:
 def _tree(pid: int) -> list[int]:
     """``pid`` and all its descendants (from /proc)."""
     children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
-        children.setdefault(ppid, []).append(int(entry.name))
+    for entry in process_table():
+        children.setdefault(entry.ppid, []).append(entry.pid)
     out, todo = [], [pid]
     while todo:
         p = todo.pop()
