@@ -221,12 +221,19 @@ class _Scorer:
             return None
         reasons: list[str] = []
         score = 0.0
+        whole_body = False
         line_lo, line_hi = _line_bounds(text, start, end)
         line = text[line_lo:line_hi].strip(" \t*•·|:()[]【】「」<>\"'“”-—–")
         alone = line == display
         if alone:
             score += 0.15
             reasons.append("alone on its line")
+            if self.subject_has_kw and text.strip() == display:
+                # The body is nothing but this token under a code subject ("OTP token"):
+                # the bare default template of some OTP libraries.
+                score += 0.3
+                whole_body = True
+                reasons.append("the whole body, under a code subject")
         # Keywords: on the same line before/after, or (for a code on its own line) in the
         # blocks just above it.
         left_window = 300 if alone else 120
@@ -241,7 +248,7 @@ class _Scorer:
             where = "before"
         if kw is not None and where == "before" and _asks(text, start - kw[0], start):
             kw = None  # "Your verification code from the app?⏎263158": a form's answer
-        named = kw is not None
+        named = kw is not None or whole_body
         if kw is not None and CARD_AUTHORIZATION.fullmatch(kw[1].strip()) and self.receipt:
             score -= 0.6  # "Auth code: 081234" on a card slip authorises a payment
             reasons.append(f"'{kw[1].strip()}' on a payment receipt")
