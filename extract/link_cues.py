@@ -57,6 +57,7 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
     ),
     "confirm": (
         "verif", "confirm", "activat", "activate", "validat", "unlock", "opt-in", "opt in",
+        "unblock", "desbloque", "débloque", "sblocca", "odblokuj", "deblokkeer", "разблокир",
         "complete registration", "complete your registration", "finish sign up", "finish sign-up",
         "finish signup", "finish signing up", "finish setting",
         "accept invit", "accept the invit", "join the team", "email change", "e-mail change",

@@ -110,6 +110,7 @@ _CONFIRM = frozenset(
         "validation",
         "optin",
         "unlock",
+        "unblock",
         "invite",
         "invitation",
         "accept",
