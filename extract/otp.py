@@ -228,7 +228,7 @@ class _Scorer:
         if alone:
             score += 0.15
             reasons.append("alone on its line")
-            if self.subject_has_kw and text.strip() == display:
+            if self.subject_has_kw and len(text) < 200 and text.strip() == display:
                 # The body is nothing but this token under a code subject ("OTP token"):
                 # the bare default template of some OTP libraries.
                 score += 0.3
