@@ -3,8 +3,9 @@
 Known signatures (strong evidence, checked first):
 
 ==============  =====================================================================
-Firebase        ``mode=signIn`` → magic, ``verifyEmail|verifyAndChangeEmail|recoverEmail``
-                → confirm, ``resetPassword`` → reset (with ``oobCode=``)
+Firebase        ``mode=signIn`` → magic, ``verifyEmail|verifyAndChangeEmail``
+                → confirm, ``resetPassword`` → reset (with ``oobCode=``), ``recoverEmail``
+                → a refusal (it undoes an e-mail change)
 Supabase        ``/auth/v1/verify?…type=magiclink`` → magic, ``signup|invite|email_change|
                 email`` → confirm, ``recovery`` → reset
 NextAuth        ``/api/auth/callback/<provider>?…token=`` → magic
@@ -38,6 +39,11 @@ from extract.url_secrets import has_secret, purposeful_tail, short_link_code
 __all__ = ["UrlFacts", "analyse_url"]
 
 
+#: Firebase's recoverEmail link undoes an e-mail change that already happened: an agent that
+#: follows it reverts its own account change, so it is a refusal, never a confirmation.
+_UNDO_SIGNATURE = re.compile(r"[?&#]mode=recoverEmail\b", re.IGNORECASE)
+
+
 @dataclass(frozen=True, slots=True)
 class UrlFacts:
     kind: LinkKind | None  # purpose read from the URL (signature or path words)
@@ -55,7 +61,7 @@ class UrlFacts:
 _SIGNATURE_SOURCES: tuple[tuple[str, LinkKind | None], ...] = (
     (r"[?&#]mode=signin\b.*oobcode=|oobcode=.*[?&]mode=signin\b", "magic_link"),
     (r"[?&#]mode=resetpassword\b|oobcode=.*mode=resetpassword\b", "reset_link"),
-    (r"[?&#]mode=(?:verifyemail|verifyandchangeemail|recoveremail)\b", "confirm_link"),
+    (r"[?&#]mode=(?:verifyemail|verifyandchangeemail)\b", "confirm_link"),
     (r"/auth/v1/verify\?.*\btype=magiclink\b", "magic_link"),
     (r"/auth/v1/verify\?.*\btype=recovery\b", "reset_link"),
     (r"/auth/v1/verify\?.*\btype=(?:signup|invite|email_change|email)\b", "confirm_link"),
@@ -297,7 +303,7 @@ def analyse_url(url: str) -> UrlFacts | None:
         social=social and not words & _UTILITY_WORDS and not utility_host,
         unsubscribe=bool(words & _UNSUB)
         or any(k.lower() in ("manage", "unsubscribe", "optout") for k, _ in params),
-        decline=bool(words & _DECLINE),
+        decline=bool(words & _DECLINE) or bool(_UNDO_SIGNATURE.search(url)),
         home=bare,
         asset=bool(_ASSET_PATH.search(parts.path)),
     )
