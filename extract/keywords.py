@@ -170,41 +170,45 @@ _NEGATIVE: dict[str, str] = {
     "|contraseña temporal|contraseña provisional|contraseña inicial",
     "pt": "pedido|fatura|rastreamento|rastreio|encomenda|referência|reserva|cliente|"
     "desconto|cupom|cupão|promoção|presente|cep|código postal|telefone|valor|total|preço|rua"
-    "|senha temporária|senha provisória|senha inicial",
+    "|senha temporária|senha provisória|senha inicial|ingresso|bilhete",
     "it": "ordine|fattura|spedizione|tracciamento|pacco|riferimento|prenotazione|cliente|"
     "sconto|coupon|promozionale|regalo|cap|telefono|importo|totale|prezzo|via"
-    "|password temporanea|password provvisoria|password iniziale",
+    "|password temporanea|password provvisoria|password iniziale|biglietto",
     "nl": "bestelling|factuur|zending|pakket|referentie|reservering|klant|korting|"
     "kortingscode|cadeau|postcode|telefoon|bedrag|totaal|prijs|straat"
-    "|tijdelijk wachtwoord|tijdelijke wachtwoord|startwachtwoord",
+    "|tijdelijk wachtwoord|tijdelijke wachtwoord|startwachtwoord|ticket|boeking",
     "pl": "zamówienie|zamówienia|faktura|przesyłka|paczka|numer|rezerwacja|klient|rabat|"
     "kupon|promocyjny|kod pocztowy|telefon|kwota|suma|cena|ulica"
-    "|hasło tymczasowe|tymczasowe hasło",
+    "|hasło tymczasowe|tymczasowe hasło|bilet",
     "ru": "заказ|счёт|счет|накладная|посылка|отслеживан|номер|бронирован|клиент|скидк|"
     "промокод|купон|подарочн|индекс|телефон|сумма|итого|цена|улица"
-    "|временный пароль",
+    "|временный пароль|билет",
     "uk": "замовлення|рахунок|посилка|номер|знижк|промокод|купон|телефон|сума|ціна|вулиця"
-    "|тимчасовий пароль",
+    "|тимчасовий пароль|квит",
     "tr": "sipariş|fatura|kargo|takip|rezervasyon|müşteri|indirim|kupon|promosyon|hediye|"
     "posta kodu|telefon|tutar|toplam|fiyat|sokak|cadde"
-    "|geçici şifre|geçici parola",
+    "|geçici şifre|geçici parola|bilet",
     "ar": "طلب|الطلب|فاتورة|شحنة|تتبع|مرجع|حجز|خصم|قسيمة|ترويجي|هدية|هاتف|مبلغ|المبلغ|"
-    "الإجمالي|سعر|الرمز البريدي",
-    "he": "הזמנה|חשבונית|משלוח|מעקב|אסמכתא|הנחה|קופון|טלפון|סכום|מחיר",
-    "fa": "سفارش|فاکتور|مرسوله|پیگیری|تخفیف|کوپن|تلفن|مبلغ|قیمت|کد پستی",
+    "الإجمالي|سعر|الرمز البريدي|تذكرة",
+    "he": "הזמנה|חשבונית|משלוח|מעקב|אסמכתא|הנחה|קופון|טלפון|סכום|מחיר|כרטיס",
+    "fa": "سفارش|فاکتور|مرسوله|پیگیری|تخفیف|کوپن|تلفن|مبلغ|قیمت|کد پستی|بلیت",
     "ja": "注文|請求|配送|追跡|お問い合わせ番号|予約|会員番号|割引|クーポン|プロモーション|"
     "ギフト|郵便番号|〒|電話|金額|合計|価格|円"
-    "|仮パスワード|一時パスワード",
+    "|仮パスワード|一時パスワード|チケット",
     "zh": "订单|訂單|单号|單號|快递|快遞|运单|物流|发票|發票|预订|会员|優惠|优惠|折扣|"
     "礼品|禮品|兑换|邮编|郵遞區號|电话|電話|客服|热线|金额|金額|总计|价格|元"
-    "|临时密码|臨時密碼|初始密码",
+    "|临时密码|臨時密碼|初始密码|门票|門票|票号|票號",
     "ko": "주문|송장|배송|운송장|예약|회원|할인|쿠폰|프로모션|선물|우편번호|전화|금액|합계|가격|원"
-    "|임시 비밀번호",
+    "|임시 비밀번호|티켓|예매",
     "vi": "đơn hàng|mã đơn|hóa đơn|vận đơn|giao dịch|mã giao dịch|mã gd|gd|khuyến mãi|"
     "giảm giá|phiếu|số điện thoại|điện thoại|số tiền|tổng"
-    "|mật khẩu tạm thời",
+    "|mật khẩu tạm thời|mã vé|số vé",
     "bn": "অর্ডার|ফোন",
-    "hi": "ऑर्डर|फ़ोन|फोन",
+    "hi": "ऑर्डर|फ़ोन|फोन|टिकट",
+    # id cs el: the event ticket's code is checked at the door, it signs nobody in.
+    "id": "tiket|pesanan",
+    "cs": "vstupenk|objednávk",
+    "el": "εισιτήρι|παραγγελί",
 }
 
 # The bare nouns among the weak cues: with a verb of signing in or verifying next to them
