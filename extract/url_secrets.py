@@ -11,7 +11,10 @@ __all__ = ["has_secret", "purposeful_tail", "short_link_code"]
 
 _TOKEN_PARAM = re.compile(
     r"(?:^|_)(?:token|code|key|secret|signature|sig|hash|oobcode|otp|nonce|ticket|jwt|"
-    r"t|k|s|h|magic|apikey|verifier|challenge)$|token|secret|signature",
+    r"t|k|s|h|magic|apikey|verifier|challenge|"
+    # the same names in the languages of localised routes ("?anahtar=", "?clave=", "?jeton=")
+    r"anahtar|schluessel|schlussel|clave|chave|cle|chiave|klucz|sleutel|jeton|codigo|codice|"
+    r"kod|kodu)$|token|secret|signature",
     re.IGNORECASE,
 )
 _RANDOMISH = re.compile(r"^[A-Za-z0-9_\-.~=+%:]{16,}$")
@@ -26,6 +29,8 @@ _CAMPAIGN_PARAM = re.compile(
     r"session|sessionid|session_id|jsessionid|phpsessid)$",
     re.IGNORECASE,
 )
+# Hex with at least two digits and two letters anywhere: no word or number looks like it.
+_HEX_TOKEN = re.compile(r"^(?=(?:[a-f]*[0-9]){2})(?=(?:[0-9]*[a-f]){2})[0-9a-f]+$")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 
@@ -45,6 +50,8 @@ def purposeful_tail(path: str) -> bool:
     """The last segment after an auth path ("/verify-email/4qfqsgfgqxynaqfo"): generators
     drawing from a-z0-9 often give a 12-16 character token only one digit."""
     tail = path.rstrip("/").rsplit("/", 1)[-1]
+    if _HEX_TOKEN.match(tail) and len(tail) >= 8:
+        return True  # a truncated hash ("/activate/5a1b9c3d7e"), too short to pass below
     if not (12 <= len(tail) <= 64 and _ALNUM.match(tail)):
         return False
     # "registration2026" is a word with a number; a token carries its digits anywhere.
@@ -65,6 +72,8 @@ def short_link_code(path: str) -> bool:
 
 
 def _randomish(value: str) -> bool:
+    if 12 <= len(value) < 16 and _HEX_TOKEN.match(value):
+        return True  # lower-case hex from a hash or random bytes ("/m/8e2f41ab77c3")
     if 12 <= len(value) < 16 and _ALNUM.match(value):
         # Shorter secrets count only when they mix cases and digits, as generated tokens do.
         has_digit = any(c.isdigit() for c in value)
