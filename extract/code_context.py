@@ -23,6 +23,18 @@ _PENALTY = 0.45
 _LIST_MIN = 3
 _SIBLING_MARGIN = 0.2
 _ALNUM = re.compile(r"[A-Za-z0-9]")
+# "Confirmation code XK29PL" in a hotel or flight mail identifies the booking: under these
+# words alone a code of letters and digits (a record locator's shape; sign-in codes under
+# the same words are mostly digits) does not count as named when the mail is a reservation.
+_BOOKING_CODE_WORDS = re.compile(
+    r"(?:confirmation|booking|reservation) code|bestätigungscode|buchungscode|"
+    r"code de (?:confirmation|réservation)|código de (?:confirmación|confirmação|reserva|"
+    r"reservación)|codice di (?:conferma|prenotazione)|bevestigingscode|boekingscode|"
+    r"kod (?:potwierdzenia|rezerwacji)|код (?:подтверждения|бронирования|підтвердження|"
+    r"бронювання)|(?:onay|rezervasyon) kodu|رمز (?:التأكيد|الحجز)|קוד (?:אישור|הזמנה)|"
+    r"確認コード|予約コード|确认码|確認碼|预订码|預訂碼|(?:확인|예약) ?코드",
+    re.IGNORECASE,
+)
 
 
 @dataclass(slots=True)
@@ -32,6 +44,7 @@ class ScoredCode:
     score: float
     reasons: list[str]
     named: bool = False  # a strong code word or a "… is your code" sentence names it
+    keyword: str = ""  # the code word next to it, if any
 
 
 def judge_in_context(doc: Document, ranked: list[ScoredCode], threshold: float) -> list[ScoredCode]:
@@ -42,9 +55,9 @@ def judge_in_context(doc: Document, ranked: list[ScoredCode], threshold: float) 
             s.reasons.append("conference-call invitation")
     # "Confirmation number 4021.339.871 ⏎ PIN 8812": a booking's PIN manages the booking;
     # a sign-in code for a booking site says "verification code" or "your code".
-    if ranked and ranked[0].score >= threshold and not ranked[0].named and _reservation(doc):
+    if ranked and ranked[0].score >= threshold and not _named(ranked[0]) and _reservation(doc):
         for s in ranked:
-            if not s.named:
+            if not _named(s):
                 s.score -= _PENALTY
                 s.reasons.append("reservation, no code word names it")
         ranked.sort(key=lambda s: s.score, reverse=True)
@@ -58,6 +71,11 @@ def judge_in_context(doc: Document, ranked: list[ScoredCode], threshold: float) 
                 s.reasons.append(f"one of {len(listed)} codes listed alike")
             ranked.sort(key=lambda s: s.score, reverse=True)
     return ranked
+
+
+def _named(code: ScoredCode) -> bool:
+    locator = not code.value.isdigit() and bool(_BOOKING_CODE_WORDS.fullmatch(code.keyword))
+    return code.named and not locator
 
 
 def _shape(code: ScoredCode) -> str:

@@ -330,7 +330,7 @@ class _Scorer:
         if any(display in t or value in t for t in self.other_texts):
             score += 0.05
             reasons.append("also in the other part")
-        return ScoredCode(value, display, score, reasons, named)
+        return ScoredCode(value, display, score, reasons, named, kw[1].strip() if kw else "")
 
     @staticmethod
     def _noun_with_verb(cues: Cues, start: int, window: int) -> tuple[int, str] | None:
