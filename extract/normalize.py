@@ -1,8 +1,9 @@
 """Text normalisation shared by every extractor stage.
 
 NFKC folds full-width forms and compatibility characters; on top of that we drop invisible
-format characters that senders (or their tooling) put inside codes, and map the Arabic-Indic
-and Persian digits, which NFKC leaves alone, to ASCII so one candidate pattern serves all.
+format characters that senders (or their tooling) put inside codes, and map the Arabic-Indic,
+Persian, Indic and Southeast Asian digits, which NFKC leaves alone, to ASCII so one
+candidate pattern serves all.
 """
 
 from __future__ import annotations
@@ -17,11 +18,14 @@ _INVISIBLE += "\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u206
 _INVISIBLE += "\u2069\u206a\u206b\u206c\u206d\u206e\u206f\u3164\ufeff\uffa0"
 
 _TABLE: dict[int, str | None] = {ord(c): None for c in _INVISIBLE}
-for _i in range(10):
-    _TABLE[0x0660 + _i] = str(_i)  # Arabic-Indic
-    _TABLE[0x06F0 + _i] = str(_i)  # Extended Arabic-Indic (Persian, Urdu)
-    _TABLE[0x0966 + _i] = str(_i)  # Devanagari
-    _TABLE[0x09E6 + _i] = str(_i)  # Bengali
+# The zeros of the decimal digit blocks in use for codes: Arabic-Indic, Extended
+# Arabic-Indic (Persian, Urdu), Devanagari, Bengali, Gurmukhi, Gujarati, Tamil, Telugu,
+# Kannada, Malayalam, Thai, Lao, Myanmar, Khmer.
+_ZEROS: tuple[int, ...] = (0x0660, 0x06F0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0BE6, 0x0C66)
+_ZEROS += (0x0CE6, 0x0D66, 0x0E50, 0x0ED0, 0x1040, 0x17E0)
+for _zero in _ZEROS:
+    for _i in range(10):
+        _TABLE[_zero + _i] = str(_i)
 _TABLE[0x066B] = "."  # Arabic decimal separator
 _TABLE[0x066C] = ","  # Arabic thousands separator
 _TABLE[ord("\r")] = None
