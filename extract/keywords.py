@@ -49,11 +49,12 @@ _STRONG: dict[str, str] = {
     "es": "código de verificación|código de seguridad|código de acceso|código de confirmación|"
     "código de inicio de sesión|código de activación|contraseña de un solo uso|"
     "clave de acceso|un solo uso|tu código|su código|el código|código:|"
-    "este código|siguiente código|tu pin es|su pin es|tu pin:|su pin:|tu código pin",
+    "este código|siguiente código|tu pin es|su pin es|tu pin:|su pin:|tu código pin|"
+    "token de acceso|tu token es|su token es",
     "pt": "código de verificação|código de segurança|código de acesso|código de confirmação|"
     "código de ativação|código de login|senha de uso único|uso único|"
     "seu código|o código|código:|este código|seguinte código|código abaixo|seu pin|"
-    "o seu pin|seu código pin",
+    "o seu pin|seu código pin|token de acesso|token de verificação|seu token é|seu token:",
     "it": "codice di verifica|codice di sicurezza|codice di accesso|codice di conferma|"
     "codice di attivazione|codice monouso|password monouso|il tuo codice|il codice|"
     "il seguente codice|questo codice|il tuo pin|il tuo codice pin",
@@ -189,7 +190,7 @@ _NEGATIVE: dict[str, str] = {
     "posta kodu|telefon|tutar|toplam|fiyat|sokak|cadde"
     "|geçici şifre|geçici parola|bilet",
     "ar": "طلب|الطلب|فاتورة|شحنة|تتبع|مرجع|حجز|خصم|قسيمة|ترويجي|هدية|هاتف|مبلغ|المبلغ|"
-    "الإجمالي|سعر|الرمز البريدي|تذكرة",
+    "الإجمالي|سعر|الرمز البريدي|تذكرة|التفويض",
     "he": "הזמנה|חשבונית|משלוח|מעקב|אסמכתא|הנחה|קופון|טלפון|סכום|מחיר|כרטיס",
     "fa": "سفارش|فاکتور|مرسوله|پیگیری|تخفیف|کوپن|تلفن|مبلغ|قیمت|کد پستی|بلیت",
     "ja": "注文|請求|配送|追跡|お問い合わせ番号|予約|会員番号|割引|クーポン|プロモーション|"
