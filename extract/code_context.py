@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from extract.document import Document
-from extract.keywords import EVENT_CUES, MEETING_CUES, RESERVATION_CUES
+from extract.mail_cues import EVENT_CUES, MEETING_CUES, RESERVATION_CUES
 
 __all__ = ["ScoredCode", "judge_in_context"]
 

@@ -14,16 +14,12 @@ from collections.abc import Iterator
 from typing import Any
 
 __all__ = [
-    "CARD_AUTHORIZATION",
     "CODE_KEYWORDS",
     "CODE_NOUNS",
-    "EVENT_CUES",
-    "MEETING_CUES",
     "NEGATIVE_KEYWORDS",
-    "RECEIPT_CUES",
-    "RESERVATION_CUES",
     "SHOPPING_CUES",
     "STRONG_CODE_KEYWORDS",
+    "compile_table",
     "keyword_spans",
 ]
 
@@ -249,93 +245,6 @@ _SHOPPING: dict[str, str] = {
     "ko": "할인|쿠폰|구매",
 }
 
-# A card slip's authorisation code ("Auth code: 081234") approves a payment; on a receipt
-# such a phrase names no sign-in code.
-_CARD_AUTH: dict[str, str] = {
-    "en": "auth code|authorization code|authorisation code|approval code",
-    "de": "autorisierungscode|genehmigungscode",
-    "fr": "code d'autorisation|code d’autorisation",
-    "es": "código de autorización",
-    "pt": "código de autorização|código de aprovação",
-    "it": "codice di autorizzazione",
-    "nl": "autorisatiecode",
-    "pl": "kod autoryzacji",
-    "ru": "код авторизации",
-    "ja": "承認コード|承認番号",
-    "zh": "授权码|授權碼",
-    "ko": "승인번호|승인 번호",
-}
-
-# A card payment being reported.
-_RECEIPT: dict[str, str] = {
-    "en": "receipt|amount paid|payment method|paid with|card ending|charged to",
-    "de": "quittung|zahlungsbeleg|kassenbon|zahlungsmethode|bezahlt mit",
-    "fr": "reçu|ticket de caisse|moyen de paiement|payé avec",
-    "es": "recibo|comprobante de pago|método de pago|pagado con",
-    "pt": "recibo|comprovante|forma de pagamento|pago com",
-    "it": "ricevuta|scontrino|metodo di pagamento|pagato con",
-    "nl": "kassabon|betaalbewijs|betaalmethode|betaald met",
-    "ja": "領収|ご利用明細|お支払い方法",
-    "zh": "收据|收據|付款方式|支付方式",
-    "ko": "영수증|결제 수단",
-}
-
-# A reservation: a bare "PIN" or "code" next to its confirmation number manages the booking.
-_RESERVATION: dict[str, str] = {
-    "en": "booking|reservation|confirmation number|check-in|check-out|your stay|itinerary",
-    "de": "buchung|reservierung|buchungsnummer|reservierungsnummer|aufenthalt",
-    "fr": "réservation|numéro de confirmation|votre séjour",
-    "es": "reserva|número de confirmación|tu estancia|su estancia",
-    "pt": "reserva|número de confirmação|sua estadia|a sua estadia",
-    "it": "prenotazione|numero di conferma|il tuo soggiorno",
-    "nl": "boeking|reservering|bevestigingsnummer|je verblijf",
-    "pl": "rezerwacj|numer potwierdzenia|pobyt",
-    "ru": "бронировани|номер подтверждения",
-    "uk": "бронювання|номер підтвердження",
-    "tr": "rezervasyon|onay numarası|konaklama",
-    "ar": "الحجز|رقم التأكيد",
-    "he": "הזמנה|מספר אישור",
-    "fa": "رزرو",
-    "ja": "予約|宿泊",
-    "zh": "预订|預訂|预定|入住",
-    "ko": "예약|숙박",
-    "vi": "đặt phòng|đặt chỗ",
-}
-
-# An event's subject ("You're registered: Q2 roadmap webinar"): its passcode opens the
-# event. Read in the subject only, where a footer's "join our next webinar" cannot reach.
-_EVENT: dict[str, str] = {
-    "en": "webinar|webcast|livestream|live stream|online event|virtual event|meeting invitation",
-    "de": "webinar|webcast|online-veranstaltung|besprechungseinladung",
-    "fr": "webinaire|webinar|événement en ligne",
-    "es": "seminario web|webinar|evento en línea|evento online",
-    "pt": "webinar|webinário|evento online",
-    "it": "webinar|evento online",
-    "nl": "webinar|online evenement",
-    "pl": "webinar|webinarium",
-    "ru": "вебинар",
-    "uk": "вебінар",
-    "tr": "web semineri|webinar",
-    "ja": "ウェビナー|オンラインセミナー",
-    "zh": "网络研讨会|線上研討會|直播",
-    "ko": "웨비나",
-}
-
-# A conference-call invitation: its passcode opens a meeting, not an account.
-_MEETING: dict[str, str] = {
-    "en": "meeting id|webinar id|conference id|join zoom meeting|join the meeting|join meeting|"
-    "dial-in|dial in|one tap mobile",
-    "de": "meeting-id|besprechungs-id|konferenz-id|einwahl",
-    "fr": "id de réunion|id de la réunion|rejoindre la réunion",
-    "es": "id de reunión|unirse a la reunión",
-    "pt": "id da reunião|entrar na reunião",
-    "it": "id riunione|partecipa alla riunione",
-    "nl": "vergadering-id|deelnemen aan vergadering",
-    "ja": "ミーティングid|ミーティングに参加",
-    "zh": "会议号|会议 id|会议id|加入会议|會議號",
-    "ko": "회의 id|회의 참가",
-}
-
 
 def _trie(words: list[str]) -> str:
     """One alternation per shared prefix: the regex engine branches once per character
@@ -357,7 +266,8 @@ def _trie(words: list[str]) -> str:
     return emit(root)
 
 
-def _compile(table: dict[str, str]) -> re.Pattern[str]:
+def compile_table(table: dict[str, str]) -> re.Pattern[str]:
+    """One pattern for a table of ``|``-separated phrases per language."""
     words = {w.lower() for spec in table.values() for w in spec.split("|") if w}
     # Alphabets that write words apart (Latin, Greek, Cyrillic) match at word starts;
     # Hebrew/Arabic attach prefixes and CJK has no spaces, so those match anywhere.
@@ -386,13 +296,8 @@ def keyword_spans(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]
         yield m
 
 
-STRONG_CODE_KEYWORDS = _compile(_STRONG)
-CODE_KEYWORDS = _compile({k: _STRONG[k] + "|" + _WEAK.get(k, "") for k in _STRONG})
-NEGATIVE_KEYWORDS = _compile(_NEGATIVE)
-CODE_NOUNS = _compile(_NOUNS)
-SHOPPING_CUES = _compile(_SHOPPING)
-MEETING_CUES = _compile(_MEETING)
-EVENT_CUES = _compile(_EVENT)
-RESERVATION_CUES = _compile(_RESERVATION)
-RECEIPT_CUES = _compile(_RECEIPT)
-CARD_AUTHORIZATION = _compile(_CARD_AUTH)
+STRONG_CODE_KEYWORDS = compile_table(_STRONG)
+CODE_KEYWORDS = compile_table({k: _STRONG[k] + "|" + _WEAK.get(k, "") for k in _STRONG})
+NEGATIVE_KEYWORDS = compile_table(_NEGATIVE)
+CODE_NOUNS = compile_table(_NOUNS)
+SHOPPING_CUES = compile_table(_SHOPPING)

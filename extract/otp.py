@@ -22,13 +22,8 @@ from extract.code_shapes import (
 )
 from extract.cues import Cues
 from extract.document import Document
-from extract.keywords import (
-    CARD_AUTHORIZATION,
-    CODE_KEYWORDS,
-    NEGATIVE_KEYWORDS,
-    RECEIPT_CUES,
-    STRONG_CODE_KEYWORDS,
-)
+from extract.keywords import CODE_KEYWORDS, NEGATIVE_KEYWORDS, STRONG_CODE_KEYWORDS
+from extract.mail_cues import CARD_AUTHORIZATION, RECEIPT_CUES
 from extract.model import CodeCandidate
 
 __all__ = ["THRESHOLD", "find_codes"]

@@ -1,0 +1,112 @@
+"""Whole-mail cues: what kind of mail this is (a card receipt, a reservation, a meeting
+invitation), in every language the extractor reads.
+
+A code word inside such a mail may name something else than a sign-in code: the card slip's
+authorisation code, the booking's PIN, the meeting's passcode.
+"""
+
+from __future__ import annotations
+
+from extract.keywords import compile_table
+
+__all__ = [
+    "CARD_AUTHORIZATION",
+    "EVENT_CUES",
+    "MEETING_CUES",
+    "RECEIPT_CUES",
+    "RESERVATION_CUES",
+]
+
+# A card slip's authorisation code ("Auth code: 081234") approves a payment; on a receipt
+# such a phrase names no sign-in code.
+_CARD_AUTH: dict[str, str] = {
+    "en": "auth code|authorization code|authorisation code|approval code",
+    "de": "autorisierungscode|genehmigungscode",
+    "fr": "code d'autorisation|code d’autorisation",
+    "es": "código de autorización",
+    "pt": "código de autorização|código de aprovação",
+    "it": "codice di autorizzazione",
+    "nl": "autorisatiecode",
+    "pl": "kod autoryzacji",
+    "ru": "код авторизации",
+    "ja": "承認コード|承認番号",
+    "zh": "授权码|授權碼",
+    "ko": "승인번호|승인 번호",
+}
+
+# A card payment being reported.
+_RECEIPT: dict[str, str] = {
+    "en": "receipt|amount paid|payment method|paid with|card ending|charged to",
+    "de": "quittung|zahlungsbeleg|kassenbon|zahlungsmethode|bezahlt mit",
+    "fr": "reçu|ticket de caisse|moyen de paiement|payé avec",
+    "es": "recibo|comprobante de pago|método de pago|pagado con",
+    "pt": "recibo|comprovante|forma de pagamento|pago com",
+    "it": "ricevuta|scontrino|metodo di pagamento|pagato con",
+    "nl": "kassabon|betaalbewijs|betaalmethode|betaald met",
+    "ja": "領収|ご利用明細|お支払い方法",
+    "zh": "收据|收據|付款方式|支付方式",
+    "ko": "영수증|결제 수단",
+}
+
+# A reservation: a bare "PIN" or "code" next to its confirmation number manages the booking.
+_RESERVATION: dict[str, str] = {
+    "en": "booking|reservation|confirmation number|check-in|check-out|your stay|itinerary",
+    "de": "buchung|reservierung|buchungsnummer|reservierungsnummer|aufenthalt",
+    "fr": "réservation|numéro de confirmation|votre séjour",
+    "es": "reserva|número de confirmación|tu estancia|su estancia",
+    "pt": "reserva|número de confirmação|sua estadia|a sua estadia",
+    "it": "prenotazione|numero di conferma|il tuo soggiorno",
+    "nl": "boeking|reservering|bevestigingsnummer|je verblijf",
+    "pl": "rezerwacj|numer potwierdzenia|pobyt",
+    "ru": "бронировани|номер подтверждения",
+    "uk": "бронювання|номер підтвердження",
+    "tr": "rezervasyon|onay numarası|konaklama",
+    "ar": "الحجز|رقم التأكيد",
+    "he": "הזמנה|מספר אישור",
+    "fa": "رزرو",
+    "ja": "予約|宿泊",
+    "zh": "预订|預訂|预定|入住",
+    "ko": "예약|숙박",
+    "vi": "đặt phòng|đặt chỗ",
+}
+
+# An event's subject ("You're registered: Q2 roadmap webinar"): its passcode opens the
+# event. Read in the subject only, where a footer's "join our next webinar" cannot reach.
+_EVENT: dict[str, str] = {
+    "en": "webinar|webcast|livestream|live stream|online event|virtual event|meeting invitation",
+    "de": "webinar|webcast|online-veranstaltung|besprechungseinladung",
+    "fr": "webinaire|webinar|événement en ligne",
+    "es": "seminario web|webinar|evento en línea|evento online",
+    "pt": "webinar|webinário|evento online",
+    "it": "webinar|evento online",
+    "nl": "webinar|online evenement",
+    "pl": "webinar|webinarium",
+    "ru": "вебинар",
+    "uk": "вебінар",
+    "tr": "web semineri|webinar",
+    "ja": "ウェビナー|オンラインセミナー",
+    "zh": "网络研讨会|線上研討會|直播",
+    "ko": "웨비나",
+}
+
+# A conference-call invitation: its passcode opens a meeting, not an account.
+_MEETING: dict[str, str] = {
+    "en": "meeting id|webinar id|conference id|join zoom meeting|join the meeting|join meeting|"
+    "dial-in|dial in|one tap mobile",
+    "de": "meeting-id|besprechungs-id|konferenz-id|einwahl",
+    "fr": "id de réunion|id de la réunion|rejoindre la réunion",
+    "es": "id de reunión|unirse a la reunión",
+    "pt": "id da reunião|entrar na reunião",
+    "it": "id riunione|partecipa alla riunione",
+    "nl": "vergadering-id|deelnemen aan vergadering",
+    "ja": "ミーティングid|ミーティングに参加",
+    "zh": "会议号|会议 id|会议id|加入会议|會議號",
+    "ko": "회의 id|회의 참가",
+}
+
+
+MEETING_CUES = compile_table(_MEETING)
+EVENT_CUES = compile_table(_EVENT)
+RESERVATION_CUES = compile_table(_RESERVATION)
+RECEIPT_CUES = compile_table(_RECEIPT)
+CARD_AUTHORIZATION = compile_table(_CARD_AUTH)
