@@ -69,7 +69,8 @@ _STRONG: dict[str, str] = {
     "onay kodu|tek kullanımlık|kodunuz|kodunu|aşağıdaki kod|bu kod|pin kodunuz",
     "ar": "رمز التحقق|رمز التأكيد|رمز الأمان|رمز الدخول|كلمة المرور لمرة واحدة|لمرة واحدة|"
     "رمز التفعيل|الرمز|رمز",
-    "he": "קוד אימות|קוד האימות|קוד חד פעמי|סיסמה חד פעמית|קוד כניסה|קוד אבטחה|הקוד",
+    "he": "קוד אימות|קוד האימות|קוד חד פעמי|סיסמה חד פעמית|קוד כניסה|קוד הכניסה|קוד אבטחה|"
+    "קוד האבטחה|קוד גישה|קוד הגישה|הקוד",
     "fa": "کد تأیید|کد تایید|کد امنیتی|کد ورود|رمز یکبار مصرف|رمز پویا|کد یکبار مصرف|این کد|کد",
     "ja": "認証コード|確認コード|ワンタイムパスワード|ワンタイムパスコード|認証番号|確認番号|"
     "セキュリティコード|パスコード|ログインコード|承認コード|承認番号|このコード|コード",
@@ -151,59 +152,70 @@ _NEGATIVE: dict[str, str] = {
     "off|redeem|claim|sale|purchase code|product code|error|status|license|licence|key|"
     "checkout|cart|store credit|sort code|routing number|iban|swift|bic|bsb|meeting id|"
     "webinar id|wi-fi|wifi|network|visa|mastercard|amex|maestro|payment method"
-    "|temporary password|initial password|check-in|trip|ride|class code|course code|join code",
+    "|temporary password|initial password|check-in|trip|ride|class code|course code|join code"
+    "|pickup|pick-up|collection code|delivery code|driver|courier|locker|policy|job|pipeline"
+    "|commit|pull request|merge request|issue",
     "de": "bestellung|bestellnummer|auftrag|rechnung|rechnungsnummer|sendungsnummer|"
     "sendung|paket|kundennummer|kunden-nr|mitglied|gutschein|gutscheincode|rabatt|"
     "rabattcode|aktionscode|postleitzahl|plz|telefon|tel.|fax|betrag|summe|preis|"
     "buchung|buchungsnummer|ticket|straße|strasse|hausnummer|referenz|vorgangsnummer"
     "|vorläufiges passwort|vorläufige passwort|temporäres passwort|temporäre passwort|"
-    "interims-kennwort|initialpasswort|startpasswort|initialkennwort|startkennwort",
+    "interims-kennwort|initialpasswort|startpasswort|initialkennwort|startkennwort|abholcode"
+    "|abholnummer|abholung|zustellcode|fahrer|kurier|packstation|schließfach|police"
+    "|versicherungsnummer",
     "fr": "commande|facture|suivi|colis|référence|réservation|billet|client|réduction|"
     "promo|code promo|bon|cadeau|parrainage|code postal|téléphone|montant|total|prix|rue"
-    "|mot de passe temporaire|mot de passe provisoire|mot de passe initial",
+    "|mot de passe temporaire|mot de passe provisoire|mot de passe initial|code de retrait"
+    "|retrait|livreur|coursier|code de livraison|consigne|casier|police|contrat",
     "es": "pedido|factura|seguimiento|envío|paquete|referencia|reserva|boleto|cliente|"
     "descuento|cupón|promoción|código promocional|regalo|código postal|teléfono|importe|"
     "total|precio|calle"
-    "|contraseña temporal|contraseña provisional|contraseña inicial",
+    "|contraseña temporal|contraseña provisional|contraseña inicial|código de entrega"
+    "|código de recogida|recogida|repartidor|mensajero|casillero|póliza",
     "pt": "pedido|fatura|rastreamento|rastreio|encomenda|referência|reserva|cliente|"
     "desconto|cupom|cupão|promoção|presente|cep|código postal|telefone|valor|total|preço|rua"
-    "|senha temporária|senha provisória|senha inicial|ingresso|bilhete",
+    "|senha temporária|senha provisória|senha inicial|ingresso|bilhete|código de levantamento"
+    "|levantamento|código de retirada|retirada|código de entrega|entregador|estafeta|cacifo"
+    "|armário|apólice",
     "it": "ordine|fattura|spedizione|tracciamento|pacco|riferimento|prenotazione|cliente|"
     "sconto|coupon|promozionale|regalo|cap|telefono|importo|totale|prezzo|via"
-    "|password temporanea|password provvisoria|password iniziale|biglietto",
+    "|password temporanea|password provvisoria|password iniziale|biglietto|codice di ritiro"
+    "|ritiro|corriere|codice di consegna|polizza",
     "nl": "bestelling|factuur|zending|pakket|referentie|reservering|klant|korting|"
     "kortingscode|cadeau|postcode|telefoon|bedrag|totaal|prijs|straat"
-    "|tijdelijk wachtwoord|tijdelijke wachtwoord|startwachtwoord|ticket|boeking",
+    "|tijdelijk wachtwoord|tijdelijke wachtwoord|startwachtwoord|ticket|boeking|ophaalcode"
+    "|afhaalcode|bezorgcode|bezorger|pakketautomaat|kluis|polis",
     "pl": "zamówienie|zamówienia|faktura|przesyłka|paczka|numer|rezerwacja|klient|rabat|"
     "kupon|promocyjny|kod pocztowy|telefon|kwota|suma|cena|ulica"
-    "|hasło tymczasowe|tymczasowe hasło|bilet",
+    "|hasło tymczasowe|tymczasowe hasło|bilet|kod odbioru|odbioru|kurier|paczkomat|polisa",
     "ru": "заказ|счёт|счет|накладная|посылка|отслеживан|номер|бронирован|клиент|скидк|"
     "промокод|купон|подарочн|индекс|телефон|сумма|итого|цена|улица"
-    "|временный пароль|билет",
+    "|временный пароль|билет|код получения|код выдачи|курьер|постамат|пункт выдачи|полис",
     "uk": "замовлення|рахунок|посилка|номер|знижк|промокод|купон|телефон|сума|ціна|вулиця"
-    "|тимчасовий пароль|квит",
+    "|тимчасовий пароль|квит|код отримання|кур'єр|поштомат|поліс",
     "tr": "sipariş|fatura|kargo|takip|rezervasyon|müşteri|indirim|kupon|promosyon|hediye|"
     "posta kodu|telefon|tutar|toplam|fiyat|sokak|cadde"
-    "|geçici şifre|geçici parola|bilet",
+    "|geçici şifre|geçici parola|bilet|teslimat kodu|teslim alma|kurye|poliçe",
     "ar": "طلب|الطلب|فاتورة|شحنة|تتبع|مرجع|حجز|خصم|قسيمة|ترويجي|هدية|هاتف|مبلغ|المبلغ|"
-    "الإجمالي|سعر|الرمز البريدي|تذكرة|التفويض",
-    "he": "הזמנה|חשבונית|משלוח|מעקב|אסמכתא|הנחה|קופון|טלפון|סכום|מחיר|כרטיס",
+    "الإجمالي|سعر|الرمز البريدي|تذكرة|التفويض|رمز الاستلام|المندوب|وثيقة",
+    "he": "הזמנה|חשבונית|משלוח|מעקב|אסמכתא|הנחה|קופון|טלפון|סכום|מחיר|כרטיס|מספר|פוליסה|לקוח"
+    "|קוד איסוף|שליח",
     "fa": "سفارش|فاکتور|مرسوله|پیگیری|تخفیف|کوپن|تلفن|مبلغ|قیمت|کد پستی|بلیت",
     "ja": "注文|請求|配送|追跡|お問い合わせ番号|予約|会員番号|割引|クーポン|プロモーション|"
     "ギフト|郵便番号|〒|電話|金額|合計|価格|円"
-    "|仮パスワード|一時パスワード|チケット",
+    "|仮パスワード|一時パスワード|チケット|受取|受け取り|配達員|宅配ボックス|ロッカー",
     "zh": "订单|訂單|单号|單號|快递|快遞|运单|物流|发票|發票|预订|会员|優惠|优惠|折扣|"
     "礼品|禮品|兑换|邮编|郵遞區號|电话|電話|客服|热线|金额|金額|总计|价格|元"
-    "|临时密码|臨時密碼|初始密码|门票|門票|票号|票號",
+    "|临时密码|臨時密碼|初始密码|门票|門票|票号|票號|取件码|取件碼|取货码|提货码|快递员|快遞員|快递柜|自提柜|驿站",
     "ko": "주문|송장|배송|운송장|예약|회원|할인|쿠폰|프로모션|선물|우편번호|전화|금액|합계|가격|원"
-    "|임시 비밀번호|티켓|예매",
+    "|임시 비밀번호|티켓|예매|보관함|택배함|배송기사|수령",
     "vi": "đơn hàng|mã đơn|hóa đơn|vận đơn|giao dịch|mã giao dịch|mã gd|gd|khuyến mãi|"
     "giảm giá|phiếu|số điện thoại|điện thoại|số tiền|tổng"
-    "|mật khẩu tạm thời|mã vé|số vé",
+    "|mật khẩu tạm thời|mã vé|số vé|mã nhận hàng|shipper",
     "bn": "অর্ডার|ফোন",
     "hi": "ऑर्डर|फ़ोन|फोन|टिकट",
     # id cs el: the event ticket's code is checked at the door, it signs nobody in.
-    "id": "tiket|pesanan",
+    "id": "tiket|pesanan|kode pengambilan|kurir",
     "cs": "vstupenk|objednávk",
     "el": "εισιτήρι|παραγγελί",
 }
