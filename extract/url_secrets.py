@@ -43,15 +43,16 @@ def has_secret(path: str, params: list[tuple[str, str]]) -> bool:
             return True
         if any(_randomish(piece) for piece in value.split("/")):
             return True
-    return any(_randomish(segment) for segment in path.split("/"))
+    # "8!d2wx5WgE…" (an id and a token joined by "!", as October/Winter CMS mail them).
+    return any(_randomish(piece) for segment in path.split("/") for piece in segment.split("!"))
 
 
 def purposeful_tail(path: str) -> bool:
     """The last segment after an auth path ("/verify-email/4qfqsgfgqxynaqfo"): generators
     drawing from a-z0-9 often give a 12-16 character token only one digit."""
     tail = path.rstrip("/").rsplit("/", 1)[-1]
-    if _HEX_TOKEN.match(tail) and len(tail) >= 8:
-        return True  # a truncated hash ("/activate/5a1b9c3d7e"), too short to pass below
+    if _HEX_TOKEN.match(tail.lower()) and len(tail) >= 8 and (tail.islower() or tail.isupper()):
+        return True  # a truncated hash ("/activate/5a1b9c3d7e", "/emailconfirm/7/2239F9E583")
     if not (12 <= len(tail) <= 64 and _ALNUM.match(tail)):
         return False
     # "registration2026" is a word with a number; a token carries its digits anywhere.

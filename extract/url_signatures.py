@@ -33,6 +33,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from extract import url_route_words
 from extract.model import LinkKind
 from extract.url_secrets import has_secret, purposeful_tail, short_link_code
 
@@ -99,6 +100,7 @@ _RESET_STRONG = frozenset(
         "setpassword",
         "changepassword",
         "resetcredentials",
+        "passwordreset",
     }
 )
 _RESET_WEAK = frozenset({"recover", "recovery", "restore"})
@@ -135,6 +137,9 @@ _CONFIRM = frozenset(
         "enrollment",
     }
 )
+# Route words glued to an object ("emailconfirm", "accountactivation"): the purpose is the
+# tail of the compound.
+_CONFIRM_TAILS = ("confirm", "confirmation", "verify", "verification", "activate", "activation")
 _MAGIC = frozenset(
     {
         "magic",
@@ -163,6 +168,11 @@ _UNSUB = frozenset(
         "notificationsettings",
         "emailsettings",
         "subscriptioncenter",
+        # list management: re-subscribing or managing a list subscription is no account action
+        "resubscribe",
+        "subscribemanage",
+        "managesubscription",
+        "managesubscriptions",
     }
 )
 _UTILITY_WORDS = frozenset(
@@ -204,9 +214,10 @@ _UTILITY_WORDS = frozenset(
         "pricing",
     }
 )
-_DECLINE = frozenset(
-    {"revoke", "report", "deny", "decline", "reject", "notme", "block", "cancel", "undo", "revert"}
-)
+_DECLINE = frozenset({
+    "revoke", "report", "deny", "decline", "reject", "notme", "block", "cancel", "undo",
+    "revert", "lock", "lockaccount", "secureaccount", "wasntme", "notmyaccount",
+})  # fmt: skip
 _SOCIAL_HOSTS = re.compile(
     r"(?:^|\.)(?:facebook\.com|fb\.com|fb\.me|twitter\.com|x\.com|instagram\.com|"
     r"linkedin\.com|youtube\.com|youtu\.be|tiktok\.com|pinterest\.com|reddit\.com|"
@@ -226,6 +237,9 @@ _ASSET_PATH = re.compile(
     r"track/open|wf/open|o\.gif)\b",
     re.IGNORECASE,
 )
+_CONFIRM_ANY = _CONFIRM | url_route_words.CONFIRM
+_RESET_ANY = _RESET_STRONG | url_route_words.RESET
+_MAGIC_ANY = _MAGIC | url_route_words.MAGIC
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _SPLIT = re.compile(r"[/\-_.#?&=!:~+,;@%]+")
 # Query keys whose value routes the request ("?entryPoint=changePassword", "?r=user/verify").
@@ -243,6 +257,7 @@ _PURPOSE_KEYS = frozenset(
         "r",
         "cmd",
         "step",
+        "p",
     }
 )
 _CREDENTIAL_KEYS = frozenset({"pwd", "passwd", "password", "pass", "passcode"})
@@ -273,8 +288,7 @@ def analyse_url(url: str) -> UrlFacts | None:
     path = parts.path if parts.scheme.lower() in ("http", "https") else "/" + host + parts.path
     # Single-page apps route in the fragment: "/#/auth/confirm-verification/<jwt>".
     frag_path, _, frag_query = parts.fragment.partition("?")
-    params = parse_qsl(parts.query, keep_blank_values=True)
-    params += parse_qsl(frag_query, keep_blank_values=True)
+    params = _query(parts.query) + _query(frag_query)
     # "?pwd=Qm5sYk1x" hands over a credential (a meeting's passcode); a password page is
     # named by its route ("/reset-password?token="), never by such a key.
     keys = [key for key, value in params if not (value and key.lower() in _CREDENTIAL_KEYS)]
@@ -301,12 +315,18 @@ def analyse_url(url: str) -> UrlFacts | None:
         short_code=short_code,
         utility=social or bool(words & _UTILITY_WORDS) or (utility_host and not secret),
         social=social and not words & _UTILITY_WORDS and not utility_host,
-        unsubscribe=bool(words & _UNSUB)
+        unsubscribe=bool((words | _routed(params)) & _UNSUB)
         or any(k.lower() in ("manage", "unsubscribe", "optout") for k, _ in params),
         decline=bool(words & _DECLINE) or bool(_UNDO_SIGNATURE.search(url)),
         home=bare,
         asset=bool(_ASSET_PATH.search(parts.path)),
     )
+
+
+def _query(query: str) -> list[tuple[str, str]]:
+    """Query parameters; ";" separates them too ("?action=activate;u=7;code=…", the W3C
+    alternative to "&" that forum software still uses)."""
+    return parse_qsl(query.replace(";", "&"), keep_blank_values=True)
 
 
 def _opens(scheme: str) -> bool:
@@ -335,17 +355,24 @@ def _words(text: str) -> set[str]:
     return words
 
 
+def _routed(params: list[tuple[str, str]]) -> set[str]:
+    """Values of the query keys that route a request ("?p=unsubscribe", "?action=verify")."""
+    return {v.lower() for k, v in params if k.lower() in _PURPOSE_KEYS}
+
+
 def _kind_from_words(words: set[str], params: list[tuple[str, str]]) -> LinkKind | None:
-    values = {v.lower() for k, v in params if k.lower() in _PURPOSE_KEYS}
+    values = _routed(params)
     # "task=registration.activate": a routed action names the purpose in its words too.
     words = words | values | {w for v in values for w in _words(v)}
-    confirm = bool(words & _CONFIRM) or any(w.startswith(("verif", "confirm")) for w in words)
-    if words & _RESET_STRONG or (words & _RESET_WEAK and not confirm):
+    confirm = bool(words & _CONFIRM_ANY) or any(
+        w.startswith(("verif", "confirm")) or w.endswith(_CONFIRM_TAILS) for w in words
+    )
+    if words & _RESET_ANY or (words & _RESET_WEAK and not confirm):
         return "reset_link"
     if any(w.startswith("magic") for w in words) or "magiclink" in values:
         return "magic_link"
     if confirm:
         return "confirm_link"
-    if words & _MAGIC:
+    if words & _MAGIC_ANY:
         return "magic_link"
     return None

@@ -1,0 +1,35 @@
+"""Route words of localised URLs ("/konto/aktivieren", "/wachtwoord/herstellen",
+"/sifre-sifirla"): the ASCII slugs that apps translating their routes use for the auth
+purposes, in de fr es pt it nl pl ru cs tr sv da nb fi hu ro id vi. Matched as whole path
+words, like the English ones in :mod:`extract.url_signatures`."""
+
+from __future__ import annotations
+
+__all__ = ["CONFIRM", "MAGIC", "RESET"]
+
+CONFIRM = frozenset({
+    "bestaetigen", "bestatigen", "bestaetigung", "aktivieren", "aktivierung", "verifizieren",
+    "registrierung", "einladung", "confirmer", "activer", "valider", "verifier",
+    "inscription", "confirmar", "activar", "verificar", "validar", "activacion",
+    "verificacion", "confirmacion", "invitacion", "ativar", "ativacao", "confirmacao",
+    "verificacao", "convite", "conferma", "attiva", "attivazione", "verifica", "convalida",
+    "invito", "bevestig", "bevestigen", "bevestiging", "activeren", "uitnodiging",
+    "potwierdz", "potwierdzenie", "aktywuj", "aktywacja", "weryfikacja", "zaproszenie",
+    "overeni", "overit", "potvrzeni", "potvrdit", "aktivace", "pozvanka", "dogrula",
+    "dogrulama", "onayla", "aktivasyon", "davet", "bekrafta", "verifiera", "aktivera",
+    "inbjudan", "bekraeft", "bekreft", "aktiver", "invitasjon", "vahvista", "aktivoi",
+    "confirma", "activeaza", "invitatie", "verifikasi", "aktivasi", "undangan",
+    "konfirmasi", "xacthuc", "xacminh", "kichhoat",
+})  # fmt: skip
+RESET = frozenset({
+    "passwort", "kennwort", "zuruecksetzen", "zurucksetzen", "reinitialiser",
+    "reinitialisation", "contrasena", "restablecer", "senha", "redefinir", "reimposta",
+    "reimpostare", "wachtwoord", "haslo", "resetuj", "parol", "sbros", "sifre", "sifirla",
+    "heslo", "losenord", "aterstall", "adgangskode", "nulstil", "passord", "tilbakestill",
+    "salasana", "jelszo", "resetare", "katasandi", "matkhau", "datlai",
+})  # fmt: skip
+MAGIC = frozenset({
+    "anmelden", "einloggen", "connexion", "iniciarsesion", "inloggen", "aanmelden",
+    "zaloguj", "logowanie", "vhod", "voiti", "prihlaseni", "prihlasit", "bejelentkezes",
+    "logind", "loggain", "logginn", "kirjaudu", "dangnhap", "accedi",
+})  # fmt: skip
