@@ -23,7 +23,7 @@ from cli_process import CliProcess
 from rq import Queue
 
 from bridge.imap.fetch import MailHeaders
-from bridge.imap.ingest import Ingestor
+from bridge.imap.ingest import Ingestor, Plan
 from bridge.imap.lease import Lease
 from worker.keys import Keys, message_key
 from worker.runner import build_worker
@@ -81,12 +81,20 @@ class Ingest:
 
     def deliver(self, inbox_id: str, raw: bytes) -> str:
         """Store ``raw`` for ``inbox_id`` as the next UID; returns its message key."""
-        self.uid += 1
-        headers = BytesHeaderParser().parsebytes(raw)
-        mail = MailHeaders(self.uid, headers, len(raw), int(time.time() * 1000))
-        outcome = self.ingestor.publish(UIDVALIDITY, mail, inbox_id, raw, int(time.time() * 1000))
-        assert outcome == "routed", outcome
-        return message_key(MAILBOX, FOLDER, UIDVALIDITY, self.uid)
+        return self.deliver_batch([(inbox_id, raw)])[0]
+
+    def deliver_batch(self, mails: list[tuple[str, bytes]]) -> list[str]:
+        """Store ``(inbox_id, raw)`` pairs as the next UIDs in ONE ingest transaction, as the
+        bridge does with one catch-up; returns their message keys."""
+        plans = []
+        for inbox_id, raw in mails:
+            self.uid += 1
+            headers = BytesHeaderParser().parsebytes(raw)
+            mail = MailHeaders(self.uid, headers, len(raw), int(time.time() * 1000))
+            plans.append(Plan.routed(mail, inbox_id, raw))
+        outcomes = self.ingestor.commit(UIDVALIDITY, plans, int(time.time() * 1000))
+        assert outcomes == ["routed"] * len(plans), outcomes
+        return [message_key(MAILBOX, FOLDER, UIDVALIDITY, p.mail.uid) for p in plans]
 
 
 def run_jobs(redis_url: str, keys: Keys | None = None) -> None:

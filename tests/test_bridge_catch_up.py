@@ -1,4 +1,4 @@
-"""A catch-up of several mails: bodies in one FETCH, each mail still its own ingest transaction."""
+"""A catch-up of several mails: bodies in one FETCH, one ingest transaction, a few jobs."""
 
 from __future__ import annotations
 
@@ -15,9 +15,11 @@ from bridge_support import (
     unrouted,
     wait_until,
 )
+from rq import Queue
 
 from bridge.embedded import DovecotServer
 from bridge.imap import watcher
+from bridge.imap.ingest import Ingestor, Plan
 
 
 def test_backlog_bodies_come_in_one_fetch_and_skip_oversize_and_unrouted_mail(
@@ -45,6 +47,15 @@ def test_backlog_bodies_come_in_one_fetch_and_skip_oversize_and_unrouted_mail(
         return real_fetch_bodies(conn, uids)  # type: ignore[arg-type]
 
     monkeypatch.setattr(watcher, "fetch_bodies", spy)
+    commits: list[list[str]] = []
+    real_commit = Ingestor.commit
+
+    def commit_spy(self: Ingestor, uidvalidity: int, plans: list[Plan], seen: int) -> list[str]:
+        outcomes = real_commit(self, uidvalidity, plans, seen)
+        commits.append(list(outcomes))
+        return list(outcomes)
+
+    monkeypatch.setattr(Ingestor, "commit", commit_spy)
     with running_bridge(settings, redis_client):
         wait_until(lambda: len(events(redis_client, one)) == 3, 5.0, "three events for one")
         wait_until(lambda: len(events(redis_client, two)) == 1, 5.0, "one event for two")
@@ -63,5 +74,8 @@ def test_backlog_bodies_come_in_one_fetch_and_skip_oversize_and_unrouted_mail(
     assert len(fetched[0]) == 3
     stray_uid = int(unrouted(redis_client)[0]["uid"])
     assert stray_uid not in fetched[0]
+    assert commits == [["routed", "failed", "unrouted", "routed", "routed"]]
+    # Three routed mails that arrived together: two extraction jobs (2 + 1), not three.
+    assert len(Queue("otpbridge", connection=redis_client).job_ids) == 2
     cursor = redis_client.hgetall(KEYS.cursor(settings.mailboxes[0].name, "INBOX"))
     assert int(cursor[b"last_uid"]) == max(fetched[0])

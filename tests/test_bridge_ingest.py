@@ -24,7 +24,7 @@ from rq import Queue
 from bridge.embedded import DovecotServer
 from bridge.errors import LeaseLostError
 from bridge.imap.fetch import MailHeaders
-from bridge.imap.ingest import Ingestor
+from bridge.imap.ingest import Ingestor, Plan
 from bridge.imap.lease import Lease
 from bridge.imap.router import AddressTemplate
 from bridge.settings import load_settings
@@ -71,6 +71,58 @@ def test_expired_inbox_is_reported_not_resurrected(redis_client: redis.Redis) ->
     raw = mail(address("a" * 20))
     assert ingest.publish(7, _headers(1, raw), "a" * 20, raw, 1) == "inbox_gone"
     assert redis_client.keys("otpb:*{aaaaaaaaaaaaaaaaaaaa}*") == []
+
+
+def test_a_catch_up_batch_is_one_transaction_with_one_outcome_per_mail(
+    redis_client: redis.Redis,
+) -> None:
+    ingest, _ = _ingestor(redis_client)
+    live, other = new_inbox(redis_client), new_inbox(redis_client)
+    gone = "g" * 20
+    raws = {uid: mail(address(live), subject=f"n{uid}") for uid in range(1, 8)}
+    assert ingest.publish(7, _headers(2, raws[2]), live, raws[2], 1) == "routed"
+    plans = [
+        Plan.routed(_headers(1, raws[1]), live, raws[1]),  # below the checkpoint now
+        Plan.routed(_headers(3, raws[3]), live, raws[3]),
+        Plan.unrouted(_headers(4, raws[4]), "ambiguous"),
+        Plan.routed(_headers(5, raws[5]), gone, raws[5]),
+        Plan.failed(_headers(6, raws[6]), other, "message too large (99 bytes)"),
+        Plan.routed(_headers(7, raws[7]), other, raws[7]),
+    ]
+    outcomes = ingest.commit(7, plans, seen_at_ms=1)
+    assert outcomes == ["duplicate", "routed", "unrouted", "inbox_gone", "failed", "routed"]
+    assert [e["subject"] for e in events(redis_client, live)] == ["n2", "n3"]
+    assert [e["type"] for e in events(redis_client, other)] == ["failed", "received"]
+    unrouted = [f[b"reason"] for _, f in redis_client.xrange(KEYS.unrouted)]
+    assert unrouted == [b"ambiguous", b"inbox_not_found"]
+    assert redis_client.keys(f"otpb:*{{{gone}}}*") == []
+    assert redis_client.hgetall(ingest.cursor_key) == {b"uidvalidity": b"7", b"last_uid": b"7"}
+    # One job for the first mail, then the two routed mail of the batch: one job each (spread).
+    assert len(Queue("otpbridge", connection=redis_client).job_ids) == 3
+    # The same batch again (a crash after EXEC, before the checkpoint was seen): nothing new.
+    assert ingest.commit(7, plans, seen_at_ms=1) == ["duplicate"] * len(plans)
+    assert len(events(redis_client, live)) == 2
+
+
+def test_a_batch_retries_when_an_inbox_changes_before_exec(
+    redis_client: redis.Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ingest, _ = _ingestor(redis_client)
+    inbox = new_inbox(redis_client)
+    raw = mail(address(inbox))
+    real_multi = Pipeline.multi
+    touched: list[bool] = []
+
+    def delete_inbox_first(self: Pipeline) -> None:
+        if not touched:  # the agent deletes its inbox between our reads and EXEC
+            touched.append(True)
+            redis_client.delete(KEYS.inbox(inbox))
+        real_multi(self)
+
+    monkeypatch.setattr(Pipeline, "multi", delete_inbox_first)
+    assert ingest.commit(7, [Plan.routed(_headers(1, raw), inbox, raw)], 1) == ["inbox_gone"]
+    assert events(redis_client, inbox) == []
+    assert redis_client.keys(f"otpb:msg:*{{{inbox}}}*") == []
 
 
 def test_template_matching() -> None:

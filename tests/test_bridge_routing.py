@@ -204,6 +204,39 @@ def test_move_mode_moves_routed_mail_only(
     assert b"\\Seen" not in imap.get_flags([uid])[uid]
 
 
+def test_move_mode_moves_a_whole_catch_up_with_one_command(
+    dovecot: DovecotServer,
+    redis_client: redis.Redis,
+    redis_url: str,
+    imap: imapclient.IMAPClient,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    inbox = new_inbox(redis_client)
+    settings = settings_for(redis_url, dovecot, OTPBRIDGE_AFTER_ROUTE="move:Processed")
+    with running_bridge(settings, redis_client):
+        pass  # sets the checkpoint; the mail below arrives while the bridge is down
+    routed = [mail(address(inbox), subject=f"n{n}") for n in range(3)]
+    stray = mail("catchall@corp.test")
+    for raw in (routed[0], stray, routed[1], routed[2]):
+        dovecot.deliver(address(inbox) if raw is not stray else "catchall@corp.test", raw)
+    moves: list[list[int]] = []
+    real_move = imapclient.IMAPClient.move
+
+    def spy(self: imapclient.IMAPClient, messages: list[int], folder: str) -> object:
+        moves.append(list(messages))
+        return real_move(self, messages, folder)
+
+    monkeypatch.setattr(imapclient.IMAPClient, "move", spy)
+    with running_bridge(settings, redis_client):
+        wait_until(lambda: len(events(redis_client, inbox)) == 3, 4.0, "three events")
+        wait_until(lambda: moves, 3.0, "the move")
+    assert [len(m) for m in moves] == [3]
+    for raw in routed:
+        assert _uid_of(imap, "INBOX", _message_id(raw)) is None
+        assert _uid_of(imap, "Processed", _message_id(raw)) is not None
+    assert _uid_of(imap, "INBOX", _message_id(stray)) is not None
+
+
 def test_move_without_move_capability_expunges_only_that_uid(
     dovecot: DovecotServer,
     redis_client: redis.Redis,
@@ -334,17 +367,17 @@ def test_mail_saved_while_routing_is_picked_up_without_waiting_for_idle(
     from bridge.imap.ingest import Ingestor  # noqa: PLC0415 - patched for this test only
 
     inbox = new_inbox(redis_client)
-    real_publish = Ingestor.publish
+    real_commit = Ingestor.commit
     sent: list[bool] = []
 
-    def publish_while_mail_arrives(self: Ingestor, *args: object, **kwargs: object) -> object:
+    def commit_while_mail_arrives(self: Ingestor, *args: object, **kwargs: object) -> object:
         if not sent:
             sent.append(True)
             dovecot.deliver(address(inbox), mail(address(inbox), subject="second"))
             time.sleep(0.05)
-        return real_publish(self, *args, **kwargs)  # type: ignore[arg-type]
+        return real_commit(self, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(Ingestor, "publish", publish_while_mail_arrives)
+    monkeypatch.setattr(Ingestor, "commit", commit_while_mail_arrives)
     settings = settings_for(redis_url, dovecot, OTPBRIDGE_FAST_CHECK_MS="0")
     with running_bridge(settings, redis_client):
         dovecot.deliver(address(inbox), mail(address(inbox), subject="first"))

@@ -6,8 +6,17 @@ import redis
 from rq import Queue
 from rq.job import Job, JobStatus
 
-from worker.enqueue import JOB_DESCRIPTION, JOB_FUNCTION, enqueue_extraction
-from worker.keys import job_id
+from worker.enqueue import (
+    BATCH_JOB_FUNCTION,
+    JOB_BATCH_MAX,
+    JOB_DESCRIPTION,
+    JOB_FUNCTION,
+    JOB_SPREAD,
+    enqueue_extraction,
+    enqueue_extractions,
+    plan_jobs,
+)
+from worker.keys import batch_job_id, job_id
 from worker.settings import FAILURE_TTL_S, JOB_TIMEOUT_S, QUEUE_NAME
 
 INBOX = "k3x9q2m8v7b4n1c5z6"
@@ -63,3 +72,37 @@ def test_discarded_pipeline_enqueues_nothing(redis_client: redis.Redis) -> None:
         pipe.reset()
     assert queue.job_ids == []
     assert not redis_client.exists(Job.key_for(job_id(INBOX, MK)))
+
+
+def test_mail_that_arrives_together_is_split_into_a_few_balanced_jobs() -> None:
+    items = [(INBOX, f"abcdef0123-7-{n}") for n in range(40)]
+    assert plan_jobs([]) == []
+    assert [len(c) for c in plan_jobs(items[:1])] == [1]
+    # Two mails: two workers take one each.
+    assert [len(c) for c in plan_jobs(items[:2])] == [1] * JOB_SPREAD
+    assert [len(c) for c in plan_jobs(items[:7])] == [4, 3]
+    chunks = plan_jobs(items)
+    assert [len(c) for c in chunks] == [14, 13, 13]
+    assert max(len(c) for c in chunks) <= JOB_BATCH_MAX
+    assert [item for chunk in chunks for item in chunk] == items  # arrival order kept
+
+
+def test_batch_jobs_carry_ids_only_and_no_retries_of_their_own(redis_client: redis.Redis) -> None:
+    queue = Queue(QUEUE_NAME, connection=redis_client)
+    items = [(INBOX, f"abcdef0123-7-{n}") for n in range(5)]
+    with redis_client.pipeline(transaction=True) as pipe:
+        assert enqueue_extractions(queue, items, pipeline=pipe) == 2
+        assert queue.count == 0
+        pipe.execute()
+    first, second = (Job.fetch(jid, connection=redis_client) for jid in queue.job_ids)
+    assert first.func_name == BATCH_JOB_FUNCTION
+    assert first.args == ([list(i) for i in items[:3]],)
+    assert second.args == ([list(i) for i in items[3:]],)
+    assert first.id == batch_job_id(items[:3])
+    assert first.description == JOB_DESCRIPTION
+    assert first.timeout == JOB_TIMEOUT_S
+    assert first.retries_left is None  # a failed batch becomes one job per mail instead
+    # The same batch again (a redelivered catch-up) is the same job hash; it may run twice and
+    # publishes once (tests/test_worker_jobs.py).
+    enqueue_extractions(queue, items)
+    assert set(queue.job_ids) == {first.id, second.id}

@@ -131,3 +131,94 @@ def test_job_finds_its_received_event_behind_many_newer_entries(
         arrived = int(received[event["message_key"]]["received_at"])
         assert int(event["expires_at"]) == arrived + expires_in_s * 1000
     assert redis_client.llen(keys.latency) == len(raws)
+
+
+def test_batch_job_publishes_every_mail_once_even_when_run_twice(
+    redis_url: str, redis_client: redis.Redis, sdk: Client
+) -> None:
+    keys = Keys()
+    inboxes = [sdk.inboxes.create(ttl=600) for _ in range(3)]
+    ingest = Ingest(redis_client)
+    mails = [(i.id, code_mail(i.email, f"{482913 + n}")) for n, i in enumerate(inboxes * 2)]
+    keys_by_inbox = ingest.deliver_batch(mails)
+    queue = ingest.queue
+    assert len(queue.job_ids) == 2  # six mails that arrived together: two jobs of three
+    batch_ids = list(queue.job_ids)
+    run_jobs(redis_url)
+    for jid in batch_ids:  # the same jobs again: a redelivery after a lost acknowledgement
+        queue.enqueue_job(Job.fetch(jid, connection=redis_client))
+    run_jobs(redis_url)
+
+    for n, inbox in enumerate(inboxes):
+        events = _events(redis_client, keys, inbox.id)
+        extracted = [e for e in events if e["type"] == "extracted"]
+        assert [e["code"] for e in extracted] == [f"{482913 + n}", f"{482913 + n + 3}"]
+        assert {e["message_key"] for e in extracted} == {keys_by_inbox[n], keys_by_inbox[n + 3]}
+    assert redis_client.llen(keys.latency) == len(mails)
+
+
+def test_batch_hands_the_mail_the_extractor_fails_on_to_a_job_of_its_own(
+    redis_url: str,
+    redis_client: redis.Redis,
+    sdk: Client,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = worker.jobs.extract_message
+
+    def fails_on_one(raw: bytes) -> object:
+        if b"666666" in raw:
+            raise ValueError("cannot parse 666666")
+        return real(raw)
+
+    monkeypatch.setattr(worker.jobs, "extract_message", fails_on_one)
+    monkeypatch.setattr(worker.enqueue, "JOB_SPREAD", 1)  # all three in one job
+    inbox = sdk.inboxes.create(ttl=600)
+    ingest = Ingest(redis_client)
+    codes = ["482913", "666666", "591732"]
+    mks = ingest.deliver_batch([(inbox.id, code_mail(inbox.email, c)) for c in codes])
+    assert len(ingest.queue.job_ids) == 1
+    run_jobs(redis_url)
+
+    events = _events(redis_client, Keys(), inbox.id)
+    assert [e["code"] for e in events if e["type"] == "extracted"] == ["482913", "591732"]
+    # The bad mail now has its own job, with the retries a one-message job gets.
+    single = Job.fetch(job_id(inbox.id, mks[1]), connection=redis_client)
+    assert single.func_name == worker.enqueue.JOB_FUNCTION
+    assert single.retries_left == 2  # its first attempt already ran in the same burst
+    assert not [e for e in events if e["type"] == "failed"]
+
+
+def test_batch_that_dies_becomes_one_job_per_mail(
+    redis_url: str,
+    redis_client: redis.Redis,
+    sdk: Client,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    inbox = sdk.inboxes.create(ttl=600)
+    ingest = Ingest(redis_client)
+    codes = ["482913", "591732", "703418", "815264"]
+    mks = ingest.deliver_batch([(inbox.id, code_mail(inbox.email, c)) for c in codes])
+    batch_ids = list(ingest.queue.job_ids)
+    assert len(batch_ids) == 2
+    real = worker.jobs.process_messages
+    calls: list[int] = []
+
+    def dies_after_publishing_one(
+        client: redis.Redis, keys: Keys, items: list[tuple[str, str]]
+    ) -> list[object]:
+        calls.append(len(items))
+        if len(items) > 1:
+            real(client, keys, items[:1])  # half done when it dies (a timeout, a lost Redis)
+            raise redis.ConnectionError("simulated failure mid-batch")
+        return list(real(client, keys, items))
+
+    monkeypatch.setattr(worker.jobs, "process_messages", dies_after_publishing_one)
+    run_jobs(redis_url)
+
+    for jid in batch_ids:
+        assert Job.fetch(jid, connection=redis_client).get_status() == "failed"
+    events = _events(redis_client, Keys(), inbox.id)
+    extracted = [e for e in events if e["type"] == "extracted"]
+    assert sorted(e["code"] for e in extracted) == sorted(codes)  # each once
+    assert sorted(e["message_key"] for e in extracted) == sorted(mks)
+    assert calls == [2, 2, 1, 1, 1, 1]  # two batches, then one job per mail

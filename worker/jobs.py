@@ -1,24 +1,28 @@
-"""The RQ job: raw mail in Redis → extractor → one ``extracted`` event (or ``failed`` at the end).
+"""The RQ jobs: raw mail in Redis → extractor → one ``extracted`` event (or ``failed`` at the end).
 
-Arguments are ids only. The job reads the mail the bridge stored, extracts, and publishes once
-(see :mod:`worker.publish`). When the last retry fails, RQ's failure callback publishes a
-``failed`` event with a short reason, so a waiting agent gets an error instead of a silent
-timeout. Nothing the mail contains is logged or returned into RQ's registries.
+Arguments are ids only: one message (``extract_job``) or several that arrived together
+(``extract_batch_job``, see :mod:`worker.enqueue`). A job reads the mail the bridge stored,
+extracts, and publishes once (see :mod:`worker.publish`). When the last retry of a one-message
+job fails, RQ's failure callback publishes a ``failed`` event with a short reason, so a waiting
+agent gets an error instead of a silent timeout; a batch hands its mail that failed to
+one-message jobs. Nothing the mail contains is logged or returned into RQ's registries.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Final, cast
 
 import redis
 import structlog
-from rq import get_current_job
+from rq import Queue, get_current_job
 from rq.job import Job
 
-from extract import extract_message
+from extract import Extraction, extract_message
+from worker.enqueue import enqueue_single_jobs
 from worker.errors import ExtractionError, WorkerError
 from worker.events import EVENT_EXTRACTED, EVENT_FAILED, EVENT_RECEIVED, decode_fields
 from worker.keys import INBOX_ID_RE, Keys
@@ -28,9 +32,12 @@ from worker.publish import Publisher
 __all__ = [
     "LATENCY_SAMPLES",
     "configure_jobs",
+    "extract_batch_job",
     "extract_job",
+    "on_batch_failure",
     "on_extract_failure",
     "process_message",
+    "process_messages",
 ]
 
 #: How many recent mail-to-event latencies ``Keys.latency`` keeps for ``otpbridge status``.
@@ -40,6 +47,8 @@ _RECENT_EVENTS: Final = 16
 _RECEIVED: Final = (EVENT_RECEIVED, EVENT_RECEIVED.encode())
 
 log = structlog.get_logger()
+
+Item = tuple[str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,26 +80,37 @@ def _received_in(entries: object, message_key: str) -> dict[str, str] | None:
     return None
 
 
-def _read(
-    client: redis.Redis, keys: Keys, inbox_id: str, message_key: str
-) -> tuple[bool, bytes | None, dict[str, str] | None]:
-    """(already published, the stored mail, its ``received`` event) in one round trip.
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    """What a job reads about one message before extracting it."""
+
+    published: bool
+    raw: bytes | None
+    received: dict[str, str] | None
+
+
+def _read(client: redis.Redis, keys: Keys, items: Sequence[Item]) -> list[_Stored]:
+    """Per message: already published?, the stored mail, its ``received`` event; one round trip.
 
     The ``received`` event was written with the job, so it is among the stream's newest entries
     unless many mails for this inbox came after it: then the whole stream is read.
     """
-    events = keys.events(inbox_id)
     with client.pipeline(transaction=False) as pipe:
-        pipe.sismember(keys.published(inbox_id), message_key)
-        pipe.get(keys.message(inbox_id, message_key))
-        pipe.xrevrange(events, count=_RECENT_EVENTS)
-        published, raw, recent = pipe.execute()
-    received = _received_in(recent, message_key)
-    if received is None and len(recent or ()) >= _RECENT_EVENTS:
-        received = _received_in(client.xrange(events), message_key)
-    if raw is not None and not isinstance(raw, bytes):
-        raw = str(raw).encode()
-    return bool(published), raw, received
+        for inbox_id, message_key in items:
+            pipe.sismember(keys.published(inbox_id), message_key)
+            pipe.get(keys.message(inbox_id, message_key))
+            pipe.xrevrange(keys.events(inbox_id), count=_RECENT_EVENTS)
+        replies = pipe.execute()
+    out: list[_Stored] = []
+    for n, (inbox_id, message_key) in enumerate(items):
+        published, raw, recent = replies[3 * n : 3 * n + 3]
+        received = _received_in(recent, message_key)
+        if received is None and len(recent or ()) >= _RECENT_EVENTS:
+            received = _received_in(client.xrange(keys.events(inbox_id)), message_key)
+        if raw is not None and not isinstance(raw, bytes):
+            raw = str(raw).encode()
+        out.append(_Stored(bool(published), raw, received))
+    return out
 
 
 def _int_field(fields: dict[str, str] | None, name: str) -> int | None:
@@ -102,22 +122,7 @@ def _int_field(fields: dict[str, str] | None, name: str) -> int | None:
         return None
 
 
-def process_message(client: redis.Redis, keys: Keys, inbox_id: str, message_key: str) -> str:
-    """Extract one stored message and publish its event once; returns what happened.
-
-    ``gone``: the mail or inbox no longer exists (deleted/expired), nothing to do.
-    ``duplicate``: an earlier run already published. ``published``: this run did.
-    """
-    if not INBOX_ID_RE.match(inbox_id):
-        log.warning("job_bad_inbox_id", message_key=message_key)
-        return "gone"
-    published, raw, received = _read(client, keys, inbox_id, message_key)
-    if published:
-        return "duplicate"
-    if raw is None:
-        log.info("job_message_gone", inbox_id=inbox_id, message_key=message_key)
-        return "gone"
-
+def _extract(raw: bytes) -> Extraction:
     started = time.perf_counter()
     try:
         extraction = extract_message(raw)
@@ -125,51 +130,125 @@ def process_message(client: redis.Redis, keys: Keys, inbox_id: str, message_key:
         # Re-raised without its message or chain: RQ stores the traceback text for a day.
         raise ExtractionError(f"extractor raised {type(exc).__name__}") from None
     EXTRACTION_SECONDS.observe(time.perf_counter() - started)
+    return extraction
 
-    arrived_ms = _int_field(received, "received_at") or _int_field(received, "routed_at")
+
+def _event(message_key: str, extraction: Extraction, arrived_ms: int | None) -> dict[str, str]:
     extracted_at = _now_ms()
     expires_at = ""
     if extraction.expires_in_s is not None and extraction.code:
         expires_at = str((arrived_ms or extracted_at) + extraction.expires_in_s * 1000)
-    outcome = Publisher(client, keys).publish(
-        inbox_id,
-        message_key,
-        {
-            "type": EVENT_EXTRACTED,
-            "message_key": message_key,
-            "kind": extraction.kind,
-            "code": extraction.code or "",
-            "link": extraction.link or "",
-            "link_kind": extraction.link_kind or "",
-            "confidence": f"{extraction.confidence:.3f}",
-            "expires_at": expires_at,
-            "result": extraction.to_json(),
-            "extracted_at": str(extracted_at),
-        },
+    return {
+        "type": EVENT_EXTRACTED,
+        "message_key": message_key,
+        "kind": extraction.kind,
+        "code": extraction.code or "",
+        "link": extraction.link or "",
+        "link_kind": extraction.link_kind or "",
+        "confidence": f"{extraction.confidence:.3f}",
+        "expires_at": expires_at,
+        "result": extraction.to_json(),
+        "extracted_at": str(extracted_at),
+    }
+
+
+def process_messages(
+    client: redis.Redis, keys: Keys, items: Sequence[Item]
+) -> list[str | ExtractionError]:
+    """Extract stored messages and publish each one's event once; per message, what happened.
+
+    ``gone``: the mail or inbox no longer exists (deleted/expired), nothing to do.
+    ``duplicate``: an earlier run already published. ``published``: this run did. An
+    :class:`ExtractionError` when the extractor raised on that mail (nothing published for it):
+    the caller retries it. Reads, publishes and latency samples take one round trip each for
+    the whole list.
+    """
+    results: list[str | ExtractionError] = ["gone"] * len(items)
+    pending: list[tuple[int, str, str, dict[str, str], int | None]] = []
+    valid: list[tuple[int, Item]] = []
+    for n, (inbox_id, message_key) in enumerate(items):
+        if INBOX_ID_RE.match(inbox_id):
+            valid.append((n, (inbox_id, message_key)))
+        else:
+            log.warning("job_bad_inbox_id", message_key=message_key)
+    stored = _read(client, keys, [item for _, item in valid])
+    for (n, (inbox_id, message_key)), found in zip(valid, stored, strict=True):
+        if found.published:
+            results[n] = "duplicate"
+            continue
+        if found.raw is None:
+            log.info("job_message_gone", inbox_id=inbox_id, message_key=message_key)
+            continue
+        try:
+            extraction = _extract(found.raw)
+        except ExtractionError as exc:
+            results[n] = exc
+            continue
+        arrived_ms = _int_field(found.received, "received_at") or _int_field(
+            found.received, "routed_at"
+        )
+        fields = _event(message_key, extraction, arrived_ms)
+        pending.append((n, inbox_id, message_key, fields, arrived_ms))
+        log.info(
+            "message_extracted", inbox_id=inbox_id, message_key=message_key, kind=extraction.kind
+        )
+
+    outcomes = Publisher(client, keys).publish_many(
+        [(inbox_id, message_key, fields) for _, inbox_id, message_key, fields, _ in pending]
     )
-    if outcome.status == "published" and arrived_ms is not None:
-        latency_ms = max(0, extracted_at - arrived_ms)
-        MAIL_TO_EVENT_SECONDS.observe(latency_ms / 1000)
+    latencies: list[int] = []
+    for (n, _, _, fields, arrived_ms), outcome in zip(pending, outcomes, strict=True):
+        results[n] = "gone" if outcome.status == "inbox_gone" else outcome.status
+        if outcome.status == "published" and arrived_ms is not None:
+            latency_ms = max(0, int(fields["extracted_at"]) - arrived_ms)
+            MAIL_TO_EVENT_SECONDS.observe(latency_ms / 1000)
+            latencies.append(latency_ms)
+    if latencies:
         with client.pipeline(transaction=False) as pipe:
-            pipe.lpush(keys.latency, latency_ms)
+            pipe.lpush(keys.latency, *latencies)
             pipe.ltrim(keys.latency, 0, LATENCY_SAMPLES - 1)
             pipe.execute()
-    log.info(
-        "message_extracted",
-        inbox_id=inbox_id,
-        message_key=message_key,
-        kind=extraction.kind,
-        outcome=outcome.status,
-    )
-    return "gone" if outcome.status == "inbox_gone" else outcome.status
+    return results
+
+
+def process_message(client: redis.Redis, keys: Keys, inbox_id: str, message_key: str) -> str:
+    """:func:`process_messages` for one message; an extractor failure raises."""
+    (result,) = process_messages(client, keys, [(inbox_id, message_key)])
+    if isinstance(result, ExtractionError):
+        raise result
+    return result
+
+
+def _current_job() -> Job:
+    job = get_current_job()
+    if job is None:
+        raise RuntimeError("extraction jobs run inside an RQ worker")
+    return job
 
 
 def extract_job(inbox_id: str, message_key: str) -> str:
-    """RQ entry point (enqueued by dotted path from :mod:`worker.enqueue`)."""
-    job = get_current_job()
-    if job is None:
-        raise RuntimeError("extract_job runs inside an RQ worker")
-    return process_message(job.connection, _context.keys, inbox_id, message_key)
+    """RQ entry point for one message (enqueued by dotted path from :mod:`worker.enqueue`)."""
+    return process_message(_current_job().connection, _context.keys, inbox_id, message_key)
+
+
+def _requeue_singly(job: Job, connection: redis.Redis, items: Sequence[Item]) -> None:
+    queue = Queue(job.origin, connection=connection)
+    with connection.pipeline(transaction=True) as pipe:
+        enqueue_single_jobs(queue, items, pipeline=pipe)
+        pipe.execute()
+
+
+def extract_batch_job(items: Sequence[Sequence[str]]) -> str:
+    """RQ entry point for several messages. A mail the extractor fails on gets a job of its
+    own (with retries and, at the end, a ``failed`` event); the others are published now."""
+    pairs = [(str(inbox_id), str(message_key)) for inbox_id, message_key in items]
+    job = _current_job()
+    results = process_messages(job.connection, _context.keys, pairs)
+    failed = [p for p, r in zip(pairs, results, strict=True) if isinstance(r, ExtractionError)]
+    if failed:
+        log.warning("batch_mail_requeued", count=len(failed), of=len(pairs))
+        _requeue_singly(job, job.connection, failed)
+    return f"{len(pairs) - len(failed)} of {len(pairs)} done"
 
 
 def _failure_reason(exc_type: type[BaseException] | None, exc: BaseException | None) -> str:
@@ -182,6 +261,23 @@ def _failure_reason(exc_type: type[BaseException] | None, exc: BaseException | N
     if name == "AbandonedJobError":
         return "worker died during extraction"
     return f"extraction error: {name}"
+
+
+def on_batch_failure(
+    job: Job,
+    connection: redis.Redis,
+    exc_type: type[BaseException] | None,
+    exc_value: BaseException | None,
+    traceback: TracebackType | None,
+) -> None:
+    """RQ failure callback of a batch (timed out, worker died, Redis error): every mail of it
+    gets a job of its own; those already published finish as duplicates."""
+    del traceback
+    pairs = [(str(inbox_id), str(message_key)) for inbox_id, message_key in job.args[0]]
+    log.warning(
+        "batch_failed_requeued", count=len(pairs), reason=_failure_reason(exc_type, exc_value)
+    )
+    _requeue_singly(job, connection, pairs)
 
 
 def on_extract_failure(

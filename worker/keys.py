@@ -11,7 +11,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-__all__ = ["INBOX_ID_RE", "Keys", "job_id", "message_key"]
+__all__ = ["INBOX_ID_RE", "Keys", "batch_job_id", "job_id", "message_key"]
 
 #: Inbox ids: lowercase base36, 16+ chars (>= 80 bits). Case-folding servers cannot break them.
 INBOX_ID_RE = re.compile(r"^[a-z0-9]{16,64}$")
@@ -35,6 +35,14 @@ def message_key(mailbox: str, folder: str, uidvalidity: int, uid: int) -> str:
 def job_id(inbox_id: str, msg_key: str) -> str:
     """Deterministic RQ job id: enqueuing the same message twice yields one job."""
     return f"otpb-x-{inbox_id}-{msg_key}"
+
+
+def batch_job_id(items: list[tuple[str, str]]) -> str:
+    """Deterministic RQ job id of a job that extracts several messages (see ``job_id``)."""
+    digest = hashlib.blake2s(digest_size=10)
+    for inbox_id, msg_key in items:
+        digest.update(f"{inbox_id}\x00{msg_key}\x00".encode())
+    return f"otpb-xb-{digest.hexdigest()}-{len(items)}"
 
 
 @dataclass(frozen=True, slots=True)

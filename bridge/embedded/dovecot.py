@@ -23,7 +23,12 @@ from pathlib import Path
 from bridge.embedded.ports import free_port, wait_for_port
 from bridge.embedded.proctable import process_table
 
-__all__ = ["DovecotServer", "find_dovecot"]
+__all__ = ["MAIL_FORMATS", "DovecotServer", "find_dovecot"]
+
+#: Storage formats the embedded server can use. ``maildir`` is what most Dovecot installations
+#: run; ``sdbox`` (one file per mail plus an index, no directory scans) costs Dovecot about a
+#: third less CPU per delivered mail on a growing mailbox, which the throughput benchmark shows.
+MAIL_FORMATS = ("maildir", "sdbox", "mdbox")
 
 _CONFIG = """\
 instance_name = otpb-{tag}
@@ -40,7 +45,7 @@ default_internal_user = {user}
 default_internal_group = {group}
 default_login_user = {user}
 first_valid_uid = 1
-mail_location = maildir:{root}/mail/catchall/Maildir
+mail_location = {mail_format}:{root}/mail/catchall/{mail_format}
 recipient_delimiter = +
 lmtp_save_to_detail_mailbox = no
 mail_max_userip_connections = {max_conn}
@@ -111,7 +116,10 @@ class DovecotServer:
         tls: bool = True,
         max_connections: int = 50,
         idle_notify_interval: str = "2 mins",
+        mail_format: str = "maildir",
     ) -> None:
+        if mail_format not in MAIL_FORMATS:
+            raise ValueError(f"mail_format must be one of {', '.join(MAIL_FORMATS)}")
         exe = find_dovecot()
         if exe is None:
             raise FileNotFoundError(
@@ -123,6 +131,7 @@ class DovecotServer:
         self.tls = tls
         self.max_connections = max_connections
         self.idle_notify_interval = idle_notify_interval
+        self.mail_format = mail_format
         self.imap_port = free_port()
         self.imaps_port = free_port() if tls else 0
         self.lmtp_port = free_port()
@@ -166,6 +175,7 @@ class DovecotServer:
                 lmtp_port=self.lmtp_port,
                 max_conn=self.max_connections,
                 idle_notify=self.idle_notify_interval,
+                mail_format=self.mail_format,
             )
         )
         if self._as_root:

@@ -1,16 +1,17 @@
-"""Publishing one mail: ONE Redis transaction per IMAP message.
+"""Publishing mail: ONE Redis transaction per catch-up batch of IMAP messages.
 
 For a routed mail the transaction stores the raw bytes, indexes them, XADDs the ``received``
-event (keeping the stream's TTL equal to the inbox's), enqueues the extraction job (deterministic
-id) and advances the checkpoint. Unrouted, oversize and vanished-inbox mail advance the
-checkpoint with their own record in the same way. The transaction WATCHes the cursor and the
-lease: it commits only while this instance leads and the UID is above the checkpoint, so a crash
-at any point re-delivers from IMAP and the mail is published exactly once.
+event (keeping the stream's TTL equal to the inbox's) and enqueues its extraction (deterministic
+job ids); failed and unrouted mail get their own record; the checkpoint advances to the batch's
+highest UID. The transaction WATCHes the cursor, the lease and the inboxes: it commits only while
+this instance leads and the UIDs are above the checkpoint, so a crash at any point re-delivers
+from IMAP and every mail is published exactly once. Three round trips per batch (WATCH, one
+pipelined read, EXEC), whatever its size.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -23,17 +24,19 @@ from bridge.imap.checkpoint import parse_cursor
 from bridge.imap.fetch import MailHeaders
 from bridge.imap.heartbeat import now_ms
 from bridge.imap.lease import Lease
-from worker.enqueue import enqueue_extraction
+from worker.enqueue import enqueue_extractions
 from worker.events import EVENT_FAILED, EVENT_RECEIVED, STREAM_MAXLEN
 from worker.keys import Keys, message_key
 
-__all__ = ["Ingestor", "Outcome"]
+__all__ = ["Ingestor", "Outcome", "Plan"]
 
 #: The unrouted stream is for operators: bounded in length and age, never holds a body.
 UNROUTED_MAXLEN: Final = 10_000
 UNROUTED_TTL_S: Final = 7 * 86400
 _WATCH_RETRIES: Final = 10
 
+#: ``inbox_gone``: the inbox expired before its mail arrived; recorded as unrouted
+#: (``inbox_not_found``) in the same transaction.
 Outcome = Literal["routed", "unrouted", "failed", "duplicate", "inbox_gone"]
 
 
@@ -42,9 +45,27 @@ def _text(value: bytes | str | None) -> str | None:
 
 
 @dataclass(frozen=True, slots=True)
-class _Target:
-    uidvalidity: int
+class Plan:
+    """What to record for one mail: routed (``raw``), failed (``error``, e.g. too large) or
+    unrouted (``reason``, no inbox)."""
+
     mail: MailHeaders
+    inbox_id: str | None = None
+    raw: bytes | None = None
+    error: str = ""
+    reason: str = ""
+
+    @classmethod
+    def routed(cls, mail: MailHeaders, inbox_id: str, raw: bytes) -> Plan:
+        return cls(mail, inbox_id, raw=raw)
+
+    @classmethod
+    def failed(cls, mail: MailHeaders, inbox_id: str, error: str) -> Plan:
+        return cls(mail, inbox_id, error=error)
+
+    @classmethod
+    def unrouted(cls, mail: MailHeaders, reason: str) -> Plan:
+        return cls(mail, reason=reason)
 
 
 class Ingestor:
@@ -70,127 +91,159 @@ class Ingestor:
     def message_key(self, uidvalidity: int, uid: int) -> str:
         return message_key(self.mailbox, self.folder, uidvalidity, uid)
 
+    # -- one mail (tests, tools) -----------------------------------------------------------------
     def publish(
         self, uidvalidity: int, mail: MailHeaders, inbox_id: str, raw: bytes, seen_at_ms: int
     ) -> Outcome:
-        """Store + ``received`` + job + checkpoint, or ``inbox_gone`` if the inbox expired."""
-        mk = self.message_key(uidvalidity, mail.uid)
-        inbox_key = self._keys.inbox(inbox_id)
-        events = self._keys.events(inbox_id)
-        messages = self._keys.messages(inbox_id)
-
-        def writes(pipe: Pipeline) -> Outcome | None:
-            ttl_ms = int(pipe.pttl(inbox_key))
-            if ttl_ms == -2:
-                return "inbox_gone"
-            pipe.multi()
-            routed_at = now_ms()
-            pipe.set(self._keys.message(inbox_id, mk), raw, px=ttl_ms if ttl_ms > 0 else None)
-            pipe.zadd(messages, {mk: routed_at})
-            pipe.xadd(
-                events,
-                {
-                    "type": EVENT_RECEIVED,
-                    "message_key": mk,
-                    "from": mail.from_,
-                    "subject": mail.subject,
-                    "received_at": str(mail.internaldate_ms),
-                    "routed_at": str(routed_at),
-                    "seen_at": str(seen_at_ms),
-                },
-                maxlen=STREAM_MAXLEN,
-                approximate=True,
-            )
-            if ttl_ms > 0:
-                pipe.pexpire(events, ttl_ms)
-                pipe.pexpire(messages, ttl_ms)
-            enqueue_extraction(self._queue, inbox_id, mk, pipeline=pipe)
-            return None
-
-        return self._commit(_Target(uidvalidity, mail), "routed", writes, watch=(inbox_key,))
+        return self.commit(uidvalidity, [Plan.routed(mail, inbox_id, raw)], seen_at_ms)[0]
 
     def fail(self, uidvalidity: int, mail: MailHeaders, inbox_id: str, error: str) -> Outcome:
-        """A ``failed`` event (short reason, no content) instead of the mail, e.g. too large."""
-        mk = self.message_key(uidvalidity, mail.uid)
-        inbox_key = self._keys.inbox(inbox_id)
-        events = self._keys.events(inbox_id)
-
-        def writes(pipe: Pipeline) -> Outcome | None:
-            ttl_ms = int(pipe.pttl(inbox_key))
-            if ttl_ms == -2:
-                return "inbox_gone"
-            pipe.multi()
-            pipe.xadd(
-                events,
-                {"type": EVENT_FAILED, "message_key": mk, "error": error},
-                maxlen=STREAM_MAXLEN,
-                approximate=True,
-            )
-            if ttl_ms > 0:
-                pipe.pexpire(events, ttl_ms)
-            return None
-
-        return self._commit(_Target(uidvalidity, mail), "failed", writes, watch=(inbox_key,))
+        return self.commit(uidvalidity, [Plan.failed(mail, inbox_id, error)], now_ms())[0]
 
     def unroute(self, uidvalidity: int, mail: MailHeaders, reason: str, seen_at_ms: int) -> Outcome:
-        """Record the mail in the unrouted stream (ids and reason only, no body)."""
+        return self.commit(uidvalidity, [Plan.unrouted(mail, reason)], seen_at_ms)[0]
 
-        def writes(pipe: Pipeline) -> Outcome | None:
-            pipe.multi()
-            pipe.xadd(
-                self._keys.unrouted,
-                {
-                    "mailbox": self.mailbox,
-                    "folder": self.folder,
-                    "uidvalidity": str(uidvalidity),
-                    "uid": str(mail.uid),
-                    "message_id": mail.message_id,
-                    "reason": reason,
-                    "seen_at": str(seen_at_ms),
-                },
-                maxlen=UNROUTED_MAXLEN,
-                approximate=True,
-            )
-            pipe.expire(self._keys.unrouted, UNROUTED_TTL_S)
-            return None
+    # -- a batch ---------------------------------------------------------------------------------
+    def commit(self, uidvalidity: int, plans: Sequence[Plan], seen_at_ms: int) -> list[Outcome]:
+        """Record ``plans`` (ascending UIDs) in one transaction; one outcome per plan.
 
-        return self._commit(_Target(uidvalidity, mail), "unrouted", writes, watch=())
-
-    def _commit(
-        self,
-        target: _Target,
-        done: Outcome,
-        writes: Callable[[Pipeline], Outcome | None],
-        watch: tuple[str, ...],
-    ) -> Outcome:
-        uid = target.mail.uid
+        Raises :class:`LeaseLostError` (nothing written) when another instance leads.
+        """
+        if not plans:
+            return []
+        inbox_ids = list(dict.fromkeys(p.inbox_id for p in plans if p.inbox_id is not None))
+        inbox_keys = [self._keys.inbox(i) for i in inbox_ids]
         with self._client.pipeline(transaction=True) as pipe:
             for _ in range(_WATCH_RETRIES):
                 try:
-                    pipe.watch(self.cursor_key, self._lease.key, *watch)  # type: ignore[no-untyped-call]
-                    holder = pipe.get(self._lease.key)
+                    pipe.watch(self.cursor_key, self._lease.key, *inbox_keys)  # type: ignore[no-untyped-call]
+                    # Read on another connection, all at once: the values are those after WATCH,
+                    # and EXEC fails if any of them changes before it.
+                    with self._client.pipeline(transaction=False) as reads:
+                        reads.get(self._lease.key)
+                        reads.hgetall(self.cursor_key)
+                        for key in inbox_keys:
+                            reads.pttl(key)
+                        holder, raw_cursor, *ttls = reads.execute()
                     if _text(holder) != self._lease.owner:
                         self._lease.drop()
                         raise LeaseLostError(f"lease {self._lease.key} is not ours")
-                    cursor = parse_cursor(pipe.hgetall(self.cursor_key))
-                    if cursor is not None and (
-                        cursor.uidvalidity != target.uidvalidity or cursor.last_uid >= uid
-                    ):
+                    cursor = parse_cursor(raw_cursor)
+                    if cursor is not None and cursor.uidvalidity != uidvalidity:
                         pipe.unwatch()
-                        return "duplicate"
-                    early = writes(pipe)
-                    if early is not None:
+                        return ["duplicate"] * len(plans)
+                    last_uid = cursor.last_uid if cursor is not None else 0
+                    top = max(p.mail.uid for p in plans)
+                    if top <= last_uid:
                         pipe.unwatch()
-                        return early
+                        return ["duplicate"] * len(plans)
+                    pipe.multi()
+                    ttl_of = dict(zip(inbox_ids, (int(t) for t in ttls), strict=True))
+                    outcomes = self._writes(pipe, uidvalidity, plans, last_uid, ttl_of, seen_at_ms)
                     pipe.hset(
-                        self.cursor_key,
-                        mapping={"uidvalidity": target.uidvalidity, "last_uid": uid},
+                        self.cursor_key, mapping={"uidvalidity": uidvalidity, "last_uid": top}
                     )
                     pipe.execute()
-                    return done
+                    return outcomes
                 except redis.WatchError:
-                    # The keeper renewed the lease (PEXPIRE touches it) or the inbox changed:
+                    # The keeper renewed the lease (PEXPIRE touches it) or an inbox changed:
                     # re-check everything and try again.
                     pipe.reset()
                     continue
-        raise redis.RedisError(f"ingest of UID {uid} kept conflicting; will retry")
+        raise redis.RedisError(
+            f"ingest up to UID {plans[-1].mail.uid} kept conflicting; will retry"
+        )
+
+    def _writes(
+        self,
+        pipe: Pipeline,
+        uidvalidity: int,
+        plans: Sequence[Plan],
+        last_uid: int,
+        ttl_of: dict[str, int],
+        seen_at_ms: int,
+    ) -> list[Outcome]:
+        outcomes: list[Outcome] = []
+        jobs: list[tuple[str, str]] = []
+        for plan in plans:
+            if plan.mail.uid <= last_uid:
+                outcomes.append("duplicate")
+                continue
+            mk = self.message_key(uidvalidity, plan.mail.uid)
+            if plan.inbox_id is None:
+                self._unrouted(pipe, uidvalidity, plan.mail, plan.reason, seen_at_ms)
+                outcomes.append("unrouted")
+            elif ttl_of[plan.inbox_id] == -2:
+                self._unrouted(pipe, uidvalidity, plan.mail, "inbox_not_found", seen_at_ms)
+                outcomes.append("inbox_gone")
+            elif plan.raw is not None:
+                ttl_ms = ttl_of[plan.inbox_id]
+                self._received(pipe, plan, plan.inbox_id, plan.raw, mk, ttl_ms, seen_at_ms)
+                jobs.append((plan.inbox_id, mk))
+                outcomes.append("routed")
+            else:
+                events = self._keys.events(plan.inbox_id)
+                pipe.xadd(
+                    events,
+                    {"type": EVENT_FAILED, "message_key": mk, "error": plan.error},
+                    maxlen=STREAM_MAXLEN,
+                    approximate=True,
+                )
+                if ttl_of[plan.inbox_id] > 0:
+                    pipe.pexpire(events, ttl_of[plan.inbox_id])
+                outcomes.append("failed")
+        enqueue_extractions(self._queue, jobs, pipeline=pipe)
+        return outcomes
+
+    def _received(
+        self,
+        pipe: Pipeline,
+        plan: Plan,
+        inbox_id: str,
+        raw: bytes,
+        mk: str,
+        ttl_ms: int,
+        seen_at_ms: int,
+    ) -> None:
+        events = self._keys.events(inbox_id)
+        messages = self._keys.messages(inbox_id)
+        routed_at = now_ms()
+        pipe.set(self._keys.message(inbox_id, mk), raw, px=ttl_ms if ttl_ms > 0 else None)
+        pipe.zadd(messages, {mk: routed_at})
+        pipe.xadd(
+            events,
+            {
+                "type": EVENT_RECEIVED,
+                "message_key": mk,
+                "from": plan.mail.from_,
+                "subject": plan.mail.subject,
+                "received_at": str(plan.mail.internaldate_ms),
+                "routed_at": str(routed_at),
+                "seen_at": str(seen_at_ms),
+            },
+            maxlen=STREAM_MAXLEN,
+            approximate=True,
+        )
+        if ttl_ms > 0:
+            pipe.pexpire(events, ttl_ms)
+            pipe.pexpire(messages, ttl_ms)
+
+    def _unrouted(
+        self, pipe: Pipeline, uidvalidity: int, mail: MailHeaders, reason: str, seen_at_ms: int
+    ) -> None:
+        """The unrouted stream records ids and the reason only, never a body."""
+        pipe.xadd(
+            self._keys.unrouted,
+            {
+                "mailbox": self.mailbox,
+                "folder": self.folder,
+                "uidvalidity": str(uidvalidity),
+                "uid": str(mail.uid),
+                "message_id": mail.message_id,
+                "reason": reason,
+                "seen_at": str(seen_at_ms),
+            },
+            maxlen=UNROUTED_MAXLEN,
+            approximate=True,
+        )
+        pipe.expire(self._keys.unrouted, UNROUTED_TTL_S)

@@ -8,6 +8,7 @@ or several send it to the ``unrouted`` stream, so an agent never sees mail meant
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import Message
 from email.utils import getaddresses
@@ -17,7 +18,7 @@ import redis
 
 from worker.keys import INBOX_ID_RE, Keys
 
-__all__ = ["ROUTING_HEADERS", "AddressTemplate", "Route", "route_message"]
+__all__ = ["ROUTING_HEADERS", "AddressTemplate", "Route", "route_messages"]
 
 ROUTING_HEADERS: Final = (
     "Delivered-To",
@@ -69,19 +70,26 @@ class Route:
     reason: UnroutedReason | None = None
 
 
-def route_message(
-    template: AddressTemplate, headers: Message, client: redis.Redis, keys: Keys
-) -> Route:
-    """Decide with the live inboxes in Redis (an inbox exists iff its hash does)."""
-    candidates = template.candidates(headers)
-    if not candidates:
-        return Route(None, "no_recipient_match")
+def route_messages(
+    template: AddressTemplate, headers: Sequence[Message], client: redis.Redis, keys: Keys
+) -> list[Route]:
+    """Decide each mail with the live inboxes in Redis (an inbox exists iff its hash does), in
+    one round trip."""
+    candidates = [template.candidates(h) for h in headers]
     pipe = client.pipeline(transaction=False)
-    for inbox_id in candidates:
-        pipe.exists(keys.inbox(inbox_id))
-    live = [i for i, exists in zip(candidates, pipe.execute(), strict=True) if exists]
-    if not live:
-        return Route(None, "inbox_not_found")
-    if len(live) > 1:
-        return Route(None, "ambiguous")
-    return Route(live[0])
+    for found in candidates:
+        for inbox_id in found:
+            pipe.exists(keys.inbox(inbox_id))
+    replies = iter(pipe.execute() if any(candidates) else ())
+    routes: list[Route] = []
+    for found in candidates:
+        live = [i for i in found if next(replies)]
+        if not found:
+            routes.append(Route(None, "no_recipient_match"))
+        elif not live:
+            routes.append(Route(None, "inbox_not_found"))
+        elif len(live) > 1:
+            routes.append(Route(None, "ambiguous"))
+        else:
+            routes.append(Route(live[0]))
+    return routes

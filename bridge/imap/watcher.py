@@ -38,9 +38,9 @@ from bridge.imap.fetch import (
     uids_after,
 )
 from bridge.imap.heartbeat import Heartbeat, Status, WatchState, now_ms
-from bridge.imap.ingest import Ingestor
+from bridge.imap.ingest import Ingestor, Outcome, Plan
 from bridge.imap.lease import Lease
-from bridge.imap.router import AddressTemplate, Route, route_message
+from bridge.imap.router import AddressTemplate, Route, route_messages
 from bridge.settings import BridgeSettings, MailboxSettings
 from worker import metrics
 from worker.keys import Keys
@@ -379,14 +379,15 @@ class FolderWatcher:
     def _route_all(
         self, conn: imapclient.IMAPClient, uidvalidity: int, uids: list[int], seen_at_ms: int
     ) -> bool:
-        """Route ``uids`` in UID order, one ingest transaction each (the checkpoint advances
-        mail by mail); the bodies of up to ``HEADER_BATCH`` mails and ``BODY_BATCH_BYTES`` come
-        in one FETCH. False when the watcher must stop."""
+        """Route ``uids`` in UID order: up to ``HEADER_BATCH`` mails and ``BODY_BATCH_BYTES`` of
+        bodies come in one FETCH and go to Redis in one ingest transaction (the checkpoint
+        advances batch by batch). False when the watcher must stop."""
         limit = self.settings.max_message_bytes
+        mails = fetch_headers(conn, uids)
+        routes = route_messages(self._template, [m.headers for m in mails], self._redis, self._keys)
         batch: list[tuple[MailHeaders, Route]] = []
         body_bytes = 0
-        for mail in fetch_headers(conn, uids):
-            route = route_message(self._template, mail.headers, self._redis, self._keys)
+        for mail, route in zip(mails, routes, strict=True):
             size = mail.size if route.inbox_id is not None and mail.size <= limit else 0
             if batch and (len(batch) >= HEADER_BATCH or body_bytes + size > BODY_BATCH_BYTES):
                 if not self._handle_batch(conn, uidvalidity, batch, seen_at_ms):
@@ -406,61 +407,54 @@ class FolderWatcher:
         limit = self.settings.max_message_bytes
         wanted = [m.uid for m, r in batch if r.inbox_id is not None and m.size <= limit]
         bodies = fetch_bodies(conn, wanted)
-        for mail, route in batch:
-            if self._stop.is_set() or not self.lease.held:
-                return False
-            self._handle(conn, uidvalidity, mail, route, bodies.get(mail.uid), seen_at_ms)
+        if self._stop.is_set() or not self.lease.held:
+            return False
+        plans = [
+            plan
+            for mail, route in batch
+            if (plan := self._plan(mail, route, bodies.get(mail.uid))) is not None
+        ]
+        outcomes = self._ingest.commit(uidvalidity, plans, seen_at_ms)
+        routed = [
+            plan.mail.uid
+            for plan, outcome in zip(plans, outcomes, strict=True)
+            if self._record(uidvalidity, plan, outcome, seen_at_ms) == "routed"
+        ]
+        apply_after_route(conn, routed, self.mailbox.after_route)
         return True
 
-    def _handle(
-        self,
-        conn: imapclient.IMAPClient,
-        uidvalidity: int,
-        mail: MailHeaders,
-        route: Route,
-        raw: bytes | None,
-        seen_at_ms: int,
-    ) -> None:
-        """``raw`` is None when the mail was too large to fetch or vanished meanwhile."""
+    def _plan(self, mail: MailHeaders, route: Route, raw: bytes | None) -> Plan | None:
+        """What to record; ``raw`` is None when the mail was too large to fetch or vanished
+        meanwhile (then there is nothing to deliver)."""
         if route.inbox_id is None:
-            self._unroute(uidvalidity, mail, route.reason or "no_recipient_match", seen_at_ms)
-            return
+            return Plan.unrouted(mail, route.reason or "no_recipient_match")
         limit = self.settings.max_message_bytes
-        too_large = mail.size > limit
-        if not too_large:
-            if raw is None:
-                return  # expunged between SEARCH and FETCH: nothing to deliver
-            too_large = len(raw) > limit
-        if too_large or raw is None:
-            outcome = self._ingest.fail(
-                uidvalidity, mail, route.inbox_id, f"message too large ({mail.size} bytes)"
-            )
-            if outcome == "failed":
-                metrics.MESSAGES_FAILED.labels("ingest").inc()
-                self._log.warning(
-                    "message_too_large", inbox_id=route.inbox_id, uid=mail.uid, size=mail.size
-                )
-            elif outcome == "inbox_gone":
-                self._unroute(uidvalidity, mail, "inbox_not_found", seen_at_ms)
-            return
-        outcome = self._ingest.publish(uidvalidity, mail, route.inbox_id, raw, seen_at_ms)
-        if outcome == "inbox_gone":
-            self._unroute(uidvalidity, mail, "inbox_not_found", seen_at_ms)
-            return
-        if outcome != "routed":
-            return
-        self.state.mail()
-        metrics.MESSAGES_ROUTED.labels(self.watch_name).inc()
-        self._log.info(
-            "message_routed",
-            inbox_id=route.inbox_id,
-            uid=mail.uid,
-            message_key=self._ingest.message_key(uidvalidity, mail.uid),
-            seen_to_routed_ms=now_ms() - seen_at_ms,
-        )
-        apply_after_route(conn, mail.uid, self.mailbox.after_route)
+        if mail.size <= limit and raw is None:
+            return None
+        if mail.size > limit or raw is None or len(raw) > limit:
+            return Plan.failed(mail, route.inbox_id, f"message too large ({mail.size} bytes)")
+        return Plan.routed(mail, route.inbox_id, raw)
 
-    def _unroute(self, uidvalidity: int, mail: MailHeaders, reason: str, seen_at_ms: int) -> None:
-        if self._ingest.unroute(uidvalidity, mail, reason, seen_at_ms) == "unrouted":
+    def _record(self, uidvalidity: int, plan: Plan, outcome: Outcome, seen_at_ms: int) -> Outcome:
+        """Metrics and the log line of one committed mail (no content, ids only)."""
+        uid = plan.mail.uid
+        if outcome == "routed":
+            self.state.mail()
+            metrics.MESSAGES_ROUTED.labels(self.watch_name).inc()
+            self._log.info(
+                "message_routed",
+                inbox_id=plan.inbox_id,
+                uid=uid,
+                message_key=self._ingest.message_key(uidvalidity, uid),
+                seen_to_routed_ms=now_ms() - seen_at_ms,
+            )
+        elif outcome == "failed":
+            metrics.MESSAGES_FAILED.labels("ingest").inc()
+            self._log.warning(
+                "message_too_large", inbox_id=plan.inbox_id, uid=uid, size=plan.mail.size
+            )
+        elif outcome in ("unrouted", "inbox_gone"):
+            reason = plan.reason if outcome == "unrouted" else "inbox_not_found"
             metrics.MESSAGES_UNROUTED.labels(self.watch_name).inc()
-            self._log.info("message_unrouted", uid=mail.uid, reason=reason)
+            self._log.info("message_unrouted", uid=uid, reason=reason)
+        return outcome

@@ -182,6 +182,7 @@ class Stack:
     """Private Redis + Dovecot, and the otpbridge processes started against them."""
 
     max_connections: int = 50
+    mail_format: str = "maildir"
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="otpb-bench-")))
     keys: Keys = field(default_factory=Keys)
     procs: list[Proc] = field(default_factory=list)
@@ -189,7 +190,10 @@ class Stack:
     def __post_init__(self) -> None:
         self.redis_server = RedisServer(self.workdir / "redis")
         self.dovecot = DovecotServer(
-            self.workdir / "dovecot", tls=False, max_connections=self.max_connections
+            self.workdir / "dovecot",
+            tls=False,
+            max_connections=self.max_connections,
+            mail_format=self.mail_format,
         )
 
     def __enter__(self) -> Stack:

@@ -34,6 +34,7 @@ from harness import (
     wait_until,
 )
 
+from bridge.embedded.dovecot import MAIL_FORMATS
 from worker.events import decode_fields
 
 
@@ -135,7 +136,7 @@ def published(stack: Stack, inbox_ids: list[str]) -> int:
 def server_alone(args: argparse.Namespace) -> dict[str, float]:
     """The same delivery against a fresh Dovecot with no otpbridge running: what the mail
     server itself takes on this machine (its maildir slows down as the mailbox grows)."""
-    with Stack() as stack:
+    with Stack(mail_format=args.mail_format) as stack:
         dovecot = stack.dovecot.master_pid() or 0
         cpu0 = cpu_seconds(dovecot)
         addresses = [ADDRESS_TEMPLATE.format(id=f"nobody{n:04d}") for n in range(args.inboxes)]
@@ -168,6 +169,12 @@ def main() -> None:
     parser.add_argument(
         "--inboxes", type=int, default=2000, help="spread over this many (a few mails each)"
     )
+    parser.add_argument(
+        "--mail-format",
+        choices=MAIL_FORMATS,
+        default="sdbox",
+        help="Dovecot storage of the catch-all mailbox",
+    )
     parser.add_argument("--fast-check-ms", type=int, default=50)
     parser.add_argument("--drain-timeout", type=float, default=120.0)
     parser.add_argument(
@@ -184,7 +191,7 @@ def main() -> None:
         args.duration, args.inboxes, args.rate, args.drain_timeout = 2.0, 5, 20.0, 30.0
 
     alone = None if args.no_server_baseline else server_alone(args)
-    with Stack() as stack:
+    with Stack(mail_format=args.mail_format) as stack:
         workers = stack.start_workers(args.workers)
         bridge = stack.start_bridge(args.fast_check_ms)
         client = stack.sdk()
