@@ -44,7 +44,9 @@ _STRONG: dict[str, str] = {
     "code ci-dessous|votre code pin|ton code pin|votre pin",
     "es": "código de verificación|código de seguridad|código de acceso|código de confirmación|"
     "código de inicio de sesión|código de activación|contraseña de un solo uso|"
-    "clave de acceso|un solo uso|tu código|su código|el código|código:|"
+    "clave de acceso|clave de confirmación|clave de verificación|clave dinámica|"
+    "clave de un solo uso|clave de operaciones|clave otp|clave sms|un solo uso|"
+    "tu código|su código|el código|código:|"
     "este código|siguiente código|tu pin es|su pin es|tu pin:|su pin:|tu código pin|"
     "token de acceso|tu token es|su token es",
     "pt": "código de verificação|código de segurança|código de acesso|código de confirmação|"
@@ -58,7 +60,8 @@ _STRONG: dict[str, str] = {
     "eenmalige code|eenmalig wachtwoord|je code|uw code|de code|volgende code|deze code|"
     "je pincode|uw pincode",
     "pl": "kod weryfikacyjny|kod bezpieczeństwa|kod dostępu|kod logowania|kod potwierdzający|"
-    "kod jednorazowy|hasło jednorazowe|kod aktywacyjny|twój kod|kod:|poniższy kod|ten kod|"
+    "kod jednorazowy|hasło jednorazowe|kod aktywacyjny|kod autoryzacyjny|kod autoryzacji|kod sms|"
+    "twój kod|kod:|poniższy kod|ten kod|"
     "następujący kod|twój pin|twój kod pin",
     "ru": "код подтверждения|код проверки|код доступа|код для входа|код безопасности|"
     "одноразовый код|одноразовый пароль|проверочный код|ваш код|код:|этот код|следующий код|"
