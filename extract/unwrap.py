@@ -5,13 +5,17 @@ string alone (Microsoft SafeLinks, Proofpoint URL Defense v2/v3, redirectors tha
 target as a percent-encoded URL) we decode it. We never dereference anything: mail scanners
 burn single-use links by fetching them, and an extractor must not be one more.
 
-Opaque wrappers (SendGrid ``upn=``, Mailgun, Mandrill, ...) cannot be decoded;
+Some ESPs carry the target base64-encoded in a path segment of their click URL (Mailjet's
+``/lnk/…/<base64url of the URL>``, Customer.io's ``/e/c/<base64 JSON with "href">``); those
+are decoded too. Opaque wrappers (SendGrid ``upn=``, Mailgun, Mandrill, ...) cannot be;
 :func:`looks_like_tracker` lets the ranking prefer an equivalent URL shown in visible text.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
+import json
 import re
 from collections.abc import Iterable
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -56,6 +60,9 @@ _TRACKER_HOST = re.compile(
     re.IGNORECASE,
 )
 _MAX_DEPTH = 4
+_BASE64_SEGMENT = re.compile(r"[A-Za-z0-9+/_-]{16,}={0,2}")
+# Keys of an ESP's click payload that hold the target (never "iss" or "aud" of a JWT).
+_PAYLOAD_TARGET_KEYS = ("href", "url", "link", "target", "redirect", "dest", "destination")
 
 
 def unwrap_url(url: str) -> str:
@@ -91,7 +98,35 @@ def _unwrap_once(url: str) -> str | None:
         return _first_http(v for k, v in params if k.lower() == "url")
     if _PROOFPOINT_HOST.search(host):
         return _proofpoint(url, parts.path, params)
+    if looks_like_tracker(url):
+        encoded = _base64_target(parts.path)
+        if encoded is not None:
+            return encoded
     return _generic(parts.path, params)
+
+
+def _base64_target(path: str) -> str | None:
+    """A click tracker's path segment that is a base64 URL, or base64 JSON naming one."""
+    for segment in reversed(path.split("/")):
+        if not _BASE64_SEGMENT.fullmatch(segment):
+            continue
+        normal = segment.replace("-", "+").replace("_", "/").rstrip("=")
+        try:
+            text = base64.b64decode(normal + "=" * (-len(normal) % 4)).decode("utf-8")
+        except (binascii.Error, ValueError, UnicodeDecodeError):
+            continue
+        if text.startswith(("http://", "https://")):
+            return _first_http([text])
+        if text.startswith("{"):
+            try:
+                payload = json.loads(text)
+            except ValueError:
+                continue
+            # A payload with its own token is an app's, not a click record.
+            if isinstance(payload, dict) and not any(_AUTH_PARAM.search(k) for k in payload):
+                values = (payload.get(key) for key in _PAYLOAD_TARGET_KEYS)
+                return _first_http(v for v in values if isinstance(v, str))
+    return None
 
 
 def _proofpoint(url: str, path: str, params: list[tuple[str, str]]) -> str | None:
