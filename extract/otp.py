@@ -18,8 +18,8 @@ from extract.code_shapes import (
     is_year_or_date,
     randomish,
     shape_prior,
-    value_of,
 )
+from extract.code_tokens import code_tokens, mask
 from extract.cues import Cues
 from extract.document import Document
 from extract.keywords import CODE_KEYWORDS, NEGATIVE_KEYWORDS, STRONG_CODE_KEYWORDS
@@ -33,29 +33,10 @@ THRESHOLD = 0.5
 _MAX_TEXT = 200_000
 _MAX_CANDIDATES = 5
 
-_ASCII_WORD = "A-Za-z0-9_"
-# The address alternative starts only where a word starts: tried inside a long run of word
-# characters it would rescan the rest of the run at every position (quadratic).
-_URLISH = re.compile(
-    r"(?:https?://|www\.)\S+|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-    r"|#[0-9a-fA-F]{3,8}(?![0-9A-Za-z])",
-)
 # Origin-bound one-time code line (WICG sms-one-time-codes): "@host #code [@embedded]".
 _ORIGIN_BOUND = re.compile(
     r"(?:^|\s)@([A-Za-z0-9.-]+\.[A-Za-z]{2,}) #([A-Za-z0-9-]{4,12})(?: @[A-Za-z0-9.-]+)?[ \t]*$",
     re.MULTILINE,
-)
-_TOKEN = re.compile(
-    rf"(?<![{_ASCII_WORD}@#$€£¥₹%&=/\\+.\-'’])(?<!\d:)"
-    # Words of letters with any lower case are never codes: skip them inside the engine.
-    r"(?![A-Za-z]*[a-z][A-Za-z]*(?![A-Za-z0-9-]))"
-    r"([A-Za-z0-9]+(?:-[A-Za-z0-9]+){1,2}|[A-Za-z0-9]{4,})"
-    rf"(?![{_ASCII_WORD}@/%]|[.:\-'’][{_ASCII_WORD}]|,(?!\d{{1,3}}[^\x00-\x7f\s])[{_ASCII_WORD}])"
-)
-_GROUPED = re.compile(
-    rf"(?<![{_ASCII_WORD}$€£¥₹#@+.,/\-])(?<!\d:)"
-    r"(\d{2,4}(?:[ -]\d{2,4}){1,3}|(?:[A-Z0-9] ){3,9}[A-Z0-9])"
-    rf"(?![{_ASCII_WORD}%/]|[.,:\-][0-9])"
 )
 _CURRENCY_BEFORE = re.compile(r"(?:[$€£¥₹₽₩]|\b(?:usd|eur|gbp|rs\.?|inr|chf|cad|aud|r\$))\s?$")
 _UNIT_AFTER = re.compile(
@@ -99,11 +80,6 @@ _SENTENCE_STOP = re.compile(r"[.!?。！？؟\n]")
 _BREAK = re.compile(r"\n|[.!?;。！？]\s")
 
 
-def _mask(text: str) -> str:
-    """Blank out URLs, e-mail addresses and CSS colours, keeping offsets."""
-    return _URLISH.sub(lambda m: " " * len(m.group(0)), text)
-
-
 def _asks(text: str, keyword_end: int, start: int) -> bool:
     """The sentence of the code word that ends before the token is a question."""
     stop = _SENTENCE_STOP.search(text, keyword_end, start)
@@ -139,29 +115,14 @@ class _Scorer:
         return self._receipt
 
     def score_text(self, raw_text: str, source: str) -> list[ScoredCode]:
-        text = _mask(raw_text[:_MAX_TEXT])
+        text = mask(raw_text[:_MAX_TEXT])
         cues = Cues(text)
         out: list[ScoredCode] = []
-        seen: set[int] = set()
-        for pattern in (_GROUPED, _TOKEN):
-            for m in pattern.finditer(text):
-                if m.start() in seen:
-                    continue
-                token = m.group(1)
-                if pattern is _GROUPED:
-                    value = "".join(token.replace("-", " ").split())
-                    if not 4 <= len(value) <= 10:
-                        continue
-                    parsed: tuple[str, str] | None = (value, token)
-                else:
-                    parsed = value_of(token)
-                if parsed is None:
-                    continue
-                seen.add(m.start())
-                scored = self._score(text, m.start(), m.end(), parsed, cues)
-                if scored is not None:
-                    scored.reasons.append(f"in {source}")
-                    out.append(scored)
+        for start, end, parsed in code_tokens(text):
+            scored = self._score(text, start, end, parsed, cues)
+            if scored is not None:
+                scored.reasons.append(f"in {source}")
+                out.append(scored)
         out.extend(self._codes_after_keyword(text, cues, source))
         return out
 
@@ -244,7 +205,13 @@ class _Scorer:
         if kw is not None and where == "before" and _asks(text, start - kw[0], start):
             kw = None  # "Your verification code from the app?⏎263158": a form's answer
         named = kw is not None or whole_body
-        if kw is not None and CARD_AUTHORIZATION.fullmatch(kw[1].strip()) and self.receipt:
+        if (
+            kw is not None
+            and self.receipt
+            and self._card_authorization(
+                text, start - kw[0] if where == "before" else end + kw[0] + len(kw[1])
+            )
+        ):
             score -= 0.6  # "Auth code: 081234" on a card slip authorises a payment
             reasons.append(f"'{kw[1].strip()}' on a payment receipt")
             named = False
@@ -326,6 +293,13 @@ class _Scorer:
             score += 0.05
             reasons.append("also in the other part")
         return ScoredCode(value, display, score, reasons, named, kw[1].strip() if kw else "")
+
+    @staticmethod
+    def _card_authorization(text: str, kw_end: int) -> bool:
+        """The code word is, or ends, a card slip's phrase ("Authorization code:" is found
+        as its tail "code:")."""
+        label = text[max(0, kw_end - 40) : kw_end].rstrip(" \t:：")
+        return any(m.end() == len(label) for m in CARD_AUTHORIZATION.finditer(label))
 
     @staticmethod
     def _noun_with_verb(cues: Cues, start: int, window: int) -> tuple[int, str] | None:
