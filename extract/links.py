@@ -32,6 +32,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from extract.document import Anchor, Document
 from extract.link_cues import Purpose, bare_label, purposes_in
+from extract.link_votes import purposes_kinds, strongest, vote
 from extract.model import LinkCandidate, LinkKind
 from extract.unwrap import looks_like_tracker, unwrap_url
 from extract.url_signatures import UrlFacts, analyse_url
@@ -58,12 +59,6 @@ _MAX_LONE_LINKS = 4
 # cost seconds. Document order is kept, so the cut drops footers and listings first.
 _MAX_ANCHORS = 300
 _MAX_PLAIN = 50_000
-_TIE_ORDER: tuple[LinkKind, ...] = ("reset_link", "confirm_link", "magic_link")
-_PURPOSE_KIND: dict[Purpose, LinkKind] = {
-    "magic": "magic_link",
-    "confirm": "confirm_link",
-    "reset": "reset_link",
-}
 
 
 @dataclass(slots=True)
@@ -186,9 +181,9 @@ def _score(
     context = _URL_IN_TEXT.sub(" ", seen.context)
     short_context = len(context) <= _MAX_CONTEXT_FOR_VETO
     context_purposes = purposes_in(context)
-    text_kinds = _purposes_kinds(text_purposes)
+    text_kinds = purposes_kinds(text_purposes)
     # "Your email is confirmed, your workspace is ready": a report, not a request.
-    context_kinds = set() if "done" in context_purposes else _purposes_kinds(context_purposes)
+    context_kinds = set() if "done" in context_purposes else purposes_kinds(context_purposes)
     if _excluded(facts, text_purposes, context_purposes if short_context else frozenset()):
         return None
     invited = "invite" in subject | context_purposes | text_purposes
@@ -216,18 +211,21 @@ def _score(
         and bool(subject & {"account", "password"})
         and not subject & {"confirm", "reset"}
     )
-    commerce = "commerce" in subject | text_purposes
+    # A shop word in the subject may be the app's name ("Reservas", "Termine"): it does not
+    # silence a link whose own label and own route name the same purpose.
+    agreed = facts.kind is not None and facts.kind in purposes_kinds(text_purposes)
+    commerce = "commerce" in text_purposes or ("commerce" in subject and not agreed)
     if "commerce" in text_purposes:
         text_kinds = set()
     quiet_subject = alert or commerce or changed or "done" in subject
-    subject_kinds = set() if quiet_subject else _purposes_kinds(subject)
+    subject_kinds = set() if quiet_subject else purposes_kinds(subject)
 
     votes: dict[LinkKind, float] = {}
     if facts.kind is not None:
-        _vote(votes, {facts.kind}, _W_SIGNATURE if facts.signature else _W_PATH)
-    _vote(votes, text_kinds, _W_TEXT)
-    _vote(votes, subject_kinds, _W_SUBJECT)
-    _vote(votes, context_kinds, _W_CONTEXT)
+        vote(votes, {facts.kind}, _W_SIGNATURE if facts.signature else _W_PATH)
+    vote(votes, text_kinds, _W_TEXT)
+    vote(votes, subject_kinds, _W_SUBJECT)
+    vote(votes, context_kinds, _W_CONTEXT)
 
     declined = facts.decline or "decline" in text_purposes
     # A bare URL, "click here" or a button ("Get started") lets the subject speak for it;
@@ -258,7 +256,7 @@ def _score(
     echoed = facts.signature or text_kinds or subject_kinds or context_kinds
     quiet = quiet and not browse_only and not (titled and not echoed)
     qualified = secret and not declined and own_evidence and quiet
-    kind = _strongest(votes) if qualified else None
+    kind = strongest(votes) if qualified else None
     if changed and kind not in (None, "confirm_link") and not facts.signature:
         kind = None
 
@@ -298,42 +296,13 @@ def _excluded(
     """Links that are never a candidate: unsubscribe, assets, home pages, utility pages."""
     if facts.unsubscribe or facts.asset or facts.home or "unsubscribe" in text_purposes:
         return True
-    if "unsubscribe" in context_purposes and not _purposes_kinds(text_purposes):
+    if "unsubscribe" in context_purposes and not purposes_kinds(text_purposes):
         return True
     strong_url = facts.secret and (facts.signature or facts.kind is not None)
     # A social network mails its own "Verify email" through its own (tracking) host: a
     # secret behind a label naming the purpose is no profile or share link.
-    own_mail = facts.social and facts.secret and bool(_purposes_kinds(text_purposes))
+    own_mail = facts.social and facts.secret and bool(purposes_kinds(text_purposes))
     return (facts.utility or "utility" in text_purposes) and not (strong_url or own_mail)
-
-
-def _purposes_kinds(purposes: frozenset[Purpose]) -> set[LinkKind]:
-    kinds = {_PURPOSE_KIND[p] for p in purposes if p in _PURPOSE_KIND}
-    # "Change password" reads as a reset; "password" with a sign-in word does not.
-    if "password" in purposes and not kinds - {"reset_link"}:
-        kinds.add("reset_link")
-    if "reset_link" in kinds and "confirm_link" in kinds:
-        kinds.discard("confirm_link")  # "confirm password reset" is a reset
-    if "confirm_link" in kinds and "magic_link" in kinds:
-        # "Anmeldung bestätigen", "verify your sign-up": a sign-in word as the object of a
-        # confirming verb names the registration being confirmed.
-        kinds.discard("magic_link")
-    return kinds
-
-
-def _strongest(votes: dict[LinkKind, float]) -> LinkKind | None:
-    best: LinkKind | None = None
-    # A fixed order breaks ties (never set order, which varies with the hash seed): the
-    # more specific purpose first.
-    for kind in _TIE_ORDER:
-        if kind in votes and (best is None or votes[kind] > votes[best]):
-            best = kind
-    return best
-
-
-def _vote(votes: dict[LinkKind, float], kinds: set[LinkKind], weight: float) -> None:
-    for kind in kinds:
-        votes[kind] = votes.get(kind, 0.0) + weight
 
 
 def _carries(url: str, code: str) -> bool:
