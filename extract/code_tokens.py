@@ -30,6 +30,35 @@ _GROUPED = re.compile(
     r"(\d{2,4}(?:[ -]\d{2,4}){1,3}|(?:[A-Z0-9] ){3,9}[A-Z0-9])"
     rf"(?![{_ASCII_WORD}%/]|[.,:\-][0-9])"
 )
+# Scanned on their own so that a rejected match ("PIN 4141") hides no digit group.
+_OTHER_GROUPS = (
+    # "A7R 2KQ": capitals and digits in groups of three or four.
+    re.compile(
+        rf"(?<![{_ASCII_WORD}$€£¥₹#@+.,/\-])([A-Z0-9]{{3,4}}(?: [A-Z0-9]{{3,4}}){{1,2}})"
+        rf"(?![{_ASCII_WORD}%/]|[.,:\-][0-9])"
+    ),
+    # One character per line: a code drawn as a column of boxes, one block element each.
+    re.compile(r"(?<![^\n])((?:[A-Z0-9][ \t]*\n(?:[ \t]*\n)?){3,9}[A-Z0-9])(?=[ \t]*(?:\n|$))"),
+)
+# Postcodes look like capital groups: "SW1A 1AA" (UK; its last two letters are never
+# C I K M O V), "K1A 0B1" (Canada).
+_POSTCODE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]? \d[ABD-HJLNP-UW-Z]{2}|[A-Z]\d[A-Z] \d[A-Z]\d")
+_MIXED = re.compile(r"(?=[A-Z]*\d)(?=\d*[A-Z])[A-Z\d]+")
+
+
+def _grouped(token: str) -> tuple[str, str] | None:
+    """(value, display) of a grouped token; groups of capitals need one group mixing
+    letters and digits ("A7R 2KQ", not "PIN 4821")."""
+    groups = token.replace("-", " ").split()
+    value = "".join(groups)
+    if not 4 <= len(value) <= 10:
+        return None
+    if "\n" in token:
+        return value, " ".join(groups)
+    capitals = len(groups[0]) > 2 and not value.isdigit()
+    if capitals and (_POSTCODE.fullmatch(token) or not any(_MIXED.fullmatch(g) for g in groups)):
+        return None
+    return value, token
 
 
 def mask(text: str) -> str:
@@ -41,18 +70,12 @@ def code_tokens(text: str) -> Iterator[tuple[int, int, tuple[str, str]]]:
     """(start, end, (value, display)) of every code-shaped token of a masked text; a grouped
     token wins over the plain tokens that start where it starts."""
     seen: set[int] = set()
-    for pattern in (_GROUPED, _TOKEN):
+    for pattern in (_GROUPED, *_OTHER_GROUPS, _TOKEN):
         for m in pattern.finditer(text):
             if m.start() in seen:
                 continue
             token = m.group(1)
-            if pattern is _GROUPED:
-                value = "".join(token.replace("-", " ").split())
-                if not 4 <= len(value) <= 10:
-                    continue
-                parsed: tuple[str, str] | None = (value, token)
-            else:
-                parsed = value_of(token)
+            parsed = value_of(token) if pattern is _TOKEN else _grouped(token)
             if parsed is None:
                 continue
             seen.add(m.start())

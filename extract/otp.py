@@ -180,7 +180,7 @@ class _Scorer:
         whole_body = False
         line_lo, line_hi = _line_bounds(text, start, end)
         line = text[line_lo:line_hi].strip(" \t*•·|:()[]【】「」<>\"'“”-—–")
-        alone = line == display
+        alone = line == display or " ".join(line.split()) == display
         if alone:
             score += 0.15
             reasons.append("alone on its line")
