@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from extract.normalize import normalize_text
+
 __all__ = ["Purpose", "bare_label", "purposes_in"]
 
 Purpose = Literal[
@@ -83,7 +85,14 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
         "zaakceptuj zaproszenie", "подтверд", "подтвержд", "активир", "верифиц",
         "принять приглашение",
         "підтверд", "підтвердж",
-        "активув", "doğrula", "onayla", "etkinleştir", "تأكيد", "تحقق", "التحقق", "تفعيل",
+        "активув", "doğrula", "onayla", "etkinleştir",
+        # accepting an invitation; verify/activate stems of cs el hu th
+        "aceitar convite", "прийняти запрошення", "daveti kabul", "قبول دعوت", "پذیرفتن دعوت",
+        "接受邀请", "接受邀請", "초대 수락", "초대를 수락", "chấp nhận lời mời", "terima undangan",
+        "รับคำเชิญ", "přijmout pozvánku", "acceptera inbjudan", "acceptér invitation",
+        "accepter invitation", "hyväksy kutsu", "godta invitasjon", "aksepter invitasjon",
+        "acceptă invitația", "meghívás elfogadása", "fogadd el a meghívást", "αποδοχή πρόσκλησης",
+        "ověř", "ενεργοποί", "επαλήθευ", "aktivál", "เปิดใช้งาน", "تأكيد", "تحقق", "التحقق", "تفعيل",
         "قبول الدعوة", "אשר", "אישור", "אימות", "אמת", "הפעל", "تأیید", "تایید", "فعال", "確認",
         "認証", "有効化", "验证", "确认", "激活", "驗證", "启用", "确定", "初始化", "확인",
         "인증", "활성화", "xác nhận", "xác minh", "kích hoạt", "सत्यापित", "पुष्टि", "যাচাই", "নিশ্চিত",
@@ -195,6 +204,9 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
         "vous invite", "invitación", "te ha invitado", "te invitó", "convidou", "convite",
         "ti ha invitato", "invito", "uitgenodigd", "uitnodiging", "zaprasza", "zaproszeni",
         "приглаш", "запрош", "davet", "دعوة", "دعاك", "הזמנה", "הזמין", "دعوت", "招待",
+        "zaprosi", "запроси", "pozval", "pozvánk", "bjudit in", "inbjud", "inviteret",
+        "invitert", "invitasjon", "kutsui", "kutsu", "meghív", "invitat", "πρόσκλ",
+        "προσκάλεσ", "mengundang", "undangan", "เชิญ", "دعتك", "הזמינ",
         "邀请", "邀請", "초대", "lời mời", "đã mời",
     ),
     # "Join Acme", "Create my account": an invitation's button, but also a meeting's or a
@@ -206,6 +218,8 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
         "시작", "beitreten", "rejoindre", "unirme", "unirte", "únete", "participar", "entrar na",
         "unisciti", "partecipa", "deelnemen", "dołącz", "присоединиться", "приєднатися",
         "katıl", "انضم", "הצטרף", "پیوستن", "参加", "加入", "참여", "tham gia",
+        "gå med", "bli med", "liity", "připojit", "csatlakoz", "alătură", "bergabung",
+        "γίνετε μέλος", "הצטרפ", "tilslut", "deltag",
     ),
     # What an auth mail acts on; a subject naming a purpose without one of these ("reset
     # your goals", "activate your trial") is a pitch.
@@ -247,6 +261,9 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
         "已验证", "已确认", "已激活", "已驗證", "확인되었습니다", "인증되었습니다",
         "활성화되었습니다",
         "đã được xác minh", "đã được kích hoạt", "đã xác nhận",
+        "bekreftet", "bekräftad", "verifierad", "bekræftet", "vahvistettu", "ověřeno",
+        "potvrzeno", "aktivováno", "megerősítve", "επιβεβαιώθηκε", "ενεργοποιήθηκε",
+        "terverifikasi", "ยืนยันแล้ว", "a fost confirmat",
     ),
     # "…has been changed / updated": with an account word in the subject ("Your password
     # was changed", "E-Mail-Adresse geändert") the mail reports a change, it requests nothing.
@@ -294,6 +311,8 @@ _LATIN_OR_CYRILLIC = re.compile(r"^[\s\-'a-zà-ɏЀ-ӿ]+$")
 
 
 def _compile(stems: tuple[str, ...]) -> re.Pattern[str]:
+    # The text read is NFKC-normalised (Thai "คำ" becomes "คํา"): the stems must be too.
+    stems = tuple(normalize_text(s) for s in stems)
     anchored = [re.escape(s) for s in stems if _LATIN_OR_CYRILLIC.match(s)]
     loose = [re.escape(s) for s in stems if not _LATIN_OR_CYRILLIC.match(s)]
     parts = []
