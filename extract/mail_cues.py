@@ -17,8 +17,8 @@ __all__ = [
     "RESERVATION_CUES",
 ]
 
-# A card slip's authorisation code ("Auth code: 081234") approves a payment; on a receipt
-# such a phrase names no sign-in code.
+# A card slip's authorisation code ("Auth code: 081234") approves a payment, a convenience
+# store slip's 確認番号 confirms one; on a receipt such a phrase names no sign-in code.
 _CARD_AUTH: dict[str, str] = {
     "en": "auth code|authorization code|authorisation code|approval code",
     "de": "autorisierungscode|genehmigungscode",
@@ -29,7 +29,7 @@ _CARD_AUTH: dict[str, str] = {
     "nl": "autorisatiecode",
     "pl": "kod autoryzacji",
     "ru": "код авторизации",
-    "ja": "承認コード|承認番号",
+    "ja": "承認コード|承認番号|確認番号",
     "zh": "授权码|授權碼",
     "ko": "승인번호|승인 번호",
 }
@@ -43,7 +43,7 @@ _RECEIPT: dict[str, str] = {
     "pt": "recibo|comprovante|forma de pagamento|pago com",
     "it": "ricevuta|scontrino|metodo di pagamento|pagato con",
     "nl": "kassabon|betaalbewijs|betaalmethode|betaald met",
-    "ja": "領収|ご利用明細|お支払い方法",
+    "ja": "領収|ご利用明細|お支払い方法|お支払い金額|お支払期限|お支払い期限|払込番号|払込票",
     "zh": "收据|收據|付款方式|支付方式",
     "ko": "영수증|결제 수단",
 }

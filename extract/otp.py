@@ -59,6 +59,20 @@ _CODE_FIRST = re.compile(
     r"o seu|a sua|il tuo|la tua|je|uw|jouw|twój|twoje)\b([^.\n]{0,40})",
     re.IGNORECASE,
 )
+# "Use 582014 to verify your email": the token is what one enters to verify or sign in.
+_USE_BEFORE = re.compile(
+    r"(?:^|[\s(])(?:use|enter|type|utilisez|utilise|saisissez|saisis|entrez|usa|use|usá|"
+    r"introduce|ingresa|insira|digite|inserisci|gebruik|voer|verwende|verwenden sie|gib)[ \t]+$",
+    re.IGNORECASE,
+)
+_TO_VERIFY = re.compile(
+    r",?[ \t]+(?:ein,?[ \t]+)?(?:to|pour|para|per|om|um)[ \t]+(?:\w+[ \t]+){0,3}?"
+    r"(?:verify|confirm|sign in|log in|login|activate|vérifier|confirmer|"
+    r"(?:vous|te) connecter|activer|verificar|confirmar|iniciar sesión|entrar|acceder|"
+    r"verificare|confermare|accedere|verifiëren|bevestigen|in te loggen|bestätigen|"
+    r"verifizieren|anzumelden)\b",
+    re.IGNORECASE,
+)
 # Labels that number things but do not qualify a code word ("Apple ID code is: 804316").
 _LABELS = frozenset(("id", "#", "no.", "nr", "nr.", "number", "ip"))
 _NUMBER = re.compile(r"\d{2,}")
@@ -246,6 +260,12 @@ class _Scorer:
             score += 0.5
             named = True
             reasons.append("sentence says it is a code")
+        if _USE_BEFORE.search(text, max(0, start - 24), start) and _TO_VERIFY.match(
+            text, end, min(len(text), end + 60)
+        ):
+            score += 0.45
+            named = True
+            reasons.append("sentence says to use it to verify")
         neg = negative.before(start, 40)
         # A negative word claims the first number after it ("card ending 1245 is 811739"),
         # and a list of them ("promo code SAVE20 or WELCOME50").
