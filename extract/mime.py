@@ -73,6 +73,12 @@ def _decode_header(value: object) -> str:
         parts = email.header.decode_header(text)
     except (ValueError, LookupError):
         return " ".join(text.split())
+    try:
+        # make_header keeps the space between an encoded word and plain text ("…?= thay
+        # =?utf-8?b?…?=" is "thay đổi"), which joining decode_header's chunks loses.
+        return " ".join(str(email.header.make_header(parts)).split())
+    except (ValueError, LookupError):
+        pass  # an undeclared or unknown charset: decode chunk by chunk below
     out = []
     for chunk, charset in parts:
         if isinstance(chunk, bytes):
