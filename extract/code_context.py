@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from extract.document import Document
-from extract.mail_cues import EVENT_CUES, MEETING_CUES, RESERVATION_CUES
+from extract.mail_cues import EVENT_CUES, GIFT_CARD_CUES, MEETING_CUES, RESERVATION_CUES
 
 __all__ = ["ScoredCode", "judge_in_context"]
 
@@ -53,13 +53,16 @@ def judge_in_context(doc: Document, ranked: list[ScoredCode], threshold: float) 
         for s in ranked:  # a conference-call passcode opens a meeting, not an account
             s.score -= _PENALTY
             s.reasons.append("conference-call invitation")
-    # "Confirmation number 4021.339.871 ⏎ PIN 8812": a booking's PIN manages the booking;
-    # a sign-in code for a booking site says "verification code" or "your code".
-    if ranked and ranked[0].score >= threshold and not _named(ranked[0]) and _reservation(doc):
+    # "Confirmation number 4021.339.871 ⏎ PIN 8812": a booking's PIN manages the booking, a
+    # gift card's PIN spends it; a sign-in code for such a site says "verification code".
+    holder = ""
+    if ranked and ranked[0].score >= threshold and not _named(ranked[0]):
+        holder = "reservation" if _reservation(doc) else "gift card" if _gift_card(doc) else ""
+    if holder:
         for s in ranked:
             if not _named(s):
                 s.score -= _PENALTY
-                s.reasons.append("reservation, no code word names it")
+                s.reasons.append(f"{holder}, no code word names it")
         ranked.sort(key=lambda s: s.score, reverse=True)
     if ranked and ranked[0].score >= threshold:
         shape = _shape(ranked[0])
@@ -91,3 +94,7 @@ def _reservation(doc: Document) -> bool:
     return bool(
         RESERVATION_CUES.search(doc.subject) or RESERVATION_CUES.search(doc.text[:_MAX_TEXT])
     )
+
+
+def _gift_card(doc: Document) -> bool:
+    return bool(GIFT_CARD_CUES.search(doc.subject) or GIFT_CARD_CUES.search(doc.text[:_MAX_TEXT]))

@@ -12,6 +12,7 @@ from extract.keywords import compile_table
 __all__ = [
     "CARD_AUTHORIZATION",
     "EVENT_CUES",
+    "GIFT_CARD_CUES",
     "MEETING_CUES",
     "RECEIPT_CUES",
     "RESERVATION_CUES",
@@ -70,6 +71,23 @@ _RESERVATION: dict[str, str] = {
     "vi": "đặt phòng|đặt chỗ",
 }
 
+# A gift card or voucher being handed over: its PIN spends the balance, it signs nobody in.
+_GIFT_CARD: dict[str, str] = {
+    "en": "gift card|giftcard|gift certificate|e-gift|egift",
+    "de": "geschenkkarte|gutscheinkarte|geschenkgutschein",
+    "fr": "carte cadeau|carte-cadeau|chèque cadeau",
+    "es": "tarjeta regalo|tarjeta de regalo|cheque regalo",
+    "pt": "cartão presente|cartão-presente|vale-presente|cartão oferta",
+    "it": "carta regalo|buono regalo|gift card",
+    "nl": "cadeaukaart|cadeaubon|giftcard",
+    "pl": "karta podarunkowa|karty podarunkowej|bon podarunkowy",
+    "ru": "подарочная карта|подарочной карты|подарочный сертификат",
+    "tr": "hediye kartı|hediye çeki",
+    "ja": "ギフトカード|ギフト券",
+    "zh": "礼品卡|禮品卡|购物卡",
+    "ko": "기프트카드|기프트 카드|상품권",
+}
+
 # An event's subject ("You're registered: Q2 roadmap webinar"): its passcode opens the
 # event. Read in the subject only, where a footer's "join our next webinar" cannot reach.
 _EVENT: dict[str, str] = {
@@ -110,3 +128,4 @@ EVENT_CUES = compile_table(_EVENT)
 RESERVATION_CUES = compile_table(_RESERVATION)
 RECEIPT_CUES = compile_table(_RECEIPT)
 CARD_AUTHORIZATION = compile_table(_CARD_AUTH)
+GIFT_CARD_CUES = compile_table(_GIFT_CARD)
