@@ -209,8 +209,10 @@ class _Scorer:
         left_window = 300 if alone else 120
         kw = strong.before(start, left_window)
         kw_after = strong.after(end, 60)
-        if kw_after is not None and not alone and "\n" in text[end : end + kw_after[0]]:
-            kw_after = None  # "Hi user4821,⏎⏎Your code: …" — the sentence belongs to another token
+        # "Hi user4821,⏎⏎Your code: …", "…123456 tops the list. A one-time code…": the code
+        # word's sentence belongs to another token.
+        if kw_after is not None and not alone and _BREAK.search(text, end, end + kw_after[0]):
+            kw_after = None
         if kw_after is not None and (kw is None or kw_after[0] < kw[0]):
             kw = kw_after
             where = "after"
