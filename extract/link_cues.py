@@ -56,6 +56,10 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
         # ar he fa ja zh ko vi hi bn
         "تسجيل الدخول", "الدخول", "היכנס", "כניסה", "התחבר", "ورود", "ログイン", "サインイン",
         "登录", "登入", "登陆", "登錄", "로그인", "đăng nhập", "लॉगिन", "साइन इन", "লগইন",
+        # German splits "anmelden": "Melde dich mit diesem Link an"
+        "melde dich mit", "melden sie sich mit", "meldest du dich",
+        "anzumelden", "einzuloggen",
+        "inicias sesión", "inicie sesión", "iniciá sesión", "faça login", "faz login",
     ),
     "confirm": (
         "verif", "confirm", "activat", "activate", "validat", "unlock", "opt-in", "opt in",
@@ -76,7 +80,8 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
         "potvrzen", "verifikasi", "memverifikasi", "konfirmasi", "megerősít", "erősítsd",
         "επιβεβαίω", "ยืนยัน", "aktivera", "aktivér", "aktiver", "aktivoi", "aktivovat",
         "aktifkan", "activează",
-        "freischalt", "entsperr", "einladung annehmen", "vérifi", "confirmer", "confirmez",
+        "freischalt",
+        "freizuschalten", "entsperr", "einladung annehmen", "vérifi", "confirmer", "confirmez",
         "activer", "valider", "accepter l'invitation", "confirmar", "verificar", "activar",
         "validar", "aceptar la invitación", "finalizar", "ativar", "aceitar o convite",
         "conferma", "attiva", "convalida", "accetta l'invito", "bevestig", "verifieer",
@@ -104,7 +109,8 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
         "ตั้งรหัสผ่านใหม่", "nové heslo", "nyt password", "nytt lösenord", "nytt passord",
         "kata sandi baru", "resetează", "passwort festlegen", "lege jetzt dein passwort",
         "set your password", "choose a password", "change password", "change my password",
-        "zurücksetz", "wiederherstell", "neues passwort", "passwort ändern", "ändere passwort",
+        "zurücksetz", "wiederherstell", "zurückzusetzen", "wiederherzustellen",
+        "neues passwort", "passwort ändern", "ändere passwort",
         "passwort vergessen", "réinitialis", "récupér", "nouveau mot de passe", "restablec",
         "recuperar", "nueva contraseña", "redefinir", "nova senha", "reimposta", "ripristina",
         "recupera", "herstel", "opnieuw instellen", "zresetuj", "resetuj", "odzyskaj", "сброс",
@@ -118,6 +124,8 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
         "κωδικός", "รหัสผ่าน", "parola",
         "hasło", "hasla", "hasła", "парол", "şifre", "parola", "كلمة المرور", "סיסמה", "סיסמא",
         "رمز عبور", "パスワード", "密码", "密碼", "비밀번호", "mật khẩu", "पासवर्ड", "পাসওয়ার্ড",
+        "كلمة مرور", "parol", "κωδικό πρόσβασης", "κωδικού πρόσβασης", "νέου κωδικού",
+        "νέο κωδικό",
     ),
     "unsubscribe": (
         "unsubscribe", "unsub", "opt out", "opt-out", "manage preferences", "email preferences",
@@ -139,6 +147,14 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
         "iptal", "取消", "キャンセル", "hủy", "widerruf", "ablehnen",
         "nicht ich", "révoquer", "refuser", "signaler", "revocar", "rechazar", "denunciar",
         "revogar", "recusar", "revoca", "rifiuta", "segnala", "intrekken", "weiger", "odwołaj",
+        # "this wasn't me" in the other languages
+        "das war ich nicht", "ce n'était pas moi", "no fui yo", "não fui eu", "non sono stato io",
+        "non sono stata io", "dit was ik niet", "to nie ja", "это был не я", "це був не я",
+        "це не я", "bu ben değilim", "لم أقم بذلك", "لست أنا", "זה לא הייתי אני", "לא אני",
+        "این من نبودم", "心当たりがない", "不是我", "내가 아닙니다", "본인이 아닙니다",
+        "không phải tôi", "bukan saya", "ไม่ใช่ฉัน", "nebyl jsem to já", "nebyla jsem to já",
+        "det var inte jag", "det var ikke mig", "det var ikke meg", "en se ollut minä",
+        "en ollut minä", "nem én voltam", "nu am fost eu", "δεν ήμουν εγώ",
         "odrzuć", "отозвать", "отклонить", "это не я", "відкликати", "reddet", "إلغاء", "רפורט",
         "דחה", "取り消", "拒否", "撤销", "拒绝", "취소", "거부", "thu hồi", "từ chối",
         "view in browser", "view online", "view in your browser", "web version",
@@ -262,6 +278,8 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
         "활성화되었습니다",
         "đã được xác minh", "đã được kích hoạt", "đã xác nhận",
         "bekreftet", "bekräftad", "verifierad", "bekræftet", "vahvistettu", "ověřeno",
+        "verificada", "confirmada", "activada", "ativada", "vérifiée", "confirmée", "activée",
+        "verificate", "confermati", "confermate", "attivata",
         "potvrzeno", "aktivováno", "megerősítve", "επιβεβαιώθηκε", "ενεργοποιήθηκε",
         "terverifikasi", "ยืนยันแล้ว", "a fost confirmat",
     ),
@@ -289,6 +307,12 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
         "эту ссылку", "тут", "buraya", "bu bağlantı", "هنا", "هذا الرابط", "כאן", "קישור",
         "اینجا", "こちら", "ここ", "このリンク", "这里", "此链接", "點擊這裡", "여기", "이 링크",
         "tại đây", "liên kết này",
+        # "Continue to <App>", "Open <App>": moves on without naming what it opens
+        "weiter zu", "öffnen", "continuer vers", "ouvrir", "continuar a", "continuar para",
+        "continuar en", "ir a", "ir para", "abrir", "vai a", "vai su", "apri", "ga naar",
+        "przejdź do", "otwórz", "перейти", "открыть", "відкрити", "gå till", "gå til",
+        "siirry", "přejít", "tovább", "mergi la", "μετάβαση", "lanjut ke", "buka", "mở",
+        "đi tới", "打开", "前往", "開く", "열기", "ไปที่", "برو به", "الانتقال إلى", "מעבר ל",
     ),
 }
 # fmt: on

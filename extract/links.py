@@ -193,6 +193,10 @@ def _score(
     if not text_kinds and short_context and (not label or says_nothing):
         # "Click here" or a bare URL: the sentence around it names its purpose.
         text_kinds = context_kinds
+        # "Before you can sign in, activate it:": a sign-in word around a bare URL is often
+        # the goal, not the link's purpose; the URL's own activation or reset route decides.
+        if text_kinds == {"magic_link"} and facts.kind in ("confirm_link", "reset_link"):
+            text_kinds = {facts.kind}
     if "join" in text_purposes and invited:
         text_kinds = text_kinds | {"confirm_link"}  # "Join Acme" under "bob invited you"
     if text_kinds == {"confirm_link"} and facts.kind not in (None, "confirm_link"):

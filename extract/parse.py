@@ -42,13 +42,28 @@ def _trim_url(url: str) -> str:
 
 
 def _line_context(text: str, start: int, end: int) -> str:
-    """The line holding ``text[start:end]`` plus the line above, normalised, last 400 chars."""
+    """The line holding ``text[start:end]`` plus the nearest non-blank line above ("Confirm
+    your address:", blank line, URL), normalised, last 400 chars. A URL with no line above
+    takes the first non-blank line below ("<URL>", blank line, "Open it to sign in")."""
     floor = max(0, start - _CONTEXT_REACH)
     lo = text.rfind("\n", floor, start)
-    prev = text.rfind("\n", floor, lo) if lo >= 0 else -1
     hi = text.find("\n", end, end + _CONTEXT_REACH)
-    context = text[prev + 1 if prev >= 0 else floor : hi if hi >= 0 else end + _CONTEXT_REACH]
-    return " ".join(context.split())[-400:]
+    stop = hi if hi >= 0 else end + _CONTEXT_REACH
+    line = text[lo + 1 if lo >= 0 else floor : stop]
+    above = _nearest_line(text, floor, lo, backwards=True) if lo >= 0 else ""
+    below = ""
+    if not above.strip() and hi >= 0:
+        below = _nearest_line(text, hi, min(len(text), hi + _CONTEXT_REACH), backwards=False)
+    return " ".join(" ".join((above, line, below)).split())[-400:]
+
+
+def _nearest_line(text: str, lo: int, hi: int, *, backwards: bool) -> str:
+    """The first non-blank line of ``text[lo:hi]`` counted from its end (or its start)."""
+    lines = text[lo:hi].split("\n")
+    for candidate in reversed(lines) if backwards else lines:
+        if candidate.strip():
+            return candidate
+    return ""
 
 
 def _text_urls(texts: Iterable[str], seen: set[str]) -> Iterator[tuple[str, str]]:
