@@ -105,6 +105,25 @@ _STRONG: dict[str, str] = {
     "el": "κωδικός επαλήθευσης|κωδικός ασφαλείας|κωδικός σύνδεσης|κωδικός επιβεβαίωσης|"
     "κωδικός μίας χρήσης|ο κωδικός σας",
     "th": "รหัสยืนยัน|รหัส otp|รหัสผ่านครั้งเดียว|รหัสเข้าสู่ระบบ|รหัสotp",
+    "hr": "kod za potvrdu|verifikacijski kod|kod za prijavu|jednokratni kod|sigurnosni kod|"
+    "vaš kod|verifikacioni kod|kod za verifikaciju",
+    "sr": "верификациони код|код за потврду|код за пријаву|једнократни код|ваш код",
+    "bg": "код за потвърждение|код за достъп|код за вход|еднократен код|вашият код",
+    "sl": "koda za prijavo|enkratna koda|potrditvena koda|varnostna koda|verifikacijska koda|"
+    "vaša koda",
+    "lt": "patvirtinimo kodas|patvirtinimo kodą|vienkartinis kodas|prisijungimo kodas|"
+    "saugos kodas|jūsų kodas",
+    "lv": "verifikācijas kods|apstiprinājuma kods|vienreizējais kods|pieteikšanās kods|"
+    "drošības kods|jūsu kods",
+    "et": "kinnituskood|turvakood|sisselogimiskood|ühekordne kood|kontrollkood|teie kood|sinu kood",
+    "ca": "codi de verificació|codi de seguretat|codi d'accés|codi d’accés|codi de confirmació|"
+    "el teu codi|el vostre codi",
+    "ms": "kod pengesahan|kod keselamatan|kod sekali guna|kod log masuk|kod anda",
+    "sw": "nambari ya uthibitisho|nambari yako ya uthibitisho|msimbo wa uthibitisho|"
+    "nambari yako ya siri",
+    "is": "staðfestingarkóð|öryggiskóð|innskráningarkóð|kóðinn þinn",
+    "ur": "تصدیقی کوڈ|توثیقی کوڈ|او ٹی پی|کوڈ",
+    "ta": "சரிபார்ப்புக் குறியீடு|சரிபார்ப்பு குறியீடு|ஒருமுறை கடவுச்சொல்|குறியீடு",
 }
 
 # Weaker cues: a code word without qualification, or the verbs that introduce one.
