@@ -97,7 +97,22 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
         "รับคำเชิญ", "přijmout pozvánku", "acceptera inbjudan", "acceptér invitation",
         "accepter invitation", "hyväksy kutsu", "godta invitasjon", "aksepter invitasjon",
         "acceptă invitația", "meghívás elfogadása", "fogadd el a meghívást", "αποδοχή πρόσκλησης",
-        "ověř", "ενεργοποί", "επαλήθευ", "aktivál", "เปิดใช้งาน", "تأكيد", "تحقق", "التحقق", "تفعيل",
+        "ověř", "ενεργοποί", "επαλήθευ", "aktivál", "เปิดใช้งาน",
+        # unlocking a locked account
+        "kilidini aç", "kilidi aç", "ロックを解除", "ロック解除", "解锁", "解鎖", "잠금 해제",
+        "odemkn", "lås upp", "lås op", "lås opp", "ontgrendel", "avaa lukitus", "feloldás",
+        "deblochea", "ξεκλείδω", "mở khóa", "buka kunci", "ปลดล็อก", "إلغاء القفل", "فتح القفل",
+        "ביטול נעילה", "שחרור נעילה", "باز کردن قفل", "розблок",
+        # approving a new device or sign-in (never a bare "approve": expense and leave requests)
+        "approve this device", "authorize this device", "authorise this device",
+        "approve sign-in", "approve login", "autoriser cet appareil", "autoriser l'appareil",
+        "autorizar dispositivo", "autorizar este dispositivo", "aprovar dispositivo",
+        "aprobar dispositivo", "autorizza dispositivo", "approva dispositivo",
+        "gerät zulassen", "gerät genehmigen", "このデバイスを承認", "デバイスを承認", "授权此设备",
+        "批准此设备", "기기 승인", "подтвердить устройство", "zatwierdź urządzenie",
+        # newsletter opt-in labels
+        "suscribirme", "quiero suscribirme", "confermo", "iscrivimi", "schrijf me in",
+        "inscrever-me", "vill prenumerera", "تأكيد", "تحقق", "التحقق", "تفعيل",
         "قبول الدعوة", "אשר", "אישור", "אימות", "אמת", "הפעל", "تأیید", "تایید", "فعال", "確認",
         "認証", "有効化", "验证", "确认", "激活", "驗證", "启用", "确定", "初始化", "확인",
         "인증", "활성화", "xác nhận", "xác minh", "kích hoạt", "सत्यापित", "पुष्टि", "যাচাই", "নিশ্চিত",
@@ -212,6 +227,22 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
         "afspraak", "vergadering", "spotkani", "wizyt", "встреч", "вебинар", "приём",
         "randevu", "toplantı", "موعد", "اجتماع", "פגישה", "会議", "予約確認", "会议", "预约",
         "회의", "cuộc họp", "lịch hẹn",
+        # trials, cards, coupons, points, warranties, received goods, surveys: activating or
+        # confirming them is no account action
+        "trial", "testzeitraum", "testphase", "essai gratuit", "période d'essai",
+        "prueba gratuita", "período de prueba", "teste grátis", "período de teste",
+        "prova gratuita", "periodo di prova", "proefperiode", "okres próbny", "пробн",
+        "deneme süre", "トライアル", "试用", "체험", "premium", "upgrade", "card", "karte",
+        "carte", "tarjeta", "cartão", "carta", "kaart", "kartę", "karty", "карт", "カード",
+        "卡", "카드", "thẻ", "presentkort", "gavekort", "lahjakortti", "dárkov", "coupon",
+        "voucher", "promo", "gutschein", "cupón", "cupom", "buono", "kupon", "купон",
+        "промокод", "クーポン", "优惠券", "쿠폰", "points", "punkte", "ポイント", "积分",
+        "포인트", "warranty", "garantie", "garantía", "garantia", "garanzia", "gwarancj",
+        "гаранти", "保証", "保修", "보증", "bảo hành", "den erhalt", "recebimento", "réception",
+        "ricezione", "ontvangst", "survey", "umfrage", "enquête", "encuesta", "pesquisa",
+        "sondaggio", "ankiet", "опрос", "anket", "アンケート", "调查", "설문", "khảo sát",
+        "deelname", "teilnahme", "participation", "participación", "participação",
+        "partecipazione", "udział", "участие", "účast", "deltagande", "webinář",
     ),
     # An invitation to an account, team or workspace (accepting it proves the mailbox).
     "invite": (
@@ -254,6 +285,7 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
         "liên kết",
         # a subscription is what a newsletter opt-in confirms
         "abonnement", "newsletter", "suscripción", "assinatura", "iscrizione", "abbonamento",
+        "inscrição", "inscripción",
         "inschrijving", "subskrypcj", "prenumerat", "подписк", "підписк", "abonelik",
         "الاشتراك", "מנוי", "اشتراک", "購読", "订阅", "訂閱", "구독",
     ),

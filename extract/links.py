@@ -219,6 +219,14 @@ def _score(
     # silence a link whose own label and own route name the same purpose.
     agreed = facts.kind is not None and facts.kind in purposes_kinds(text_purposes)
     commerce = "commerce" in text_purposes or ("commerce" in subject and not agreed)
+    # "Your trial ends on Monday. [Activate now]": a shop word in the sentence, no account
+    # word there or in the label, and a URL naming no route: a purchase, not the mailbox.
+    commerce = commerce or (
+        short_context
+        and "commerce" in context_purposes
+        and facts.kind is None
+        and "account" not in text_purposes | context_purposes
+    )
     if "commerce" in text_purposes:
         text_kinds = set()
     quiet_subject = alert or commerce or changed or "done" in subject
@@ -350,7 +358,8 @@ def _shown_targets(anchors: list[Anchor]) -> dict[str, str]:
         if anchor.hidden or not (_URL_TEXT.match(text) and text.lower().startswith("http")):
             continue
         raw, url = _clean_url(anchor.href), _clean_url(text)
-        if url != raw and not url.endswith(("…", "...")):
+        # NFKC made "…" three dots, which cleaning strips: test the text as shown.
+        if url != raw and not text.endswith(("…", "...")):
             shown.setdefault(raw, unwrap_url(url))
     return shown
 

@@ -71,6 +71,8 @@ def _text_urls(texts: Iterable[str], seen: set[str]) -> Iterator[tuple[str, str]
     found = 0
     for text in texts:
         for m in _URL.finditer(text):
+            if m.group(0).rstrip(_TRAIL.replace(".", "")).endswith(("…", "...")):
+                continue  # a display shortened with an ellipsis; the link is elsewhere
             url = _trim_url(html.unescape(m.group(0)))
             if url in seen:
                 continue
