@@ -32,9 +32,10 @@ _GROUPED = re.compile(
 )
 # Scanned on their own so that a rejected match ("PIN 4141") hides no digit group.
 _OTHER_GROUPS = (
-    # "A7R 2KQ": capitals and digits in groups of three or four.
+    # "A7R 2KQ", "K7 Q2 9M": capitals and digits in groups of three or four, or of two.
     re.compile(
-        rf"(?<![{_ASCII_WORD}$€£¥₹#@+.,/\-])([A-Z0-9]{{3,4}}(?: [A-Z0-9]{{3,4}}){{1,2}})"
+        rf"(?<![{_ASCII_WORD}$€£¥₹#@+.,/\-])([A-Z0-9]{{3,4}}(?: [A-Z0-9]{{3,4}}){{1,2}}"
+        r"|[A-Z0-9]{2}(?: [A-Z0-9]{2}){2,4})"
         rf"(?![{_ASCII_WORD}%/]|[.,:\-][0-9])"
     ),
     # One character per line: a code drawn as a column of boxes, one block element each.
@@ -55,7 +56,7 @@ def _grouped(token: str) -> tuple[str, str] | None:
         return None
     if "\n" in token:
         return value, " ".join(groups)
-    capitals = len(groups[0]) > 2 and not value.isdigit()
+    capitals = len(groups) > 1 and len(groups[0]) > 1 and not value.isdigit()
     if capitals and (_POSTCODE.fullmatch(token) or not any(_MIXED.fullmatch(g) for g in groups)):
         return None
     return value, token

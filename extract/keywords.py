@@ -176,7 +176,7 @@ _NEGATIVE: dict[str, str] = {
     "webinar id|wi-fi|wifi|network|visa|mastercard|amex|maestro|payment method"
     "|temporary password|initial password|check-in|trip|ride|class code|course code|join code"
     "|pickup|pick-up|collection code|delivery code|driver|courier|locker|policy|job|pipeline"
-    "|commit|pull request|merge request|issue",
+    "|commit|pull request|merge request|issue|candidate",
     "de": "bestellung|bestellnummer|auftrag|rechnung|rechnungsnummer|sendungsnummer|"
     "sendung|paket|kundennummer|kunden-nr|mitglied|gutschein|gutscheincode|rabatt|"
     "rabattcode|aktionscode|postleitzahl|plz|telefon|tel.|fax|betrag|summe|preis|"
@@ -184,7 +184,7 @@ _NEGATIVE: dict[str, str] = {
     "|vorläufiges passwort|vorläufige passwort|temporäres passwort|temporäre passwort|"
     "interims-kennwort|initialpasswort|startpasswort|initialkennwort|startkennwort|abholcode"
     "|abholnummer|abholung|zustellcode|fahrer|kurier|packstation|schließfach|police"
-    "|versicherungsnummer",
+    "|versicherungsnummer|zählernummer|zählpunkt|vertragsnummer|vertragskonto",
     "fr": "commande|facture|suivi|colis|référence|réservation|billet|client|réduction|"
     "promo|code promo|bon|cadeau|parrainage|code postal|téléphone|montant|total|prix|rue"
     "|mot de passe temporaire|mot de passe provisoire|mot de passe initial|code de retrait"

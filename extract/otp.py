@@ -100,6 +100,17 @@ def _asks(text: str, keyword_end: int, start: int) -> bool:
     return stop is not None and stop.group() in "?？؟"
 
 
+def _strip_marks(line: str) -> str:
+    """The line without the marks around it: "【482913】", "🔐 482913", "* 482913 *" leave
+    the code alone on its line. Walks in from both ends (a hostile line can be huge)."""
+    lo, hi = 0, len(line)
+    while lo < hi and not line[lo].isalnum():
+        lo += 1
+    while hi > lo and not line[hi - 1].isalnum():
+        hi -= 1
+    return line[lo:hi]
+
+
 def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     lo = text.rfind("\n", 0, start) + 1
     hi = text.find("\n", end)
@@ -193,8 +204,10 @@ class _Scorer:
         score = 0.0
         whole_body = False
         line_lo, line_hi = _line_bounds(text, start, end)
-        line = text[line_lo:line_hi].strip(" \t*•·|:()[]【】「」<>\"'“”-—–")
-        alone = line == display or " ".join(line.split()) == display
+        line = _strip_marks(text[line_lo:line_hi])
+        alone = line == display or (
+            len(line) < 4 * len(display) and " ".join(line.split()) == display
+        )
         if alone:
             score += 0.15
             reasons.append("alone on its line")
