@@ -269,7 +269,7 @@ def _score(
     quiet = quiet and not browse_only and not (titled and not echoed)
     qualified = secret and not declined and own_evidence and quiet
     kind = strongest(votes) if qualified else None
-    if changed and kind not in (None, "confirm_link") and not facts.signature:
+    if changed and kind not in (None, "confirm_link"):
         kind = None
 
     score = 0.05
