@@ -58,22 +58,36 @@ class Spans:
 
 
 class Cues:
-    """Keyword spans of one text, by what they announce; the rarely needed ones on demand."""
+    """Keyword spans of one text, by what they announce, each found when first asked for:
+    a text without code-shaped tokens needs only the strong code words."""
 
-    __slots__ = ("_nouns", "negative", "strong", "text", "weak")
+    __slots__ = ("_spans", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.strong = Spans.of(STRONG_CODE_KEYWORDS, text)
-        self.weak = Spans.of(CODE_KEYWORDS, text)
-        self.negative = Spans.of(NEGATIVE_KEYWORDS, text)
-        self._nouns: Spans | None = None
+        self._spans: dict[str, Spans] = {}
+
+    def _of(self, name: str, pattern: re.Pattern[str]) -> Spans:
+        spans = self._spans.get(name)
+        if spans is None:
+            spans = self._spans[name] = Spans.of(pattern, self.text)
+        return spans
+
+    @property
+    def strong(self) -> Spans:
+        return self._of("strong", STRONG_CODE_KEYWORDS)
+
+    @property
+    def weak(self) -> Spans:
+        return self._of("weak", CODE_KEYWORDS)
+
+    @property
+    def negative(self) -> Spans:
+        return self._of("negative", NEGATIVE_KEYWORDS)
 
     @property
     def nouns(self) -> Spans:
-        if self._nouns is None:
-            self._nouns = Spans.of(CODE_NOUNS, self.text)
-        return self._nouns
+        return self._of("nouns", CODE_NOUNS)
 
     def shopping_after(self, end: int, window: int) -> str | None:
         m = SHOPPING_CUES.search(self.text, end, end + window)

@@ -190,7 +190,6 @@ class _Scorer:
         parsed: tuple[str, str],
         cues: Cues,
     ) -> ScoredCode | None:
-        strong, weak, negative = cues.strong, cues.weak, cues.negative
         value, display = parsed
         lower_left = text[max(0, start - 12) : start].lower()
         right = text[end : end + 14]
@@ -200,6 +199,7 @@ class _Scorer:
             return None
         if _STREET_AFTER.match(text, end, min(len(text), end + 60)) and value.isdigit():
             return None
+        strong, weak, negative = cues.strong, cues.weak, cues.negative
         reasons: list[str] = []
         score = 0.0
         whole_body = False
