@@ -34,6 +34,7 @@ Purpose = Literal[
     "changed",
     "browse",
     "account",
+    "pointer",
 ]
 
 # fmt: off
@@ -331,6 +332,19 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
         "đã được cập nhật", "تم تغيير", "تم تحديث", "שונתה", "שונה", "עודכנה", "עודכן",
         "تغییر کرد", "تغییر یافت",
     ),
+    # A sentence that points at the link or button ("tap the button below to sign in")
+    # describes what that link does, rather than a step on the way to content.
+    "pointer": (
+        "button", "click", "tap ", "below", "link", "knopf", "schaltfläche", "klick", "tipp",
+        "unten", "bouton", "clique", "cliquez", "ci-dessous", "lien", "botón", "haz clic",
+        "pulsa", "toca", "abajo", "enlace", "botão", "abaixo", "pulsante", "clicca", "qui sotto",
+        "knop", "klik", "hieronder", "przycisk", "kliknij", "poniż", "кнопк", "нажм", "ниже",
+        "ссылк", "натисн", "нижче", "düğme", "tıkla", "aşağıdaki", "bağlantı", "knapp", "knap",
+        "painik", "tlačítk", "klikn", "gomb", "buton", "κουμπί", "tombol", "tautan", "nút",
+        "nhấn", "liên kết", "ボタン", "クリック", "タップ", "リンク", "以下", "下の", "按钮",
+        "按鈕", "点击", "點擊", "链接", "下面", "버튼", "클릭", "아래", "링크", "ปุ่ม", "คลิก",
+        "الزر", "انقر", "اضغط", "الرابط", "כפתור", "לחצ", "קישור", "دکمه", "کلیک", "لینک",
+    ),
     # Anchor texts that name no purpose; the sentence around them does.
     "generic": (
         "click here", "here", "this link", "link", "tap here", "open", "button", "continue",
@@ -340,12 +354,6 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
         "эту ссылку", "тут", "buraya", "bu bağlantı", "هنا", "هذا الرابط", "כאן", "קישור",
         "اینجا", "こちら", "ここ", "このリンク", "这里", "此链接", "點擊這裡", "여기", "이 링크",
         "tại đây", "liên kết này",
-        # "Continue to <App>", "Open <App>": moves on without naming what it opens
-        "weiter zu", "öffnen", "continuer vers", "ouvrir", "continuar a", "continuar para",
-        "continuar en", "ir a", "ir para", "abrir", "vai a", "vai su", "apri", "ga naar",
-        "przejdź do", "otwórz", "перейти", "открыть", "відкрити", "gå till", "gå til",
-        "siirry", "přejít", "tovább", "mergi la", "μετάβαση", "lanjut ke", "buka", "mở",
-        "đi tới", "打开", "前往", "開く", "열기", "ไปที่", "برو به", "الانتقال إلى", "מעבר ל",
     ),
 }
 # fmt: on

@@ -197,6 +197,12 @@ def _score(
         # the goal, not the link's purpose; the URL's own activation or reset route decides.
         if text_kinds == {"magic_link"} and facts.kind in ("confirm_link", "reset_link"):
             text_kinds = {facts.kind}
+        # "New message. Log in to read it. [Open]": signing in is the way to the content; a
+        # label saying nothing signs in when its URL, the subject or a sentence pointing at
+        # it ("tap the button to sign in") says so.
+        if text_kinds == {"magic_link"} and label and facts.kind is None:
+            pointed = "pointer" in purposes_in(context.replace(label, " "))
+            text_kinds = text_kinds if pointed else text_kinds & purposes_kinds(subject)
     if "join" in text_purposes and invited:
         text_kinds = text_kinds | {"confirm_link"}  # "Join Acme" under "bob invited you"
     if text_kinds == {"confirm_link"} and facts.kind not in (None, "confirm_link"):
