@@ -10,6 +10,7 @@ guess of a short mail is unreliable.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Literal
 
@@ -391,6 +392,9 @@ def _compile(stems: tuple[str, ...]) -> re.Pattern[str]:
 _PATTERNS: dict[Purpose, re.Pattern[str]] = {p: _compile(s) for p, s in _CUES.items()}
 
 
+# A mail asks about the same few strings many times (subject, a label that is also the end
+# of its context, the same footer on every link); the answer depends on the text alone.
+@functools.lru_cache(maxsize=4096)
 def purposes_in(text: str) -> frozenset[Purpose]:
     """Which purposes the (visible) ``text`` speaks of."""
     if not text:
