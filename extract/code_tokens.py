@@ -5,11 +5,17 @@ grouped ones ("482 913", "4 8 2 9 1 3"), with URLs, addresses and colours blanke
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
-from extract.code_shapes import value_of
+from extract.code_shapes import (
+    brand_shaped,
+    case_flips_inside,
+    pronounceable,
+    randomish,
+    value_of,
+)
 
-__all__ = ["code_tokens", "mask"]
+__all__ = ["code_tokens", "keyword_led_tokens", "mask"]
 
 _ASCII_WORD = "A-Za-z0-9_"
 # The address alternative starts only where a word starts: tried inside a long run of word
@@ -62,6 +68,20 @@ def _grouped(token: str) -> tuple[str, str] | None:
     return value, token
 
 
+# Right after a code word, codes the token scan skips: letters-only whose case flips inside
+# ("bEwois", "kQmTzx"; generators drawing from both cases give them, words do not look so)
+# and long random tokens of letters and digits ("aB3dEf9hJkMn", a link code typed by hand).
+_AFTER_KEYWORD = re.compile(
+    r"(?:[ \t]+(?:is|ist|lautet|est|es|é|è|är|er|jest|je))?[ \t:：\"“'«*]{0,4}"
+    r"([A-Za-z0-9]{5,16})(?![\w@/%-])"
+)
+_LONG_CODE = range(11, 17)
+# "…this temporary login code:⏎⏎iqjy-tayyf-vvph": groups of small letters on their own line
+# under the line of a code word; one group at least unpronounceable (words are not).
+_WORD_GROUPS_BELOW = re.compile(r"[^\n]{0,40}\n\s*([a-z]{3,6}(?:-[a-z]{3,6}){2,3})[ \t]*(?:\n|$)")
+_ENDS_SENTENCE = re.compile(r"[ \t]*(?:[.!。]?[ \t]*(?:\n|$))")
+
+
 def mask(text: str) -> str:
     """Blank out URLs, e-mail addresses and CSS colours, keeping offsets."""
     return _URLISH.sub(lambda m: " " * len(m.group(0)), text)
@@ -81,3 +101,30 @@ def code_tokens(text: str) -> Iterator[tuple[int, int, tuple[str, str]]]:
                 continue
             seen.add(m.start())
             yield m.start(), m.end(), parsed
+
+
+def keyword_led_tokens(
+    text: str, keyword_ends: list[int], shown: Callable[[str], bool]
+) -> Iterator[tuple[int, int, tuple[str, str]]]:
+    """Codes the token scan skips (letters of both cases, long random tokens, groups of
+    small letters), found only right after a strong code word ending at one of
+    ``keyword_ends``, and only when shown as the code (a brand name after "code" is not)."""
+    for end in keyword_ends:
+        below = _WORD_GROUPS_BELOW.match(text, end)
+        if below is not None and not all(map(pronounceable, below.group(1).split("-"))):
+            token = below.group(1)
+            yield below.start(1), below.end(1), (token.replace("-", ""), token)
+            continue
+        m = _AFTER_KEYWORD.match(text, end)
+        if m is None:
+            continue
+        token = m.group(1)
+        if token.isalpha():
+            if not case_flips_inside(token):
+                continue
+        elif len(token) not in _LONG_CODE or token.isdigit() or not randomish(token):
+            continue
+        # …shown as the code: emphasised, carried by a link, or ending its sentence.
+        if not shown(token) and (brand_shaped(token) or not _ENDS_SENTENCE.match(text, m.end(1))):
+            continue
+        yield m.start(1), m.end(1), (token, token)

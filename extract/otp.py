@@ -13,13 +13,10 @@ import re
 
 from extract.code_context import ScoredCode, judge_in_context
 from extract.code_shapes import (
-    brand_shaped,
-    case_flips_inside,
     is_year_or_date,
-    randomish,
     shape_prior,
 )
-from extract.code_tokens import code_tokens, mask
+from extract.code_tokens import code_tokens, keyword_led_tokens, mask
 from extract.cues import Cues
 from extract.document import Document
 from extract.keywords import CODE_KEYWORDS, NEGATIVE_KEYWORDS, STRONG_CODE_KEYWORDS
@@ -79,16 +76,6 @@ _NUMBER = re.compile(r"\d{2,}")
 _JOINERS = frozenset(
     ("", "or", "and", "oder", "und", "ou", "et", "o", "y", "e", "или", "或", "和", "、")
 )
-# Right after a code word, codes the token scan skips: letters-only whose case flips inside
-# ("bEwois", "kQmTzx"; generators drawing from both cases give them, words do not look so)
-# and long random tokens of letters and digits ("aB3dEf9hJkMn", a link code typed by hand).
-_AFTER_KEYWORD = re.compile(
-    r"(?:[ \t]+(?:is|ist|lautet|est|es|é|è|är|er|jest|je))?[ \t:：\"“'«*]{0,4}"
-    r"([A-Za-z0-9]{5,16})(?![\w@/%-])"
-)
-_LONG_CODE = range(11, 17)
-_ENDS_SENTENCE = re.compile(r"[ \t]*(?:[.!。]?[ \t]*(?:\n|$))")
-_SENTENCE_END = re.compile(r"[.!?。！？]\s")
 # A code word in a question labels no number after it: the number answers a form's field.
 _SENTENCE_STOP = re.compile(r"[.!?。！？؟\n]")
 _BREAK = re.compile(r"\n|[.!?;。！？]\s")
@@ -152,29 +139,18 @@ class _Scorer:
         return out
 
     def _codes_after_keyword(self, text: str, cues: Cues, source: str) -> list[ScoredCode]:
-        """Codes the token scan skips (letters of both cases, long random tokens): only
-        right after a strong code word, and only when shown as the code (a brand name after
-        "code" is not)."""
         out: list[ScoredCode] = []
-        for end in cues.strong.ends:
-            m = _AFTER_KEYWORD.match(text, end)
-            if m is None:
-                continue
-            token = m.group(1)
-            if token.isalpha():
-                if not case_flips_inside(token):
-                    continue
-            elif len(token) not in _LONG_CODE or token.isdigit() or not randomish(token):
-                continue
-            # …shown as the code: emphasised, carried by a link, or ending its sentence.
-            shown = token in self.emphasized or self._in_link(token)
-            if not shown and (brand_shaped(token) or not _ENDS_SENTENCE.match(text, m.end(1))):
-                continue
-            scored = self._score(text, m.start(1), m.end(1), (token, token), cues)
+        shown = self._shown
+        for start, end, parsed in keyword_led_tokens(text, cues.strong.ends, shown):
+            scored = self._score(text, start, end, parsed, cues)
             if scored is not None:
                 scored.reasons.append(f"in {source}")
                 out.append(scored)
         return out
+
+    def _shown(self, token: str) -> bool:
+        """Emphasised, or carried by a link."""
+        return token in self.emphasized or self._in_link(token)
 
     def _in_link(self, token: str) -> bool:
         """Some anchor of the mail carries ``token`` as a path segment or query value."""
