@@ -108,11 +108,10 @@ def test_job_that_keeps_failing_publishes_a_failed_event_without_content(
         assert CODE.encode() not in redis_client.dump(key), key
 
 
-def test_job_finds_its_received_event_behind_many_newer_entries(
+def test_expiry_counts_from_each_mails_own_arrival(
     redis_url: str, redis_client: redis.Redis, sdk: Client
 ) -> None:
-    # The job reads the stream's newest entries first; older ones only when its event is not
-    # among them. Both ways the expiry counts from the mail's own arrival.
+    # The bridge passes the server's arrival time with the ids: forty mails, forty expiries.
     keys = Keys()
     inbox = sdk.inboxes.create(ttl=600)
     ingest = Ingest(redis_client)
@@ -222,3 +221,21 @@ def test_batch_that_dies_becomes_one_job_per_mail(
     assert sorted(e["code"] for e in extracted) == sorted(codes)  # each once
     assert sorted(e["message_key"] for e in extracted) == sorted(mks)
     assert calls == [2, 2, 1, 1, 1, 1]  # two batches, then one job per mail
+
+
+def test_job_queued_without_an_arrival_time_dates_expiry_from_routing(
+    redis_url: str, redis_client: redis.Redis, sdk: Client
+) -> None:
+    # Jobs queued by a bridge of the previous release carry the two ids only.
+    inbox = sdk.inboxes.create(ttl=600)
+    ingest = Ingest(redis_client)
+    mk = ingest.deliver(inbox.id, code_mail(inbox.email, CODE))
+    redis_client.delete(ingest.queue.key)
+    ingest.queue.enqueue(worker.enqueue.JOB_FUNCTION, inbox.id, mk)
+    run_jobs(redis_url)
+
+    received, extracted = _events(redis_client, Keys(), inbox.id)
+    assert extracted["code"] == CODE
+    expires_in_s = extract_message(code_mail(inbox.email, CODE)).expires_in_s
+    assert expires_in_s is not None
+    assert int(extracted["expires_at"]) == int(received["routed_at"]) + expires_in_s * 1000

@@ -50,7 +50,9 @@ JOB_BATCH_MAX: Final = 16
 #: Mail that arrives together is split over at least this many jobs (two workers per pod).
 JOB_SPREAD: Final = 2
 
-Item = tuple[str, str]
+#: ``(inbox_id, message_key, received_at_ms)``: ids, plus when the server received the mail (0:
+#: unknown), from which the job dates the code's expiry without reading the event stream.
+Item = tuple[str, str, int]
 
 
 def plan_jobs(items: Sequence[Item]) -> list[list[Item]]:
@@ -69,10 +71,10 @@ def plan_jobs(items: Sequence[Item]) -> list[list[Item]]:
     return chunks
 
 
-def _single(inbox_id: str, message_key: str) -> Any:
+def _single(inbox_id: str, message_key: str, received_at_ms: int) -> Any:
     return Queue.prepare_data(
         JOB_FUNCTION,
-        args=(inbox_id, message_key),
+        args=(inbox_id, message_key, received_at_ms),
         timeout=JOB_TIMEOUT_S,
         result_ttl=RESULT_TTL_S,
         failure_ttl=FAILURE_TTL_S,
@@ -91,7 +93,7 @@ def _batch(items: list[Item]) -> Any:
         result_ttl=RESULT_TTL_S,
         failure_ttl=FAILURE_TTL_S,
         description=JOB_DESCRIPTION,
-        job_id=batch_job_id(items),
+        job_id=batch_job_id([(inbox_id, message_key) for inbox_id, message_key, _ in items]),
         on_failure=Callback(BATCH_FAILURE_CALLBACK),
     )
 
@@ -99,8 +101,7 @@ def _batch(items: list[Item]) -> Any:
 def enqueue_extractions(
     queue: Queue, items: Sequence[Item], *, pipeline: Pipeline | None = None
 ) -> int:
-    """Queue the extraction of ``items`` (``(inbox_id, message_key)`` pairs); returns the number
-    of jobs.
+    """Queue the extraction of ``items`` (see ``Item``); returns the number of jobs.
 
     With ``pipeline`` the jobs' writes are only queued on it (the caller's EXEC makes them
     real); it may already be in MULTI or not. Job ids are deterministic and every message is
@@ -127,7 +128,8 @@ def enqueue_extraction(
     inbox_id: str,
     message_key: str,
     *,
+    received_at_ms: int = 0,
     pipeline: Pipeline | None = None,
 ) -> None:
-    """Queue ``extract_job(inbox_id, message_key)`` under its deterministic job id."""
-    enqueue_extractions(queue, [(inbox_id, message_key)], pipeline=pipeline)
+    """Queue ``extract_job(inbox_id, message_key, received_at_ms)`` under its deterministic id."""
+    enqueue_extractions(queue, [(inbox_id, message_key, received_at_ms)], pipeline=pipeline)

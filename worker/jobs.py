@@ -14,7 +14,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Final, cast
+from typing import Final
 
 import redis
 import structlog
@@ -22,9 +22,9 @@ from rq import Queue, get_current_job
 from rq.job import Job
 
 from extract import Extraction, extract_message
-from worker.enqueue import enqueue_single_jobs
+from worker.enqueue import Item, enqueue_single_jobs
 from worker.errors import ExtractionError, WorkerError
-from worker.events import EVENT_EXTRACTED, EVENT_FAILED, EVENT_RECEIVED, decode_fields
+from worker.events import EVENT_EXTRACTED, EVENT_FAILED
 from worker.keys import INBOX_ID_RE, Keys
 from worker.metrics import EXTRACTION_SECONDS, MAIL_TO_EVENT_SECONDS, MESSAGES_FAILED
 from worker.publish import Publisher
@@ -42,13 +42,8 @@ __all__ = [
 
 #: How many recent mail-to-event latencies ``Keys.latency`` keeps for ``otpbridge status``.
 LATENCY_SAMPLES: Final = 1000
-#: Newest stream entries read with the job's first round trip to find its ``received`` event.
-_RECENT_EVENTS: Final = 16
-_RECEIVED: Final = (EVENT_RECEIVED, EVENT_RECEIVED.encode())
 
 log = structlog.get_logger()
-
-Item = tuple[str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,57 +64,31 @@ def _now_ms() -> int:
     return int(time.time() * 1000)
 
 
-def _received_in(entries: object, message_key: str) -> dict[str, str] | None:
-    for _id, raw_fields in cast("list[tuple[object, dict[Any, Any]]]", entries or ()):
-        # Only the type is looked at until an entry matches: ``extracted`` entries carry the
-        # whole extractor JSON, not worth decoding.
-        if raw_fields.get(b"type", raw_fields.get("type")) in _RECEIVED:
-            fields = decode_fields(raw_fields)
-            if fields.get("message_key") == message_key:
-                return fields
-    return None
-
-
 @dataclass(frozen=True, slots=True)
 class _Stored:
     """What a job reads about one message before extracting it."""
 
     published: bool
     raw: bytes | None
-    received: dict[str, str] | None
+    routed_at_ms: int | None
 
 
 def _read(client: redis.Redis, keys: Keys, items: Sequence[Item]) -> list[_Stored]:
-    """Per message: already published?, the stored mail, its ``received`` event; one round trip.
-
-    The ``received`` event was written with the job, so it is among the stream's newest entries
-    unless many mails for this inbox came after it: then the whole stream is read.
-    """
+    """Per message: already published?, the stored mail, when the bridge routed it (the
+    listing index's score); one round trip for all."""
     with client.pipeline(transaction=False) as pipe:
-        for inbox_id, message_key in items:
+        for inbox_id, message_key, _ in items:
             pipe.sismember(keys.published(inbox_id), message_key)
             pipe.get(keys.message(inbox_id, message_key))
-            pipe.xrevrange(keys.events(inbox_id), count=_RECENT_EVENTS)
+            pipe.zscore(keys.messages(inbox_id), message_key)
         replies = pipe.execute()
     out: list[_Stored] = []
-    for n, (inbox_id, message_key) in enumerate(items):
-        published, raw, recent = replies[3 * n : 3 * n + 3]
-        received = _received_in(recent, message_key)
-        if received is None and len(recent or ()) >= _RECENT_EVENTS:
-            received = _received_in(client.xrange(keys.events(inbox_id)), message_key)
+    for n in range(len(items)):
+        published, raw, routed_at = replies[3 * n : 3 * n + 3]
         if raw is not None and not isinstance(raw, bytes):
             raw = str(raw).encode()
-        out.append(_Stored(bool(published), raw, received))
+        out.append(_Stored(bool(published), raw, int(routed_at) if routed_at else None))
     return out
-
-
-def _int_field(fields: dict[str, str] | None, name: str) -> int | None:
-    if fields is None:
-        return None
-    try:
-        return int(fields.get(name, ""))
-    except ValueError:
-        return None
 
 
 def _extract(raw: bytes) -> Extraction:
@@ -166,13 +135,13 @@ def process_messages(
     results: list[str | ExtractionError] = ["gone"] * len(items)
     pending: list[tuple[int, str, str, dict[str, str], int | None]] = []
     valid: list[tuple[int, Item]] = []
-    for n, (inbox_id, message_key) in enumerate(items):
-        if INBOX_ID_RE.match(inbox_id):
-            valid.append((n, (inbox_id, message_key)))
+    for n, item in enumerate(items):
+        if INBOX_ID_RE.match(item[0]):
+            valid.append((n, item))
         else:
-            log.warning("job_bad_inbox_id", message_key=message_key)
+            log.warning("job_bad_inbox_id", message_key=item[1])
     stored = _read(client, keys, [item for _, item in valid])
-    for (n, (inbox_id, message_key)), found in zip(valid, stored, strict=True):
+    for (n, (inbox_id, message_key, received_at_ms)), found in zip(valid, stored, strict=True):
         if found.published:
             results[n] = "duplicate"
             continue
@@ -184,9 +153,7 @@ def process_messages(
         except ExtractionError as exc:
             results[n] = exc
             continue
-        arrived_ms = _int_field(found.received, "received_at") or _int_field(
-            found.received, "routed_at"
-        )
+        arrived_ms = received_at_ms or found.routed_at_ms
         fields = _event(message_key, extraction, arrived_ms)
         pending.append((n, inbox_id, message_key, fields, arrived_ms))
         log.info(
@@ -211,9 +178,11 @@ def process_messages(
     return results
 
 
-def process_message(client: redis.Redis, keys: Keys, inbox_id: str, message_key: str) -> str:
+def process_message(
+    client: redis.Redis, keys: Keys, inbox_id: str, message_key: str, received_at_ms: int = 0
+) -> str:
     """:func:`process_messages` for one message; an extractor failure raises."""
-    (result,) = process_messages(client, keys, [(inbox_id, message_key)])
+    (result,) = process_messages(client, keys, [(inbox_id, message_key, received_at_ms)])
     if isinstance(result, ExtractionError):
         raise result
     return result
@@ -226,9 +195,21 @@ def _current_job() -> Job:
     return job
 
 
-def extract_job(inbox_id: str, message_key: str) -> str:
+def _item(args: Sequence[object]) -> Item:
+    """A job's ``[inbox_id, message_key, received_at_ms]``; jobs queued before the arrival
+    time was passed have two elements."""
+    try:
+        arrived = int(str(args[2])) if len(args) > 2 else 0
+    except ValueError:
+        arrived = 0  # unknown: the job falls back to when the bridge routed the mail
+    return str(args[0]), str(args[1]), arrived
+
+
+def extract_job(inbox_id: str, message_key: str, received_at_ms: int = 0) -> str:
     """RQ entry point for one message (enqueued by dotted path from :mod:`worker.enqueue`)."""
-    return process_message(_current_job().connection, _context.keys, inbox_id, message_key)
+    return process_message(
+        _current_job().connection, _context.keys, inbox_id, message_key, received_at_ms
+    )
 
 
 def _requeue_singly(job: Job, connection: redis.Redis, items: Sequence[Item]) -> None:
@@ -238,17 +219,17 @@ def _requeue_singly(job: Job, connection: redis.Redis, items: Sequence[Item]) ->
         pipe.execute()
 
 
-def extract_batch_job(items: Sequence[Sequence[str]]) -> str:
+def extract_batch_job(items: Sequence[Sequence[object]]) -> str:
     """RQ entry point for several messages. A mail the extractor fails on gets a job of its
     own (with retries and, at the end, a ``failed`` event); the others are published now."""
-    pairs = [(str(inbox_id), str(message_key)) for inbox_id, message_key in items]
+    batch = [_item(item) for item in items]
     job = _current_job()
-    results = process_messages(job.connection, _context.keys, pairs)
-    failed = [p for p, r in zip(pairs, results, strict=True) if isinstance(r, ExtractionError)]
+    results = process_messages(job.connection, _context.keys, batch)
+    failed = [i for i, r in zip(batch, results, strict=True) if isinstance(r, ExtractionError)]
     if failed:
-        log.warning("batch_mail_requeued", count=len(failed), of=len(pairs))
+        log.warning("batch_mail_requeued", count=len(failed), of=len(batch))
         _requeue_singly(job, job.connection, failed)
-    return f"{len(pairs) - len(failed)} of {len(pairs)} done"
+    return f"{len(batch) - len(failed)} of {len(batch)} done"
 
 
 def _failure_reason(exc_type: type[BaseException] | None, exc: BaseException | None) -> str:
@@ -273,11 +254,11 @@ def on_batch_failure(
     """RQ failure callback of a batch (timed out, worker died, Redis error): every mail of it
     gets a job of its own; those already published finish as duplicates."""
     del traceback
-    pairs = [(str(inbox_id), str(message_key)) for inbox_id, message_key in job.args[0]]
+    batch = [_item(item) for item in job.args[0]]
     log.warning(
-        "batch_failed_requeued", count=len(pairs), reason=_failure_reason(exc_type, exc_value)
+        "batch_failed_requeued", count=len(batch), reason=_failure_reason(exc_type, exc_value)
     )
-    _requeue_singly(job, connection, pairs)
+    _requeue_singly(job, connection, batch)
 
 
 def on_extract_failure(

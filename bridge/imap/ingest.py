@@ -164,7 +164,7 @@ class Ingestor:
         seen_at_ms: int,
     ) -> list[Outcome]:
         outcomes: list[Outcome] = []
-        jobs: list[tuple[str, str]] = []
+        jobs: list[tuple[str, str, int]] = []
         for plan in plans:
             if plan.mail.uid <= last_uid:
                 outcomes.append("duplicate")
@@ -179,7 +179,7 @@ class Ingestor:
             elif plan.raw is not None:
                 ttl_ms = ttl_of[plan.inbox_id]
                 self._received(pipe, plan, plan.inbox_id, plan.raw, mk, ttl_ms, seen_at_ms)
-                jobs.append((plan.inbox_id, mk))
+                jobs.append((plan.inbox_id, mk, plan.mail.internaldate_ms))
                 outcomes.append("routed")
             else:
                 events = self._keys.events(plan.inbox_id)
