@@ -42,10 +42,15 @@ __all__ = ["PRIMARY_MIN_SCORE", "find_links"]
 #: ``extract_message`` takes the first candidate with a kind and at least this score.
 PRIMARY_MIN_SCORE = 0.5
 
-_TRAILING = ".,;:!?'\"»”’>"
+_TRAILING = ".,;:!?'\"»”’>،؛؟।"
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
 _WHITESPACE = re.compile(r"\s+")
 _CJK = re.compile("[\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af\uff01-\uff65]")
+# In running text a Hebrew, Arabic or Thai letter glued to a URL ends it too (an href may
+# still be an IRI in those scripts).
+_TEXT_STOP = re.compile(
+    "[\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af\uff01-\uff65\u0590-\u06ff\u0e00-\u0e7f]"
+)
 _URL_IN_TEXT = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_]+")
 _URL_TEXT = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
@@ -138,7 +143,7 @@ def _collect(anchors: tuple[Anchor, ...], plain: str) -> list[_Seen]:
             continue
         if anchor.is_image and not (anchor.text.strip() or anchor.title.strip()):
             continue
-        raw = _clean_url(anchor.href)
+        raw = _clean_url(anchor.href, in_text=anchor.source == "text")
         if not raw:
             continue
         text = _WHITESPACE.sub(" ", anchor.text).strip()
@@ -370,16 +375,18 @@ def _shown_targets(anchors: list[Anchor]) -> dict[str, str]:
     return shown
 
 
-def _clean_url(url: str) -> str:
+def _clean_url(url: str, *, in_text: bool = False) -> str:
     url = url.strip().strip("<>")
     if "&amp;" in url or "&#" in url:
         url = html.unescape(url)
     url = _WHITESPACE.sub("", url)
     # Chinese/Japanese/Korean text runs on after a URL without a space; generated URLs
     # percent-encode such characters, so the first one ends the URL.
-    cut = _CJK.search(url)
+    cut = (_TEXT_STOP if in_text else _CJK).search(url)
     if cut:
         url = url[: cut.start()]
+    if url.count("(") > url.count(")"):
+        url = url[: url.rindex("(")]  # "…token=Ab3（24 小时内有效）": the note, not the URL
     while url and url[-1] in _TRAILING + "".join(_CLOSERS):
         last = url[-1]
         if last in _CLOSERS and url.count(_CLOSERS[last]) >= url.count(last):
