@@ -11,6 +11,7 @@ from worker.enqueue import (
     JOB_BATCH_MAX,
     JOB_DESCRIPTION,
     JOB_FUNCTION,
+    JOB_SPLIT_MIN,
     JOB_SPREAD,
     enqueue_extraction,
     enqueue_extractions,
@@ -78,9 +79,9 @@ def test_mail_that_arrives_together_is_split_into_a_few_balanced_jobs() -> None:
     items = [(INBOX, f"abcdef0123-7-{n}", 1_700_000_000_000 + n) for n in range(40)]
     assert plan_jobs([]) == []
     assert [len(c) for c in plan_jobs(items[:1])] == [1]
-    # Two mails: two workers take one each.
-    assert [len(c) for c in plan_jobs(items[:2])] == [1] * JOB_SPREAD
-    assert [len(c) for c in plan_jobs(items[:7])] == [4, 3]
+    # A few mails: one job (a job costs more than extracting a mail); more: shared by workers.
+    assert [len(c) for c in plan_jobs(items[: 2 * JOB_SPLIT_MIN - 1])] == [7]
+    assert [len(c) for c in plan_jobs(items[: 2 * JOB_SPLIT_MIN])] == [4] * JOB_SPREAD
     chunks = plan_jobs(items)
     assert [len(c) for c in chunks] == [14, 13, 13]
     assert max(len(c) for c in chunks) <= JOB_BATCH_MAX
@@ -89,16 +90,16 @@ def test_mail_that_arrives_together_is_split_into_a_few_balanced_jobs() -> None:
 
 def test_batch_jobs_carry_ids_only_and_no_retries_of_their_own(redis_client: redis.Redis) -> None:
     queue = Queue(QUEUE_NAME, connection=redis_client)
-    items = [(INBOX, f"abcdef0123-7-{n}", 1_700_000_000_000) for n in range(5)]
+    items = [(INBOX, f"abcdef0123-7-{n}", 1_700_000_000_000) for n in range(9)]
     with redis_client.pipeline(transaction=True) as pipe:
         assert enqueue_extractions(queue, items, pipeline=pipe) == 2
         assert queue.count == 0
         pipe.execute()
     first, second = (Job.fetch(jid, connection=redis_client) for jid in queue.job_ids)
     assert first.func_name == BATCH_JOB_FUNCTION
-    assert first.args == ([list(i) for i in items[:3]],)
-    assert second.args == ([list(i) for i in items[3:]],)
-    assert first.id == batch_job_id([(i, mk) for i, mk, _ in items[:3]])
+    assert first.args == ([list(i) for i in items[:5]],)
+    assert second.args == ([list(i) for i in items[5:]],)
+    assert first.id == batch_job_id([(i, mk) for i, mk, _ in items[:5]])
     assert first.description == JOB_DESCRIPTION
     assert first.timeout == JOB_TIMEOUT_S
     assert first.retries_left is None  # a failed batch becomes one job per mail instead

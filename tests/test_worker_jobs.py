@@ -136,12 +136,12 @@ def test_batch_job_publishes_every_mail_once_even_when_run_twice(
     redis_url: str, redis_client: redis.Redis, sdk: Client
 ) -> None:
     keys = Keys()
-    inboxes = [sdk.inboxes.create(ttl=600) for _ in range(3)]
+    inboxes = [sdk.inboxes.create(ttl=600) for _ in range(4)]
     ingest = Ingest(redis_client)
     mails = [(i.id, code_mail(i.email, f"{482913 + n}")) for n, i in enumerate(inboxes * 2)]
     keys_by_inbox = ingest.deliver_batch(mails)
     queue = ingest.queue
-    assert len(queue.job_ids) == 2  # six mails that arrived together: two jobs of three
+    assert len(queue.job_ids) == 2  # eight mails that arrived together: two jobs of four
     batch_ids = list(queue.job_ids)
     run_jobs(redis_url)
     for jid in batch_ids:  # the same jobs again: a redelivery after a lost acknowledgement
@@ -151,8 +151,8 @@ def test_batch_job_publishes_every_mail_once_even_when_run_twice(
     for n, inbox in enumerate(inboxes):
         events = _events(redis_client, keys, inbox.id)
         extracted = [e for e in events if e["type"] == "extracted"]
-        assert [e["code"] for e in extracted] == [f"{482913 + n}", f"{482913 + n + 3}"]
-        assert {e["message_key"] for e in extracted} == {keys_by_inbox[n], keys_by_inbox[n + 3]}
+        assert [e["code"] for e in extracted] == [f"{482913 + n}", f"{482913 + n + 4}"]
+        assert {e["message_key"] for e in extracted} == {keys_by_inbox[n], keys_by_inbox[n + 4]}
     assert redis_client.llen(keys.latency) == len(mails)
 
 
@@ -170,7 +170,6 @@ def test_batch_hands_the_mail_the_extractor_fails_on_to_a_job_of_its_own(
         return real(raw)
 
     monkeypatch.setattr(worker.jobs, "extract_message", fails_on_one)
-    monkeypatch.setattr(worker.enqueue, "JOB_SPREAD", 1)  # all three in one job
     inbox = sdk.inboxes.create(ttl=600)
     ingest = Ingest(redis_client)
     codes = ["482913", "666666", "591732"]
@@ -198,7 +197,7 @@ def test_batch_that_dies_becomes_one_job_per_mail(
     codes = ["482913", "591732", "703418", "815264"]
     mks = ingest.deliver_batch([(inbox.id, code_mail(inbox.email, c)) for c in codes])
     batch_ids = list(ingest.queue.job_ids)
-    assert len(batch_ids) == 2
+    assert len(batch_ids) == 1
     real = worker.jobs.process_messages
     calls: list[int] = []
 
@@ -220,7 +219,7 @@ def test_batch_that_dies_becomes_one_job_per_mail(
     extracted = [e for e in events if e["type"] == "extracted"]
     assert sorted(e["code"] for e in extracted) == sorted(codes)  # each once
     assert sorted(e["message_key"] for e in extracted) == sorted(mks)
-    assert calls == [2, 2, 1, 1, 1, 1]  # two batches, then one job per mail
+    assert calls == [4, 1, 1, 1, 1]  # the batch, then one job per mail
 
 
 def test_job_queued_without_an_arrival_time_dates_expiry_from_routing(

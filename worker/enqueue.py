@@ -6,8 +6,10 @@ their dotted path: the bridge never imports job code (or the extractor).
 
 Mail that arrives together (one catch-up) is queued as a few jobs of several messages each:
 RQ's own bookkeeping costs about twice what extracting a typical mail does, so one job per mail
-would halve the throughput of a worker. A lone mail still gets a job of its own, and a batch is
-spread over at least ``JOB_SPREAD`` jobs so that idle workers share it.
+would halve the throughput of a worker. A lone mail still gets a job of its own; a larger batch
+is spread over up to ``JOB_SPREAD`` jobs (so idle workers share it) as long as each gets at
+least ``JOB_SPLIT_MIN`` mails (extracting a few more in a row costs ~1 ms each; a job costs
+about as much as two extractions).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ __all__ = [
     "JOB_BATCH_MAX",
     "JOB_DESCRIPTION",
     "JOB_FUNCTION",
+    "JOB_SPLIT_MIN",
     "JOB_SPREAD",
     "enqueue_extraction",
     "enqueue_extractions",
@@ -47,8 +50,10 @@ BATCH_FAILURE_CALLBACK: Final = "worker.jobs.on_batch_failure"
 JOB_DESCRIPTION: Final = "otpbridge extraction"
 #: Messages per job at most: bounds the extra wait of the last mail of a job (~1 ms each).
 JOB_BATCH_MAX: Final = 16
-#: Mail that arrives together is split over at least this many jobs (two workers per pod).
+#: Mail that arrives together is split over this many jobs (two workers per pod)...
 JOB_SPREAD: Final = 2
+#: ...when each of them gets at least this many mails.
+JOB_SPLIT_MIN: Final = 4
 
 #: ``(inbox_id, message_key, received_at_ms)``: ids, plus when the server received the mail (0:
 #: unknown), from which the job dates the code's expiry without reading the event stream.
@@ -60,7 +65,7 @@ def plan_jobs(items: Sequence[Item]) -> list[list[Item]]:
     n = len(items)
     if n == 0:
         return []
-    count = max(math.ceil(n / JOB_BATCH_MAX), min(n, JOB_SPREAD))
+    count = max(1, math.ceil(n / JOB_BATCH_MAX), min(JOB_SPREAD, n // JOB_SPLIT_MIN))
     size, extra = divmod(n, count)
     chunks: list[list[Item]] = []
     start = 0
