@@ -60,6 +60,7 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
         "登录", "登入", "登陆", "登錄", "로그인", "đăng nhập", "लॉगिन", "साइन इन", "লগইন",
         # German splits "anmelden": "Melde dich mit diesem Link an"
         "melde dich mit", "melden sie sich mit", "meldest du dich",
+        "دخول",
         "anzumelden", "einzuloggen",
         "inicias sesión", "inicie sesión", "iniciá sesión", "faça login", "faz login",
     ),
@@ -100,6 +101,19 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
         "accepter invitation", "hyväksy kutsu", "godta invitasjon", "aksepter invitasjon",
         "acceptă invitația", "meghívás elfogadása", "fogadd el a meghívást", "αποδοχή πρόσκλησης",
         "ověř", "ενεργοποί", "επαλήθευ", "aktivál", "เปิดใช้งาน",
+        # completing a registration
+        "registrierung abschließen", "anmeldung abschließen", "finaliser l'inscription",
+        "terminer l'inscription", "compléter l'inscription", "completar registro",
+        "completar el registro", "concluir cadastro", "completar cadastro",
+        "completa la registrazione", "completa l'iscrizione", "registratie voltooien",
+        "registratie afronden", "dokończ rejestrację", "zakończ rejestrację",
+        "завершить регистрацию", "завершите регистрацию", "kaydı tamamla",
+        "kaydınızı tamamla", "aktifleştir", "登録を完了", "本登録", "完成注册", "完成註冊",
+        "가입 완료", "가입을 완료", "إكمال التسجيل", "إتمام التسجيل", "dokončit registraci",
+        "slutför registrering", "fuldfør registrering", "fullfør registrering",
+        "viimeistele rekisteröity", "regisztráció befejezése", "finalizează înregistrarea",
+        "ολοκλήρωση εγγραφής", "selesaikan pendaftaran", "hoàn tất đăng ký",
+        "השלמת ההרשמה", "تکمیل ثبت", "завершити реєстрацію",
         # unlocking a locked account
         "kilidini aç", "kilidi aç", "ロックを解除", "ロック解除", "解锁", "解鎖", "잠금 해제",
         "odemkn", "lås upp", "lås op", "lås opp", "ontgrendel", "avaa lukitus", "feloldás",
