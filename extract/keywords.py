@@ -69,6 +69,7 @@ _STRONG: dict[str, str] = {
     "uk": "код підтвердження|код перевірки|код доступу|код для входу|одноразовий код|"
     "одноразовий пароль|ваш код|цей код|код:",
     "tr": "doğrulama kodu|doğrulama kodunu|doğrulama kodunuz|güvenlik kodu|giriş kodu|"
+    "3d secure şifre|3d şifre|onay şifre|doğrulama şifre|tek kullanımlık şifre|sms şifre|"
     "onay kodu|tek kullanımlık|kodunuz|kodunu|aşağıdaki kod|bu kod|pin kodunuz",
     "ar": "رمز التحقق|رمز التأكيد|رمز الأمان|رمز الدخول|كلمة المرور لمرة واحدة|لمرة واحدة|"
     "رمز التفعيل|الرمز|رمز",

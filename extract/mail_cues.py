@@ -44,10 +44,11 @@ _RECEIPT: dict[str, str] = {
     "pt": "recibo|comprovante|forma de pagamento|pago com",
     "it": "ricevuta|scontrino|metodo di pagamento|pagato con",
     "nl": "kassabon|betaalbewijs|betaalmethode|betaald met",
-    "ja": "領収|ご利用明細|お支払い方法|お支払い金額|お支払期限|お支払い期限|払込番号|払込票",
-    "zh": "收据|收據|付款方式|支付方式|支付成功|支付金额|交易流水号",
-    "ko": "영수증|결제 수단|결제금액|결제 금액|결제 완료",
-    "pl": "potwierdzenie płatności|paragon|zapłacono kartą",
+    "ja": "領収|ご利用明細|ご利用金額|ご利用先|カードご利用|お支払い方法|お支払い金額|お支払期限|"
+    "お支払い期限|払込番号|払込票",
+    "zh": "收据|收據|付款方式|支付方式|支付成功|支付金额|交易流水号|尾号|消费|商户",
+    "ko": "영수증|결제 수단|결제금액|결제 금액|결제 완료|가맹점|카드 사용",
+    "pl": "potwierdzenie płatności|paragon|zapłacono kartą|transakcja kartą|dostępne środki",
     "tr": "ödeme dekontu|ödeme makbuzu|ödenen tutar",
     "ru": "чек|квитанция|оплачено картой",
 }

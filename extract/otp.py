@@ -273,7 +273,14 @@ class _Scorer:
             # word qualifies the code word right after it.
             # …unless the negative word is the tail of the code phrase ("security key").
             tail = neg[0] == pos_dist and pos_len > len(neg[1])
-            qualifies = neg[1].strip().lower() not in _LABELS and neg[0] <= pos_dist + pos_len + 2
+            # ("39,000원⏎인증번호 [740518]", "金额268.00元，验证码": a unit ending the clause
+            # before qualifies nothing.)
+            gap = text[start - neg[0] : start - pos_dist - pos_len]
+            qualifies = (
+                neg[1].strip().lower() not in _LABELS
+                and neg[0] <= pos_dist + pos_len + 2
+                and not gap.strip(" \t-")
+            )
             if not tail and (neg[0] < pos_dist or qualifies):
                 score -= 0.6
                 reasons.append(f"vetoed by '{neg[1].strip()}'")
