@@ -345,25 +345,40 @@ class FolderWatcher:
             if b"BYE" in kinds:
                 raise ImapConnectionError("server sent BYE")
             if b"EXISTS" in kinds or b"RECENT" in kinds:
-                self._catch_up(conn, uidvalidity, now_ms())
+                self._catch_up(conn, uidvalidity, now_ms(), ask_again=False)
             self._stop.wait(self._fast_s)
         metrics.IMAP_LAST_ACTIVITY.labels(self.watch_name).set(time.time())
         self._catch_up(conn, uidvalidity, now_ms())
 
     # -- new mail --------------------------------------------------------------------------------
-    def _catch_up(self, conn: imapclient.IMAPClient, uidvalidity: int, seen_at_ms: int) -> None:
-        """Route everything above the checkpoint, again while the server reports new mail."""
+    def _catch_up(
+        self,
+        conn: imapclient.IMAPClient,
+        uidvalidity: int,
+        seen_at_ms: int,
+        *,
+        ask_again: bool = True,
+    ) -> None:
+        """Route everything above the checkpoint, again while the server reports new mail.
+
+        With ``ask_again`` a NOOP after routing asks for mail saved meanwhile; the fast check
+        asks on its own schedule (and lets mail gather for one interval, so routing and
+        extraction take it in larger batches).
+        """
         _pending_exists(conn)  # the search below covers everything announced so far
+        cursor = read_cursor(self._redis, self._ingest.cursor_key)
+        last = cursor.last_uid if cursor and cursor.uidvalidity == uidvalidity else None
+        if last is None:
+            raise ImapConnectionError("checkpoint changed under us; resynchronising")
         while True:
-            cursor = read_cursor(self._redis, self._ingest.cursor_key)
-            last = cursor.last_uid if cursor and cursor.uidvalidity == uidvalidity else None
-            if last is None:
-                raise ImapConnectionError("checkpoint changed under us; resynchronising")
             uids = uids_after(conn, last)
             self.state.alive()
             if uids and not self._route_all(conn, uidvalidity, uids, seen_at_ms):
                 return
-            if not _pending_exists(conn) and not (uids and self._more_mail(conn)):
+            # Everything up to here is committed (the ingest transaction checks the stored
+            # checkpoint) or vanished from the folder.
+            last = max(uids, default=last)
+            if not _pending_exists(conn) and not (uids and ask_again and self._more_mail(conn)):
                 return
             seen_at_ms = now_ms()
 
