@@ -36,6 +36,7 @@ Purpose = Literal[
     "browse",
     "account",
     "pointer",
+    "feature",
 ]
 
 # fmt: off
@@ -260,6 +261,9 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
         "sondaggio", "ankiet", "опрос", "anket", "アンケート", "调查", "설문", "khảo sát",
         "deelname", "teilnahme", "participation", "participación", "participação",
         "partecipazione", "udział", "участие", "účast", "deltagande", "webinář",
+        "lieferadresse", "delivery address", "shipping address", "adresse de livraison",
+        "dirección de envío", "endereço de entrega", "indirizzo di spedizione", "afleveradres",
+        "adres dostawy", "адрес доставки", "teslimat adresi", "配送先", "收货地址", "배송지",
     ),
     # An invitation to an account, team or workspace (accepting it proves the mailbox).
     "invite": (
@@ -346,6 +350,25 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
         "已变更", "已更新", "변경되었습니다", "변경됨", "đã được thay đổi", "đã thay đổi",
         "đã được cập nhật", "تم تغيير", "تم تحديث", "שונתה", "שונה", "עודכנה", "עודכן",
         "تغییر کرد", "تغییر یافت",
+    ),
+    # What a label may switch on that is no account: notifications, two-factor, a feature,
+    # presence at an event, a delivery address. Read in labels only: "notification" and
+    # "알림" in a subject are just "notice".
+    "feature": (
+        "notification", "benachrichtigung", "notificaci", "notificaç", "notifiche", "melding",
+        "powiadomie", "уведомлен", "сповіщен", "bildirim", "通知", "알림", "thông báo",
+        "notifikasi", "upozorn", "avisering", "notifikation", "varsling", "ilmoitu",
+        "értesítés", "notificări", "ειδοποι", "การแจ้งเตือน", "إشعار", "התראות", "اعلان",
+        "two-factor", "2fa", "two-step", "zwei-faktor", "2-faktor", "double authentification",
+        "deux facteurs", "dos pasos", "dois fatores", "due fattori", "tweestaps", "twee-staps",
+        "dwuetapow", "двухфактор", "двоетап", "iki adımlı", "iki faktörlü", "二段階", "两步验证",
+        "双重验证", "2단계", "feature", "funktion", "fonctionnalité", "función",
+        "funcionalidade", "funzion", "functie", "funkcj", "функци", "presenza", "presença",
+        "presencia", "présence", "anwesenheit", "obecność", "присутств", "lieferadresse",
+        "delivery address", "shipping address", "adresse de livraison", "dirección de envío",
+        "endereço de entrega", "indirizzo di spedizione", "afleveradres", "adres dostawy",
+        "адрес доставки", "teslimat adresi", "配送先", "收货地址", "배송지", "billing",
+        "facturation", "abrechnung", "facturación", "faturamento", "fatturazione",
     ),
     # A sentence that points at the link or button ("tap the button below to sign in")
     # describes what that link does, rather than a step on the way to content.

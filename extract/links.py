@@ -229,7 +229,8 @@ def _score(
     # A shop word in the subject may be the app's name ("Reservas", "Termine"): it does not
     # silence a link whose own label and own route name the same purpose.
     agreed = facts.kind is not None and facts.kind in purposes_kinds(text_purposes)
-    commerce = "commerce" in text_purposes or ("commerce" in subject and not agreed)
+    own_object = bool({"commerce", "feature"} & text_purposes)  # "Activate card/alerts"
+    commerce = own_object or ("commerce" in subject and not agreed)
     # "Your trial ends on Monday. [Activate now]": a shop word in the sentence, no account
     # word there or in the label, and a URL naming no route: a purchase, not the mailbox.
     commerce = commerce or (
@@ -238,7 +239,7 @@ def _score(
         and facts.kind is None
         and "account" not in text_purposes | context_purposes
     )
-    if "commerce" in text_purposes:
+    if own_object:
         text_kinds = set()
     quiet_subject = alert or commerce or changed or "done" in subject
     subject_kinds = set() if quiet_subject else purposes_kinds(subject)
