@@ -5,10 +5,11 @@ string alone (Microsoft SafeLinks, Proofpoint URL Defense v2/v3, redirectors tha
 target as a percent-encoded URL) we decode it. We never dereference anything: mail scanners
 burn single-use links by fetching them, and an extractor must not be one more.
 
-Some ESPs carry the target base64-encoded in a path segment of their click URL (Mailjet's
-``/lnk/…/<base64url of the URL>``, Customer.io's ``/e/c/<base64 JSON with "href">``); those
-are decoded too. Opaque wrappers (SendGrid ``upn=``, Mailgun, Mandrill, ...) cannot be;
-:func:`looks_like_tracker` lets the ranking prefer an equivalent URL shown in visible text.
+Some ESPs carry the target encoded in their click URL (Mailjet's ``/lnk/…/<base64url of the
+URL>``, Customer.io's ``/e/c/<base64 JSON with "href">``, Mandrill's ``?p=<base64 JSON>``,
+a scheme-less percent-encoded URL as a path segment); those are decoded too. Opaque
+wrappers (SendGrid ``upn=``, Mailgun, ...) cannot be; :func:`looks_like_tracker` lets the
+ranking prefer an equivalent URL shown in visible text.
 """
 
 from __future__ import annotations
@@ -99,34 +100,47 @@ def _unwrap_once(url: str) -> str | None:
     if _PROOFPOINT_HOST.search(host):
         return _proofpoint(url, parts.path, params)
     if looks_like_tracker(url):
-        encoded = _base64_target(parts.path)
+        pieces = [*reversed(parts.path.split("/")), *(v for _, v in params)]
+        encoded = next(filter(None, map(_encoded_target, pieces)), None)
         if encoded is not None:
             return encoded
     return _generic(parts.path, params)
 
 
-def _base64_target(path: str) -> str | None:
-    """A click tracker's path segment that is a base64 URL, or base64 JSON naming one."""
-    for segment in reversed(path.split("/")):
-        if not _BASE64_SEGMENT.fullmatch(segment):
-            continue
-        normal = segment.replace("-", "+").replace("_", "/").rstrip("=")
-        try:
-            text = base64.b64decode(normal + "=" * (-len(normal) % 4)).decode("utf-8")
-        except (binascii.Error, ValueError, UnicodeDecodeError):
-            continue
-        if text.startswith(("http://", "https://")):
-            return _first_http([text])
-        if text.startswith("{"):
-            try:
-                payload = json.loads(text)
-            except ValueError:
-                continue
-            # A payload with its own token is an app's, not a click record.
-            if isinstance(payload, dict) and not any(_AUTH_PARAM.search(k) for k in payload):
-                values = (payload.get(key) for key in _PAYLOAD_TARGET_KEYS)
-                return _first_http(v for v in values if isinstance(v, str))
-    return None
+def _encoded_target(piece: str) -> str | None:
+    """A click tracker's path segment or query value that holds the target: base64 of the
+    URL (Mailjet), base64 JSON naming it (Customer.io; Mandrill nests it one level deeper),
+    or the URL without its scheme, percent-encoded ("app.example%2Fverify%3Ftoken%3D…")."""
+    if "%2f" in piece.lower() and "." in piece.split("%", maxsplit=1)[0]:
+        decoded = unquote(piece)
+        if re.match(r"[a-z0-9-]+(?:\.[a-z0-9-]+)+/", decoded, re.IGNORECASE):
+            return _first_http(["https://" + decoded])
+    if not _BASE64_SEGMENT.fullmatch(piece):
+        return None
+    normal = piece.replace("-", "+").replace("_", "/").rstrip("=")
+    try:
+        text = base64.b64decode(normal + "=" * (-len(normal) % 4)).decode("utf-8")
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        return None
+    if text.startswith(("http://", "https://")):
+        return _first_http([text])
+    return _payload_target(text, depth=2) if text.startswith("{") else None
+
+
+def _payload_target(text: str, *, depth: int) -> str | None:
+    try:
+        payload = json.loads(text)
+    except ValueError:
+        return None
+    # A payload with its own token is an app's, not a click record.
+    if not isinstance(payload, dict) or any(_AUTH_PARAM.search(str(k)) for k in payload):
+        return None
+    values = [payload.get(key) for key in _PAYLOAD_TARGET_KEYS]
+    found = _first_http(v for v in values if isinstance(v, str))
+    if found is None and depth > 1:
+        nested = (v for v in payload.values() if isinstance(v, str) and v.startswith("{"))
+        found = next(filter(None, (_payload_target(v, depth=depth - 1) for v in nested)), None)
+    return found
 
 
 def _proofpoint(url: str, path: str, params: list[tuple[str, str]]) -> str | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from urllib.parse import quote
 
 import pytest
@@ -280,6 +282,19 @@ TARGET = f"https://app.example/password/reset?token={TOKEN}&user=42"
         "https://urldefense.com/v3/__" + TARGET + "__;!!abc!def$",
         "https://mailer.example/redirect?url=" + quote(TARGET, safe=""),
         "https://x.resend-clicks-a.com/CL0/" + quote(TARGET, safe="") + "/1/0100abc/xyz=",
+        # ESP click URLs carrying the target encoded: Mailjet (base64url path segment),
+        # Customer.io (base64 JSON "href"), Mandrill (base64 JSON nesting a JSON "url"),
+        # a scheme-less percent-encoded target as a tracker's path segment.
+        "https://ab12c.mjt.lu/lnk/AUkAAF2x/2/Xw8rT3nQ/"
+        + base64.urlsafe_b64encode(TARGET.encode()).decode().rstrip("="),
+        "https://e.customeriomail.com/e/c/"
+        + base64.urlsafe_b64encode(json.dumps({"href": TARGET, "link_id": 4}).encode()).decode()
+        + "/9c03f8",
+        "https://mandrillapp.com/track/click/30123456/app.example?p="
+        + base64.b64encode(
+            json.dumps({"s": "4a1b", "v": 1, "p": json.dumps({"u": 1, "url": TARGET})}).encode()
+        ).decode(),
+        "https://click.pstmrk.it/3s/" + quote(TARGET[8:], safe="") + "/AbCdEf/GhIj",
     ],
 )
 def test_wrappers_decode_offline(wrapped: str) -> None:
