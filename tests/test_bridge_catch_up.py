@@ -18,7 +18,7 @@ from bridge_support import (
 from rq import Queue
 
 from bridge.embedded import DovecotServer
-from bridge.imap import watcher
+from bridge.imap import delivery
 from bridge.imap.ingest import Ingestor, Plan
 
 
@@ -40,13 +40,13 @@ def test_backlog_bodies_come_in_one_fetch_and_skip_oversize_and_unrouted_mail(
     dovecot.deliver(address(one), mail(address(one), subject="c"))
 
     fetched: list[list[int]] = []
-    real_fetch_bodies = watcher.fetch_bodies
+    real_fetch_bodies = delivery.fetch_bodies
 
     def spy(conn: object, uids: list[int]) -> dict[int, bytes]:
         fetched.append(list(uids))
         return real_fetch_bodies(conn, uids)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(watcher, "fetch_bodies", spy)
+    monkeypatch.setattr(delivery, "fetch_bodies", spy)
     commits: list[list[str]] = []
     real_commit = Ingestor.commit
 

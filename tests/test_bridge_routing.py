@@ -309,10 +309,10 @@ def test_mail_announced_during_a_fetch_is_not_left_for_the_next_idle(
     redis_url: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from bridge.imap import watcher  # noqa: PLC0415 - patched for this test only
+    from bridge.imap import delivery  # noqa: PLC0415 - patched for this test only
 
     inbox = new_inbox(redis_client)
-    real_fetch_bodies = watcher.fetch_bodies
+    real_fetch_bodies = delivery.fetch_bodies
     sent: list[bool] = []
 
     def fetch_while_mail_arrives(conn: imapclient.IMAPClient, uids: list[int]) -> dict[int, bytes]:
@@ -322,7 +322,7 @@ def test_mail_announced_during_a_fetch_is_not_left_for_the_next_idle(
             time.sleep(0.1)  # Dovecot reports it as EXISTS with the FETCH response
         return real_fetch_bodies(conn, uids)
 
-    monkeypatch.setattr(watcher, "fetch_bodies", fetch_while_mail_arrives)
+    monkeypatch.setattr(delivery, "fetch_bodies", fetch_while_mail_arrives)
     settings = settings_for(redis_url, dovecot, OTPBRIDGE_FAST_CHECK_MS="0")
     with running_bridge(settings, redis_client):
         dovecot.deliver(address(inbox), mail(address(inbox), subject="first"))

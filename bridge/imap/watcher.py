@@ -25,22 +25,16 @@ import structlog
 from rq import Queue
 
 from bridge.errors import ImapAuthError, ImapConnectionError, LeaseLostError
-from bridge.imap.actions import apply_after_route, needs_write_access
+from bridge.imap.actions import needs_write_access
 from bridge.imap.backoff import Backoff
 from bridge.imap.checkpoint import decide_start, read_cursor, write_cursor
 from bridge.imap.connection import close_quietly, imap_errors, open_connection
-from bridge.imap.fetch import (
-    BODY_BATCH_BYTES,
-    HEADER_BATCH,
-    MailHeaders,
-    fetch_bodies,
-    fetch_headers,
-    uids_after,
-)
+from bridge.imap.delivery import Delivery
+from bridge.imap.fetch import uids_after
 from bridge.imap.heartbeat import Heartbeat, Status, WatchState, now_ms
-from bridge.imap.ingest import Ingestor, Outcome, Plan
+from bridge.imap.ingest import Ingestor
 from bridge.imap.lease import Lease
-from bridge.imap.router import AddressTemplate, Route, route_messages
+from bridge.imap.router import AddressTemplate
 from bridge.settings import BridgeSettings, MailboxSettings
 from worker import metrics
 from worker.keys import Keys
@@ -55,6 +49,10 @@ _HEALTHY_SESSION_S: Final = 30.0
 #: IDLE waits for the server's periodic check (30 s in Dovecot). So the first IDLE after every
 #: catch-up ends this early for one more look (a SEARCH); the IDLE after that look does not.
 _VERIFY_AFTER_S: Final = 1.0
+#: A fast check that finds this many mails doubles the wait before the next one...
+_BUSY_MAILS: Final = 2
+#: ...up to this many fast-check intervals (40 ms by default; Dovecot's own notice takes 500).
+_BUSY_STRETCH: Final = 4
 #: How often a standby retries the lease.
 _STANDBY_POLL_S: Final = 2.0
 
@@ -106,7 +104,6 @@ class FolderWatcher:
         self._redis = client
         self._keys = Keys(settings.prefix)
         self._stop = stop
-        self._template = AddressTemplate(settings.address)
         self.lease = Lease(
             client,
             self._keys.lease(mailbox.name, folder),
@@ -116,6 +113,18 @@ class FolderWatcher:
         self.heartbeat = Heartbeat(client, self._keys, mailbox.name, folder, settings.heartbeat_s)
         self._ingest = Ingestor(client, self._keys, queue, self.lease, mailbox.name, folder)
         self._log = log.bind(mailbox=mailbox.name, folder=folder)
+        self._delivery = Delivery(
+            client=client,
+            keys=self._keys,
+            template=AddressTemplate(settings.address),
+            ingest=self._ingest,
+            after_route=mailbox.after_route,
+            max_message_bytes=settings.max_message_bytes,
+            state=self.state,
+            watch_name=self.watch_name,
+            log=self._log,
+            may_go_on=lambda: not self._stop.is_set() and self.lease.held,
+        )
         self._fast_s = settings.fast_check_ms / 1000
         # IDLE wakes this often to look at SIGTERM, the lease and waiting agents; with fast
         # checks on, a wait that starts mid-IDLE switches to them within one tick.
@@ -338,15 +347,21 @@ class FolderWatcher:
 
     def _fast_check(self, conn: imapclient.IMAPClient, uidvalidity: int) -> None:
         self._log.debug("fast_check_started")
+        interval = self._fast_s
         while not self._stop.is_set() and self.lease.held and self._agents_waiting():
             _, responses = conn.noop()
             self.state.alive()
             kinds = _kinds(responses)
             if b"BYE" in kinds:
                 raise ImapConnectionError("server sent BYE")
+            found = 0
             if b"EXISTS" in kinds or b"RECENT" in kinds:
-                self._catch_up(conn, uidvalidity, now_ms(), ask_again=False)
-            self._stop.wait(self._fast_s)
+                found = self._catch_up(conn, uidvalidity, now_ms(), ask_again=False)
+            # Several mails per check mean a busy mailbox: look less often, up to
+            # _BUSY_STRETCH intervals, so that each round trip and each job carries more mail.
+            busy = found >= _BUSY_MAILS
+            interval = min(interval * 2, self._fast_s * _BUSY_STRETCH) if busy else self._fast_s
+            self._stop.wait(interval)
         metrics.IMAP_LAST_ACTIVITY.labels(self.watch_name).set(time.time())
         self._catch_up(conn, uidvalidity, now_ms())
 
@@ -358,8 +373,9 @@ class FolderWatcher:
         seen_at_ms: int,
         *,
         ask_again: bool = True,
-    ) -> None:
-        """Route everything above the checkpoint, again while the server reports new mail.
+    ) -> int:
+        """Route everything above the checkpoint, again while the server reports new mail;
+        returns how many mails it found.
 
         With ``ask_again`` a NOOP after routing asks for mail saved meanwhile; the fast check
         asks on its own schedule (and lets mail gather for one interval, so routing and
@@ -370,16 +386,18 @@ class FolderWatcher:
         last = cursor.last_uid if cursor and cursor.uidvalidity == uidvalidity else None
         if last is None:
             raise ImapConnectionError("checkpoint changed under us; resynchronising")
+        found = 0
         while True:
             uids = uids_after(conn, last)
             self.state.alive()
-            if uids and not self._route_all(conn, uidvalidity, uids, seen_at_ms):
-                return
+            found += len(uids)
+            if uids and not self._delivery.route_all(conn, uidvalidity, uids, seen_at_ms):
+                return found
             # Everything up to here is committed (the ingest transaction checks the stored
             # checkpoint) or vanished from the folder.
             last = max(uids, default=last)
             if not _pending_exists(conn) and not (uids and ask_again and self._more_mail(conn)):
-                return
+                return found
             seen_at_ms = now_ms()
 
     def _more_mail(self, conn: imapclient.IMAPClient) -> bool:
@@ -390,86 +408,3 @@ class FolderWatcher:
         if b"BYE" in kinds:
             raise ImapConnectionError("server sent BYE")
         return b"EXISTS" in kinds or _pending_exists(conn)
-
-    def _route_all(
-        self, conn: imapclient.IMAPClient, uidvalidity: int, uids: list[int], seen_at_ms: int
-    ) -> bool:
-        """Route ``uids`` in UID order: up to ``HEADER_BATCH`` mails and ``BODY_BATCH_BYTES`` of
-        bodies come in one FETCH and go to Redis in one ingest transaction (the checkpoint
-        advances batch by batch). False when the watcher must stop."""
-        limit = self.settings.max_message_bytes
-        mails = fetch_headers(conn, uids)
-        routes = route_messages(self._template, [m.headers for m in mails], self._redis, self._keys)
-        batch: list[tuple[MailHeaders, Route]] = []
-        body_bytes = 0
-        for mail, route in zip(mails, routes, strict=True):
-            size = mail.size if route.inbox_id is not None and mail.size <= limit else 0
-            if batch and (len(batch) >= HEADER_BATCH or body_bytes + size > BODY_BATCH_BYTES):
-                if not self._handle_batch(conn, uidvalidity, batch, seen_at_ms):
-                    return False
-                batch, body_bytes = [], 0
-            batch.append((mail, route))
-            body_bytes += size
-        return self._handle_batch(conn, uidvalidity, batch, seen_at_ms)
-
-    def _handle_batch(
-        self,
-        conn: imapclient.IMAPClient,
-        uidvalidity: int,
-        batch: list[tuple[MailHeaders, Route]],
-        seen_at_ms: int,
-    ) -> bool:
-        limit = self.settings.max_message_bytes
-        wanted = [m.uid for m, r in batch if r.inbox_id is not None and m.size <= limit]
-        bodies = fetch_bodies(conn, wanted)
-        if self._stop.is_set() or not self.lease.held:
-            return False
-        plans = [
-            plan
-            for mail, route in batch
-            if (plan := self._plan(mail, route, bodies.get(mail.uid))) is not None
-        ]
-        outcomes = self._ingest.commit(uidvalidity, plans, seen_at_ms)
-        routed = [
-            plan.mail.uid
-            for plan, outcome in zip(plans, outcomes, strict=True)
-            if self._record(uidvalidity, plan, outcome, seen_at_ms) == "routed"
-        ]
-        apply_after_route(conn, routed, self.mailbox.after_route)
-        return True
-
-    def _plan(self, mail: MailHeaders, route: Route, raw: bytes | None) -> Plan | None:
-        """What to record; ``raw`` is None when the mail was too large to fetch or vanished
-        meanwhile (then there is nothing to deliver)."""
-        if route.inbox_id is None:
-            return Plan.unrouted(mail, route.reason or "no_recipient_match")
-        limit = self.settings.max_message_bytes
-        if mail.size <= limit and raw is None:
-            return None
-        if mail.size > limit or raw is None or len(raw) > limit:
-            return Plan.failed(mail, route.inbox_id, f"message too large ({mail.size} bytes)")
-        return Plan.routed(mail, route.inbox_id, raw)
-
-    def _record(self, uidvalidity: int, plan: Plan, outcome: Outcome, seen_at_ms: int) -> Outcome:
-        """Metrics and the log line of one committed mail (no content, ids only)."""
-        uid = plan.mail.uid
-        if outcome == "routed":
-            self.state.mail()
-            metrics.MESSAGES_ROUTED.labels(self.watch_name).inc()
-            self._log.info(
-                "message_routed",
-                inbox_id=plan.inbox_id,
-                uid=uid,
-                message_key=self._ingest.message_key(uidvalidity, uid),
-                seen_to_routed_ms=now_ms() - seen_at_ms,
-            )
-        elif outcome == "failed":
-            metrics.MESSAGES_FAILED.labels("ingest").inc()
-            self._log.warning(
-                "message_too_large", inbox_id=plan.inbox_id, uid=uid, size=plan.mail.size
-            )
-        elif outcome in ("unrouted", "inbox_gone"):
-            reason = plan.reason if outcome == "unrouted" else "inbox_not_found"
-            metrics.MESSAGES_UNROUTED.labels(self.watch_name).inc()
-            self._log.info("message_unrouted", uid=uid, reason=reason)
-        return outcome
