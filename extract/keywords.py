@@ -240,8 +240,15 @@ _NEGATIVE: dict[str, str] = {
     "hi": "ऑर्डर|फ़ोन|फोन|टिकट",
     # id cs el: the event ticket's code is checked at the door, it signs nobody in.
     "id": "tiket|pesanan|kode pengambilan|kurir",
-    "cs": "vstupenk|objednávk",
-    "el": "εισιτήρι|παραγγελί",
+    "cs": "vstupenk|objednávk|kód pro vyzvednutí|zásilk|částka|faktur",
+    "el": "εισιτήρι|παραγγελί|κωδικός παραλαβής|δέμα|ποσό",
+    # sv da no fi hu ro: a parcel's pickup code, an order's or invoice's number.
+    "sv": "uthämtningskod|paket|ordernummer|beställning|faktura|belopp",
+    "da": "afhentningskode|pakke|ordrenummer|bestilling|faktura|beløb",
+    "no": "hentekode|pakke|ordrenummer|bestilling|faktura|beløp",
+    "fi": "noutokoodi|paketti|tilausnumero|tilaus|lasku|summa",
+    "hu": "átvételi kód|csomag|rendelés|számla|összeg|kártyaszám",
+    "ro": "cod de ridicare|colet|comandă|factură|suma",
 }
 
 # The bare nouns among the weak cues: with a verb of signing in or verifying next to them

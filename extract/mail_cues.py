@@ -109,6 +109,16 @@ _RESERVATION: dict[str, str] = {
     "zh": "预订|預訂|预定|入住",
     "ko": "예약|숙박",
     "vi": "đặt phòng|đặt chỗ",
+    "sv": "bokning|bokningsnummer",
+    "da": "booking|bookingnummer|reservation",
+    "no": "reservasjon|bookingnummer",
+    "fi": "varaus|varausnumero|varauksesi",
+    "cs": "rezervace|rezervaci|číslo rezervace",
+    "hu": "foglalás|foglalási szám",
+    "ro": "rezervare|rezervarea|număr rezervare",
+    "el": "κράτηση|κράτησης|αριθμός κράτησης",
+    "id": "pemesanan|reservasi",
+    "th": "การจอง|หมายเลขการจอง",
 }
 
 # A gift card or voucher being handed over: its PIN spends the balance, it signs nobody in.
@@ -126,6 +136,20 @@ _GIFT_CARD: dict[str, str] = {
     "ja": "ギフトカード|ギフト券",
     "zh": "礼品卡|禮品卡|购物卡",
     "ko": "기프트카드|기프트 카드|상품권",
+    "sv": "presentkort",
+    "da": "gavekort",
+    "no": "gavekort",
+    "fi": "lahjakortti|lahjakortin",
+    "cs": "dárková karta|dárkovou kartu|dárkový poukaz",
+    "hu": "ajándékkártya|ajándékkártyát|ajándékutalvány",
+    "ro": "card cadou|card-cadou",
+    "el": "δωροκάρτα|κάρτα δώρου",
+    "uk": "подарункова карта|подарунковий сертифікат",
+    "ar": "بطاقة هدية|بطاقة الهدايا",
+    "he": "כרטיס מתנה|גיפט קארד",
+    "vi": "thẻ quà tặng",
+    "id": "kartu hadiah|voucher hadiah",
+    "th": "บัตรของขวัญ",
 }
 
 # An event's subject ("You're registered: Q2 roadmap webinar"): its passcode opens the

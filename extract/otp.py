@@ -78,6 +78,7 @@ _JOINERS = frozenset(
 )
 # A code word in a question labels no number after it: the number answers a form's field.
 _SENTENCE_STOP = re.compile(r"[.!?。！？؟\n]")
+_PIN_LABEL = re.compile(r"\b(?:pin|пин)[- ]?$", re.IGNORECASE)
 _BREAK = re.compile(r"\n|[.!?;。！？]\s")
 
 
@@ -210,6 +211,11 @@ class _Scorer:
         if kw is not None and where == "before" and _asks(text, start - kw[0], start):
             kw = None  # "Your verification code from the app?⏎263158": a form's answer
         named = kw is not None or whole_body
+        if kw is not None and where == "before":
+            kw_start = start - kw[0] - len(kw[1])
+            # "PIN-kod: 4821": a PIN's label names a standing PIN (a gift card's, a booking's)
+            # as much as a bare "PIN" does.
+            named = named and not _PIN_LABEL.search(text, max(0, kw_start - 5), kw_start)
         if (
             kw is not None
             and self.receipt
