@@ -64,6 +64,7 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
         "دخول",
         "anzumelden", "einzuloggen",
         "inicias sesión", "inicie sesión", "iniciá sesión", "faça login", "faz login",
+        "oturumu aç",
     ),
     "confirm": (
         "verif", "confirm", "activat", "activate", "validat", "unlock", "opt-in", "opt in",
@@ -158,6 +159,7 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
         "hasło", "hasla", "hasła", "парол", "şifre", "parola", "كلمة المرور", "סיסמה", "סיסמא",
         "رمز عبور", "パスワード", "密码", "密碼", "비밀번호", "mật khẩu", "पासवर्ड", "পাসওয়ার্ড",
         "كلمة مرور", "parol", "κωδικό πρόσβασης", "κωδικού πρόσβασης", "νέου κωδικού",
+        "kodeord", "رمز جدید",
         "νέο κωδικό",
     ),
     "unsubscribe": (
@@ -222,6 +224,8 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
         "пароль был изменён", "yeni giriş", "şifreniz değiştirildi", "تم تغيير", "تنبيه أمني",
         "שונתה", "התראת אבטחה", "新しいログイン", "変更されました", "新登录", "已更改", "已修改",
         "새 로그인", "변경되었습니다", "đã được thay đổi", "đăng nhập mới",
+        "로그인했습니다", "로그인되었습니다", "새로운 기기에서", "ログインがありました",
+        "新しいデバイスからログイン", "新设备登录", "在新设备上登录", "yeni bir cihazdan giriş",
     ),
     # Orders and bookings: their "confirmation" confirms a purchase, not a mailbox.
     "commerce": (
@@ -335,6 +339,8 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
         "verificate", "confermati", "confermate", "attivata",
         "potvrzeno", "aktivováno", "megerősítve", "επιβεβαιώθηκε", "ενεργοποιήθηκε",
         "terverifikasi", "ยืนยันแล้ว", "a fost confirmat",
+        "成功验证", "验证成功", "已成功", "認証が完了", "確認が完了", "완료되었습니다",
+        "완료됐습니다",
     ),
     # "…has been changed / updated": with an account word in the subject ("Your password
     # was changed", "E-Mail-Adresse geändert") the mail reports a change, it requests nothing.
