@@ -286,6 +286,21 @@ _SHOPPING: dict[str, str] = {
     "ja": "割引|クーポン|購入|お買い物",
     "zh": "优惠|折扣|下单|购物|購物",
     "ko": "할인|쿠폰|구매",
+    # Discount and basket words only: a purchase ("köp", "thanh toán") is also what a
+    # payment's one-time code confirms.
+    "vi": "giảm giá|khuyến mãi|ưu đãi|được giảm",
+    "sv": "rabatt|i kassan",
+    "da": "rabat|næste ordre",
+    "no": "rabatt|i kassen|avslag",
+    "fi": "alennus|ostoskori",
+    "cs": "sleva|slevu|košík",
+    "hu": "kedvezmény|pénztár",
+    "ro": "reducere|coș|finalizarea comenzii",
+    "el": "έκπτωση|καλάθι",
+    "id": "diskon",
+    "th": "ส่วนลด",
+    "ar": "خصم",
+    "he": "הנחה|בקופה",
 }
 
 
