@@ -64,7 +64,7 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
         "دخول",
         "anzumelden", "einzuloggen",
         "inicias sesión", "inicie sesión", "iniciá sesión", "faça login", "faz login",
-        "oturumu aç",
+        "oturumu aç", "logge inn", "innlogging",
     ),
     "confirm": (
         "verif", "confirm", "activat", "activate", "validat", "unlock", "opt-in", "opt in",
@@ -102,7 +102,7 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
         "รับคำเชิญ", "přijmout pozvánku", "acceptera inbjudan", "acceptér invitation",
         "accepter invitation", "hyväksy kutsu", "godta invitasjon", "aksepter invitasjon",
         "acceptă invitația", "meghívás elfogadása", "fogadd el a meghívást", "αποδοχή πρόσκλησης",
-        "ověř", "ενεργοποί", "επαλήθευ", "aktivál", "เปิดใช้งาน",
+        "ověř", "ενεργοποί", "επαλήθευ", "aktivál", "เปิดใช้งาน", "aktivasi", "aktivac", "aktivuj",
         # completing a registration
         "registrierung abschließen", "anmeldung abschließen", "finaliser l'inscription",
         "terminer l'inscription", "compléter l'inscription", "completar registro",
@@ -328,8 +328,13 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
         "verified", "activated", "confirmed", "has been reset", "was reset", "bestätigt",
         "verifiziert", "aktiviert", "vérifié", "confirmé", "activé", "verificado", "confirmado",
         "activado", "ativado", "verificata", "verificato", "confermato", "confermata",
-        "attivato", "geverifieerd", "bevestigd", "geactiveerd", "zweryfikowan", "potwierdzon",
-        "aktywowan", "подтвержден", "активирован", "підтверджен", "doğrulandı", "onaylandı",
+        "attivato", "geverifieerd", "bevestigd", "geactiveerd", "potwierdzon",
+        # participles only: the nouns ("подтверждение", "zweryfikowanie") request the action
+        "zweryfikowany", "zweryfikowana", "zweryfikowane", "zweryfikowano", "aktywowany",
+        "aktywowana", "aktywowane", "aktywowano", "подтверждён", "подтверждена", "подтверждено",
+        "подтверждены", "подтвержден ", "подтвержден.", "активирован ", "активирован.",
+        "активирована", "активировано", "підтверджено", "підтверджена", "підтверджений",
+        "doğrulandı", "onaylandı",
         "تم تأكيد", "تم تفعيل", "تم التحقق", "אומת", "הופעל", "確認されました", "認証されました",
         "已验证", "已确认", "已激活", "已驗證", "확인되었습니다", "인증되었습니다",
         "활성화되었습니다",
