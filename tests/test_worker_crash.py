@@ -94,3 +94,37 @@ def test_worker_pool_runs_n_processes_and_stops_cleanly(redis_url: str) -> None:
         assert proc.stop() == 0, proc.log()
         sdk.close()
         r.close()
+
+
+def test_sigkilled_worker_mid_batch_every_code_still_arrives_once(
+    own_redis: RedisServer,
+) -> None:
+    r = redis.Redis.from_url(own_redis.url)
+    sdk = Client.from_url(own_redis.url, address=ADDRESS)
+    started = Queue(QUEUE_NAME, connection=r).started_job_registry
+    inboxes = [sdk.inboxes.create(ttl=300) for _ in range(3)]
+    codes = ["482913", "591732", "703418"]
+    ingest = Ingest(r)
+    doomed = WorkerProcess(own_redis.url, slow_first_job_s=30, heartbeat_ttl_s=2)
+    ingest.deliver_batch(
+        [(i.id, code_mail(i.email, c)) for i, c in zip(inboxes, codes, strict=True)]
+    )
+    _until(lambda: started.count == 1, 15, "the batch job to start")
+    doomed.proc.kill()
+    doomed.proc.wait()
+    doomed.stop()
+
+    # The dead batch becomes one job per mail, each published once.
+    rescuer = WorkerProcess(own_redis.url, env={"OTPBRIDGE_MAINTENANCE_INTERVAL": "1"})
+    try:
+        for inbox, code in zip(inboxes, codes, strict=True):
+            otp = sdk.messages.wait_for_otp(inbox.id, timeout=60)
+            assert otp is not None, rescuer.log()
+            assert otp.code == code
+        time.sleep(0.5)
+        for inbox in inboxes:
+            assert _types(r, inbox.id) == ["received", "extracted"]
+    finally:
+        assert rescuer.stop() == 0, rescuer.log()
+        sdk.close()
+        r.close()
