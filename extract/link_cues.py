@@ -341,7 +341,7 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
         "đã được xác minh", "đã được kích hoạt", "đã xác nhận",
         "bekreftet", "bekräftad", "verifierad", "bekræftet", "vahvistettu", "ověřeno",
         "verificada", "confirmada", "activada", "ativada", "vérifiée", "confirmée", "activée",
-        "verificate", "confermati", "confermate", "attivata",
+        "confermati", "attivata",
         "potvrzeno", "aktivováno", "megerősítve", "επιβεβαιώθηκε", "ενεργοποιήθηκε",
         "terverifikasi", "ยืนยันแล้ว", "a fost confirmat",
         "成功验证", "验证成功", "已成功", "認証が完了", "確認が完了", "완료되었습니다",
@@ -354,7 +354,10 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
         "cambiad", "cambió", "modificad", "modificó", "actualizó", "actualizad", "alterad",
         "atualizad", "modificat", "cambiat", "aggiornat", "gewijzigd", "veranderd",
         "bijgewerkt", "zmienion", "zaktualizowan",
-        "изменен", "изменён", "обновлен", "обновлён", "змінено", "змінен", "оновлено",
+        # participles, not the nouns "изменение"/"обновление" ("Изменение пароля" requests)
+        "изменён", "изменен ", "изменен.", "изменена", "изменено", "изменены", "обновлён",
+        "обновлен ", "обновлен.", "обновлена", "обновлено", "обновлены", "змінено", "змінен",
+        "оновлено",
         "değiştirildi", "güncellendi", "ändrats", "ändrat", "uppdaterat", "změněn",
         "aktualizován", "diubah", "diperbarui", "ændret", "endret", "vaihdettu", "muutettu",
         "megváltozott", "schimbat", "άλλαξε", "変更されました", "変更しました", "已更改", "已修改",
@@ -447,7 +450,7 @@ def purposes_in(text: str) -> frozenset[Purpose]:
     """Which purposes the (visible) ``text`` speaks of."""
     if not text:
         return frozenset()
-    lowered = text.lower()
+    lowered = text.lower() + " "  # stems ending in a space ("изменен ") end a word
     return frozenset(p for p, pattern in _PATTERNS.items() if pattern.search(lowered))
 
 
