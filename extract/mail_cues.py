@@ -55,7 +55,8 @@ _CARD_AUTH: dict[str, str] = {
 
 # A card payment being reported.
 _RECEIPT: dict[str, str] = {
-    "en": "receipt|amount paid|payment method|paid with|card ending|charged to",
+    "en": "receipt|amount paid|payment method|paid with|card ending|charged to|purchase of|"
+    "purchase was made|purchase at|transaction alert|was charged|you spent|your card was used",
     "de": "quittung|zahlungsbeleg|kassenbon|zahlungsmethode|bezahlt mit",
     "fr": "reçu|ticket de caisse|moyen de paiement|payé avec",
     "es": "recibo|comprobante de pago|método de pago|pagado con",
