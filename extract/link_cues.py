@@ -226,6 +226,11 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
         "새 로그인", "변경되었습니다", "đã được thay đổi", "đăng nhập mới",
         "로그인했습니다", "로그인되었습니다", "새로운 기기에서", "ログインがありました",
         "新しいデバイスからログイン", "新设备登录", "在新设备上登录", "yeni bir cihazdan giriş",
+        "вход с нового", "вход в аккаунт с нового", "вхід з нового", "新しい端末からログイン",
+        "connexion depuis un nouvel", "inicio de sesión desde un nuevo",
+        "anmeldung von einem neuen", "accesso da un nuovo", "acesso de um novo",
+        "login de um novo", "logowanie z nowego",
+        "aanmelding vanaf een nieuw", "yeni cihazdan giriş", "đăng nhập từ thiết bị mới",
     ),
     # Orders and bookings: their "confirmation" confirms a purchase, not a mailbox.
     "commerce": (
