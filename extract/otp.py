@@ -285,7 +285,7 @@ class _Scorer:
             qualifies = (
                 neg[1].strip().lower() not in _LABELS
                 and neg[0] <= pos_dist + pos_len + 2
-                and not gap.strip(" \t-")
+                and not gap.strip(" \t-(（[【")
             )
             if not tail and (neg[0] < pos_dist or qualifies):
                 score -= 0.6
