@@ -59,11 +59,23 @@ _PATTERNS: dict[Purpose, re.Pattern[str]] = {p: _compile(s) for p, s in _CUES.it
 
 # A mail asks about the same few strings many times (subject, a label that is also the end
 # of its context, the same footer on every link); the answer depends on the text alone.
-@functools.lru_cache(maxsize=4096)
+# Only short texts are remembered: a hostile mail's megabyte label must not stay in memory.
+_CACHED_LENGTH = 1000
+
+
 def purposes_in(text: str) -> frozenset[Purpose]:
     """Which purposes the (visible) ``text`` speaks of."""
     if not text:
         return frozenset()
+    return _cached_purposes(text) if len(text) <= _CACHED_LENGTH else _purposes(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_purposes(text: str) -> frozenset[Purpose]:
+    return _purposes(text)
+
+
+def _purposes(text: str) -> frozenset[Purpose]:
     lowered = text.lower() + " "  # stems ending in a space ("изменен ") end a word
     return frozenset(p for p, pattern in _PATTERNS.items() if pattern.search(lowered))
 
