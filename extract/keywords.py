@@ -187,42 +187,44 @@ _NEGATIVE: dict[str, str] = {
     "|vorläufiges passwort|vorläufige passwort|temporäres passwort|temporäre passwort|"
     "interims-kennwort|initialpasswort|startpasswort|initialkennwort|startkennwort|abholcode"
     "|abholnummer|abholung|zustellcode|fahrer|kurier|packstation|schließfach|police"
-    "|versicherungsnummer|zählernummer|zählpunkt|vertragsnummer|vertragskonto",
+    "|versicherungsnummer|zählernummer|zählpunkt|vertragsnummer|vertragskonto|einladung",
     "fr": "commande|facture|suivi|colis|référence|réservation|billet|client|réduction|"
     "promo|code promo|bon|cadeau|parrainage|code postal|téléphone|montant|total|prix|rue"
     "|mot de passe temporaire|mot de passe provisoire|mot de passe initial|code de retrait"
-    "|retrait|livreur|coursier|code de livraison|consigne|casier|police|contrat|produit|article",
+    "|retrait|livreur|coursier|code de livraison|consigne|casier|police|contrat|produit|article"
+    "|invitation",
     "es": "pedido|factura|seguimiento|envío|paquete|referencia|reserva|boleto|cliente|"
     "descuento|cupón|promoción|código promocional|regalo|código postal|teléfono|importe|"
     "total|precio|calle"
     "|contraseña temporal|contraseña provisional|contraseña inicial|código de entrega"
     "|código de recogida|recogida|repartidor|mensajero|casillero|póliza|producto|artículo"
-    "|código de barras",
+    "|código de barras|invitación|referido",
     "pt": "pedido|fatura|rastreamento|rastreio|encomenda|referência|reserva|cliente|"
     "desconto|cupom|cupão|promoção|presente|cep|código postal|telefone|valor|total|preço|rua"
     "|senha temporária|senha provisória|senha inicial|ingresso|bilhete|código de levantamento"
     "|levantamento|código de retirada|retirada|código de entrega|entregador|estafeta|cacifo"
-    "|armário|apólice|produto|artigo|código de barras",
+    "|armário|apólice|produto|artigo|código de barras|convite|indicação",
     "it": "ordine|fattura|spedizione|tracciamento|pacco|riferimento|prenotazione|cliente|"
     "sconto|coupon|promozionale|regalo|cap|telefono|importo|totale|prezzo|via"
     "|password temporanea|password provvisoria|password iniziale|biglietto|codice di ritiro"
-    "|ritiro|corriere|codice di consegna|polizza|prodotto|articolo",
+    "|ritiro|corriere|codice di consegna|polizza|prodotto|articolo|invito",
     "nl": "bestelling|factuur|zending|pakket|referentie|reservering|klant|korting|"
     "kortingscode|cadeau|postcode|telefoon|bedrag|totaal|prijs|straat"
     "|tijdelijk wachtwoord|tijdelijke wachtwoord|startwachtwoord|ticket|boeking|ophaalcode"
-    "|afhaalcode|bezorgcode|bezorger|pakketautomaat|kluis|polis|artikel|product",
+    "|afhaalcode|bezorgcode|bezorger|pakketautomaat|kluis|polis|artikel|product|uitnodiging",
     "pl": "zamówienie|zamówienia|faktura|przesyłka|paczka|numer|rezerwacja|klient|rabat|"
     "kupon|promocyjny|kod pocztowy|telefon|kwota|suma|cena|ulica"
     "|hasło tymczasowe|tymczasowe hasło|bilet|kod odbioru|odbioru|kurier|paczkomat|polisa"
-    "|produktu|towaru",
+    "|produktu|towaru|zaproszeni",
     "ru": "заказ|счёт|счет|накладная|посылка|отслеживан|номер|бронирован|клиент|скидк|"
     "промокод|купон|подарочн|индекс|телефон|сумма|итого|цена|улица"
-    "|временный пароль|билет|код получения|код выдачи|курьер|постамат|пункт выдачи|полис|товар",
+    "|временный пароль|билет|код получения|код выдачи|курьер|постамат|пункт выдачи|полис|товар"
+    "|приглашени",
     "uk": "замовлення|рахунок|посилка|номер|знижк|промокод|купон|телефон|сума|ціна|вулиця"
-    "|тимчасовий пароль|квит|код отримання|кур'єр|поштомат|поліс|товар",
+    "|тимчасовий пароль|квит|код отримання|кур'єр|поштомат|поліс|товар|запрошення",
     "tr": "sipariş|fatura|kargo|takip|rezervasyon|müşteri|indirim|kupon|promosyon|hediye|"
     "posta kodu|telefon|tutar|toplam|fiyat|sokak|cadde"
-    "|geçici şifre|geçici parola|bilet|teslimat kodu|teslim alma|kurye|poliçe|ürün",
+    "|geçici şifre|geçici parola|bilet|teslimat kodu|teslim alma|kurye|poliçe|ürün|davet",
     "ar": "طلب|الطلب|فاتورة|شحنة|تتبع|مرجع|حجز|خصم|قسيمة|ترويجي|هدية|هاتف|مبلغ|المبلغ|"
     "الإجمالي|سعر|الرمز البريدي|تذكرة|التفويض|رمز الاستلام|المندوب|وثيقة|"
     # Arabic names what a code is for after the word: "رمز المنتج" (the product's code).
