@@ -174,7 +174,7 @@ _NEGATIVE: dict[str, str] = {
     "id|no.|nr.|nr|number|#|sku|item|qty|quantity|model|serial|version|build|ip|"
     "amount|total|subtotal|price|balance|payment of|paid|transaction|transfer|offer|save|"
     "off|redeem|claim|sale|purchase code|product code|error|status|license|licence|key|"
-    "checkout|cart|store credit|sort code|routing number|iban|swift|bic|bsb|meeting id|"
+    "cart|store credit|sort code|routing number|iban|swift|bic|bsb|meeting id|"
     "webinar id|wi-fi|wifi|network|visa|mastercard|amex|maestro|payment method"
     "|temporary password|initial password|check-in|trip|ride|class code|course code|join code"
     "|pickup|pick-up|collection code|delivery code|driver|courier|locker|policy|job|pipeline"
