@@ -54,7 +54,7 @@ REQUEST_CUES: dict[Purpose, tuple[str, ...]] = {
         "دخول",
         "anzumelden", "einzuloggen",
         "inicias sesión", "inicie sesión", "iniciá sesión", "faça login", "faz login",
-        "oturumu aç", "logge inn", "innlogging",
+        "oturumu aç", "logge inn", "innlogging", "autentificare",
     ),
     "confirm": (
         "verif", "confirm", "activat", "activate", "validat", "unlock", "opt-in", "opt in",
@@ -149,7 +149,7 @@ REQUEST_CUES: dict[Purpose, tuple[str, ...]] = {
         "hasło", "hasla", "hasła", "парол", "şifre", "parola", "كلمة المرور", "סיסמה", "סיסמא",
         "رمز عبور", "パスワード", "密码", "密碼", "비밀번호", "mật khẩu", "पासवर्ड", "পাসওয়ার্ড",
         "كلمة مرور", "parol", "κωδικό πρόσβασης", "κωδικού πρόσβασης", "νέου κωδικού",
-        "kodeord", "رمز جدید",
+        "kodeord", "رمز جدید", "αλλαγή κωδικού", "αλλαγής κωδικού",
         "νέο κωδικό",
     ),
     # An invitation to an account, team or workspace (accepting it proves the mailbox).

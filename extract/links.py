@@ -278,7 +278,9 @@ def _score(
     # a slug is a page's title; a route word from that slug alone makes no auth link.
     titled = bool(label) and not text_purposes and _slugged(label, seen.url)
     echoed = facts.signature or text_kinds or subject_kinds or context_kinds
-    quiet = quiet and not browse_only and not (titled and not echoed)
+    # "Your password has been reset. [Sign in]": a report's label asks for nothing new.
+    reported = "done" in subject and facts.kind is None and not facts.signature
+    quiet = quiet and not browse_only and not (titled and not echoed) and not reported
     qualified = secret and not declined and own_evidence and quiet
     kind = strongest(votes) if qualified else None
     if changed and kind not in (None, "confirm_link"):

@@ -159,7 +159,7 @@ NOTICE_CUES: dict[Purpose, tuple[str, ...]] = {
         "verificada", "confirmada", "activada", "ativada", "vérifiée", "confirmée", "activée",
         "confermati", "attivata",
         "potvrzeno", "aktivováno", "megerősítve", "επιβεβαιώθηκε", "ενεργοποιήθηκε",
-        "terverifikasi", "ยืนยันแล้ว", "a fost confirmat",
+        "terverifikasi", "ยืนยันแล้ว", "a fost confirmat", "a fost resetat",
         "成功验证", "验证成功", "已成功", "認証が完了", "確認が完了", "완료되었습니다",
         "완료됐습니다",
     ),
