@@ -92,7 +92,10 @@ REQUEST_CUES: dict[Purpose, tuple[str, ...]] = {
         "รับคำเชิญ", "přijmout pozvánku", "acceptera inbjudan", "acceptér invitation",
         "accepter invitation", "hyväksy kutsu", "godta invitasjon", "aksepter invitasjon",
         "acceptă invitația", "meghívás elfogadása", "fogadd el a meghívást", "αποδοχή πρόσκλησης",
-        "ověř", "ενεργοποί", "επαλήθευ", "aktivál", "เปิดใช้งาน", "aktivasi", "aktivac", "aktivuj",
+        "ověř", "ενεργοποί", "επαλήθευ", "aktivál", "เปิดใช้งาน",
+        # es/pt/it imperatives of "validate" (never the French adjective "valide")
+        "valida tu", "valida su", "valide seu", "valide sua", "valide o seu", "valide a sua",
+        "valida la tua", "valida il tuo", "aktivasi", "aktivac", "aktivuj",
         # completing a registration
         "registrierung abschließen", "anmeldung abschließen", "finaliser l'inscription",
         "terminer l'inscription", "compléter l'inscription", "completar registro",
