@@ -178,7 +178,7 @@ _NEGATIVE: dict[str, str] = {
     "webinar id|wi-fi|wifi|network|visa|mastercard|amex|maestro|payment method"
     "|temporary password|initial password|check-in|trip|ride|class code|course code|join code"
     "|pickup|pick-up|collection code|delivery code|driver|courier|locker|policy|job|pipeline"
-    "|commit|pull request|merge request|issue|candidate|decline|declined|backup|tax|area code"
+    "|commit|pull request|merge request|candidate|decline|declined|backup|tax|area code"
     "|source code|exit code|return code|reason code|response code|hs code|tariff|country code"
     "|incident|event id|event code",
     "de": "bestellung|bestellnummer|auftrag|rechnung|rechnungsnummer|sendungsnummer|"
