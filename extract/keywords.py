@@ -193,41 +193,48 @@ _NEGATIVE: dict[str, str] = {
     "fr": "commande|facture|suivi|colis|référence|réservation|billet|client|réduction|"
     "promo|code promo|bon|cadeau|parrainage|code postal|téléphone|montant|total|prix|rue"
     "|mot de passe temporaire|mot de passe provisoire|mot de passe initial|code de retrait"
-    "|retrait|livreur|coursier|code de livraison|consigne|casier|police|contrat|produit|article"
+    "|retrait|livreur|coursier|code de livraison|consigne|casier|police|contrat|code produit"
+    "|code article|référence produit"
     "|invitation|incident|événement",
     "es": "pedido|factura|seguimiento|envío|paquete|referencia|reserva|boleto|cliente|"
     "descuento|cupón|promoción|código promocional|regalo|código postal|teléfono|importe|"
     "total|precio|calle"
     "|contraseña temporal|contraseña provisional|contraseña inicial|código de entrega"
-    "|código de recogida|recogida|repartidor|mensajero|casillero|póliza|producto|artículo"
+    "|código de recogida|recogida|repartidor|mensajero|casillero|póliza|código de producto"
+    "|código del producto|código de artículo"
     "|código de barras|invitación|referido|incidencia|incidente|evento",
     "pt": "pedido|fatura|rastreamento|rastreio|encomenda|referência|reserva|cliente|"
     "desconto|cupom|cupão|promoção|presente|cep|código postal|telefone|valor|total|preço|rua"
     "|senha temporária|senha provisória|senha inicial|ingresso|bilhete|código de levantamento"
     "|levantamento|código de retirada|retirada|código de entrega|entregador|estafeta|cacifo"
-    "|armário|apólice|produto|artigo|código de barras|convite|indicação|ocorrência|evento|alerta",
+    "|armário|apólice|código do produto|código de produto|código do artigo|código de barras"
+    "|convite|indicação|ocorrência|evento|alerta",
     "it": "ordine|fattura|spedizione|tracciamento|pacco|riferimento|prenotazione|cliente|"
     "sconto|coupon|promozionale|regalo|cap|telefono|importo|totale|prezzo|via"
     "|password temporanea|password provvisoria|password iniziale|biglietto|codice di ritiro"
-    "|ritiro|corriere|codice di consegna|polizza|prodotto|articolo|invito|evento|segnalazione",
+    "|ritiro|corriere|codice di consegna|polizza|codice prodotto|codice del prodotto"
+    "|codice articolo|invito|evento|segnalazione",
     "nl": "bestelling|factuur|zending|pakket|referentie|reservering|klant|korting|"
     "kortingscode|cadeau|postcode|telefoon|bedrag|totaal|prijs|straat"
     "|tijdelijk wachtwoord|tijdelijke wachtwoord|startwachtwoord|ticket|boeking|ophaalcode"
-    "|afhaalcode|bezorgcode|bezorger|pakketautomaat|kluis|polis|artikel|product|uitnodiging"
+    "|afhaalcode|bezorgcode|bezorger|pakketautomaat|kluis|polis|productcode|artikelnummer"
+    "|artikelcode|uitnodiging"
     "|incident|gebeurtenis",
     "pl": "zamówienie|zamówienia|faktura|przesyłka|paczka|numer|rezerwacja|klient|rabat|"
     "kupon|promocyjny|kod pocztowy|telefon|kwota|suma|cena|ulica"
     "|hasło tymczasowe|tymczasowe hasło|bilet|kod odbioru|odbioru|kurier|paczkomat|polisa"
-    "|produktu|towaru|zaproszeni|zdarzeni|incydent",
+    "|kod produktu|kod towaru|zaproszeni|zdarzeni|incydent",
     "ru": "заказ|счёт|счет|накладная|посылка|отслеживан|номер|бронирован|клиент|скидк|"
     "промокод|купон|подарочн|индекс|телефон|сумма|итого|цена|улица"
-    "|временный пароль|билет|код получения|код выдачи|курьер|постамат|пункт выдачи|полис|товар"
+    "|временный пароль|билет|код получения|код выдачи|курьер|постамат|пункт выдачи|полис"
+    "|код товара|код продукта"
     "|приглашени|событи|инцидент",
     "uk": "замовлення|рахунок|посилка|номер|знижк|промокод|купон|телефон|сума|ціна|вулиця"
-    "|тимчасовий пароль|квит|код отримання|кур'єр|поштомат|поліс|товар|запрошення|поді|інцидент",
+    "|тимчасовий пароль|квит|код отримання|кур'єр|поштомат|поліс|код товара|код продукта"
+    "|запрошення|поді|інцидент",
     "tr": "sipariş|fatura|kargo|takip|rezervasyon|müşteri|indirim|kupon|promosyon|hediye|"
     "posta kodu|telefon|tutar|toplam|fiyat|sokak|cadde"
-    "|geçici şifre|geçici parola|bilet|teslimat kodu|teslim alma|kurye|poliçe|ürün|davet",
+    "|geçici şifre|geçici parola|bilet|teslimat kodu|teslim alma|kurye|poliçe|ürün kodu|davet",
     "ar": "طلب|الطلب|فاتورة|شحنة|تتبع|مرجع|حجز|خصم|قسيمة|ترويجي|هدية|هاتف|مبلغ|المبلغ|"
     "الإجمالي|سعر|الرمز البريدي|تذكرة|التفويض|رمز الاستلام|المندوب|وثيقة|"
     # Arabic names what a code is for after the word: "رمز المنتج" (the product's code).
@@ -239,19 +246,20 @@ _NEGATIVE: dict[str, str] = {
     "کد ملی|کد اشتراک|کد محصول|کد کالا",
     "ja": "注文|請求|配送|追跡|お問い合わせ番号|予約|会員番号|割引|クーポン|プロモーション|"
     "ギフト|郵便番号|〒|電話|金額|合計|価格|円"
-    "|仮パスワード|一時パスワード|チケット|受取|受け取り|配達員|宅配ボックス|ロッカー|商品|会員|店舗|招待|紹介|受付番号|イベント",
+    "|仮パスワード|一時パスワード|チケット|受取|受け取り|配達員|宅配ボックス|ロッカー|商品コード|商品番号|会員|店舗|招待|紹介|受付番号|イベント",
     "zh": "订单|訂單|单号|單號|快递|快遞|运单|物流|发票|發票|预订|会员|優惠|优惠|折扣|"
     "礼品|禮品|兑换|邮编|郵遞區號|电话|電話|客服|热线|金额|金額|总计|价格|元"
-    "|临时密码|臨時密碼|初始密码|门票|門票|票号|票號|取件码|取件碼|取货码|提货码|快递员|快遞員|快递柜|自提柜|驿站|商品|股票|推荐码|邀请码|优惠码|事件",
+    "|临时密码|臨時密碼|初始密码|门票|門票|票号|票號|取件码|取件碼|取货码|提货码|快递员|快遞員|快递柜|自提柜|驿站|商品编码|商品编号|商品代码|股票|推荐码|邀请码|优惠码"
+    "|事件",
     "ko": "주문|송장|배송|운송장|예약|회원|할인|쿠폰|프로모션|선물|우편번호|전화|금액|합계|가격|원"
     "|임시 비밀번호|티켓|예매|보관함|택배함|배송기사|수령|상품 코드|상품번호|초대|추천인",
     "vi": "đơn hàng|mã đơn|hóa đơn|vận đơn|giao dịch|mã giao dịch|mã gd|gd|khuyến mãi|"
     "giảm giá|phiếu|số điện thoại|điện thoại|số tiền|tổng"
-    "|mật khẩu tạm thời|mã vé|số vé|mã nhận hàng|shipper|sản phẩm",
+    "|mật khẩu tạm thời|mã vé|số vé|mã nhận hàng|shipper|mã sản phẩm",
     "bn": "অর্ডার|ফোন",
     "hi": "ऑर्डर|फ़ोन|फोन|टिकट",
     # id cs el: the event ticket's code is checked at the door, it signs nobody in.
-    "id": "tiket|pesanan|kode pengambilan|kurir|produk",
+    "id": "tiket|pesanan|kode pengambilan|kurir|kode produk",
     "cs": "vstupenk|objednávk|kód pro vyzvednutí|zásilk|částka|faktur",
     "el": "εισιτήρι|παραγγελί|κωδικός παραλαβής|δέμα|ποσό",
     # sv da no fi hu ro: a parcel's pickup code, an order's or invoice's number.
