@@ -193,7 +193,7 @@ _NEGATIVE: dict[str, str] = {
     "fr": "commande|facture|suivi|colis|référence|réservation|billet|client|réduction|"
     "promo|code promo|bon|cadeau|parrainage|code postal|téléphone|montant|total|prix|rue"
     "|mot de passe temporaire|mot de passe provisoire|mot de passe initial|code de retrait"
-    "|retrait|livreur|coursier|code de livraison|consigne|casier|police|contrat|code produit"
+    "|livreur|coursier|code de livraison|consigne|casier|police|contrat|code produit"
     "|code article|référence produit"
     "|invitation|incident|événement",
     "es": "pedido|factura|seguimiento|envío|paquete|referencia|reserva|boleto|cliente|"
@@ -206,13 +206,13 @@ _NEGATIVE: dict[str, str] = {
     "pt": "pedido|fatura|rastreamento|rastreio|encomenda|referência|reserva|cliente|"
     "desconto|cupom|cupão|promoção|presente|cep|código postal|telefone|valor|total|preço|rua"
     "|senha temporária|senha provisória|senha inicial|ingresso|bilhete|código de levantamento"
-    "|levantamento|código de retirada|retirada|código de entrega|entregador|estafeta|cacifo"
+    "|código de retirada|código de entrega|entregador|estafeta|cacifo"
     "|armário|apólice|código do produto|código de produto|código do artigo|código de barras"
     "|convite|indicação|ocorrência|evento|alerta",
     "it": "ordine|fattura|spedizione|tracciamento|pacco|riferimento|prenotazione|cliente|"
     "sconto|coupon|promozionale|regalo|cap|telefono|importo|totale|prezzo|via"
     "|password temporanea|password provvisoria|password iniziale|biglietto|codice di ritiro"
-    "|ritiro|corriere|codice di consegna|polizza|codice prodotto|codice del prodotto"
+    "|corriere|codice di consegna|polizza|codice prodotto|codice del prodotto"
     "|codice articolo|invito|evento|segnalazione",
     "nl": "bestelling|factuur|zending|pakket|referentie|reservering|klant|korting|"
     "kortingscode|cadeau|postcode|telefoon|bedrag|totaal|prijs|straat"
