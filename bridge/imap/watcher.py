@@ -51,8 +51,8 @@ _HEALTHY_SESSION_S: Final = 30.0
 _VERIFY_AFTER_S: Final = 1.0
 #: A fast check that finds this many mails doubles the wait before the next one...
 _BUSY_MAILS: Final = 2
-#: ...up to this many fast-check intervals (40 ms by default; Dovecot's own notice takes 500).
-_BUSY_STRETCH: Final = 4
+#: ...up to this long (4 default intervals; Dovecot's own notice takes 500 ms).
+_BUSY_WAIT_S: Final = 0.04
 #: How often a standby retries the lease.
 _STANDBY_POLL_S: Final = 2.0
 
@@ -357,10 +357,10 @@ class FolderWatcher:
             found = 0
             if b"EXISTS" in kinds or b"RECENT" in kinds:
                 found = self._catch_up(conn, uidvalidity, now_ms(), ask_again=False)
-            # Several mails per check mean a busy mailbox: look less often, up to
-            # _BUSY_STRETCH intervals, so that each round trip and each job carries more mail.
-            busy = found >= _BUSY_MAILS
-            interval = min(interval * 2, self._fast_s * _BUSY_STRETCH) if busy else self._fast_s
+            # Several mails per check mean a busy mailbox: look less often (up to _BUSY_WAIT_S)
+            # so that each round trip and each job carries more mail.
+            stretched = min(interval * 2, max(self._fast_s, _BUSY_WAIT_S))
+            interval = stretched if found >= _BUSY_MAILS else self._fast_s
             self._stop.wait(interval)
         metrics.IMAP_LAST_ACTIVITY.labels(self.watch_name).set(time.time())
         self._catch_up(conn, uidvalidity, now_ms())
