@@ -23,6 +23,9 @@ class CliProcess:
             stdin=subprocess.DEVNULL,
             stdout=self._log,
             stderr=subprocess.STDOUT,
+            # Its own process group: a stop that times out can kill its children too, so a
+            # stuck worker pool never outlives its test and takes jobs from the next one.
+            start_new_session=True,
         )
 
     @property

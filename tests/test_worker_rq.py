@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterator
 from typing import Any
 
@@ -111,3 +112,32 @@ def test_suspended_worker_takes_no_job(
     finally:
         resume(redis_client)
     assert Job.fetch(jid, connection=redis_client).get_status() == "queued"
+
+
+def test_stop_signal_while_a_job_finishes_leaves_it_finished_and_stops_after_it(
+    redis_url: str,
+    redis_client: redis.Redis,
+    sdk: Client,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Our success MULTI marks the worker idle before RQ is done with the job: a SIGTERM right
+    # then must neither fail that job (RQ would raise StopRequested inside it) nor start another.
+    first, second = _deliver(Ingest(redis_client), sdk, 2)
+    real = ExtractionSimpleWorker.handle_job_success
+
+    def success_then_sigterm(self: ExtractionSimpleWorker, *args: Any, **kwargs: Any) -> None:
+        real(self, *args, **kwargs)
+        self.request_stop(signal.SIGTERM, None)
+
+    monkeypatch.setattr(ExtractionSimpleWorker, "handle_job_success", success_then_sigterm)
+    handlers = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
+    worker, connection = _counting_worker(redis_url)
+    try:
+        worker.work(burst=True, logging_level="WARNING")
+    finally:
+        signal.signal(signal.SIGTERM, handlers[0])
+        signal.signal(signal.SIGINT, handlers[1])
+        connection.close()
+    assert Job.fetch(first, connection=redis_client).get_status() == "finished"
+    assert Job.fetch(second, connection=redis_client).get_status() == "queued"
+    assert worker.stop_signalled

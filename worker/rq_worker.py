@@ -54,6 +54,7 @@ class _ExtractionWorker(BaseWorker):
 
     abandon_grace_s: int = 15
     stop_signalled: bool = False
+    _executing: bool = False
     _heartbeat_sent_at: float = float("-inf")
     _suspension_checked_at: float = float("-inf")
 
@@ -64,6 +65,25 @@ class _ExtractionWorker(BaseWorker):
     def request_stop(self, signum: int, frame: FrameType | None) -> None:
         self.stop_signalled = True
         super().request_stop(signum, frame)  # type: ignore[no-untyped-call]
+
+    def execute_job(self, job: Job, queue: Queue) -> None:
+        self._executing = True
+        try:
+            super().execute_job(job, queue)
+        finally:
+            self._executing = False
+
+    def _shutdown(self) -> None:
+        # The success MULTI below marks the worker idle before RQ has finished with the job;
+        # RQ's own check (state == busy) would then raise StopRequested inside the job and
+        # fail a job that had already succeeded. Stop after it instead.
+        if self._executing:
+            self._stop_requested = True
+            self.set_shutdown_requested_date()  # type: ignore[no-untyped-call]
+            if self.scheduler:
+                self.stop_scheduler()  # type: ignore[no-untyped-call]
+            return
+        super()._shutdown()  # type: ignore[no-untyped-call]
 
     def heartbeat(self, timeout: int | None = None, pipeline: Pipeline | None = None) -> None:
         if pipeline is not None:

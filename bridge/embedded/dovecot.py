@@ -245,10 +245,13 @@ class DovecotServer:
             return None
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Stop the master; clients get BYE. Waits until the ports are closed."""
+        """Stop the master; clients get BYE. Waits until the ports are closed, and no session
+        outlives it (a client must see its connection drop)."""
         pid = self.master_pid()
         if pid is None:
             return
+        # Listed before the master goes: once it has exited they are no longer its children.
+        sessions = [p for p, _ in self._children(pid)]
         try:
             os.kill(pid, signal.SIGTERM)
         except ProcessLookupError:
@@ -263,6 +266,9 @@ class DovecotServer:
         else:
             os.kill(pid, signal.SIGKILL)
         self._kill_children_of(pid)
+        for session in sessions:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(session, signal.SIGKILL)
 
     def restart(self) -> None:
         self.stop()
