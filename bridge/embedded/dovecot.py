@@ -40,7 +40,7 @@ protocols = imap lmtp
 ssl = {ssl}
 {ssl_files}
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login{oauth2_mechanisms}
 default_internal_user = {user}
 default_internal_group = {group}
 default_login_user = {user}
@@ -55,7 +55,7 @@ passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%n {root}/users
 }}
-userdb {{
+{oauth2_passdb}userdb {{
   driver = static
   args = uid={user} gid={group} home={root}/mail/catchall allow_all_users=yes
 }}
@@ -117,6 +117,7 @@ class DovecotServer:
         max_connections: int = 50,
         idle_notify_interval: str = "2 mins",
         mail_format: str = "maildir",
+        oauth2_introspection_url: str | None = None,
     ) -> None:
         if mail_format not in MAIL_FORMATS:
             raise ValueError(f"mail_format must be one of {', '.join(MAIL_FORMATS)}")
@@ -132,6 +133,9 @@ class DovecotServer:
         self.max_connections = max_connections
         self.idle_notify_interval = idle_notify_interval
         self.mail_format = mail_format
+        # With an RFC 7662 token-introspection endpoint, XOAUTH2 and OAUTHBEARER log in with
+        # the tokens it calls active (``{"active": true, "username": "catchall"}``).
+        self.oauth2_introspection_url = oauth2_introspection_url
         self.imap_port = free_port()
         self.imaps_port = free_port() if tls else 0
         self.lmtp_port = free_port()
@@ -162,8 +166,24 @@ class DovecotServer:
         if self.tls:
             self._make_cert()
             ssl_files = f"ssl_cert = <{root}/cert.pem\nssl_key = <{root}/key.pem"
+        oauth2_passdb = ""
+        if self.oauth2_introspection_url:
+            (root / "oauth2.conf").write_text(
+                "introspection_mode = post\n"
+                f"introspection_url = {self.oauth2_introspection_url}\n"
+                "force_introspection = yes\n"
+                "username_attribute = username\n"
+                "active_attribute = active\n"
+                "active_value = true\n"
+            )
+            oauth2_passdb = (
+                "passdb {\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n"
+                f"  args = {root}/oauth2.conf\n}}\n"
+            )
         self.config_path.write_text(
             _CONFIG.format(
+                oauth2_mechanisms=" xoauth2 oauthbearer" if oauth2_passdb else "",
+                oauth2_passdb=oauth2_passdb,
                 tag=root.name,
                 root=root,
                 ssl="yes" if self.tls else "no",
