@@ -142,6 +142,8 @@ class BridgeSettings:
     auth_retry_s: float = 600.0
     max_message_bytes: int = _DEFAULT_MAX_BYTES
     since_s: float | None = None
+    #: authserv-ids of the receiving MTA whose Authentication-Results headers are trusted.
+    trusted_authserv_ids: frozenset[str] = frozenset()
 
     @property
     def redis_url_redacted(self) -> str:
@@ -384,6 +386,11 @@ def load_settings(
         log_level=level,
         metrics_port=metrics_port or None,
         since_s=parse_duration(since, "--since") if since else None,
+        trusted_authserv_ids=frozenset(
+            part.strip().lower()
+            for part in pick("OTPBRIDGE_TRUSTED_AUTHSERV_IDS", "trusted_authserv_ids").split(",")
+            if part.strip()
+        ),
         **numbers,
     )
     if settings.lease_ttl_s > 25:

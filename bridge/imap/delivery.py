@@ -20,6 +20,7 @@ from bridge.imap.fetch import (
 from bridge.imap.heartbeat import WatchState, now_ms
 from bridge.imap.ingest import Ingestor, Outcome, Plan
 from bridge.imap.router import AddressTemplate, Route, route_messages
+from bridge.imap.sender_auth import sender_auth
 from bridge.settings import AfterRoute
 from worker import metrics
 from worker.keys import Keys
@@ -40,6 +41,7 @@ class Delivery:
         ingest: Ingestor,
         after_route: AfterRoute,
         max_message_bytes: int,
+        trusted_authserv_ids: frozenset[str],
         state: WatchState,
         watch_name: str,
         log: structlog.typing.FilteringBoundLogger,
@@ -51,6 +53,7 @@ class Delivery:
         self._ingest = ingest
         self._after_route = after_route
         self._limit = max_message_bytes
+        self._trusted = trusted_authserv_ids
         self.state = state
         self.watch_name = watch_name
         self._log = log
@@ -113,7 +116,8 @@ class Delivery:
             return None
         if mail.size > limit or raw is None or len(raw) > limit:
             return Plan.failed(mail, route.inbox_id, f"message too large ({mail.size} bytes)")
-        return Plan.routed(mail, route.inbox_id, raw)
+        verdict = sender_auth(mail.headers, self._trusted) if self._trusted else ""
+        return Plan.routed(mail, route.inbox_id, raw, verdict)
 
     def _record(self, uidvalidity: int, plan: Plan, outcome: Outcome, seen_at_ms: int) -> Outcome:
         """Metrics and the log line of one committed mail (no content, ids only)."""

@@ -54,10 +54,13 @@ class Plan:
     raw: bytes | None = None
     error: str = ""
     reason: str = ""
+    #: The receiving server's verdict on the From domain (see :mod:`bridge.imap.sender_auth`);
+    #: empty when no authserv-id is trusted.
+    sender_auth: str = ""
 
     @classmethod
-    def routed(cls, mail: MailHeaders, inbox_id: str, raw: bytes) -> Plan:
-        return cls(mail, inbox_id, raw=raw)
+    def routed(cls, mail: MailHeaders, inbox_id: str, raw: bytes, sender_auth: str = "") -> Plan:
+        return cls(mail, inbox_id, raw=raw, sender_auth=sender_auth)
 
     @classmethod
     def failed(cls, mail: MailHeaders, inbox_id: str, error: str) -> Plan:
@@ -210,20 +213,18 @@ class Ingestor:
         routed_at = now_ms()
         pipe.set(self._keys.message(inbox_id, mk), raw, px=ttl_ms if ttl_ms > 0 else None)
         pipe.zadd(messages, {mk: routed_at})
-        pipe.xadd(
-            events,
-            {
-                "type": EVENT_RECEIVED,
-                "message_key": mk,
-                "from": plan.mail.from_,
-                "subject": plan.mail.subject,
-                "received_at": str(plan.mail.internaldate_ms),
-                "routed_at": str(routed_at),
-                "seen_at": str(seen_at_ms),
-            },
-            maxlen=STREAM_MAXLEN,
-            approximate=True,
-        )
+        received = {
+            "type": EVENT_RECEIVED,
+            "message_key": mk,
+            "from": plan.mail.from_,
+            "subject": plan.mail.subject,
+            "received_at": str(plan.mail.internaldate_ms),
+            "routed_at": str(routed_at),
+            "seen_at": str(seen_at_ms),
+        }
+        if plan.sender_auth:
+            received["sender_auth"] = plan.sender_auth
+        pipe.xadd(events, received, maxlen=STREAM_MAXLEN, approximate=True)  # type: ignore[arg-type]
         if ttl_ms > 0:
             pipe.pexpire(events, ttl_ms)
             pipe.pexpire(messages, ttl_ms)

@@ -120,6 +120,7 @@ class FolderWatcher:
             ingest=self._ingest,
             after_route=mailbox.after_route,
             max_message_bytes=settings.max_message_bytes,
+            trusted_authserv_ids=settings.trusted_authserv_ids,
             state=self.state,
             watch_name=self.watch_name,
             log=self._log,

@@ -6,7 +6,7 @@ client's cursor still say who sent each message; only events after the cursor ca
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.utils import parseaddr
 from typing import Literal
 
@@ -32,11 +32,14 @@ def stream_id_after(entry_id: str, cursor: str | None) -> bool:
     return (int(a_ms), int(a_seq or 0)) > (int(b_ms), int(b_seq or 0))
 
 
-def sender_allowed(from_header: str, allowed: tuple[str, ...]) -> bool:
+def sender_allowed(from_header: str, allowed: tuple[str, ...], sender_auth: str = "") -> bool:
     """True without an allowlist; else the From address equals an entry with ``@`` or its domain
-    equals (or is a subdomain of) an entry without."""
+    equals (or is a subdomain of) an entry without, and the receiving server did not find the
+    From domain forged (``sender_auth`` ``fail``)."""
     if not allowed:
         return True
+    if sender_auth == "fail":
+        return False
     address = parseaddr(from_header)[1].strip().lower()
     if "@" not in address:
         return False
@@ -79,7 +82,7 @@ class StreamMatcher:
         return any(
             key not in self._settled
             and stream_id_after(m.event_id, after)
-            and sender_allowed(m.from_, self.allowed_senders)
+            and sender_allowed(m.from_, self.allowed_senders, m.sender_auth)
             for key, m in self._messages.items()
         )
 
@@ -95,6 +98,7 @@ class StreamMatcher:
                 from_=fields.get("from", ""),
                 received_at=ms_to_datetime(_int(fields.get("received_at"))),
                 event_id=entry_id,
+                sender_auth=fields.get("sender_auth", ""),
             )
         if not stream_id_after(entry_id, self.cursor):
             return None
@@ -102,13 +106,17 @@ class StreamMatcher:
         if kind == EVENT_FAILED and self.want.what != "message":
             # The bridge fails some mails (e.g. too large) before any ``received`` event; with no
             # allowlist such a failure still concerns this wait.
-            known_ok = message is not None and sender_allowed(message.from_, self.allowed_senders)
+            known_ok = message is not None and sender_allowed(
+                message.from_, self.allowed_senders, message.sender_auth
+            )
             if known_ok or (message is None and not self.allowed_senders):
                 raise ExtractionFailedError(
                     f"message {key} could not be processed: {fields.get('error', 'unknown')}"
                 )
             return None
-        if message is None or not sender_allowed(message.from_, self.allowed_senders):
+        if message is None or not sender_allowed(
+            message.from_, self.allowed_senders, message.sender_auth
+        ):
             return None
         if kind == EVENT_RECEIVED:
             return self._match_message(message)
@@ -128,9 +136,7 @@ class StreamMatcher:
     def _match_extracted(
         self, entry_id: str, message: Message, fields: dict[str, str]
     ) -> Otp | Link | None:
-        tagged = Message(
-            message.message_key, message.subject, message.from_, message.received_at, entry_id
-        )
+        tagged = replace(message, event_id=entry_id)
         confidence = _float(fields.get("confidence"))
         if self.want.what == "otp":
             code = fields.get("code", "")

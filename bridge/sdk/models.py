@@ -37,6 +37,10 @@ class Message:
     from_: str
     received_at: datetime | None
     event_id: str = field(default="", repr=False)
+    #: ``pass``/``fail``/``none``: whether the receiving mail server authenticated the From
+    #: domain (DMARC, or an aligned DKIM signature); empty when the bridge trusts no
+    #: authserv-id (``OTPBRIDGE_TRUSTED_AUTHSERV_IDS``).
+    sender_auth: str = ""
 
 
 @dataclass(frozen=True, slots=True)
