@@ -44,6 +44,7 @@ def _json(found: Otp | Link) -> str:
         "from": message.from_,
         "subject": message.subject,
         "received_at": message.received_at.isoformat() if message.received_at else None,
+        "sender_auth": message.sender_auth or None,
         "confidence": found.confidence,
     }
     if isinstance(found, Otp):
