@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, Final
+from typing import Final
 
 import imapclient
 import redis
@@ -35,6 +34,7 @@ from bridge.imap.heartbeat import Heartbeat, Status, WatchState, now_ms
 from bridge.imap.ingest import Ingestor
 from bridge.imap.lease import Lease
 from bridge.imap.router import AddressTemplate
+from bridge.imap.untagged import kinds_of, pending_exists
 from bridge.settings import BridgeSettings, MailboxSettings
 from worker import metrics
 from worker.keys import Keys
@@ -57,31 +57,6 @@ _BUSY_WAIT_S: Final = 0.04
 _STANDBY_POLL_S: Final = 2.0
 
 log = structlog.get_logger()
-
-
-def _kinds(responses: Sequence[Any]) -> set[bytes]:
-    """Response names of untagged replies: (n, b'EXISTS') → EXISTS, (b'BYE', …) → BYE."""
-    found: set[bytes] = set()
-    for item in responses:
-        if isinstance(item, tuple) and len(item) >= 2:
-            for part in item[:2]:
-                if isinstance(part, bytes):
-                    found.add(part.upper())
-    return found
-
-
-def _pending_exists(conn: imapclient.IMAPClient) -> bool:
-    """Whether an EXISTS came along with a command's response (and clear it).
-
-    imaplib files untagged replies to SEARCH/FETCH/STORE aside instead of returning them; the
-    server will not repeat that EXISTS in the next IDLE, so it must be read here or the mail
-    would wait for the next IDLE renewal.
-    """
-    stash = getattr(getattr(conn, "_imap", None), "untagged_responses", None)
-    if not isinstance(stash, dict):
-        return False
-    stash.pop("RECENT", None)
-    return stash.pop("EXISTS", None) is not None
 
 
 class FolderWatcher:
@@ -314,7 +289,7 @@ class FolderWatcher:
             if responses:
                 strikes = 0
                 self.state.alive()
-                kinds = _kinds(responses)
+                kinds = kinds_of(responses)
                 if b"BYE" in kinds:
                     raise ImapConnectionError("server sent BYE")
                 if b"EXISTS" in kinds or b"RECENT" in kinds:
@@ -340,7 +315,7 @@ class FolderWatcher:
         _, more = conn.idle_done()
         self.state.alive()
         metrics.IMAP_LAST_ACTIVITY.labels(self.watch_name).set(time.time())
-        if b"BYE" in _kinds(more):
+        if b"BYE" in kinds_of(more):
             raise ImapConnectionError("server sent BYE")
         if not self._stop.is_set():
             self._catch_up(conn, uidvalidity, seen_at or now_ms())
@@ -352,7 +327,7 @@ class FolderWatcher:
         while not self._stop.is_set() and self.lease.held and self._agents_waiting():
             _, responses = conn.noop()
             self.state.alive()
-            kinds = _kinds(responses)
+            kinds = kinds_of(responses)
             if b"BYE" in kinds:
                 raise ImapConnectionError("server sent BYE")
             found = 0
@@ -382,7 +357,7 @@ class FolderWatcher:
         asks on its own schedule (and lets mail gather for one interval, so routing and
         extraction take it in larger batches).
         """
-        _pending_exists(conn)  # the search below covers everything announced so far
+        pending_exists(conn)  # the search below covers everything announced so far
         cursor = read_cursor(self._redis, self._ingest.cursor_key)
         last = cursor.last_uid if cursor and cursor.uidvalidity == uidvalidity else None
         if last is None:
@@ -397,7 +372,7 @@ class FolderWatcher:
             # Everything up to here is committed (the ingest transaction checks the stored
             # checkpoint) or vanished from the folder.
             last = max(uids, default=last)
-            if not _pending_exists(conn) and not (uids and ask_again and self._more_mail(conn)):
+            if not pending_exists(conn) and not (uids and ask_again and self._more_mail(conn)):
                 return found
             seen_at_ms = now_ms()
 
@@ -405,7 +380,7 @@ class FolderWatcher:
         """Mail saved while we were routing is announced only at the end of a command (and not
         by the next IDLE): after routing, one NOOP asks for it."""
         _, responses = conn.noop()
-        kinds = _kinds(responses)
+        kinds = kinds_of(responses)
         if b"BYE" in kinds:
             raise ImapConnectionError("server sent BYE")
-        return b"EXISTS" in kinds or _pending_exists(conn)
+        return b"EXISTS" in kinds or pending_exists(conn)
