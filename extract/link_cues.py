@@ -1,7 +1,8 @@
 """Words that say what a link is for, in the languages otpbridge reads.
 
 The tables (:mod:`extract.link_cue_words` for what a link requests,
-:mod:`extract.notice_cue_words` for what says it requests nothing) map a purpose to stems.
+:mod:`extract.notice_cue_words` for what says it requests nothing, and
+:mod:`extract.link_cue_words_more` for both in further languages) map a purpose to stems.
 Latin and Cyrillic stems match at a word start (so "verif" finds "verify", "verifizieren",
 "vérifier" is listed separately); stems in other scripts match anywhere, because
 Chinese/Japanese have no spaces and Arabic/Hebrew glue articles and prepositions to the
@@ -16,13 +17,17 @@ import functools
 import re
 
 from extract.link_cue_words import REQUEST_CUES, Purpose
+from extract.link_cue_words_more import MORE_CUES
 from extract.normalize import normalize_text
 from extract.notice_cue_words import NOTICE_CUES
 
 __all__ = ["Purpose", "bare_label", "purposes_in"]
 
 
-_CUES: dict[Purpose, tuple[str, ...]] = {**REQUEST_CUES, **NOTICE_CUES}
+_CUES: dict[Purpose, tuple[str, ...]] = {
+    p: REQUEST_CUES.get(p, ()) + NOTICE_CUES.get(p, ()) + MORE_CUES.get(p, ())
+    for p in {**REQUEST_CUES, **NOTICE_CUES}
+}
 
 # A whole label that only moves the reader on ("Go", "Next", "Weiter", "続ける"): as a
 # substring these words are everywhere ("go" in "Google", "next" in "next steps"), so only
