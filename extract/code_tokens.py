@@ -33,7 +33,8 @@ _TOKEN = re.compile(
 )
 _GROUPED = re.compile(
     rf"(?<![{_ASCII_WORD}$€£¥₹#@+.,/\-])(?<!\d:)"
-    r"(\d{2,4}(?:[ -]\d{2,4}){1,3}|(?:[A-Z0-9] ){3,9}[A-Z0-9])"
+    # "391 584", "391-584", "391 · 584" (a middle dot or bullet between digit groups).
+    r"(\d{2,4}(?:(?:[ -]| ?[·•] ?)\d{2,4}){1,3}|(?:[A-Z0-9] ){3,9}[A-Z0-9])"
     rf"(?![{_ASCII_WORD}%/]|[.,:\-][0-9])"
 )
 # Scanned on their own so that a rejected match ("PIN 4141") hides no digit group.
@@ -56,7 +57,7 @@ _MIXED = re.compile(r"(?=[A-Z]*\d)(?=\d*[A-Z])[A-Z\d]+")
 def _grouped(token: str) -> tuple[str, str] | None:
     """(value, display) of a grouped token; groups of capitals need one group mixing
     letters and digits ("A7R 2KQ", not "PIN 4821")."""
-    groups = token.replace("-", " ").split()
+    groups = token.replace("-", " ").replace("·", " ").replace("•", " ").split()
     value = "".join(groups)
     if not 4 <= len(value) <= 10:
         return None

@@ -12,6 +12,13 @@ from __future__ import annotations
 import re
 
 from extract.code_context import ScoredCode, judge_in_context
+from extract.code_mentions import (
+    first_person,
+    hands_over,
+    quotation_start,
+    quoted_reply_line,
+    reply_subject,
+)
 from extract.code_shapes import (
     is_year_or_date,
     shape_prior,
@@ -22,6 +29,7 @@ from extract.document import Document
 from extract.keywords import CODE_KEYWORDS, NEGATIVE_KEYWORDS, STRONG_CODE_KEYWORDS
 from extract.mail_cues import CARD_AUTHORIZATION, RECEIPT_CUES
 from extract.model import CodeCandidate
+from extract.origin_bound import origin_bound
 
 __all__ = ["THRESHOLD", "find_codes"]
 
@@ -30,11 +38,6 @@ THRESHOLD = 0.5
 _MAX_TEXT = 200_000
 _MAX_CANDIDATES = 5
 
-# Origin-bound one-time code line (WICG sms-one-time-codes): "@host #code [@embedded]".
-_ORIGIN_BOUND = re.compile(
-    r"(?:^|\s)@([A-Za-z0-9.-]+\.[A-Za-z]{2,}) #([A-Za-z0-9-]{4,12})(?: @[A-Za-z0-9.-]+)?[ \t]*$",
-    re.MULTILINE,
-)
 _CURRENCY_BEFORE = re.compile(r"(?:[$€£¥₹₽₩]|\b(?:usd|eur|gbp|rs\.?|inr|chf|cad|aud|r\$))\s?$")
 _UNIT_AFTER = re.compile(
     r"^\s?(?:[%$€£¥₹₽₩]|(?:usd|eur|gbp|chf|jpy|cny|rub|pln|zł|kr|元|円|원|руб|"
@@ -118,6 +121,8 @@ class _Scorer:
         self.emphasized = emph
         self.other_texts = (doc.plain_text, doc.preheader) if doc.html_text else ()
         self._receipt: bool | None = None
+        self.reply = reply_subject(doc.subject)
+        self._quotation = 0
 
     @property
     def receipt(self) -> bool:
@@ -130,6 +135,7 @@ class _Scorer:
     def score_text(self, raw_text: str, source: str) -> list[ScoredCode]:
         text = mask(raw_text[:_MAX_TEXT])
         cues = Cues(text)
+        self._quotation = quotation_start(text) if self.reply else len(text)
         out: list[ScoredCode] = []
         for start, end, parsed in code_tokens(text):
             scored = self._score(text, start, end, parsed, cues)
@@ -216,6 +222,10 @@ class _Scorer:
             # "PIN-kod: 4821": a PIN's label names a standing PIN (a gift card's, a booking's)
             # as much as a bare "PIN" does.
             named = named and not _PIN_LABEL.search(text, max(0, kw_start - 5), kw_start)
+            if first_person(text, kw_start):
+                score -= 0.5  # "my code is 902114": somebody quoted, not the reader's code
+                reasons.append("the speaker's own code")
+                named = False
         if (
             kw is not None
             and self.receipt
@@ -240,7 +250,8 @@ class _Scorer:
             wk = weak.before(start, left_window)
             wk_after = weak.after(end, 40)
             # …a code word on the next line labels the next line's number.
-            if wk is None and wk_after and (alone or "\n" not in text[end : end + wk_after[0]]):
+            after_break = wk_after is not None and _BREAK.search(text, end, end + wk_after[0])
+            if wk is None and wk_after and (alone or not after_break):
                 wk = wk_after
             elif wk is not None and _asks(text, start - wk[0], start):
                 wk = None
@@ -296,10 +307,15 @@ class _Scorer:
             score -= 0.4
             reasons.append(f"followed by '{neg_after[1].strip()}'")
         shop = cues.shopping_after(end, 120)
-        if shop is not None:
+        # …a shopping word in a later paragraph belongs to that paragraph (not so for a
+        # promotion's "FALL20", which the offer below explains).
+        later = alone and named and value.isdigit() and "\n\n" in text[end : end + 120]
+        if shop is not None and not later:
             score -= 0.5
             reasons.append(f"shopping word '{shop.strip()}' after it")
-        if is_year_or_date(value):
+        if is_year_or_date(value) and not (
+            kw is not None and where == "before" and hands_over(text, end, kw[0])
+        ):
             score -= 0.45
             reasons.append("looks like a year/date")
         prior, shape = shape_prior(value, display)
@@ -313,6 +329,10 @@ class _Scorer:
             reasons.append("also in the subject")
         elif self.subject_has_kw:
             score += 0.05
+        if self.reply and quoted_reply_line(text, start, self._quotation):
+            score -= 0.5
+            named = False
+            reasons.append("quoted in a reply")
         if any(display in t or value in t for t in self.other_texts):
             score += 0.05
             reasons.append("also in the other part")
@@ -339,25 +359,9 @@ class _Scorer:
         return None
 
 
-def _origin_bound(doc: Document) -> CodeCandidate | None:
-    for text in (doc.plain_text, doc.html_text):
-        # The format puts the line last; only the tail is searched, the last match wins.
-        matches = list(_ORIGIN_BOUND.finditer(text[-2000:]))
-        if matches:
-            m = matches[-1]
-            code = m.group(2)
-            return CodeCandidate(
-                value=code.replace("-", ""),
-                score=0.99,
-                reason=f"origin-bound line for @{m.group(1)}",
-                display=code,
-            )
-    return None
-
-
 def find_codes(doc: Document) -> tuple[CodeCandidate, ...]:
     """Code candidates, best first. The first one is *the* code iff its score ≥ THRESHOLD."""
-    bound = _origin_bound(doc)
+    bound = origin_bound(doc)
     if bound is not None:
         return (bound,)
     scorer = _Scorer(doc)

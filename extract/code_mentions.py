@@ -1,0 +1,73 @@
+"""Code words that mention a code without handing one out.
+
+A reply quotes the code its correspondent pasted ("> The code 483920 isn't working"), a chat
+digest quotes a member ("my code is 902114"): the number is somebody's old code, and the mail
+gives the reader nothing to enter. A year-shaped number, on the other hand, is a code when a
+code word hands it over directly ("Your login PIN is 2024.").
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = [
+    "first_person",
+    "hands_over",
+    "quotation_start",
+    "quoted_reply_line",
+    "reply_subject",
+]
+
+# "Re:", "AW:", "SV:", "Antw:", "Odp:", "Ynt:", "回复:"… one or more, at the subject's start.
+_REPLY_SUBJECT = re.compile(
+    r"^\s*(?:\[[^\]]{1,40}\]\s*)?(?:re|aw|sv|vs|antw|odp|ynt|res|rif|r|ответ|回复|答复|回覆)"
+    r"(?:\[\d+\])?\s*[:：]",
+    re.IGNORECASE,
+)
+# "On Fri, Nov 27, Alex wrote:", "Am 28.11.2026 schrieb Weber:", "Le … a écrit :": the
+# attribution line of a quoted message; everything after it is the old message.
+_ATTRIBUTION = re.compile(
+    r"^(?:on|am|le|el|em|il|op|w dniu|den|på)\b[^\n]{4,160}"
+    r"(?:wrote|schrieb|a écrit|escribió|escreveu|ha scritto|schreef|napisał|skrev)\s*:[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+# The speaker's own code ("my code is", "mein Code", "mon code"): a service says "your".
+_FIRST_PERSON = re.compile(
+    r"(?:^|[^\w])(?:my|mein|meine|meinen|mon|ma|mi|meu|minha|il mio|la mia|mijn|mój|moja|мой)"
+    r"[ \t]+$",
+    re.IGNORECASE,
+)
+# What may follow a code that a code word hands over: the end of the sentence or line.
+_SENTENCE_END = re.compile(r"[ \t]*(?:[.!。](?:\s|$)|\n|$)")
+
+
+def reply_subject(subject: str) -> bool:
+    """The mail answers another one."""
+    return _REPLY_SUBJECT.match(subject) is not None
+
+
+def quotation_start(text: str) -> int:
+    """Where the quoted old message of a reply starts (its "On …, X wrote:" line), or the
+    end of the text."""
+    attribution = _ATTRIBUTION.search(text)
+    return attribution.start() if attribution is not None else len(text)
+
+
+def quoted_reply_line(text: str, start: int, quotation: int) -> bool:
+    """The token at ``start`` sits in quoted material: on a line opened by ">", or after
+    the quotation start."""
+    if start >= quotation:
+        return True
+    lo = text.rfind("\n", 0, start) + 1
+    return text[lo:start].lstrip().startswith(">")
+
+
+def first_person(text: str, keyword_start: int) -> bool:
+    """The code word before ``keyword_start`` is the speaker's own ("my code is")."""
+    return _FIRST_PERSON.search(text, max(0, keyword_start - 12), keyword_start) is not None
+
+
+def hands_over(text: str, end: int, keyword_distance: int) -> bool:
+    """A code word right before the token ("PIN is 2024", "code: 2024") and the token ends
+    its sentence: a number so named is the code even when it looks like a year."""
+    return keyword_distance <= 4 and _SENTENCE_END.match(text, end) is not None
