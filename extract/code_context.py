@@ -12,12 +12,15 @@ import re
 from dataclasses import dataclass
 
 from extract.document import Document
+from extract.expiry import find_expiry
+from extract.keywords import STRONG_CODE_KEYWORDS
 from extract.mail_cues import EVENT_CUES, GIFT_CARD_CUES, MEETING_CUES, RESERVATION_CUES
 
 __all__ = ["ScoredCode", "judge_in_context"]
 
 _MAX_TEXT = 200_000
 _PENALTY = 0.45
+_EXPIRY_TEXT = 20_000
 # A mail of recovery codes lists several of one shape ("k3f9a-2bq7x" x 10); a sign-in
 # mail shows one code, however often. Siblings need some standing of their own.
 _LIST_MIN = 3
@@ -56,11 +59,12 @@ def judge_in_context(doc: Document, ranked: list[ScoredCode], threshold: float) 
     # "Confirmation number 4021.339.871 ⏎ PIN 8812": a booking's PIN manages the booking, a
     # gift card's PIN spends it; a sign-in code for such a site says "verification code".
     holder = ""
-    if ranked and ranked[0].score >= threshold and not _named(ranked[0]):
+    named = _Naming(doc)
+    if ranked and ranked[0].score >= threshold and not named(ranked[0]):
         holder = "reservation" if _reservation(doc) else "gift card" if _gift_card(doc) else ""
     if holder:
         for s in ranked:
-            if not _named(s):
+            if not named(s):
                 s.score -= _PENALTY
                 s.reasons.append(f"{holder}, no code word names it")
         ranked.sort(key=lambda s: s.score, reverse=True)
@@ -76,9 +80,30 @@ def judge_in_context(doc: Document, ranked: list[ScoredCode], threshold: float) 
     return ranked
 
 
-def _named(code: ScoredCode) -> bool:
-    locator = not code.value.isdigit() and bool(_BOOKING_CODE_WORDS.fullmatch(code.keyword))
-    return code.named and not locator
+class _Naming:
+    """Whether a code word names a candidate as a one-time code. A booking's code word
+    ("Confirmation code: 73021") names a record locator when the code has letters, and also
+    when the mail gives it no lifetime and its subject no code word: a one-time code
+    expires, an appointment's confirmation code does not."""
+
+    def __init__(self, doc: Document) -> None:
+        self._doc = doc
+        self._lasting: bool | None = None
+
+    def __call__(self, code: ScoredCode) -> bool:
+        if not code.named or not _BOOKING_CODE_WORDS.fullmatch(code.keyword):
+            return code.named
+        return code.value.isdigit() and not self.lasting
+
+    @property
+    def lasting(self) -> bool:
+        if self._lasting is None:
+            doc = self._doc
+            self._lasting = (
+                STRONG_CODE_KEYWORDS.search(doc.subject) is None
+                and find_expiry(doc.text[:_EXPIRY_TEXT]) is None
+            )
+        return self._lasting
 
 
 def _shape(code: ScoredCode) -> str:

@@ -92,14 +92,16 @@ _RECEIPT: dict[str, str] = {
 
 # A reservation: a bare "PIN" or "code" next to its confirmation number manages the booking.
 _RESERVATION: dict[str, str] = {
-    "en": "booking|reservation|confirmation number|check-in|check-out|your stay|itinerary",
-    "de": "buchung|reservierung|buchungsnummer|reservierungsnummer|aufenthalt",
-    "fr": "réservation|numéro de confirmation|votre séjour",
-    "es": "reserva|número de confirmación|tu estancia|su estancia",
-    "pt": "reserva|número de confirmação|sua estadia|a sua estadia",
-    "it": "prenotazione|numero di conferma|il tuo soggiorno",
-    "nl": "boeking|reservering|bevestigingsnummer|je verblijf",
-    "pl": "rezerwacj|numer potwierdzenia|pobyt",
+    "en": "booking|reservation|confirmation number|check-in|check-out|your stay|itinerary|"
+    "appointment",
+    "de": "buchung|reservierung|buchungsnummer|reservierungsnummer|aufenthalt|terminbestätigung|"
+    "ihr termin|dein termin",
+    "fr": "réservation|numéro de confirmation|votre séjour|votre rendez-vous",
+    "es": "reserva|número de confirmación|tu estancia|su estancia|tu cita|su cita",
+    "pt": "reserva|número de confirmação|sua estadia|a sua estadia|agendamento|sua consulta",
+    "it": "prenotazione|numero di conferma|il tuo soggiorno|appuntamento",
+    "nl": "boeking|reservering|bevestigingsnummer|je verblijf|afspraak",
+    "pl": "rezerwacj|numer potwierdzenia|pobyt|wizyt",
     "ru": "бронировани|номер подтверждения",
     "uk": "бронювання|номер підтвердження",
     "tr": "rezervasyon|onay numarası|konaklama",
@@ -156,7 +158,8 @@ _GIFT_CARD: dict[str, str] = {
 # An event's subject ("You're registered: Q2 roadmap webinar"): its passcode opens the
 # event. Read in the subject only, where a footer's "join our next webinar" cannot reach.
 _EVENT: dict[str, str] = {
-    "en": "webinar|webcast|livestream|live stream|online event|virtual event|meeting invitation",
+    "en": "webinar|webcast|livestream|live stream|online event|virtual event|meeting invitation|"
+    "registration confirmed|you're registered|you are registered",
     "de": "webinar|webcast|online-veranstaltung|besprechungseinladung",
     "fr": "webinaire|webinar|événement en ligne",
     "es": "seminario web|webinar|evento en línea|evento online",
