@@ -101,7 +101,7 @@ REQUEST_CUES: dict[Purpose, tuple[str, ...]] = {
         "terminer l'inscription", "compléter l'inscription", "completar registro",
         "completar el registro", "concluir cadastro", "completar cadastro",
         "completa la registrazione", "completa l'iscrizione", "registratie voltooien",
-        "registratie afronden", "dokończ rejestrację", "zakończ rejestrację",
+        "registratie afronden", "dokończ rejestrację", "dokończyć rejestrac", "zakończyć rejestrac", "zakończ rejestrację",
         "завершить регистрацию", "завершите регистрацию", "kaydı tamamla",
         "kaydınızı tamamla", "aktifleştir", "登録を完了", "本登録", "完成注册", "完成註冊",
         "가입 완료", "가입을 완료", "إكمال التسجيل", "إتمام التسجيل", "dokončit registraci",

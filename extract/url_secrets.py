@@ -31,6 +31,12 @@ _CAMPAIGN_PARAM = re.compile(
 )
 # Hex with at least two digits and two letters anywhere: no word or number looks like it.
 _HEX_TOKEN = re.compile(r"^(?=(?:[a-f]*[0-9]){2})(?=(?:[0-9]*[a-f]){2})[0-9a-f]+$")
+# 6-11 letters and digits of one case that switch between letters and digits at least
+# twice ("vyh9pg", "gut58vmz"); "step22" and "order1234" switch once.
+_SHORT_TOKEN = re.compile(
+    r"^(?=[a-z0-9]{6,11}$|[A-Z0-9]{6,11}$)"
+    r"(?:[a-zA-Z]*[0-9]+[a-zA-Z]+[0-9]|[0-9]*[a-zA-Z]+[0-9]+[a-zA-Z])"
+)
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 
@@ -49,10 +55,13 @@ def has_secret(path: str, params: list[tuple[str, str]]) -> bool:
 
 def purposeful_tail(path: str) -> bool:
     """The last segment after an auth path ("/verify-email/4qfqsgfgqxynaqfo"): generators
-    drawing from a-z0-9 often give a 12-16 character token only one digit."""
+    drawing from a-z0-9 often give a 12-16 character token only one digit, and a short
+    code of one case is a token there too."""
     tail = path.rstrip("/").rsplit("/", 1)[-1]
     if _HEX_TOKEN.match(tail.lower()) and len(tail) >= 8 and (tail.islower() or tail.isupper()):
         return True  # a truncated hash ("/activate/5a1b9c3d7e", "/emailconfirm/7/2239F9E583")
+    if _SHORT_TOKEN.match(tail):
+        return True  # "/aktywuj/vyh9pg": a short code, its digits between its letters
     if not (12 <= len(tail) <= 64 and _ALNUM.match(tail)):
         return False
     # "registration2026" is a word with a number; a token carries its digits anywhere.
