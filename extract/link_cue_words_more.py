@@ -136,6 +136,14 @@ MORE_CUES: dict[Purpose, tuple[str, ...]] = {
         "oda yako", "order mo", "pesanan", "ஆர்டர்", "ऑर्डर", "অর্ডার", "faktura", "factura",
         "faktúr", "фактур", "sąskait", "rēķin", "arve", "sonrasc",
         "anfoneb", "resit", "invois", "resibo", "ரசீது", "रसीद", "রসিদ",
+        # attendance and events: "confirm attendance" is not an account action
+        "dolazak", "dolaska", "долазак", "долазака", "prisotnost", "udeležb", "účasť",
+        "присъствие", "участие", "dalyvavim", "dalību", "dalība", "osalemi", "assistència",
+        "asistencia", "bertaratze", "mæting", "freastal", "presenoldeb", "mahudhurio",
+        "pagdalo", "kehadiran", "வருகை", "उपस्थिति", "উপস্থিতি", "radionic", "događaj",
+        "догађај", "dogodek", "dogodk", "podujat", "събити", "renginy", "pasākum", "ürituse",
+        "üritus", "esdeveniment", "ekitaldi", "viðburð", "ócáid", "digwyddiad", "tukio",
+        "kaganapan", "acara", "நிகழ்வு", "कार्यक्रम", "অনুষ্ঠান",
     ),
 }
 # fmt: on
