@@ -12,8 +12,11 @@ import re
 
 __all__ = [
     "first_person",
+    "forward_subject",
+    "greeting",
     "hands_over",
     "quotation_start",
+    "quoted_question",
     "quoted_reply_line",
     "reply_subject",
 ]
@@ -24,6 +27,10 @@ _REPLY_SUBJECT = re.compile(
     r"(?:\[\d+\])?\s*[:：]",
     re.IGNORECASE,
 )
+_FORWARD_SUBJECT = re.compile(
+    r"^\s*(?:\[[^\]]{1,40}\]\s*)?(?:fwd?|wg|tr|rv|enc|i|doorst|pd|ynlt|пересл)\s*[:：]",
+    re.IGNORECASE,
+)
 # "On Fri, Nov 27, Alex wrote:", "Am 28.11.2026 schrieb Weber:", "Le … a écrit :": the
 # attribution line of a quoted message; everything after it is the old message.
 _ATTRIBUTION = re.compile(
@@ -31,6 +38,21 @@ _ATTRIBUTION = re.compile(
     r"(?:wrote|schrieb|a écrit|escribió|escreveu|ha scritto|schreef|napisał|skrev)\s*:[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
+# Outlook's separators above a quoted message.
+_SEPARATOR = re.compile(
+    r"^-{3,} ?(?:original message|ursprüngliche nachricht|message d'origine|mensaje original|"
+    r"mensagem original|messaggio originale|oorspronkelijk bericht|wiadomość oryginalna) ?-{3,}",
+    re.IGNORECASE | re.MULTILINE,
+)
+# "Dear Customer, 482913 is…": a salutation's noun names the reader.
+_SALUTATION = re.compile(
+    r"(?:^|\W)(?:dear|hi|hello|hallo|liebe|lieber|sehr geehrte|bonjour|cher|chère|hola|"
+    r"estimado|estimada|olá|caro|cara|gentile|beste|geachte|szanowny|szanowna|уважаемый)"
+    r"[ \t]+$",
+    re.IGNORECASE,
+)
+# The rest of the token's sentence, when it is a question ("Code 448120 not arriving?").
+_QUESTION_AFTER = re.compile(r"[^.!?。\n]{0,40}[?？]")
 # The speaker's own code ("my code is", "mein Code", "mon code"): a service says "your".
 _FIRST_PERSON = re.compile(
     r"(?:^|[^\w])(?:my|mein|meine|meinen|mon|ma|mi|meu|minha|il mio|la mia|mijn|mój|moja|мой)"
@@ -46,16 +68,34 @@ def reply_subject(subject: str) -> bool:
     return _REPLY_SUBJECT.match(subject) is not None
 
 
+def forward_subject(subject: str) -> bool:
+    """The mail passes another one on: its quoted part is the point of it."""
+    return _FORWARD_SUBJECT.match(subject) is not None
+
+
+def greeting(text: str, word_start: int, word_end: int, token_start: int) -> bool:
+    """The word at [word_start, word_end) addresses the reader ("Dear Customer,") and a
+    comma parts it from the token."""
+    if text[word_end:token_start].strip() != ",":
+        return False
+    return _SALUTATION.search(text, max(0, word_start - 16), word_start) is not None
+
+
+def quoted_question(text: str, end: int) -> bool:
+    """The token's sentence goes on into a question: someone asks about that number."""
+    return _QUESTION_AFTER.match(text, end) is not None
+
+
 def quotation_start(text: str) -> int:
     """Where the quoted old message of a reply starts (its "On …, X wrote:" line), or the
     end of the text."""
-    attribution = _ATTRIBUTION.search(text)
-    return attribution.start() if attribution is not None else len(text)
+    starts = [m.start() for m in (_ATTRIBUTION.search(text), _SEPARATOR.search(text)) if m]
+    return min(starts, default=len(text))
 
 
 def quoted_reply_line(text: str, start: int, quotation: int) -> bool:
     """The token at ``start`` sits in quoted material: on a line opened by ">", or after
-    the quotation start."""
+    the quotation start (``len(text)`` for a mail that is no reply)."""
     if start >= quotation:
         return True
     lo = text.rfind("\n", 0, start) + 1

@@ -181,7 +181,7 @@ _NEGATIVE: dict[str, str] = {
     "|commit|pull request|merge request|candidate|decline|declined|backup|tax|area code"
     "|source code|exit code|return code|reason code|response code|hs code|tariff|country code"
     "|incident|event id|event code|previous code|old code|earlier code|student id|student number"
-    "|matriculation",
+    "|matriculation|puk|puk code",
     "de": "vorherige code|vorheriger code|alte code|alter code|bisherige code|matrikelnummer|"
     "bestellung|bestellnummer|auftrag|rechnung|rechnungsnummer|sendungsnummer|"
     "sendung|paket|kundennummer|kunden-nr|mitglied|gutschein|gutscheincode|rabatt|"
@@ -253,7 +253,8 @@ _NEGATIVE: dict[str, str] = {
     "|קוד איסוף|שליח",
     "fa": "سفارش|فاکتور|مرسوله|پیگیری|رهگیری|تخفیف|کوپن|تلفن|مبلغ|قیمت|کد پستی|بلیت|"
     "کد ملی|کد اشتراک|کد محصول|کد کالا",
-    "ja": "注文|請求|配送|追跡|お問い合わせ番号|予約|会員番号|割引|クーポン|プロモーション|"
+    "ja": "銘柄コード|証券コード|"
+    "注文|請求|配送|追跡|お問い合わせ番号|予約|会員番号|割引|クーポン|プロモーション|"
     "ギフト|郵便番号|〒|電話|金額|合計|価格|円"
     "|仮パスワード|一時パスワード|チケット|受取|受け取り|配達員|宅配ボックス|ロッカー|商品コード|商品番号|会員コード|会員id|店舗コード|招待コード|紹介コード|受付番号|イベント",
     "zh": "订单|訂單|单号|單號|快递|快遞|运单|物流|发票|發票|预订|会员|優惠|优惠|折扣|"

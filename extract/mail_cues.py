@@ -16,6 +16,7 @@ __all__ = [
     "MEETING_CUES",
     "RECEIPT_CUES",
     "RESERVATION_CUES",
+    "card_authorization",
 ]
 
 # A card slip's authorisation code ("Auth code: 081234") approves a payment, a convenience
@@ -178,7 +179,7 @@ _EVENT: dict[str, str] = {
 # A conference-call invitation: its passcode opens a meeting, not an account.
 _MEETING: dict[str, str] = {
     "en": "meeting id|webinar id|conference id|join zoom meeting|join the meeting|join meeting|"
-    "dial-in|dial in|one tap mobile",
+    "dial-in|dial in|or dial|join by phone|one tap mobile",
     "de": "meeting-id|besprechungs-id|konferenz-id|einwahl",
     "fr": "id de réunion|id de la réunion|rejoindre la réunion",
     "es": "id de reunión|unirse a la reunión",
@@ -216,3 +217,10 @@ RESERVATION_CUES = compile_table(_RESERVATION)
 RECEIPT_CUES = compile_table(_RECEIPT)
 CARD_AUTHORIZATION = compile_table(_CARD_AUTH)
 GIFT_CARD_CUES = compile_table(_GIFT_CARD)
+
+
+def card_authorization(text: str, keyword_end: int) -> bool:
+    """The code word ending at ``keyword_end`` is, or ends, a card slip's phrase
+    ("Authorization code:" is found as its tail "code:")."""
+    label = text[max(0, keyword_end - 40) : keyword_end].rstrip(" \t:：")
+    return any(m.end() == len(label) for m in CARD_AUTHORIZATION.finditer(label))

@@ -14,8 +14,11 @@ import re
 from extract.code_context import ScoredCode, judge_in_context
 from extract.code_mentions import (
     first_person,
+    forward_subject,
+    greeting,
     hands_over,
     quotation_start,
+    quoted_question,
     quoted_reply_line,
     reply_subject,
 )
@@ -27,7 +30,7 @@ from extract.code_tokens import code_tokens, keyword_led_tokens, mask
 from extract.cues import Cues
 from extract.document import Document
 from extract.keywords import CODE_KEYWORDS, NEGATIVE_KEYWORDS, STRONG_CODE_KEYWORDS
-from extract.mail_cues import CARD_AUTHORIZATION, RECEIPT_CUES
+from extract.mail_cues import RECEIPT_CUES, card_authorization
 from extract.model import CodeCandidate
 from extract.origin_bound import origin_bound
 
@@ -56,7 +59,7 @@ _PHONE_SHAPE = re.compile(r"^\(?\d{3}\)?[ -]\d{3}[ -]\d{4}$|^\d{2,4}(?: \d{2,4})
 # "482913 is your Acme code": the token is the subject of a sentence about a code.
 _CODE_FIRST = re.compile(
     r"[ \t]*(?:is|ist|est|es|é|è|là)[ \t]+(?:your|dein|deine|ihr|ihre|votre|ton|tu|su|seu|sua|"
-    r"o seu|a sua|il tuo|la tua|je|uw|jouw|twój|twoje)\b([^.\n]{0,40})",
+    r"o seu|a sua|il tuo|la tua|je|uw|jouw|twój|twoje|the)\b([^.\n]{0,40})",
     re.IGNORECASE,
 )
 # "Use 582014 to verify your email": the token is what one enters to verify or sign in.
@@ -122,6 +125,7 @@ class _Scorer:
         self.other_texts = (doc.plain_text, doc.preheader) if doc.html_text else ()
         self._receipt: bool | None = None
         self.reply = reply_subject(doc.subject)
+        self.forward = forward_subject(doc.subject)
         self._quotation = 0
 
     @property
@@ -229,7 +233,7 @@ class _Scorer:
         if (
             kw is not None
             and self.receipt
-            and self._card_authorization(
+            and card_authorization(
                 text, start - kw[0] if where == "before" else end + kw[0] + len(kw[1])
             )
         ):
@@ -283,6 +287,8 @@ class _Scorer:
                 neg = None
         if neg is not None and neg[1] == "#" and text[start - neg[0] : start].strip(" :"):
             neg = None  # "#" numbers only what follows it directly; "<#> 482913 is…" is SMS syntax
+        if neg is not None and greeting(text, start - neg[0] - len(neg[1]), start - neg[0], start):
+            neg = None  # "Dear Customer, 482913 is the OTP…": the reader, not a number's label
         if neg is not None:
             positives = [d for d in (strong.before(start, 300), weak.before(start, 300)) if d]
             pos_dist, pos_len = min(((d[0], len(d[1])) for d in positives), default=(10**9, 0))
@@ -329,7 +335,11 @@ class _Scorer:
             reasons.append("also in the subject")
         elif self.subject_has_kw:
             score += 0.05
-        if self.reply and quoted_reply_line(text, start, self._quotation):
+        if quoted_question(text, end):
+            score -= 0.3
+            named = False
+            reasons.append("asked about in a question")
+        if not self.forward and quoted_reply_line(text, start, self._quotation):
             score -= 0.5
             named = False
             reasons.append("quoted in a reply")
@@ -337,13 +347,6 @@ class _Scorer:
             score += 0.05
             reasons.append("also in the other part")
         return ScoredCode(value, display, score, reasons, named, kw[1].strip() if kw else "")
-
-    @staticmethod
-    def _card_authorization(text: str, kw_end: int) -> bool:
-        """The code word is, or ends, a card slip's phrase ("Authorization code:" is found
-        as its tail "code:")."""
-        label = text[max(0, kw_end - 40) : kw_end].rstrip(" \t:：")
-        return any(m.end() == len(label) for m in CARD_AUTHORIZATION.finditer(label))
 
     @staticmethod
     def _noun_with_verb(cues: Cues, start: int, window: int) -> tuple[int, str] | None:
