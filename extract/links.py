@@ -31,6 +31,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from extract.document import Anchor, Document
+from extract.link_body import subject_or_body
 from extract.link_cues import Purpose, bare_label, purposes_in
 from extract.link_votes import purposes_kinds, strongest, vote
 from extract.model import LinkCandidate, LinkKind
@@ -103,9 +104,11 @@ def find_links(doc: Document, code: str | None = None) -> tuple[LinkCandidate, .
     content = [f for _, f in analysed if not (f.home or f.asset or f.utility or f.unsubscribe)]
     short = len(content) <= _MAX_LONE_LINKS
     lone = secret_links[0] if len(secret_links) == 1 and short else None
+    # Under a subject naming no purpose, a short body's pointing sentences speak for it.
+    lone_subject = subject if lone is None else subject_or_body(subject, doc.text)
     scored: list[tuple[float, int, LinkCandidate, bool]] = []
     for seen, facts in analysed:
-        result = _score(seen, facts, subject, lone=seen is lone)
+        result = _score(seen, facts, lone_subject if seen is lone else subject, lone=seen is lone)
         if result is not None:
             indirect = seen.wrapped or not seen.url.lower().startswith(("http://", "https://"))
             scored.append((result.score, -seen.position, result, indirect))
@@ -357,11 +360,7 @@ def _slugged(label: str, url: str) -> bool:
 
 
 def _better_text(new: str, old: str) -> bool:
-    if not new:
-        return False
-    if not old:
-        return True
-    return bool(_URL_TEXT.match(old)) and not _URL_TEXT.match(new)
+    return bool(new) and (not old or (bool(_URL_TEXT.match(old)) and not _URL_TEXT.match(new)))
 
 
 def _shown_targets(anchors: list[Anchor]) -> dict[str, str]:
