@@ -15,8 +15,8 @@ __all__ = [
     "forward_subject",
     "greeting",
     "hands_over",
+    "not_handed_over",
     "quotation_start",
-    "quoted_question",
     "quoted_reply_line",
     "reply_subject",
 ]
@@ -53,6 +53,14 @@ _SALUTATION = re.compile(
 )
 # The rest of the token's sentence, when it is a question ("Code 448120 not arriving?").
 _QUESTION_AFTER = re.compile(r"[^.!?。\n]{0,40}[?？]")
+# "…so 940701 no longer works", "(772915) ist nicht mehr gültig": an old code, replaced.
+_SUPERSEDED = re.compile(
+    r"[ \t]*[),]?[ \t]*(?:(?:has|have|is|was)[ \t]+)?(?:no longer|expired|been replaced|"
+    r"ist nicht mehr|ist abgelaufen|wurde ersetzt|n'est plus|a expiré|ya no es|ha caducado|"
+    r"dejó de|não é mais|expirou|non è più|è scaduto|is niet meer|is verlopen|wygasł|"
+    r"nie jest już|больше не|истёк|истек)",
+    re.IGNORECASE,
+)
 # The speaker's own code ("my code is", "mein Code", "mon code"): a service says "your".
 _FIRST_PERSON = re.compile(
     r"(?:^|[^\w])(?:my|mein|meine|meinen|mon|ma|mi|meu|minha|il mio|la mia|mijn|mój|moja|мой)"
@@ -81,9 +89,15 @@ def greeting(text: str, word_start: int, word_end: int, token_start: int) -> boo
     return _SALUTATION.search(text, max(0, word_start - 16), word_start) is not None
 
 
-def quoted_question(text: str, end: int) -> bool:
-    """The token's sentence goes on into a question: someone asks about that number."""
-    return _QUESTION_AFTER.match(text, end) is not None
+def not_handed_over(text: str, end: int) -> str:
+    """Why the words after the token show it is talked about rather than handed over, or
+    "": its sentence goes on into a question ("Code 448120 not arriving?"), or says it no
+    longer works (a replaced, old code)."""
+    if _QUESTION_AFTER.match(text, end) is not None:
+        return "asked about in a question"
+    if _SUPERSEDED.match(text, end, end + 40) is not None:
+        return "said to work no longer"
+    return ""
 
 
 def quotation_start(text: str) -> int:

@@ -32,7 +32,8 @@ _STRONG: dict[str, str] = {
     "one-time password|verification pin|security pin|tan|your code|the code|this code|"
     "following code|code below|code is|code:|verification token|login token|sign-in token|"
     "one-time token|security key|unlock code|reset code|sign-in otp|login otp|your pin is|"
-    "your pin:|your pin code|your pin-code|login pin|log-in pin|sign-in pin|one-time pin",
+    "your pin:|your pin code|your pin-code|login pin|log-in pin|sign-in pin|one-time pin|"
+    "new code|fresh code",
     "de": "bestätigungscode|sicherheitscode|anmeldecode|verifizierungscode|aktivierungscode|"
     "zugangscode|einmalcode|einmalpasswort|einmalkennwort|einmal-passwort|einmal-code|"
     "prüfcode|authentifizierungscode|wiederherstellungscode|mtan|passcode|dein code|ihr code|"

@@ -17,8 +17,8 @@ from extract.code_mentions import (
     forward_subject,
     greeting,
     hands_over,
+    not_handed_over,
     quotation_start,
-    quoted_question,
     quoted_reply_line,
     reply_subject,
 )
@@ -335,10 +335,11 @@ class _Scorer:
             reasons.append("also in the subject")
         elif self.subject_has_kw:
             score += 0.05
-        if quoted_question(text, end):
-            score -= 0.3
+        talked_about = not_handed_over(text, end)
+        if talked_about:
+            score -= 0.4
             named = False
-            reasons.append("asked about in a question")
+            reasons.append(talked_about)
         if not self.forward and quoted_reply_line(text, start, self._quotation):
             score -= 0.5
             named = False
