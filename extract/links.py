@@ -58,6 +58,7 @@ _URL_TEXT = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 # Weights of the sources of purpose evidence (URL signature > text > path words > subject).
 _W_SIGNATURE, _W_TEXT, _W_PATH, _W_SUBJECT, _W_CONTEXT = 3.0, 2.0, 1.5, 1.0, 0.7
 _MAX_CONTEXT_FOR_VETO = 160
+_NOT_ACCEPTING: frozenset[Purpose] = frozenset({"browse", "decline", "commerce"})
 # Auth mails are short: the subject alone can name the purpose of a lone secret link only
 # when the whole mail has at most this many links.
 _MAX_LONE_LINKS = 4
@@ -211,8 +212,9 @@ def _score(
         if text_kinds == {"magic_link"} and label and facts.kind is None:
             pointed = "pointer" in purposes_in(context.replace(label, " "))
             text_kinds = text_kinds if pointed else text_kinds & purposes_kinds(subject)
-    if "join" in text_purposes and invited:
-        text_kinds = text_kinds | {"confirm_link"}  # "Join Acme" under "bob invited you"
+    # "Join Acme" under "bob invited you", "Aceptar invitación"; not "View/Decline invite".
+    if {"join", "invite"} & text_purposes and invited and not _NOT_ACCEPTING & text_purposes:
+        text_kinds = text_kinds | {"confirm_link"}
     if text_kinds == {"confirm_link"} and facts.kind not in (None, "confirm_link"):
         # A bare "Confirm" button confirms whatever its URL does ("/reset?ticket=").
         text_kinds = {facts.kind}

@@ -27,7 +27,8 @@ CONFIRM = frozenset({
     "egiaztatu", "egiaztapena", "stadfesta", "stadfesting", "deimhnigh", "cadarnhau",
     "dilysu", "thibitisha", "hakiki", "kumpirmahin", "sahkan", "pengesahan", "pozivnica",
     "povabilo", "pokana", "kvietimas", "uzaicinajums", "invitacio", "gonbidapena",
-    "mwaliko", "jemputan",
+    "mwaliko", "jemputan", "einladungen", "invitaciones", "convites", "inviti",
+    "uitnodigingen", "zaproszenia",
 })  # fmt: skip
 RESET = frozenset({
     "passwort", "kennwort", "zuruecksetzen", "zurucksetzen", "reinitialiser",

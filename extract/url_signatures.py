@@ -121,6 +121,8 @@ _CONFIRM = frozenset(
         "unblock",
         "invite",
         "invitation",
+        "invitations",
+        "invites",
         "accept",
         "register",
         "registration",
