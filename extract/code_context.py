@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from extract.context_words import SIGN_IN_VERBS
 from extract.document import Document
 from extract.expiry import find_expiry
 from extract.keywords import STRONG_CODE_KEYWORDS
@@ -83,8 +84,9 @@ def judge_in_context(doc: Document, ranked: list[ScoredCode], threshold: float) 
 class _Naming:
     """Whether a code word names a candidate as a one-time code. A booking's code word
     ("Confirmation code: 73021") names a record locator when the code has letters, and also
-    when the mail gives it no lifetime and its subject no code word: a one-time code
-    expires, an appointment's confirmation code does not."""
+    when the mail gives it no lifetime, its subject no code word and its text no signing-in
+    verb: a one-time code expires and signs in, an appointment's confirmation code does
+    neither."""
 
     def __init__(self, doc: Document) -> None:
         self._doc = doc
@@ -102,6 +104,7 @@ class _Naming:
             self._lasting = (
                 STRONG_CODE_KEYWORDS.search(doc.subject) is None
                 and find_expiry(doc.text[:_EXPIRY_TEXT]) is None
+                and SIGN_IN_VERBS.search(doc.text[:_EXPIRY_TEXT]) is None
             )
         return self._lasting
 

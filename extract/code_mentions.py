@@ -53,12 +53,15 @@ _SALUTATION = re.compile(
 )
 # The rest of the token's sentence, when it is a question ("Code 448120 not arriving?").
 _QUESTION_AFTER = re.compile(r"[^.!?。\n]{0,40}[?？]")
-# "…so 940701 no longer works", "(772915) ist nicht mehr gültig": an old code, replaced.
+# "…so 940701 no longer works", "(772915) ist nicht mehr gültig", "983645 was used to sign
+# in": an old code, replaced or spent.
 _SUPERSEDED = re.compile(
     r"[ \t]*[),]?[ \t]*(?:(?:has|have|is|was)[ \t]+)?(?:no longer|expired|been replaced|"
     r"ist nicht mehr|ist abgelaufen|wurde ersetzt|n'est plus|a expiré|ya no es|ha caducado|"
     r"dejó de|não é mais|expirou|non è più|è scaduto|is niet meer|is verlopen|wygasł|"
-    r"nie jest już|больше не|истёк|истек)",
+    r"nie jest już|больше не|истёк|истек|(?:was|has been) used|wurde (?:bereits )?verwendet|"
+    r"a été utilisé|fue utilizado|foi usado|foi utilizado|è stato utilizzato|is gebruikt|"
+    r"został użyty|был использован)",
     re.IGNORECASE,
 )
 # The speaker's own code ("my code is", "mein Code", "mon code"): a service says "your".

@@ -9,11 +9,11 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from extract.context_words import SHOPPING_CUES
 from extract.keywords import (
     CODE_KEYWORDS,
     CODE_NOUNS,
     NEGATIVE_KEYWORDS,
-    SHOPPING_CUES,
     STRONG_CODE_KEYWORDS,
     keyword_spans,
 )

@@ -17,7 +17,6 @@ __all__ = [
     "CODE_KEYWORDS",
     "CODE_NOUNS",
     "NEGATIVE_KEYWORDS",
-    "SHOPPING_CUES",
     "STRONG_CODE_KEYWORDS",
     "compile_table",
     "keyword_spans",
@@ -310,41 +309,6 @@ _NOUNS: dict[str, str] = {
     "id": "kode",
 }
 
-# Words after a code that make it a shopping or travel code ("… at checkout for 10% off",
-# "Confirmation code: K7QX2M ⏎ Flight PA 482 departs 07:15").
-_SHOPPING: dict[str, str] = {
-    "en": "checkout|% off|off your|first order|next order|next purchase|shop now|discount|coupon|"
-    "promo|voucher|redeem|gift card|sale ends|offer ends|offer valid|flight|boarding|departs|"
-    "departure|itinerary|passenger|check-in date|nights",
-    "de": "kasse|rabatt|gutschein|einlösbar|einlösen|bestellwert|einkauf",
-    "fr": "réduction|remise|panier|achat",
-    "es": "descuento|cupón|compra|carrito",
-    "pt": "desconto|cupom|compra|carrinho",
-    "it": "sconto|carrello|acquisto",
-    "nl": "korting|winkelwagen|aankoop",
-    "pl": "rabat|zniżk|koszyk|zakup",
-    "ru": "скидк|корзин|покупк",
-    "tr": "indirim|sepet|alışveriş",
-    "ja": "割引|クーポン|購入|お買い物",
-    "zh": "优惠|折扣|下单|购物|購物",
-    "ko": "할인|쿠폰|구매",
-    # Discount and basket words only: a purchase ("köp", "thanh toán") is also what a
-    # payment's one-time code confirms.
-    "vi": "giảm giá|khuyến mãi|ưu đãi|được giảm",
-    "sv": "rabatt|i kassan",
-    "da": "rabat|næste ordre",
-    "no": "rabatt|i kassen|avslag",
-    "fi": "alennus|ostoskori",
-    "cs": "sleva|slevu|košík",
-    "hu": "kedvezmény|pénztár",
-    "ro": "reducere|coș|finalizarea comenzii",
-    "el": "έκπτωση|καλάθι",
-    "id": "diskon",
-    "th": "ส่วนลด",
-    "ar": "خصم",
-    "he": "הנחה|בקופה",
-}
-
 
 def _trie(words: list[str]) -> str:
     """One alternation per shared prefix: the regex engine branches once per character
@@ -400,4 +364,3 @@ STRONG_CODE_KEYWORDS = compile_table(_STRONG)
 CODE_KEYWORDS = compile_table({k: _STRONG[k] + "|" + _WEAK.get(k, "") for k in _STRONG})
 NEGATIVE_KEYWORDS = compile_table(_NEGATIVE)
 CODE_NOUNS = compile_table(_NOUNS)
-SHOPPING_CUES = compile_table(_SHOPPING)
