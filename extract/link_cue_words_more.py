@@ -15,8 +15,9 @@ __all__ = ["MORE_CUES"]
 # fmt: off
 MORE_CUES: dict[Purpose, tuple[str, ...]] = {
     "magic": (
-        "prijavi se", "prijavite se", "prijava na", "prijavu", "prijavljivanje", "prijavljanje",
-        "пријави се", "пријавите се", "пријава", "prihlásenie", "prihláste sa", "влез",
+        # the verbs only: the noun "prijava" is also an application or a claim
+        "prijavi se", "prijavite se", "prijavljivanje", "prijavljanje", "пријави се",
+        "пријавите се", "prihlásenie", "prihláste sa", "влез",
         "влизане", "prisijung", "prisijunk", "pieteikties", "pieteikšan", "pierakstīties",
         "logi sisse", "sisselogimi", "inicia la sessió", "iniciar sessió", "inicia sessió",
         "accedeix", "saioa hasi", "hasi saioa", "skrá inn", "innskrá", "skráðu þig inn",
@@ -136,6 +137,14 @@ MORE_CUES: dict[Purpose, tuple[str, ...]] = {
         "oda yako", "order mo", "pesanan", "ஆர்டர்", "ऑर्डर", "অর্ডার", "faktura", "factura",
         "faktúr", "фактур", "sąskait", "rēķin", "arve", "sonrasc",
         "anfoneb", "resit", "invois", "resibo", "ரசீது", "रसीद", "রসিদ",
+        # payments, cards and discounts
+        "uplat", "plaćanj", "plačil", "плащан", "mokėjim", "maksājum", "makse", "pagament",
+        "ordainket", "greiðsl", "íocaíocht", "taliad", "malipo", "bayad", "bayaran", "கட்டண",
+        "भुगतान", "অর্থপ্রদান", "পেমেন্ট", "kartic", "картиц", "картичк", "kortel", "targeta",
+        "txartel", "cárta", "cerdyn", "kadi", "kad kredit", "அட்டை", "कार्ड", "কার্ড", "zľav",
+        "popust", "попуст", "отстъпк", "nuolaid", "atlaid", "allahindlus", "descompte",
+        "deskontu", "afslátt", "lascaine", "gostyngiad", "punguzo", "diskwento", "diskaun",
+        "தள்ளுபடி", "छूट", "ছাড়",
         # attendance and events: "confirm attendance" is not an account action
         "dolazak", "dolaska", "долазак", "долазака", "prisotnost", "udeležb", "účasť",
         "присъствие", "участие", "dalyvavim", "dalību", "dalība", "osalemi", "assistència",

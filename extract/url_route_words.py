@@ -45,6 +45,6 @@ MAGIC = frozenset({
     "anmelden", "einloggen", "connexion", "iniciarsesion", "inloggen", "aanmelden",
     "zaloguj", "logowanie", "vhod", "voiti", "prihlaseni", "prihlasit", "bejelentkezes",
     "logind", "loggain", "logginn", "kirjaudu", "dangnhap", "accedi",
-    "prijava", "prijavi", "prisijungti", "pieteikties", "sisselogimine", "mewngofnodi",
+    "prisijungti", "pieteikties", "sisselogimine", "mewngofnodi",
     "logmasuk",
 })  # fmt: skip
