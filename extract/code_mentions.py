@@ -52,7 +52,8 @@ _SALUTATION = re.compile(
     re.IGNORECASE,
 )
 # The rest of the token's sentence, when it is a question ("Code 448120 not arriving?").
-_QUESTION_AFTER = re.compile(r"[^.!?。\n]{0,40}[?？]")
+# A bracket or a dash opens an aside ("482913 (not you? ignore this)"), not the question.
+_QUESTION_AFTER = re.compile(r"[^.!?。\n(（\[—–;]{0,40}[?？]")
 # "…so 940701 no longer works", "(772915) ist nicht mehr gültig", "983645 was used to sign
 # in": an old code, replaced or spent.
 _SUPERSEDED = re.compile(
