@@ -276,9 +276,10 @@ def _score(
         and not (text_kinds or subject_kinds or facts.signature)
         and "invite" not in text_purposes | subject
     )
-    # A short link's code ("/p/Ab3dE9x") also shares posts and threads: it is a secret only
-    # under a subject that itself names the purpose ("Your sign-in link").
-    secret = facts.secret and (not facts.short_code or bool(subject_kinds))
+    # A short link's code ("/p/Ab3dE9x") also shares posts: a secret under a subject naming
+    # the purpose, or as a mail's one secret link whose own label does ("Join the team").
+    short_ok = bool(subject_kinds) or (lone and bool(text_kinds))
+    secret = facts.secret and (not facts.short_code or short_ok)
     # "Onboarding" to "/Onboarding-9e8d…": a label naming no purpose that its URL repeats as
     # a slug is a page's title; a route word from that slug alone makes no auth link.
     titled = bool(label) and not text_purposes and _slugged(label, seen.url)
@@ -381,9 +382,7 @@ def _shown_targets(anchors: list[Anchor]) -> dict[str, str]:
 
 def _clean_url(url: str, *, in_text: bool = False) -> str:
     url = url.strip().strip("<>")
-    if "&amp;" in url or "&#" in url:
-        url = html.unescape(url)
-    url = _WHITESPACE.sub("", url)
+    url = _WHITESPACE.sub("", html.unescape(url) if "&amp;" in url or "&#" in url else url)
     # Chinese/Japanese/Korean text runs on after a URL without a space; generated URLs
     # percent-encode such characters, so the first one ends the URL.
     cut = (_TEXT_STOP if in_text else _CJK).search(url)

@@ -69,9 +69,12 @@ def purposeful_tail(path: str) -> bool:
 
 
 def short_link_code(path: str) -> bool:
-    """A short link's code as the last segment ("/m/XNpITRz", "/l/4kQz9B"): 6-11 letters
-    and digits of both cases, in a pattern no word has ("iPhone", "SignIn", "Chapter12")."""
+    """A short link's code as the last segment ("/m/XNpITRz", "/l/4kQz9B", "/j/gut58vmz"):
+    6-11 letters and digits of both cases, in a pattern no word has ("iPhone", "SignIn",
+    "Chapter12"), or of one case switching between letters and digits twice."""
     tail = path.rstrip("/").rsplit("/", 1)[-1]
+    if _SHORT_TOKEN.match(tail):
+        return True
     if not (6 <= len(tail) < 12 and _ALNUM.match(tail)) or tail.isupper() or tail.islower():
         return False
     if tail.isdigit():
