@@ -15,6 +15,7 @@ __all__ = [
     "forward_subject",
     "greeting",
     "hands_over",
+    "labels_aside",
     "not_handed_over",
     "quotation_start",
     "quoted_reply_line",
@@ -65,6 +66,8 @@ _SUPERSEDED = re.compile(
     r"został użyty|был использован)",
     re.IGNORECASE,
 )
+# "482913 (Ref: KQ2X)": a bracketed label with a value of its own.
+_ASIDE_LABEL = re.compile(r"[ \t]*[:=：.]?[ \t]*[A-Za-z0-9]")
 # The speaker's own code ("my code is", "mein Code", "mon code"): a service says "your".
 _FIRST_PERSON = re.compile(
     r"(?:^|[^\w])(?:my|mein|meine|meinen|mon|ma|mi|meu|minha|il mio|la mia|mijn|mój|moja|мой)"
@@ -129,3 +132,9 @@ def hands_over(text: str, end: int, keyword_distance: int) -> bool:
     """A code word right before the token ("PIN is 2024", "code: 2024") and the token ends
     its sentence: a number so named is the code even when it looks like a year."""
     return keyword_distance <= 4 and _SENTENCE_END.match(text, end) is not None
+
+
+def labels_aside(text: str, end: int, label_end: int) -> bool:
+    """The word after the token (up to ``end + label_end``) opens a bracketed aside and
+    labels the value that follows it ("482913 (Ref: KQ2X)"), not the token."""
+    return "(" in text[end : end + label_end] and bool(_ASIDE_LABEL.match(text, end + label_end))

@@ -15,7 +15,7 @@ from extract.code_shapes import (
     value_of,
 )
 
-__all__ = ["code_tokens", "keyword_led_tokens", "mask"]
+__all__ = ["code_tokens", "keyword_led_tokens", "line_bounds", "mask", "strip_marks"]
 
 _ASCII_WORD = "A-Za-z0-9_"
 # The address alternative starts only where a word starts: tried inside a long run of word
@@ -129,3 +129,21 @@ def keyword_led_tokens(
         if not shown(token) and (brand_shaped(token) or not _ENDS_SENTENCE.match(text, m.end(1))):
             continue
         yield m.start(1), m.end(1), (token, token)
+
+
+def strip_marks(line: str) -> str:
+    """The line without the marks around it: "【482913】", "🔐 482913", "* 482913 *" leave
+    the code alone on its line. Walks in from both ends (a hostile line can be huge)."""
+    lo, hi = 0, len(line)
+    while lo < hi and not line[lo].isalnum():
+        lo += 1
+    while hi > lo and not line[hi - 1].isalnum():
+        hi -= 1
+    return line[lo:hi]
+
+
+def line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Start and end offsets of the line holding text[start:end]."""
+    lo = text.rfind("\n", 0, start) + 1
+    hi = text.find("\n", end)
+    return lo, hi if hi >= 0 else len(text)

@@ -122,6 +122,7 @@ _STRONG: dict[str, str] = {
     "el teu codi|el vostre codi",
     "ms": "kod pengesahan|kod keselamatan|kod sekali guna|kod log masuk|kod anda",
     "sw": "nambari ya uthibitisho|nambari yako ya uthibitisho|msimbo wa uthibitisho|"
+    "msimbo wako wa uthibitisho|msimbo wako|"
     "nambari yako ya siri",
     "is": "staðfestingarkóð|öryggiskóð|innskráningarkóð|kóðinn þinn",
     "ur": "تصدیقی کوڈ|توثیقی کوڈ|او ٹی پی|کوڈ",

@@ -17,6 +17,7 @@ from extract.code_mentions import (
     forward_subject,
     greeting,
     hands_over,
+    labels_aside,
     not_handed_over,
     quotation_start,
     quoted_reply_line,
@@ -26,7 +27,7 @@ from extract.code_shapes import (
     is_year_or_date,
     shape_prior,
 )
-from extract.code_tokens import code_tokens, keyword_led_tokens, mask
+from extract.code_tokens import code_tokens, keyword_led_tokens, line_bounds, mask, strip_marks
 from extract.cues import Cues
 from extract.document import Document
 from extract.keywords import CODE_KEYWORDS, NEGATIVE_KEYWORDS, STRONG_CODE_KEYWORDS
@@ -92,23 +93,6 @@ def _asks(text: str, keyword_end: int, start: int) -> bool:
     """The sentence of the code word that ends before the token is a question."""
     stop = _SENTENCE_STOP.search(text, keyword_end, start)
     return stop is not None and stop.group() in "?？؟"
-
-
-def _strip_marks(line: str) -> str:
-    """The line without the marks around it: "【482913】", "🔐 482913", "* 482913 *" leave
-    the code alone on its line. Walks in from both ends (a hostile line can be huge)."""
-    lo, hi = 0, len(line)
-    while lo < hi and not line[lo].isalnum():
-        lo += 1
-    while hi > lo and not line[hi - 1].isalnum():
-        hi -= 1
-    return line[lo:hi]
-
-
-def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    lo = text.rfind("\n", 0, start) + 1
-    hi = text.find("\n", end)
-    return lo, hi if hi >= 0 else len(text)
 
 
 class _Scorer:
@@ -190,8 +174,8 @@ class _Scorer:
         reasons: list[str] = []
         score = 0.0
         whole_body = False
-        line_lo, line_hi = _line_bounds(text, start, end)
-        line = _strip_marks(text[line_lo:line_hi])
+        line_lo, line_hi = line_bounds(text, start, end)
+        line = strip_marks(text[line_lo:line_hi])
         alone = line == display or (
             len(line) < 4 * len(display) and " ".join(line.split()) == display
         )
@@ -309,7 +293,11 @@ class _Scorer:
                 reasons.append(f"vetoed by '{neg[1].strip()}'")
         neg_after = negative.after(end, 3)
         # "…kodunuz: 403615. Tutar: 1.250 TL": a new sentence claims its own number.
-        if neg_after is not None and not _BREAK.search(text, end, end + neg_after[0]):
+        if (
+            neg_after is not None
+            and not _BREAK.search(text, end, end + neg_after[0])
+            and not labels_aside(text, end, neg_after[0] + len(neg_after[1]))
+        ):
             score -= 0.4
             reasons.append(f"followed by '{neg_after[1].strip()}'")
         shop = cues.shopping_after(end, 120)
