@@ -276,9 +276,9 @@ def _score(
         and not (text_kinds or subject_kinds or facts.signature)
         and "invite" not in text_purposes | subject
     )
-    # A short link's code ("/p/Ab3dE9x") also shares posts: a secret under a subject naming
-    # the purpose, or as a mail's one secret link whose own label does ("Join the team").
-    short_ok = bool(subject_kinds) or (lone and bool(text_kinds))
+    # A short link's code ("/p/Ab3dE9x") also shares posts ("How to reset your sleep"): a
+    # secret under a subject naming the purpose, or as an invitation's one secret link.
+    short_ok = bool(subject_kinds) or (lone and invited and "confirm_link" in text_kinds)
     secret = facts.secret and (not facts.short_code or short_ok)
     # "Onboarding" to "/Onboarding-9e8d…": a label naming no purpose that its URL repeats as
     # a slug is a page's title; a route word from that slug alone makes no auth link.
