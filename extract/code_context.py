@@ -41,6 +41,15 @@ _BOOKING_CODE_WORDS = re.compile(
 )
 
 
+# "Access code: HT4829" in a stay's mail opens the guest Wi-Fi or the door: named as a
+# sign-in code only when the mail gives it a lifetime, a code subject or a signing-in verb.
+_ACCESS_CODE_WORDS = re.compile(
+    r"access code|zugangscode|code d['’]accès|código de acceso|código de acesso|"
+    r"codice di accesso|toegangscode|kod dostępu|код доступа|erişim kodu",
+    re.IGNORECASE,
+)
+
+
 @dataclass(slots=True)
 class ScoredCode:
     value: str
@@ -93,6 +102,8 @@ class _Naming:
         self._lasting: bool | None = None
 
     def __call__(self, code: ScoredCode) -> bool:
+        if code.named and _ACCESS_CODE_WORDS.fullmatch(code.keyword):
+            return not self.lasting
         if not code.named or not _BOOKING_CODE_WORDS.fullmatch(code.keyword):
             return code.named
         return code.value.isdigit() and not self.lasting

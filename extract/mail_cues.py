@@ -7,6 +7,8 @@ authorisation code, the booking's PIN, the meeting's passcode.
 
 from __future__ import annotations
 
+import re
+
 from extract.keywords import compile_table
 
 __all__ = [
@@ -17,6 +19,7 @@ __all__ = [
     "RECEIPT_CUES",
     "RESERVATION_CUES",
     "card_authorization",
+    "reports_card_payment",
 ]
 
 # A card slip's authorisation code ("Auth code: 081234") approves a payment, a convenience
@@ -94,11 +97,13 @@ _RECEIPT: dict[str, str] = {
 # A reservation: a bare "PIN" or "code" next to its confirmation number manages the booking.
 _RESERVATION: dict[str, str] = {
     "en": "booking|reservation|confirmation number|check-in|check-out|your stay|itinerary|"
-    "appointment",
+    "appointment|guest wi-fi|guest wifi|wi-fi network|wifi network",
     "de": "buchung|reservierung|buchungsnummer|reservierungsnummer|aufenthalt|terminbestätigung|"
-    "ihr termin|dein termin",
-    "fr": "réservation|numéro de confirmation|votre séjour|votre rendez-vous",
-    "es": "reserva|número de confirmación|tu estancia|su estancia|tu cita|su cita",
+    "ihr termin|dein termin|gäste-wlan|gäste-wifi",
+    "fr": "réservation|numéro de confirmation|votre séjour|votre rendez-vous|wi-fi invité|"
+    "réseau wi-fi",
+    "es": "reserva|número de confirmación|tu estancia|su estancia|tu cita|su cita|"
+    "wifi de invitados|red wifi",
     "pt": "reserva|número de confirmação|sua estadia|a sua estadia|agendamento|sua consulta",
     "it": "prenotazione|numero di conferma|il tuo soggiorno|appuntamento",
     "nl": "boeking|reservering|bevestigingsnummer|je verblijf|afspraak",
@@ -224,3 +229,14 @@ def card_authorization(text: str, keyword_end: int) -> bool:
     ("Authorization code:" is found as its tail "code:")."""
     label = text[max(0, keyword_end - 40) : keyword_end].rstrip(" \t:：")
     return any(m.end() == len(label) for m in CARD_AUTHORIZATION.finditer(label))
+
+
+# "Kartica: **** 1032", "card xxxx-4821": a masked card number, as a slip prints it.
+_MASKED_CARD = re.compile(r"(?:\*{4}|[xX]{4}|•{4})[ -]?\d{4}(?!\d)")
+
+
+def reports_card_payment(subject: str, text: str) -> bool:
+    """The mail reports a card payment: a receipt's words, or a masked card number."""
+    return bool(
+        RECEIPT_CUES.search(subject) or RECEIPT_CUES.search(text) or _MASKED_CARD.search(text)
+    )

@@ -31,7 +31,7 @@ from extract.code_tokens import code_tokens, keyword_led_tokens, line_bounds, ma
 from extract.cues import Cues
 from extract.document import Document
 from extract.keywords import CODE_KEYWORDS, NEGATIVE_KEYWORDS, STRONG_CODE_KEYWORDS
-from extract.mail_cues import RECEIPT_CUES, card_authorization
+from extract.mail_cues import card_authorization, reports_card_payment
 from extract.model import CodeCandidate
 from extract.origin_bound import origin_bound
 
@@ -117,7 +117,7 @@ class _Scorer:
         """The mail reports a card payment (read on demand: few mails need it)."""
         if self._receipt is None:
             text = self.doc.text[:_MAX_TEXT]
-            self._receipt = bool(RECEIPT_CUES.search(self.subject) or RECEIPT_CUES.search(text))
+            self._receipt = reports_card_payment(self.subject, text)
         return self._receipt
 
     def score_text(self, raw_text: str, source: str) -> list[ScoredCode]:
