@@ -34,7 +34,8 @@ _TOKEN = re.compile(
 _GROUPED = re.compile(
     rf"(?<![{_ASCII_WORD}$€£¥₹#@+.,/\-])(?<!\d:)"
     # "391 584", "391-584", "391 · 584" (a middle dot or bullet between digit groups).
-    r"(\d{2,4}(?:(?:[ -]| ?[·•] ?)\d{2,4}){1,3}|(?:[A-Z0-9] ){3,9}[A-Z0-9])"
+    # "4 8 2 9 1 3", "4 8 2 - 9 1 3": one character per group, a dash between halves.
+    r"(\d{2,4}(?:(?:[ -]| ?[·•] ?)\d{2,4}){1,3}|(?:[A-Z0-9] (?:- )?){3,9}[A-Z0-9])"
     rf"(?![{_ASCII_WORD}%/]|[.,:\-][0-9])"
 )
 # Scanned on their own so that a rejected match ("PIN 4141") hides no digit group.
