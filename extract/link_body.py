@@ -15,7 +15,7 @@ import re
 from extract.link_cues import Purpose, purposes_in
 from extract.link_votes import purposes_kinds
 
-__all__ = ["subject_or_body"]
+__all__ = ["points_to", "subject_or_body"]
 
 # A mail this short is one message; a longer one mixes content, and its sentences speak
 # of other things than its one link.
@@ -33,6 +33,16 @@ def subject_or_body(subject: frozenset[Purpose], text: str) -> frozenset[Purpose
     for sentence in _SENTENCE_END.split(text):
         purposes = purposes_in(sentence)
         found |= purposes & _NOTICES
-        if "pointer" in purposes:
+        if "pointer" in purposes and "browse" not in purposes:
             found |= purposes - {"commerce"}
     return subject | found
+
+
+def points_to(text: str, purpose: Purpose) -> bool:
+    """One sentence of ``text`` points at a link and names ``purpose`` as what it does: not
+    "Sign in with Google? Click below to learn how", not "Log in and click below to reply"."""
+    for sentence in _SENTENCE_END.split(text):
+        purposes = purposes_in(sentence)
+        if "pointer" in purposes and purpose in purposes and "browse" not in purposes:
+            return True
+    return False

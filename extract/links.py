@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from extract.document import Anchor, Document
-from extract.link_body import subject_or_body
+from extract.link_body import points_to, subject_or_body
 from extract.link_cues import Purpose, bare_label, purposes_in
 from extract.link_votes import purposes_kinds, strongest, vote
 from extract.model import LinkCandidate, LinkKind
@@ -210,7 +210,7 @@ def _score(
         # label saying nothing signs in when its URL, the subject or a sentence pointing at
         # it ("tap the button to sign in") says so.
         if text_kinds == {"magic_link"} and label and facts.kind is None:
-            pointed = "pointer" in purposes_in(context.replace(label, " "))
+            pointed = points_to(context.replace(label, " "), "magic")
             text_kinds = text_kinds if pointed else text_kinds & purposes_kinds(subject)
     # "Join Acme" under "bob invited you", "Aceptar invitación"; not "View/Decline invite".
     if {"join", "invite"} & text_purposes and invited and not _NOT_ACCEPTING & text_purposes:

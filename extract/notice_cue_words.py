@@ -138,6 +138,10 @@ NOTICE_CUES: dict[Purpose, tuple[str, ...]] = {
         "leggi", "lees meer", "bekijk", "czytaj", "zobacz", "подробнее", "читать", "смотреть",
         "devamı", "incele", "المزيد", "קרא עוד", "مشاهده", "詳しく", "詳細", "了解更多", "查看",
         "閱讀", "자세히", "보기", "xem",
+        # answering a comment or message, learning how: content, whatever sign-in leads there
+        "reply", "respond", "learn how", "antworten", "répondre", "responder", "rispondi",
+        "rispondere", "beantwoord", "odpowiedz", "ответить", "відповісти", "yanıtla",
+        "返信", "回复", "回覆", "답장", "trả lời",
     ),
     # Past participles: the action is done, the mail reports it and requests nothing.
     "done": (
