@@ -15,12 +15,12 @@ _SHOPPING: dict[str, str] = {
     "en": "checkout|% off|off your|first order|next order|next purchase|shop now|discount|coupon|"
     "promo|voucher|redeem|gift card|sale ends|offer ends|offer valid|flight|boarding|departs|"
     "departure|itinerary|passenger|check-in date|nights",
-    "de": "kasse|rabatt|gutschein|einlösbar|einlösen|bestellwert|einkauf",
-    "fr": "réduction|remise|panier|achat",
-    "es": "descuento|cupón|compra|carrito",
-    "pt": "desconto|cupom|compra|carrinho",
-    "it": "sconto|carrello|acquisto",
-    "nl": "korting|winkelwagen|aankoop",
+    "de": "kasse|rabatt|gutschein|einlösbar|einlösen|bestellwert|einkauf|sparst|sparen|% auf",
+    "fr": "réduction|remise|panier|achat|économisez|% sur",
+    "es": "descuento|cupón|compra|carrito|ahorra|% en",
+    "pt": "desconto|cupom|compra|carrinho|economize|% em",
+    "it": "sconto|carrello|acquisto|risparmia|% su",
+    "nl": "korting|winkelwagen|aankoop|bespaar|% op",
     "pl": "rabat|zniżk|koszyk|zakup",
     "ru": "скидк|корзин|покупк",
     "tr": "indirim|sepet|alışveriş",
