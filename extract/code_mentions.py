@@ -42,7 +42,10 @@ _ATTRIBUTION = re.compile(
 # Outlook's separators above a quoted message.
 _SEPARATOR = re.compile(
     r"^-{3,} ?(?:original message|ursprüngliche nachricht|message d'origine|mensaje original|"
-    r"mensagem original|messaggio originale|oorspronkelijk bericht|wiadomość oryginalna) ?-{3,}",
+    r"mensagem original|messaggio originale|oorspronkelijk bericht|wiadomość oryginalna) ?-{3,}"
+    # …or, without one, the quoted message's own "From: … ⏎ Sent: …" header lines.
+    r"|^(?:from|von|de|da|van|od|från|fra|от)[ \t]*:[^\n]{1,200}\n(?:sent|gesendet|envoyé|enviado|"
+    r"inviato|verzonden|wysłano|skickat|sendt|отправлено)[ \t]*:",
     re.IGNORECASE | re.MULTILINE,
 )
 # "Dear Customer, 482913 is…": a salutation's noun names the reader.
