@@ -59,14 +59,19 @@ _SALUTATION = re.compile(
 # A bracket or a dash opens an aside ("482913 (not you? ignore this)"), not the question.
 _QUESTION_AFTER = re.compile(r"[^.!?。\n(（\[—–;]{0,40}[?？]")
 # "…so 940701 no longer works", "(772915) ist nicht mehr gültig", "983645 was used to sign
-# in": an old code, replaced or spent.
+# in": an old code, replaced or spent, or one somebody complains about.
 _SUPERSEDED = re.compile(
     r"[ \t]*[),]?[ \t]*(?:(?:has|have|is|was)[ \t]+)?(?:no longer|expired|been replaced|"
     r"ist nicht mehr|ist abgelaufen|wurde ersetzt|n'est plus|a expiré|ya no es|ha caducado|"
     r"dejó de|não é mais|expirou|non è più|è scaduto|is niet meer|is verlopen|wygasł|"
     r"nie jest już|больше не|истёк|истек|(?:was|has been) used|wurde (?:bereits )?verwendet|"
     r"a été utilisé|fue utilizado|foi usado|foi utilizado|è stato utilizzato|is gebruikt|"
-    r"został użyty|был использован)",
+    r"został użyty|был использован|"
+    # …or complained about: "482913 never arrives", "Code 771203 geht nicht".
+    r"not working|doesn't work|does not work|isn't working|is not working|never arriv|"
+    r"not arriv|is invalid|is rejected|gets rejected|funktioniert nicht|geht nicht|"
+    r"ne marche pas|ne fonctionne pas|no funciona|não funciona|non funziona|werkt niet|"
+    r"nie działa|не работает|не подходит)",
     re.IGNORECASE,
 )
 # "482913 (Ref: KQ2X)": a bracketed label with a value of its own.
