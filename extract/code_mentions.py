@@ -136,10 +136,14 @@ def first_person(text: str, keyword_start: int) -> bool:
     return _FIRST_PERSON.search(text, max(0, keyword_start - 12), keyword_start) is not None
 
 
-def hands_over(text: str, end: int, keyword_distance: int) -> bool:
-    """A code word right before the token ("PIN is 2024", "code: 2024") and the token ends
-    its sentence: a number so named is the code even when it looks like a year."""
-    return keyword_distance <= 4 and _SENTENCE_END.match(text, end) is not None
+def hands_over(text: str, start: int, end: int, keyword_distance: int) -> bool:
+    """A code word right before the token ("PIN is 2024", "code: 2024"), the token ends its
+    sentence and the mail writes that number nowhere else (a year recurs: "© 2026"): a
+    number so named is the code even when it looks like a year."""
+    if keyword_distance > 4 or _SENTENCE_END.match(text, end) is None:
+        return False
+    token = text[start:end]
+    return text.find(token) == start and text.find(token, end) < 0
 
 
 def labels_aside(text: str, end: int, label_end: int) -> bool:

@@ -33,12 +33,14 @@ _STRONG: dict[str, str] = {
     "one-time token|security key|unlock code|reset code|sign-in otp|login otp|your pin is|"
     "your pin:|your pin code|your pin-code|login pin|log-in pin|sign-in pin|one-time pin|"
     "new code|fresh code",
-    "de": "bestätigungscode|sicherheitscode|anmeldecode|verifizierungscode|aktivierungscode|"
+    "de": "neuer code|neuen code|code lautet|"
+    "bestätigungscode|sicherheitscode|anmeldecode|verifizierungscode|aktivierungscode|"
     "zugangscode|einmalcode|einmalpasswort|einmalkennwort|einmal-passwort|einmal-code|"
     "prüfcode|authentifizierungscode|wiederherstellungscode|mtan|passcode|dein code|ihr code|"
     "folgenden code|den code|der code|diesen code|diesem code|deine pin lautet|ihre pin lautet|"
     "deine pin:|ihre pin:",
-    "fr": "code de vérification|code de sécurité|code de confirmation|code de connexion|"
+    "fr": "nouveau code|"
+    "code de vérification|code de sécurité|code de confirmation|code de connexion|"
     "code d'accès|code d’accès|code d'activation|code d’activation|code à usage unique|"
     "mot de passe à usage unique|votre code|le code|ce code|code suivant|"
     "code ci-dessous|votre code pin|ton code pin|votre pin",
@@ -46,20 +48,24 @@ _STRONG: dict[str, str] = {
     "código de inicio de sesión|código de activación|contraseña de un solo uso|"
     "clave de acceso|clave de confirmación|clave de verificación|clave dinámica|"
     "clave de un solo uso|clave de operaciones|clave de operación|clave otp|clave sms|un solo uso|"
-    "tu código|su código|el código|código:|código es|nuevo código|"
+    "tu código|su código|el código|código:|código es|nuevo código|código nuevo|"
     "este código|siguiente código|tu pin es|su pin es|tu pin:|su pin:|tu código pin|"
     "token de acceso|tu token es|su token es",
-    "pt": "código de verificação|código de segurança|código de acesso|código de confirmação|"
+    "pt": "novo código|"
+    "código de verificação|código de segurança|código de acesso|código de confirmação|"
     "código de ativação|código de login|senha de uso único|uso único|"
     "seu código|o código|código:|este código|seguinte código|código abaixo|seu pin|"
     "o seu pin|seu código pin|token de acesso|token de verificação|seu token é|seu token:",
-    "it": "codice di verifica|codice di sicurezza|codice di accesso|codice di conferma|"
+    "it": "nuovo codice|"
+    "codice di verifica|codice di sicurezza|codice di accesso|codice di conferma|"
     "codice di attivazione|codice monouso|password monouso|il tuo codice|il codice|"
     "il seguente codice|questo codice|il tuo pin|il tuo codice pin",
-    "nl": "verificatiecode|beveiligingscode|inlogcode|bevestigingscode|toegangscode|"
+    "nl": "nieuwe code|"
+    "verificatiecode|beveiligingscode|inlogcode|bevestigingscode|toegangscode|"
     "eenmalige code|eenmalig wachtwoord|je code|uw code|de code|volgende code|deze code|"
     "je pincode|uw pincode",
-    "pl": "kod weryfikacyjny|kod bezpieczeństwa|kod dostępu|kod logowania|kod potwierdzający|"
+    "pl": "nowy kod|"
+    "kod weryfikacyjny|kod bezpieczeństwa|kod dostępu|kod logowania|kod potwierdzający|"
     "kod jednorazowy|hasło jednorazowe|kod aktywacyjny|kod autoryzacyjny|kod autoryzacji|kod sms|"
     "twój kod|kod:|poniższy kod|ten kod|"
     "następujący kod|twój pin|twój kod pin",

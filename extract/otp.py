@@ -308,7 +308,7 @@ class _Scorer:
             score -= 0.5
             reasons.append(f"shopping word '{shop.strip()}' after it")
         if is_year_or_date(value) and not (
-            kw is not None and where == "before" and hands_over(text, end, kw[0])
+            kw is not None and where == "before" and hands_over(text, start, end, kw[0])
         ):
             score -= 0.45
             reasons.append("looks like a year/date")
