@@ -16,18 +16,20 @@ __all__ = ["MORE_CUES"]
 MORE_CUES: dict[Purpose, tuple[str, ...]] = {
     "magic": (
         # the verbs only: the noun "prijava" is also an application or a claim
-        "prijavi se", "prijavite se", "prijavljivanje", "prijavljanje", "пријави се",
-        "пријавите се", "prihlásenie", "prihláste sa", "влез",
+        "prijavi se", "prijavite se", "za prijavu", "prijavljivanje", "prijavljanje",
+        "пријави се", "пријавите се", "prihlásenie", "prihláste sa", "влез",
         "влизане", "prisijung", "prisijunk", "pieteikties", "pieteikšan", "pierakstīties",
+        "pieslēgt",
         "logi sisse", "sisselogimi", "inicia la sessió", "iniciar sessió", "inicia sessió",
         "accedeix", "iniciar la sessió", "inicieu la sessió", "inici de sessió",
         "saioa hasi", "hasi saioa", "skrá inn", "innskrá", "skráðu þig inn",
         "logáil isteach", "sínigh isteach", "mewngofnod", "fewngofnod", "ingia", "kuingia",
         "mag-log in", "mag-sign in", "log masuk", "daftar masuk", "உள்நுழை", "லாகின்",
-        "लॉग इन", "সাইন ইন",
+        "लॉग इन", "সাইন ইন", "লগ ইন",
     ),
     "confirm": (
         "potvrd", "potrd", "aktiviraj", "aktivirajte", "aktivacij", "verificiraj", "preveri",
+        "verifikuj", "verifikacij", "верифику", "верификациј", "overte", "overenie",
         "потврд", "активирај", "aktivova", "overiť", "потвърд", "patvirtin",
         "aktyvuo", "aktyvuok", "apstiprin", "aktivizē", "aktivizēt", "kinnita", "aktiveeri",
         "activa el", "activa la", "activeu", "egiaztatu", "baieztatu", "berretsi", "aktibatu",
