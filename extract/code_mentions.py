@@ -78,7 +78,7 @@ _SUPERSEDED = re.compile(
 _ASIDE_LABEL = re.compile(r"[ \t]*[:=：.]?[ \t]*[A-Za-z0-9]")
 # The speaker's own code ("my code is", "mein Code", "mon code"): a service says "your".
 _FIRST_PERSON = re.compile(
-    r"(?:^|[^\w])(?:my|mein|meine|meinen|mon|ma|mi|meu|minha|il mio|la mia|mijn|mój|moja|мой)"
+    r"(?:^|[^\w])(?:my|mein|meine|meinen|mon|mi|meu|minha|il mio|la mia|mijn|mój|moja|мой)"
     r"[ \t]+$",
     re.IGNORECASE,
 )

@@ -29,7 +29,9 @@ _TOKEN = re.compile(
     # Words of letters with any lower case are never codes: skip them inside the engine.
     r"(?![A-Za-z]*[a-z][A-Za-z]*(?![A-Za-z0-9-]))"
     r"([A-Za-z0-9]+(?:-[A-Za-z0-9]+){1,2}|[A-Za-z0-9]{4,})"
-    rf"(?![{_ASCII_WORD}@/%]|[.:\-'’][{_ASCII_WORD}]|,(?!\d{{1,3}}[^\x00-\x7f\s])[{_ASCII_WORD}])"
+    # A Turkish copula after an apostrophe ("482913'tür") ends the code like a full stop.
+    rf"(?![{_ASCII_WORD}@/%]|[.:\-][{_ASCII_WORD}]|['’](?![dt][ıiuü]r\b)[{_ASCII_WORD}]"
+    rf"|,(?!\d{{1,3}}[^\x00-\x7f\s])[{_ASCII_WORD}])"
 )
 _GROUPED = re.compile(
     rf"(?<![{_ASCII_WORD}$€£¥₹#@+.,/\-])(?<!\d:)"
