@@ -204,6 +204,13 @@ NOTICE_CUES: dict[Purpose, tuple[str, ...]] = {
         "endereço de entrega", "indirizzo di spedizione", "afleveradres", "adres dostawy",
         "адрес доставки", "teslimat adresi", "配送先", "收货地址", "배송지", "billing",
         "facturation", "abrechnung", "facturación", "faturamento", "fatturazione",
+        # app features a label may switch on: sync, backup, offline, dark mode, push, eSIM
+        "esim", "e-sim", "sync", "synchro", "sincroniz", "synchronizac", "synchronisier",
+        "backup", "back-up", "sauvegarde", "copia de seguridad", "sicherung", "offline",
+        "hors ligne", "sin conexión", "sem conexão", "dark mode", "modo oscuro", "mode sombre",
+        "dunkelmodus", "modo escuro", "push", "autopay", "auto-pay", "prélèvement",
+        "domiciliación", "débito automático", "lastschrift", "integration", "intégration",
+        "integración", "integração", "integrazione", "plugin", "widget",
     ),
 }
 # fmt: on
