@@ -1,9 +1,12 @@
 """Code words that mention a code without handing one out.
 
 A reply quotes the code its correspondent pasted ("> The code 483920 isn't working"), a chat
-digest quotes a member ("my code is 902114"): the number is somebody's old code, and the mail
-gives the reader nothing to enter. A year-shaped number, on the other hand, is a code when a
-code word hands it over directly ("Your login PIN is 2024.").
+digest quotes a member ("my code is 902114") or a topic ("Code 448120 not arriving?"), a
+resend mail names the code it replaces ("so 940701 no longer works"): the number is somebody's
+old code, and the mail gives the reader nothing to enter. A forward, by contrast, exists to
+pass its quoted code on. And some words near a code label something else: the reader ("Dear
+Customer, 482913 is…"), a bracketed reference ("482913 (Ref: KQ2X)"). A year-shaped number
+is a code when a code word hands it over directly ("Your login PIN is 2024.").
 """
 
 from __future__ import annotations
@@ -107,7 +110,7 @@ def greeting(text: str, word_start: int, word_end: int, token_start: int) -> boo
 def not_handed_over(text: str, end: int) -> str:
     """Why the words after the token show it is talked about rather than handed over, or
     "": its sentence goes on into a question ("Code 448120 not arriving?"), or says it no
-    longer works (a replaced, old code)."""
+    longer works (replaced, used, or complained about)."""
     if _QUESTION_AFTER.match(text, end) is not None:
         return "asked about in a question"
     if _SUPERSEDED.match(text, end, end + 40) is not None:
@@ -116,8 +119,8 @@ def not_handed_over(text: str, end: int) -> str:
 
 
 def quotation_start(text: str) -> int:
-    """Where the quoted old message of a reply starts (its "On …, X wrote:" line), or the
-    end of the text."""
+    """Where the quoted old message of a reply starts (its "On …, X wrote:" line, Outlook's
+    separator or header block), or the end of the text."""
     starts = [m.start() for m in (_ATTRIBUTION.search(text), _SEPARATOR.search(text)) if m]
     return min(starts, default=len(text))
 
