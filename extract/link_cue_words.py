@@ -27,6 +27,7 @@ Purpose = Literal[
     "account",
     "pointer",
     "feature",
+    "affirm",
 ]
 
 # fmt: off
@@ -213,6 +214,17 @@ REQUEST_CUES: dict[Purpose, tuple[str, ...]] = {
         "nhấn", "liên kết", "ボタン", "クリック", "タップ", "リンク", "以下", "下の", "按钮",
         "按鈕", "点击", "點擊", "链接", "下面", "버튼", "클릭", "아래", "링크", "ปุ่ม", "คลิก",
         "الزر", "انقر", "اضغط", "الرابط", "כפתור", "לחצ", "קישור", "دکمه", "کلیک", "لینک",
+    ),
+    # "Yes, that's me": approves a sign-in or a device unless the mail only reports one
+    # ("…not me" also matches, and its refusal wins).
+    "affirm": (
+        "yes, it's me", "yes, that's me", "yes, it was me", "it was me", "that was me",
+        "this was me", "das bin ich", "das war ich", "oui, c'est moi", "c'était moi",
+        "fui yo", "fui eu", "sì, sono io", "sono stato io", "sono stata io", "dat was ik",
+        "dat ben ik", "tak, to ja", "to byłem ja", "to byłam ja", "да, это я", "это был я",
+        "evet, bendim", "bu bendim", "det var jag", "det var mig", "det var meg",
+        "se olin minä", "はい、私です", "本人です", "是我本人", "是的，是我", "본인입니다",
+        "본인이 맞습니다",
     ),
     # Anchor texts that name no purpose; the sentence around them does.
     "generic": (

@@ -224,13 +224,12 @@ def _score(
     alert = "alert" in subject and not subject & {"confirm", "reset"}
     # "New device": pairing it is requested when both URL and sentence ask to confirm.
     alert = alert and not (facts.kind == "confirm_link" and "confirm_link" in context_kinds)
+    if "affirm" in text_purposes and not alert:  # "Yes, that's me" approves the sign-in
+        text_kinds = text_kinds | {"confirm_link"}
     # "Your password was changed": its "not you? reset it" link is no artifact; only the
     # confirmation of a changed address ("confirm the new address") still asks for a click.
-    changed = (
-        "changed" in subject
-        and bool(subject & {"account", "password"})
-        and not subject & {"confirm", "reset"}
-    )
+    changed = "changed" in subject and bool(subject & {"account", "password"})
+    changed = changed and not subject & {"confirm", "reset"}
     # A shop word in the subject may be the app's name ("Reservas", "Termine"): it does not
     # silence a link whose own label and own route name the same purpose.
     agreed = facts.kind is not None and facts.kind in purposes_kinds(text_purposes)
