@@ -189,7 +189,7 @@ _NEGATIVE: dict[str, str] = {
     "|commit|pull request|merge request|candidate|decline|declined|backup|tax|area code"
     "|source code|exit code|return code|reason code|response code|hs code|tariff|country code"
     "|incident|event id|event code|previous code|old code|earlier code|student id|student number"
-    "|matriculation|puk|puk code|code review|pr",
+    "|matriculation|puk|puk code|code review|pr ",
     "de": "tür|türcode|torcode|haustür|"
     "vorherige code|vorheriger code|alte code|alter code|bisherige code|matrikelnummer|"
     "bestellung|bestellnummer|auftrag|rechnung|rechnungsnummer|sendungsnummer|"
