@@ -28,6 +28,7 @@ Purpose = Literal[
     "pointer",
     "feature",
     "affirm",
+    "restore",
 ]
 
 # fmt: off
@@ -132,20 +133,24 @@ REQUEST_CUES: dict[Purpose, tuple[str, ...]] = {
         "যাচাই", "নিশ্চিত",
     ),
     "reset": (
-        "reset", "recover", "forgot", "new password", "set password", "set a password",
-        "nulstil", "återställ", "tilbakestill", "nollaa", "palauta", "obnovit", "obnoven",
-        "resetovat", "atur ulang", "új jelszó", "visszaállít", "επαναφορά", "รีเซ็ต",
+        "reset", "forgot", "new password", "set password", "set a password",
+        "nulstil", "tilbakestill", "nollaa", "resetovat", "atur ulang", "új jelszó", "รีเซ็ต",
         "ตั้งรหัสผ่านใหม่", "nové heslo", "nyt password", "nytt lösenord", "nytt passord",
         "kata sandi baru", "resetează", "passwort festlegen", "lege jetzt dein passwort",
         "set your password", "choose a password", "change password", "change my password",
-        "zurücksetz", "wiederherstell", "zurückzusetzen", "wiederherzustellen",
-        "neues passwort", "passwort ändern", "ändere passwort",
-        "passwort vergessen", "réinitialis", "récupér", "nouveau mot de passe", "restablec",
-        "recuperar", "nueva contraseña", "redefinir", "nova senha", "reimposta", "ripristina",
-        "recupera", "herstel", "opnieuw instellen", "zresetuj", "resetuj", "odzyskaj", "сброс",
-        "сбросить", "восстанов", "скинути", "скидання", "відновит", "sıfırla", "إعادة تعيين",
-        "استعادة", "איפוס", "אפס", "שחזור", "بازنشانی", "リセット", "再設定", "重置", "重设",
-        "重設", "재설정", "đặt lại", "रीसेट", "রিসেট",
+        "zurücksetz", "zurückzusetzen", "neues passwort", "passwort ändern", "ändere passwort",
+        "passwort vergessen", "réinitialis", "nouveau mot de passe", "restablec",
+        "nueva contraseña", "redefinir", "nova senha", "reimposta", "opnieuw instellen",
+        "zresetuj", "resetuj", "сброс", "сбросить", "скинути", "скидання", "sıfırla",
+        "إعادة تعيين", "איפוס", "אפס", "بازنشانی", "リセット", "再設定", "重置", "重设", "重設",
+        "재설정", "đặt lại", "रीसेट", "রিসেট", "επαναφορά κωδικού",
+    ),
+    # Restoring or recovering: a reset only of a password or an account ("Recover your
+    # account"), not of a cart, a subscription or a backup.
+    "restore": (
+        "recover", "wiederherstell", "wiederherzustellen", "récupér", "recuperar", "recupera",
+        "herstel", "odzyskaj", "восстанов", "відновит", "استعادة", "שחזור", "palauta",
+        "obnovit", "obnoven", "visszaállít", "επαναφορά", "ripristina", "återställ",
     ),
     "password": (
         "password", "passwort", "kennwort", "mot de passe", "contraseña", "senha", "wachtwoord",

@@ -17,6 +17,8 @@ _PURPOSE_KIND: dict[Purpose, LinkKind] = {
 
 def purposes_kinds(purposes: frozenset[Purpose]) -> set[LinkKind]:
     kinds = {_PURPOSE_KIND[p] for p in purposes if p in _PURPOSE_KIND}
+    if "restore" in purposes and "account" in purposes:
+        kinds.add("reset_link")  # "Recover your account"; a password joins just below
     # "Change password" reads as a reset; "password" with a sign-in word does not.
     if "password" in purposes and not kinds - {"reset_link"}:
         kinds.add("reset_link")
