@@ -196,8 +196,9 @@ def _score(
     if _excluded(facts, text_purposes, context_purposes if short_context else frozenset()):
         return None
     invited = "invite" in subject | context_purposes | text_purposes
-    # "Go", "Get started" without an invitation: a label that names no purpose of its own.
-    says_nothing = "generic" in text_purposes or bare_label(label)
+    # "Go", "Get started" without an invitation, a bare "Restore" (of a password? a cart?):
+    # a label that names no purpose of its own.
+    says_nothing = "generic" in text_purposes or bare_label(label) or text_purposes == {"restore"}
     says_nothing = says_nothing or (text_purposes == {"join"} and not invited)
     if not text_kinds and short_context and (not label or says_nothing):
         # "Click here" or a bare URL: the sentence around it names its purpose.
