@@ -79,6 +79,11 @@ NOTICE_CUES: dict[Purpose, tuple[str, ...]] = {
         "anmeldung von einem neuen", "accesso da un nuovo", "acesso de um novo",
         "login de um novo", "logowanie z nowego",
         "aanmelding vanaf een nieuw", "yeni cihazdan giriş", "đăng nhập từ thiết bị mới",
+        # "Was this you?": a sign-in is reported; its "Yes, it was me" only acknowledges it
+        # (questions only: "não foi você" in a request's "if it wasn't you" is no report)
+        "was this you", "was that you", "did you just sign in", "did you just log in",
+        "warst du das", "waren sie das", "était-ce vous", "was jij dit", "was u dit",
+        "czy to ty", "это были вы", "bu siz miydiniz",
     ),
     # Orders and bookings: their "confirmation" confirms a purchase, not a mailbox.
     "commerce": (
