@@ -46,9 +46,9 @@ def test_same_uid_is_published_once(redis_client: redis.Redis) -> None:
     ingest, _ = _ingestor(redis_client)
     inbox = new_inbox(redis_client)
     raw = mail(address(inbox))
-    assert ingest.publish(7, _headers(1, raw), inbox, raw, 1) == "routed"
-    assert ingest.publish(7, _headers(1, raw), inbox, raw, 1) == "duplicate"
-    assert ingest.unroute(7, _headers(1, raw), "ambiguous", 1) == "duplicate"
+    assert ingest.commit(7, [Plan.routed(_headers(1, raw), inbox, raw)], 1) == ["routed"]
+    assert ingest.commit(7, [Plan.routed(_headers(1, raw), inbox, raw)], 1) == ["duplicate"]
+    assert ingest.commit(7, [Plan.unrouted(_headers(1, raw), "ambiguous")], 1) == ["duplicate"]
     assert len(events(redis_client, inbox)) == 1
     assert len(Queue("otpbridge", connection=redis_client).job_ids) == 1
     assert redis_client.hgetall(ingest.cursor_key) == {b"uidvalidity": b"7", b"last_uid": b"1"}
@@ -60,7 +60,7 @@ def test_no_write_without_the_lease(redis_client: redis.Redis) -> None:
     redis_client.set(lease.key, "someone-else")
     raw = mail(address(inbox))
     with pytest.raises(LeaseLostError):
-        ingest.publish(7, _headers(1, raw), inbox, raw, 1)
+        ingest.commit(7, [Plan.routed(_headers(1, raw), inbox, raw)], 1)
     assert not lease.held
     assert events(redis_client, inbox) == []
     assert not redis_client.exists(ingest.cursor_key)
@@ -69,7 +69,7 @@ def test_no_write_without_the_lease(redis_client: redis.Redis) -> None:
 def test_expired_inbox_is_reported_not_resurrected(redis_client: redis.Redis) -> None:
     ingest, _ = _ingestor(redis_client)
     raw = mail(address("a" * 20))
-    assert ingest.publish(7, _headers(1, raw), "a" * 20, raw, 1) == "inbox_gone"
+    assert ingest.commit(7, [Plan.routed(_headers(1, raw), "a" * 20, raw)], 1) == ["inbox_gone"]
     assert redis_client.keys("otpb:*{aaaaaaaaaaaaaaaaaaaa}*") == []
 
 
@@ -80,7 +80,7 @@ def test_a_catch_up_batch_is_one_transaction_with_one_outcome_per_mail(
     live, other = new_inbox(redis_client), new_inbox(redis_client)
     gone = "g" * 20
     raws = {uid: mail(address(live), subject=f"n{uid}") for uid in range(1, 8)}
-    assert ingest.publish(7, _headers(2, raws[2]), live, raws[2], 1) == "routed"
+    assert ingest.commit(7, [Plan.routed(_headers(2, raws[2]), live, raws[2])], 1) == ["routed"]
     plans = [
         Plan.routed(_headers(1, raws[1]), live, raws[1]),  # below the checkpoint now
         Plan.routed(_headers(3, raws[3]), live, raws[3]),

@@ -1,4 +1,4 @@
-"""enqueue_extraction on a real Redis, alone and inside the bridge's MULTI pipeline."""
+"""enqueue_extractions on a real Redis, alone and inside the bridge's MULTI pipeline."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from worker.enqueue import (
     JOB_FUNCTION,
     JOB_SPLIT_MIN,
     JOB_SPREAD,
-    enqueue_extraction,
     enqueue_extractions,
     plan_jobs,
 )
@@ -26,7 +25,7 @@ MK = "abcdef0123-7-42"
 
 def test_enqueue_sets_ids_only_and_production_options(redis_client: redis.Redis) -> None:
     queue = Queue(QUEUE_NAME, connection=redis_client)
-    enqueue_extraction(queue, INBOX, MK)
+    enqueue_extractions(queue, [(INBOX, MK, 0)])
 
     assert queue.job_ids == [job_id(INBOX, MK)]
     job = Job.fetch(job_id(INBOX, MK), connection=redis_client)
@@ -48,7 +47,7 @@ def test_enqueue_inside_multi_is_atomic_with_the_callers_writes(
     queue = Queue(QUEUE_NAME, connection=redis_client)
     with redis_client.pipeline(transaction=True) as pipe:
         pipe.set("otpb:msg:{x}:m", b"raw")  # the bridge's own writes come first
-        enqueue_extraction(queue, INBOX, MK, pipeline=pipe)
+        enqueue_extractions(queue, [(INBOX, MK, 0)], pipeline=pipe)
         pipe.xadd("otpb:events:{x}", {"type": "received"})
         assert queue.job_ids == []  # nothing written before EXEC
         pipe.execute()
@@ -61,7 +60,7 @@ def test_enqueue_inside_explicit_multi(redis_client: redis.Redis) -> None:
     with redis_client.pipeline() as pipe:
         pipe.multi()
         pipe.set("k", "v")
-        enqueue_extraction(queue, INBOX, MK, pipeline=pipe)
+        enqueue_extractions(queue, [(INBOX, MK, 0)], pipeline=pipe)
         pipe.execute()
     assert queue.job_ids == [job_id(INBOX, MK)]
 
@@ -69,7 +68,7 @@ def test_enqueue_inside_explicit_multi(redis_client: redis.Redis) -> None:
 def test_discarded_pipeline_enqueues_nothing(redis_client: redis.Redis) -> None:
     queue = Queue(QUEUE_NAME, connection=redis_client)
     with redis_client.pipeline() as pipe:
-        enqueue_extraction(queue, INBOX, MK, pipeline=pipe)
+        enqueue_extractions(queue, [(INBOX, MK, 0)], pipeline=pipe)
         pipe.reset()
     assert queue.job_ids == []
     assert not redis_client.exists(Job.key_for(job_id(INBOX, MK)))

@@ -38,7 +38,7 @@ def test_job_publishes_extracted_event_once(
     mk = ingest.deliver(inbox.id, raw)
     run_jobs(redis_url)
     # The same job again (a redelivery, a retried run): still one event.
-    worker.enqueue.enqueue_extraction(ingest.queue, inbox.id, mk)
+    worker.enqueue.enqueue_extractions(ingest.queue, [(inbox.id, mk, 0)])
     run_jobs(redis_url)
 
     events = _events(redis_client, keys, inbox.id)

@@ -33,7 +33,6 @@ __all__ = [
     "JOB_FUNCTION",
     "JOB_SPLIT_MIN",
     "JOB_SPREAD",
-    "enqueue_extraction",
     "enqueue_extractions",
     "enqueue_single_jobs",
     "plan_jobs",
@@ -126,15 +125,3 @@ def enqueue_single_jobs(
     """One one-message job per item, whatever their number (a failed batch's mail)."""
     if items:
         queue.enqueue_many([_single(*item) for item in items], pipeline=pipeline)
-
-
-def enqueue_extraction(
-    queue: Queue,
-    inbox_id: str,
-    message_key: str,
-    *,
-    received_at_ms: int = 0,
-    pipeline: Pipeline | None = None,
-) -> None:
-    """Queue ``extract_job(inbox_id, message_key, received_at_ms)`` under its deterministic id."""
-    enqueue_extractions(queue, [(inbox_id, message_key, received_at_ms)], pipeline=pipeline)

@@ -34,6 +34,10 @@ return id
 """
 
 
+#: How Redis names the script (EVALSHA); computed once per process, not per job.
+_PUBLISH_ONCE_SHA: Final = hashlib.sha1(_PUBLISH_ONCE.encode()).hexdigest()  # noqa: S324
+
+
 @dataclass(frozen=True, slots=True)
 class PublishOutcome:
     """``published`` with the stream id, ``duplicate`` (already published) or ``inbox_gone``."""
@@ -49,7 +53,6 @@ class Publisher:
     def __init__(self, client: redis.Redis, keys: Keys) -> None:
         self._client = client
         self._keys = keys
-        self._sha = hashlib.sha1(_PUBLISH_ONCE.encode()).hexdigest()  # noqa: S324 - Redis's id
 
     def publish(self, inbox_id: str, message_key: str, fields: Mapping[str, str]) -> PublishOutcome:
         (outcome,) = self.publish_many([(inbox_id, message_key, fields)])
@@ -91,7 +94,7 @@ class Publisher:
             return []
         with self._client.pipeline(transaction=False) as pipe:
             for call in calls:
-                pipe.evalsha(self._sha, 3, *call)
+                pipe.evalsha(_PUBLISH_ONCE_SHA, 3, *call)
             return list(pipe.execute(raise_on_error=False))
 
 

@@ -271,7 +271,7 @@ class DovecotServer:
         if pid is None:
             return
         # Listed before the master goes: once it has exited they are no longer its children.
-        sessions = [p for p, _ in self._children(pid)]
+        children = [p for p, _ in self._children(pid)]
         try:
             os.kill(pid, signal.SIGTERM)
         except ProcessLookupError:
@@ -285,10 +285,9 @@ class DovecotServer:
             time.sleep(0.05)
         else:
             os.kill(pid, signal.SIGKILL)
-        self._kill_children_of(pid)
-        for session in sessions:
+        for child in children:
             with contextlib.suppress(ProcessLookupError):
-                os.kill(session, signal.SIGKILL)
+                os.kill(child, signal.SIGKILL)
 
     def restart(self) -> None:
         self.stop()
@@ -308,11 +307,6 @@ class DovecotServer:
     # -- process handling ----------------------------------------------------------------------
     def _children(self, parent: int) -> list[tuple[int, str]]:
         return [(e.pid, e.comm) for e in process_table() if e.ppid == parent]
-
-    def _kill_children_of(self, parent: int) -> None:
-        for pid, _ in self._children(parent):
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
 
     def imap_pids(self) -> list[int]:
         """PIDs of the per-connection ``imap`` processes (logged-in sessions)."""

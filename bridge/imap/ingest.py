@@ -94,19 +94,6 @@ class Ingestor:
     def message_key(self, uidvalidity: int, uid: int) -> str:
         return message_key(self.mailbox, self.folder, uidvalidity, uid)
 
-    # -- one mail (tests, tools) -----------------------------------------------------------------
-    def publish(
-        self, uidvalidity: int, mail: MailHeaders, inbox_id: str, raw: bytes, seen_at_ms: int
-    ) -> Outcome:
-        return self.commit(uidvalidity, [Plan.routed(mail, inbox_id, raw)], seen_at_ms)[0]
-
-    def fail(self, uidvalidity: int, mail: MailHeaders, inbox_id: str, error: str) -> Outcome:
-        return self.commit(uidvalidity, [Plan.failed(mail, inbox_id, error)], now_ms())[0]
-
-    def unroute(self, uidvalidity: int, mail: MailHeaders, reason: str, seen_at_ms: int) -> Outcome:
-        return self.commit(uidvalidity, [Plan.unrouted(mail, reason)], seen_at_ms)[0]
-
-    # -- a batch ---------------------------------------------------------------------------------
     def commit(self, uidvalidity: int, plans: Sequence[Plan], seen_at_ms: int) -> list[Outcome]:
         """Record ``plans`` (ascending UIDs) in one transaction; one outcome per plan.
 
