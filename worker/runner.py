@@ -27,6 +27,7 @@ from rq import Queue
 
 from worker.jobs import configure_jobs
 from worker.keys import Keys
+from worker.redis_conn import sync_client
 from worker.rq_worker import ExtractionForkWorker, ExtractionSimpleWorker
 from worker.settings import WorkerSettings
 
@@ -66,7 +67,7 @@ def build_worker(
 
 def _work(settings: WorkerSettings, burst: bool, name: str | None) -> int:
     # RQ raises the socket timeout above its blocking dequeue itself; the connect timeout is ours.
-    connection = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=5)
+    connection = sync_client(settings.redis_url, socket_connect_timeout=5)
     worker = build_worker(settings, connection, name)
     log.info("worker_started", worker=worker.name, worker_class=settings.worker_class)
     try:

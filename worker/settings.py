@@ -8,9 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
-import redis
-
 from worker.errors import WorkerConfigError
+from worker.redis_conn import SCHEMES, check_url, sentinel_url_from_env
 
 __all__ = [
     "ABANDON_GRACE_S",
@@ -45,11 +44,12 @@ ABANDON_GRACE_S: Final = 15
 WorkerClass = Literal["simple", "fork"]
 
 _URL_PASSWORD = re.compile(r"(://[^:/@]*:)[^@/]*@")
+_QUERY_PASSWORD = re.compile(r"(password=)[^&]*")
 
 
 def redact_url(url: str) -> str:
     """The URL with its password replaced, fit for logs and reprs."""
-    return _URL_PASSWORD.sub(r"\1***@", url)
+    return _QUERY_PASSWORD.sub(r"\1***", _URL_PASSWORD.sub(r"\1***@", url))
 
 
 def check_redis_url(url: str, source: str = "OTPBRIDGE_REDIS_URL") -> str:
@@ -58,10 +58,12 @@ def check_redis_url(url: str, source: str = "OTPBRIDGE_REDIS_URL") -> str:
     Parsing here turns a typo into one line at start-up instead of a traceback from the first
     command that touches Redis.
     """
-    if not url.startswith(("redis://", "rediss://", "unix://")):
-        raise WorkerConfigError(f"{source} must start with redis://, rediss:// or unix://")
+    if not url.startswith(SCHEMES):
+        raise WorkerConfigError(
+            f"{source} must start with redis://, rediss://, unix:// or redis+sentinel://"
+        )
     try:
-        redis.ConnectionPool.from_url(url)
+        check_url(url)
     except ValueError as exc:
         raise WorkerConfigError(f"{source}={redact_url(url)!r}: {exc}") from None
     return url
@@ -80,6 +82,11 @@ def read_redis_url(env: Mapping[str, str]) -> str:
             raise WorkerConfigError(
                 f"OTPBRIDGE_REDIS_URL_FILE={url_file!r}: {exc.strerror}"
             ) from None
+    if not url:
+        try:
+            url = sentinel_url_from_env(env) or ""
+        except ValueError as exc:
+            raise WorkerConfigError(str(exc)) from None
     if not url:
         raise WorkerConfigError("OTPBRIDGE_REDIS_URL is not set (e.g. redis://127.0.0.1:6380/0)")
     return check_redis_url(url)

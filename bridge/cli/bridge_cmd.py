@@ -17,6 +17,7 @@ from bridge.imap import Bridge
 from bridge.logs import configure_logging
 from bridge.settings import load_settings
 from worker.metrics import start_http_server
+from worker.redis_conn import sync_client
 
 __all__ = ["register"]
 
@@ -45,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     configure_logging(settings.log_level)
     log = structlog.get_logger()
-    client = redis.Redis.from_url(
+    client = sync_client(
         settings.redis_url.reveal(),
         socket_timeout=10,
         socket_connect_timeout=5,

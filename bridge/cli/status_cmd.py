@@ -17,6 +17,7 @@ from rq.registry import FailedJobRegistry
 
 from worker.errors import WorkerConfigError
 from worker.keys import Keys
+from worker.redis_conn import sync_client
 from worker.settings import WorkerSettings
 
 __all__ = ["collect_status", "register"]
@@ -158,7 +159,7 @@ def run(args: argparse.Namespace) -> int:
     except WorkerConfigError as exc:
         print(f"otpbridge status: {exc}", file=sys.stderr)
         return 2
-    client = redis.Redis.from_url(settings.redis_url, socket_timeout=5, socket_connect_timeout=5)
+    client = sync_client(settings.redis_url, socket_timeout=5, socket_connect_timeout=5)
     try:
         status = collect_status(client, Keys(settings.prefix), settings.queue_name)
     except redis.RedisError as exc:

@@ -13,6 +13,7 @@ from rq import Queue
 from bridge.logs import configure_logging
 from worker.errors import WorkerConfigError
 from worker.metrics import MetricsServer, start_http_server, watch_queue_depth
+from worker.redis_conn import is_sentinel_url, sync_client
 from worker.runner import run_workers
 from worker.settings import WorkerSettings
 
@@ -34,7 +35,7 @@ def register(sub: Any) -> None:
 def _metrics(settings: WorkerSettings, count: int) -> MetricsServer | None:
     if settings.metrics_port is None:
         return None
-    probe = redis.Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
+    probe = sync_client(settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
     queue_key = Queue(settings.queue_name, connection=probe).key
 
     def ready() -> tuple[bool, str]:
@@ -64,6 +65,13 @@ def run(args: argparse.Namespace) -> int:
         settings = WorkerSettings.from_env()
     except WorkerConfigError as exc:
         print(f"otpbridge worker: {exc}", file=sys.stderr)
+        return 2
+    if settings.worker_class == "fork" and is_sentinel_url(settings.redis_url):
+        # RQ's work horse rebuilds a plain redis.Redis from the pool's arguments.
+        print(
+            "otpbridge worker: OTPBRIDGE_WORKER_CLASS=fork cannot use Redis Sentinel; use simple",
+            file=sys.stderr,
+        )
         return 2
     try:
         server = _metrics(settings, args.workers)

@@ -8,6 +8,7 @@ import redis
 from rq import Queue, Worker
 
 from bridge.diagnose.result import Check, fail, ok, warn
+from worker.redis_conn import sync_client
 from worker.settings import QUEUE_NAME
 
 __all__ = ["check_redis"]
@@ -23,7 +24,7 @@ def _config(client: redis.Redis, name: str) -> str | None:
 
 
 def check_redis(url: str, shown_url: str) -> list[Check]:
-    client = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
+    client = sync_client(url, socket_timeout=5, socket_connect_timeout=5)
     try:
         try:
             client.ping()

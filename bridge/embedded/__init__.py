@@ -6,6 +6,6 @@ instances or default ports.
 
 from bridge.embedded.dovecot import DovecotServer
 from bridge.embedded.ports import free_port
-from bridge.embedded.redis_server import RedisServer
+from bridge.embedded.redis_server import RedisServer, SentinelServer
 
-__all__ = ["DovecotServer", "RedisServer", "free_port"]
+__all__ = ["DovecotServer", "RedisServer", "SentinelServer", "free_port"]

@@ -35,6 +35,7 @@ from bridge.sdk.wire import (
     collect_emails,
     now_ms,
 )
+from worker.redis_conn import async_client
 
 __all__ = ["AsyncClient", "AsyncInboxes", "AsyncMessages"]
 
@@ -63,7 +64,7 @@ class AsyncClient(ClientCore[aredis.Redis]):
 
     @classmethod
     def _connect(cls, url: str) -> aredis.Redis:
-        return aredis.Redis.from_url(url, **CONNECTION_OPTIONS)
+        return async_client(url, **CONNECTION_OPTIONS)
 
     async def close(self) -> None:
         await self.redis.aclose()

@@ -35,6 +35,7 @@ from bridge.sdk.wire import (
     collect_emails,
     now_ms,
 )
+from worker.redis_conn import sync_client
 
 __all__ = ["Client", "Inboxes", "Messages"]
 
@@ -69,7 +70,7 @@ class Client(ClientCore[redis.Redis]):
 
     @classmethod
     def _connect(cls, url: str) -> redis.Redis:
-        return redis.Redis.from_url(url, **CONNECTION_OPTIONS)
+        return sync_client(url, **CONNECTION_OPTIONS)
 
     def close(self) -> None:
         self.redis.close()
