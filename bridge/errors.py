@@ -10,6 +10,7 @@ __all__ = [
     "ImapConnectionError",
     "ImapError",
     "InboxNotFoundError",
+    "IngestPausedError",
     "LeaseLostError",
     "PipelineError",
     "WatcherDownError",
@@ -54,3 +55,7 @@ class ImapAuthError(ImapError):
 
 class LeaseLostError(BridgeError):
     """Another bridge instance holds the mailbox lease: this one must stop touching it."""
+
+
+class IngestPausedError(BridgeError):
+    """Redis is above its memory watermark: the bridge stops writing mail until it drops."""

@@ -144,6 +144,11 @@ class BridgeSettings:
     since_s: float | None = None
     #: authserv-ids of the receiving MTA whose Authentication-Results headers are trusted.
     trusted_authserv_ids: frozenset[str] = frozenset()
+    #: Per inbox, at most this many mails and bytes of raw mail are kept (oldest dropped).
+    inbox_max_mails: int = 100
+    inbox_max_bytes: int = 20 * 1024 * 1024
+    #: Ingest pauses while Redis uses more than this share of its ``maxmemory``.
+    redis_memory_watermark: float = 0.9
 
     @property
     def redis_url_redacted(self) -> str:
@@ -306,8 +311,17 @@ _ENV_NUMBERS: Final = {
     "OTPBRIDGE_RECONNECT_MAX": ("reconnect_max_s", "reconnect_max", 0.1),
     "OTPBRIDGE_AUTH_RETRY": ("auth_retry_s", "auth_retry", 1.0),
     "OTPBRIDGE_MAX_MESSAGE_BYTES": ("max_message_bytes", "max_message_bytes", 1024.0),
+    "OTPBRIDGE_INBOX_MAX_MAILS": ("inbox_max_mails", "inbox_max_mails", 1.0),
+    "OTPBRIDGE_INBOX_MAX_BYTES": ("inbox_max_bytes", "inbox_max_bytes", 1024.0),
+    "OTPBRIDGE_REDIS_MEMORY_WATERMARK": (
+        "redis_memory_watermark",
+        "redis_memory_watermark",
+        0.05,
+    ),
 }
-_INT_FIELDS: Final = frozenset({"fast_check_ms", "max_message_bytes"})
+_INT_FIELDS: Final = frozenset(
+    {"fast_check_ms", "max_message_bytes", "inbox_max_mails", "inbox_max_bytes"}
+)
 
 
 def load_settings(
@@ -395,4 +409,14 @@ def load_settings(
     )
     if settings.lease_ttl_s > 25:
         raise ConfigError("OTPBRIDGE_LEASE_TTL must be <= 25 s: a standby takes over within 30 s")
+    if settings.redis_memory_watermark > 1:
+        raise ConfigError(
+            "OTPBRIDGE_REDIS_MEMORY_WATERMARK is a share of maxmemory between 0.05 and 1 "
+            "(e.g. 0.9)"
+        )
+    if settings.max_message_bytes > settings.inbox_max_bytes:
+        raise ConfigError(
+            "OTPBRIDGE_MAX_MESSAGE_BYTES must not exceed OTPBRIDGE_INBOX_MAX_BYTES: "
+            "one mail has to fit in an inbox's quota"
+        )
     return settings

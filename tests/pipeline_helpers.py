@@ -131,7 +131,7 @@ def worker_main() -> None:
     slow = float(os.environ.get("OTPB_TEST_SLOW_FIRST_JOB_S", "0") or 0)
     ttl = os.environ.get("OTPB_TEST_HEARTBEAT_TTL_S")
     if slow:
-        real = worker.jobs.extract_message
+        real = worker.jobs.parse_document
         calls = []
 
         def slow_once(raw: bytes):  # type: ignore[no-untyped-def]
@@ -140,7 +140,7 @@ def worker_main() -> None:
                 time.sleep(slow)
             return real(raw)
 
-        worker.jobs.extract_message = slow_once
+        worker.jobs.parse_document = slow_once
     if ttl:
         for cls in (worker.runner.ExtractionSimpleWorker, worker.runner.ExtractionForkWorker):
             cls.get_heartbeat_ttl = lambda self, job, working_time=0.0: int(ttl)  # type: ignore[method-assign]

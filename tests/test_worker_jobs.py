@@ -6,6 +6,7 @@ import pytest
 import redis
 from pipeline_helpers import Ingest, code_mail, run_jobs
 from rq.job import Job
+from rq.timeouts import JobTimeoutException
 
 import worker.enqueue
 import worker.jobs
@@ -81,7 +82,7 @@ def test_job_that_keeps_failing_publishes_a_failed_event_without_content(
     def broken(raw: bytes) -> None:
         raise ValueError(f"cannot parse {CODE}")
 
-    monkeypatch.setattr(worker.jobs, "extract_message", broken)
+    monkeypatch.setattr(worker.jobs, "parse_document", broken)
     inbox = sdk.inboxes.create(ttl=600)
     ingest = Ingest(redis_client)
     mk = ingest.deliver(inbox.id, code_mail(inbox.email, CODE))
@@ -162,14 +163,14 @@ def test_batch_hands_the_mail_the_extractor_fails_on_to_a_job_of_its_own(
     sdk: Client,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    real = worker.jobs.extract_message
+    real = worker.jobs.parse_document
 
     def fails_on_one(raw: bytes) -> object:
         if b"666666" in raw:
             raise ValueError("cannot parse 666666")
         return real(raw)
 
-    monkeypatch.setattr(worker.jobs, "extract_message", fails_on_one)
+    monkeypatch.setattr(worker.jobs, "parse_document", fails_on_one)
     inbox = sdk.inboxes.create(ttl=600)
     ingest = Ingest(redis_client)
     codes = ["482913", "666666", "591732"]
@@ -238,3 +239,33 @@ def test_job_queued_without_an_arrival_time_dates_expiry_from_routing(
     expires_in_s = extract_message(code_mail(inbox.email, CODE)).expires_in_s
     assert expires_in_s is not None
     assert int(extracted["expires_at"]) == int(received["routed_at"]) + expires_in_s * 1000
+
+
+def test_job_timeout_inside_the_extractor_is_retried_then_failed(
+    redis_url: str,
+    redis_client: redis.Redis,
+    sdk: Client,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # RQ's death penalty raises JobTimeoutException wherever the job is; inside the extractor
+    # it used to become an "extracted, kind none" event (the agent then waited its full timeout).
+    def times_out(raw: bytes) -> None:
+        raise JobTimeoutException("Task exceeded maximum timeout value (30 seconds)")
+
+    monkeypatch.setattr(worker.jobs, "parse_document", times_out)
+    inbox = sdk.inboxes.create(ttl=600)
+    ingest = Ingest(redis_client)
+    mk = ingest.deliver(inbox.id, code_mail(inbox.email, CODE))
+
+    run_jobs(redis_url)
+    assert [e["type"] for e in _events(redis_client, Keys(), inbox.id)] == ["received"]
+    job = Job.fetch(job_id(inbox.id, mk), connection=redis_client)
+    assert job.retries_left == 2
+    job.retries_left = 0
+    job.save()
+    ingest.queue.enqueue_job(job)
+    run_jobs(redis_url)
+
+    events = _events(redis_client, Keys(), inbox.id)
+    assert [e["type"] for e in events] == ["received", "failed"]
+    assert events[1]["error"] == "extraction timed out"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Final, Literal
 
 __all__ = [
+    "EVENT_DROPPED",
     "EVENT_EXTRACTED",
     "EVENT_FAILED",
     "EVENT_RECEIVED",
@@ -13,11 +14,14 @@ __all__ = [
     "decode_fields",
 ]
 
-EventType = Literal["received", "extracted", "failed"]
+EventType = Literal["received", "extracted", "failed", "dropped"]
 
 EVENT_RECEIVED: Final = "received"
 EVENT_EXTRACTED: Final = "extracted"
 EVENT_FAILED: Final = "failed"
+#: The raw mail of a message was removed to keep the inbox within its quota; its earlier events
+#: stay, so the timeline still shows it arrived.
+EVENT_DROPPED: Final = "dropped"
 
 #: Approximate cap of one inbox stream; an agent inbox sees a handful of mails.
 STREAM_MAXLEN: Final = 1000

@@ -20,8 +20,10 @@ import redis
 import structlog
 from rq import Queue, get_current_job
 from rq.job import Job
+from rq.timeouts import JobTimeoutException
 
-from extract import Extraction, extract_message
+from extract import Extraction, extract_document, parse_document
+from extract.mime import MimeError
 from worker.enqueue import Item, enqueue_single_jobs
 from worker.errors import ExtractionError, WorkerError
 from worker.events import EVENT_EXTRACTED, EVENT_FAILED
@@ -92,9 +94,18 @@ def _read(client: redis.Redis, keys: Keys, items: Sequence[Item]) -> list[_Store
 
 
 def _extract(raw: bytes) -> Extraction:
+    """The extractor's verdict; an unreadable mail is a verdict (kind none with ``error``).
+
+    Called without ``extract_message``'s catch-all: RQ's job timeout is raised inside the
+    extractor and must reach RQ (retry, then a ``failed`` event), not become a ``none``.
+    """
     started = time.perf_counter()
     try:
-        extraction = extract_message(raw)
+        extraction = extract_document(parse_document(raw))
+    except MimeError as exc:
+        extraction = Extraction(error=f"unreadable mail: {exc}")
+    except JobTimeoutException:
+        raise
     except Exception as exc:  # noqa: BLE001 - any extractor bug becomes a retryable job failure
         # Re-raised without its message or chain: RQ stores the traceback text for a day.
         raise ExtractionError(f"extractor raised {type(exc).__name__}") from None

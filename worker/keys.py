@@ -80,6 +80,11 @@ class Keys:
         return f"{self.prefix}:unrouted"
 
     @property
+    def quarantine(self) -> str:
+        """Stream of mails set aside because handling them failed (ids and a reason, no body)."""
+        return f"{self.prefix}:quarantine"
+
+    @property
     def address_template(self) -> str:
         """String: the address template the bridge runs with, so SDKs need not be told."""
         return f"{self.prefix}:config:address"

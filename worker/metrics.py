@@ -41,6 +41,7 @@ __all__ = [
     "MESSAGES_ROUTED",
     "MESSAGES_UNROUTED",
     "REGISTRY",
+    "WATCHER_CRASHES",
     "Closeable",
     "MetricsServer",
     "QueueLengthSource",
@@ -73,6 +74,12 @@ MESSAGES_FAILED = Counter(
 IMAP_RECONNECTS = Counter(
     "otpbridge_imap_reconnects",
     "IMAP (re)connections after a drop, timeout or BYE.",
+    ["mailbox"],
+    registry=REGISTRY,
+)
+WATCHER_CRASHES = Counter(
+    "otpbridge_watcher_crashes",
+    "Watcher threads restarted after an unexpected error (see the watcher_crashed log line).",
     ["mailbox"],
     registry=REGISTRY,
 )

@@ -85,4 +85,9 @@ def run(args: argparse.Namespace) -> int:
     if server is not None:
         server.close()
     client.close()
+    if bridge.fatal.is_set():
+        # Exit so that the orchestrator restarts the process and a standby can lead: never a
+        # live process that holds no working watcher.
+        log.critical("bridge_exiting", reason="a watcher kept crashing")
+        return 1
     return 0

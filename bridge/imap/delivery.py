@@ -4,6 +4,7 @@ batch, the after-route action, and a metric and an ids-only log line per mail.""
 from __future__ import annotations
 
 from collections.abc import Callable
+from email.message import Message
 
 import imapclient
 import redis
@@ -19,6 +20,7 @@ from bridge.imap.fetch import (
 )
 from bridge.imap.heartbeat import WatchState, now_ms
 from bridge.imap.ingest import Ingestor, Outcome, Plan
+from bridge.imap.memory import MemoryWatermark
 from bridge.imap.router import AddressTemplate, Route, route_messages
 from bridge.imap.sender_auth import sender_auth
 from bridge.settings import AfterRoute
@@ -46,6 +48,7 @@ class Delivery:
         watch_name: str,
         log: structlog.typing.FilteringBoundLogger,
         may_go_on: Callable[[], bool],
+        memory: MemoryWatermark | None = None,
     ) -> None:
         self._redis = client
         self._keys = keys
@@ -58,6 +61,9 @@ class Delivery:
         self.watch_name = watch_name
         self._log = log
         self._may_go_on = may_go_on
+        self._memory = memory
+        #: A UID the watcher crashed on repeatedly (see FolderWatcher): quarantined unread.
+        self.quarantine_first: int | None = None
 
     def route_all(
         self, conn: imapclient.IMAPClient, uidvalidity: int, uids: list[int], seen_at_ms: int
@@ -66,7 +72,14 @@ class Delivery:
         bodies come in one FETCH and go to Redis in one ingest transaction (the checkpoint
         advances batch by batch). False when the watcher must stop."""
         limit = self._limit
-        mails = fetch_headers(conn, uids)
+        # The watcher crashed while this mail was next, again and again: set it aside unread,
+        # so the folder moves on.
+        poison = [
+            MailHeaders(uid, Message(), 0, 0, problem="bridge_crashed_repeatedly")
+            for uid in uids[:1]
+            if uid == self.quarantine_first
+        ]
+        mails = poison + fetch_headers(conn, uids[len(poison) :])
         routes = route_messages(self._template, [m.headers for m in mails], self._redis, self._keys)
         batch: list[tuple[MailHeaders, Route]] = []
         body_bytes = 0
@@ -88,6 +101,8 @@ class Delivery:
         seen_at_ms: int,
     ) -> bool:
         limit = self._limit
+        if self._memory is not None:
+            self._memory.ensure()
         wanted = [m.uid for m, r in batch if r.inbox_id is not None and m.size <= limit]
         bodies = fetch_bodies(conn, wanted)
         if not self._may_go_on():
@@ -108,7 +123,10 @@ class Delivery:
 
     def _plan(self, mail: MailHeaders, route: Route, raw: bytes | None) -> Plan | None:
         """What to record; ``raw`` is None when the mail was too large to fetch or vanished
-        meanwhile (then there is nothing to deliver)."""
+        meanwhile (then there is nothing to deliver). Whatever one mail does here costs that
+        mail only: it is quarantined, the others go on."""
+        if mail.problem:
+            return Plan.quarantine(mail, route.inbox_id, mail.problem)
         if route.inbox_id is None:
             return Plan.unrouted(mail, route.reason or "no_recipient_match")
         limit = self._limit
@@ -116,7 +134,14 @@ class Delivery:
             return None
         if mail.size > limit or raw is None or len(raw) > limit:
             return Plan.failed(mail, route.inbox_id, f"message too large ({mail.size} bytes)")
-        verdict = sender_auth(mail.headers, self._trusted) if self._trusted else ""
+        try:
+            verdict = (
+                sender_auth(mail.headers, mail.sender.domain, self._trusted)
+                if self._trusted
+                else ""
+            )
+        except Exception as exc:  # noqa: BLE001 - one mail's headers must not stop the folder
+            return Plan.quarantine(mail, route.inbox_id, f"bridge_error: {type(exc).__name__}")
         return Plan.routed(mail, route.inbox_id, raw, verdict)
 
     def _record(self, uidvalidity: int, plan: Plan, outcome: Outcome, seen_at_ms: int) -> Outcome:
@@ -131,6 +156,15 @@ class Delivery:
                 uid=uid,
                 message_key=self._ingest.message_key(uidvalidity, uid),
                 seen_to_routed_ms=now_ms() - seen_at_ms,
+            )
+        elif outcome == "refused":
+            self.state.mail()
+            metrics.MESSAGES_ROUTED.labels(self.watch_name).inc()
+            self._log.info("message_refused", inbox_id=plan.inbox_id, uid=uid)
+        elif outcome == "quarantined":
+            metrics.MESSAGES_FAILED.labels("ingest").inc()
+            self._log.warning(
+                "message_quarantined", inbox_id=plan.inbox_id, uid=uid, reason=plan.reason
             )
         elif outcome == "failed":
             metrics.MESSAGES_FAILED.labels("ingest").inc()

@@ -8,11 +8,9 @@ mailbox left it.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from email.header import decode_header, make_header
 from email.message import Message
 from email.parser import BytesHeaderParser
 from typing import Any, Final
@@ -20,6 +18,7 @@ from typing import Any, Final
 import imapclient
 
 from bridge.errors import ImapConnectionError
+from bridge.imap.headers import Mailbox, decode_words, header_values, parse_mailbox
 from bridge.imap.router import ROUTING_HEADERS
 
 __all__ = [
@@ -37,39 +36,50 @@ HEADER_BATCH: Final = 100
 #: command per catch-up batch instead of one per mail, with bounded memory.
 BODY_BATCH_BYTES: Final = 4 * 1024 * 1024
 _FIELDS: Final = (*ROUTING_HEADERS, "From", "Subject", "Message-ID", "Authentication-Results")
-_HEADER_ITEM: Final = f"BODY.PEEK[HEADER.FIELDS ({' '.join(f.upper() for f in _FIELDS)})]"
+#: The header fields routing reads are fetched only this far (an IMAP partial FETCH): a mail
+#: whose routing headers are larger is cut, never read whole into the bridge.
+HEADER_FETCH_BYTES: Final = 256 * 1024
+_HEADER_ITEM: Final = (
+    f"BODY.PEEK[HEADER.FIELDS ({' '.join(f.upper() for f in _FIELDS)})]<0.{HEADER_FETCH_BYTES}>"
+)
 _TEXT_CAP: Final = 500
 
 
 @dataclass(frozen=True, slots=True)
 class MailHeaders:
-    """What routing and the ``received`` event need, before any body is read."""
+    """What routing and the ``received`` event need, before any body is read.
+
+    The display facts (``subject``, ``sender``, ``message_id``) are decoded once, here, with
+    the bounded readers of :mod:`bridge.imap.headers`: never later inside a Redis transaction.
+    """
 
     uid: int
     headers: Message
     size: int
     internaldate_ms: int
+    #: Why these headers could not be read (then routing sets the mail aside); empty normally.
+    problem: str = ""
+    message_id: str = field(init=False, default="")
+    sender: Mailbox = field(init=False, default=Mailbox("", ""))
+    subject: str = field(init=False, default="")
 
-    @property
-    def message_id(self) -> str:
-        return str(self.headers.get("Message-ID", "")).strip()[:_TEXT_CAP]
+    def __post_init__(self) -> None:
+        try:
+            self._read_facts()
+        except Exception as exc:  # noqa: BLE001 - one mail's headers must not stop the folder
+            object.__setattr__(self, "problem", f"unreadable_headers: {type(exc).__name__}")
 
-    @property
-    def from_(self) -> str:
-        return _decoded(self.headers.get("From"))
-
-    @property
-    def subject(self) -> str:
-        return _decoded(self.headers.get("Subject"))
-
-
-def _decoded(value: object) -> str:
-    if value is None:
-        return ""
-    text = str(value)
-    with contextlib.suppress(Exception):  # malformed RFC 2047 words: keep the raw text
-        text = str(make_header(decode_header(text)))
-    return " ".join(text.split())[:_TEXT_CAP]
+    def _read_facts(self) -> None:
+        ids = header_values(self.headers, "Message-ID")
+        froms = header_values(self.headers, "From")
+        subjects = header_values(self.headers, "Subject")
+        object.__setattr__(self, "message_id", " ".join(ids[0][:_TEXT_CAP].split()) if ids else "")
+        # Two From headers name no one sender: nobody's allowed sender.
+        sender = parse_mailbox(froms[0]) if len(froms) == 1 else Mailbox("", "")
+        object.__setattr__(self, "sender", sender)
+        object.__setattr__(
+            self, "subject", decode_words(subjects[0], _TEXT_CAP) if subjects else ""
+        )
 
 
 def uids_after(client: imapclient.IMAPClient, last_uid: int) -> list[int]:
@@ -98,14 +108,15 @@ def fetch_headers(client: imapclient.IMAPClient, uids: Sequence[int]) -> list[Ma
         for uid in sorted(data):
             item = data[uid]
             raw = next((v for k, v in item.items() if bytes(k).startswith(b"BODY[HEADER")), b"")
-            out.append(
-                MailHeaders(
-                    uid=int(uid),
-                    headers=parser.parsebytes(bytes(raw or b"")),
-                    size=int(item.get(b"RFC822.SIZE", 0)),
-                    internaldate_ms=_ms(item.get(b"INTERNALDATE")),
-                )
-            )
+            size = int(item.get(b"RFC822.SIZE", 0))
+            date = _ms(item.get(b"INTERNALDATE"))
+            try:
+                headers = parser.parsebytes(bytes(raw or b""))
+            except Exception as exc:  # noqa: BLE001 - set this mail aside, go on with the rest
+                problem = f"unreadable_headers: {type(exc).__name__}"
+                out.append(MailHeaders(int(uid), Message(), size, date, problem=problem))
+                continue
+            out.append(MailHeaders(int(uid), headers, size, date))
     return out
 
 

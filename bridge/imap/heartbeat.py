@@ -18,7 +18,7 @@ from worker.keys import Keys
 
 __all__ = ["Heartbeat", "Status", "WatchState", "now_ms"]
 
-Status = Literal["ok", "connecting", "auth_failed", "error"]
+Status = Literal["ok", "connecting", "auth_failed", "error", "paused"]
 
 
 def now_ms() -> int:

@@ -24,20 +24,29 @@ from bridge.imap.checkpoint import parse_cursor
 from bridge.imap.fetch import MailHeaders
 from bridge.imap.heartbeat import now_ms
 from bridge.imap.lease import Lease
+from bridge.imap.quota import Quota
+from bridge.senders import SenderDecision, decide_sender, parse_allowed
 from worker.enqueue import enqueue_extractions
 from worker.events import EVENT_FAILED, EVENT_RECEIVED, STREAM_MAXLEN
 from worker.keys import Keys, message_key
 
 __all__ = ["Ingestor", "Outcome", "Plan"]
 
-#: The unrouted stream is for operators: bounded in length and age, never holds a body.
+#: The unrouted and quarantine streams are for operators: bounded in length and age, never
+#: hold a body.
 UNROUTED_MAXLEN: Final = 10_000
 UNROUTED_TTL_S: Final = 7 * 86400
+#: Event schema version written into ``received`` events (see DESIGN.md, events).
+EVENT_SCHEMA: Final = "2"
 _WATCH_RETRIES: Final = 10
 
 #: ``inbox_gone``: the inbox expired before its mail arrived; recorded as unrouted
 #: (``inbox_not_found``) in the same transaction.
-Outcome = Literal["routed", "unrouted", "failed", "duplicate", "inbox_gone"]
+#: ``refused``: stored and shown, but the inbox's sender allowlist refused it (no extraction).
+#: ``quarantined``: set aside after its handling failed.
+Outcome = Literal[
+    "routed", "refused", "unrouted", "failed", "duplicate", "inbox_gone", "quarantined"
+]
 
 
 def _text(value: bytes | str | None) -> str | None:
@@ -57,10 +66,17 @@ class Plan:
     #: The receiving server's verdict on the From domain (see :mod:`bridge.imap.sender_auth`);
     #: empty when no authserv-id is trusted.
     sender_auth: str = ""
+    #: Handling this mail failed (``reason``/``error`` say how): it is set aside in the
+    #: quarantine stream, and its inbox (if known) gets a ``failed`` event.
+    quarantined: bool = False
 
     @classmethod
     def routed(cls, mail: MailHeaders, inbox_id: str, raw: bytes, sender_auth: str = "") -> Plan:
         return cls(mail, inbox_id, raw=raw, sender_auth=sender_auth)
+
+    @classmethod
+    def quarantine(cls, mail: MailHeaders, inbox_id: str | None, reason: str) -> Plan:
+        return cls(mail, inbox_id, error=reason, reason=reason, quarantined=True)
 
     @classmethod
     def failed(cls, mail: MailHeaders, inbox_id: str, error: str) -> Plan:
@@ -82,6 +98,9 @@ class Ingestor:
         lease: Lease,
         mailbox: str,
         folder: str,
+        *,
+        quota: Quota | None = None,
+        auth_required: bool = False,
     ) -> None:
         self._client = client
         self._keys = keys
@@ -90,6 +109,9 @@ class Ingestor:
         self.mailbox = mailbox
         self.folder = folder
         self.cursor_key = keys.cursor(mailbox, folder)
+        self._quota = quota or Quota(max_mails=100, max_bytes=20 * 1024 * 1024)
+        #: The bridge trusts an authserv-id: allowlisted inboxes take only authenticated mail.
+        self._auth_required = auth_required
 
     def message_key(self, uidvalidity: int, uid: int) -> str:
         return message_key(self.mailbox, self.folder, uidvalidity, uid)
@@ -103,7 +125,10 @@ class Ingestor:
             return []
         inbox_ids = list(dict.fromkeys(p.inbox_id for p in plans if p.inbox_id is not None))
         inbox_keys = [self._keys.inbox(i) for i in inbox_ids]
-        with self._client.pipeline(transaction=True) as pipe:
+        # Only work on values this process already holds happens below: nothing a mail says is
+        # parsed between WATCH and EXEC. The keeper does not renew the lease meanwhile (that
+        # PEXPIRE would touch a watched key and fail the commit).
+        with self._lease.renewals_paused(), self._client.pipeline(transaction=True) as pipe:
             for _ in range(_WATCH_RETRIES):
                 try:
                     pipe.watch(self.cursor_key, self._lease.key, *inbox_keys)  # type: ignore[no-untyped-call]
@@ -114,7 +139,8 @@ class Ingestor:
                         reads.hgetall(self.cursor_key)
                         for key in inbox_keys:
                             reads.pttl(key)
-                        holder, raw_cursor, *ttls = reads.execute()
+                            reads.hget(key, "allowed_senders")
+                        holder, raw_cursor, *per_inbox = reads.execute()
                     if _text(holder) != self._lease.owner:
                         self._lease.drop()
                         raise LeaseLostError(f"lease {self._lease.key} is not ours")
@@ -128,8 +154,13 @@ class Ingestor:
                         pipe.unwatch()
                         return ["duplicate"] * len(plans)
                     pipe.multi()
-                    ttl_of = dict(zip(inbox_ids, (int(t) for t in ttls), strict=True))
-                    outcomes = self._writes(pipe, uidvalidity, plans, last_uid, ttl_of, seen_at_ms)
+                    ttls = (int(t) for t in per_inbox[0::2])
+                    ttl_of = dict(zip(inbox_ids, ttls, strict=True))
+                    allowed = (parse_allowed(a) for a in per_inbox[1::2])
+                    allowed_of = dict(zip(inbox_ids, allowed, strict=True))
+                    outcomes = self._writes(
+                        pipe, uidvalidity, plans, last_uid, ttl_of, allowed_of, seen_at_ms
+                    )
                     pipe.hset(
                         self.cursor_key, mapping={"uidvalidity": uidvalidity, "last_uid": top}
                     )
@@ -151,26 +182,40 @@ class Ingestor:
         plans: Sequence[Plan],
         last_uid: int,
         ttl_of: dict[str, int],
+        allowed_of: dict[str, tuple[str, ...]],
         seen_at_ms: int,
     ) -> list[Outcome]:
         outcomes: list[Outcome] = []
         jobs: list[tuple[str, str, int]] = []
+        stored: dict[str, int] = {}
         for plan in plans:
             if plan.mail.uid <= last_uid:
                 outcomes.append("duplicate")
                 continue
             mk = self.message_key(uidvalidity, plan.mail.uid)
+            if plan.quarantined:
+                self._quarantine(pipe, uidvalidity, plan, seen_at_ms)
             if plan.inbox_id is None:
                 self._unrouted(pipe, uidvalidity, plan.mail, plan.reason, seen_at_ms)
-                outcomes.append("unrouted")
+                outcomes.append("quarantined" if plan.quarantined else "unrouted")
             elif ttl_of[plan.inbox_id] == -2:
                 self._unrouted(pipe, uidvalidity, plan.mail, "inbox_not_found", seen_at_ms)
                 outcomes.append("inbox_gone")
             elif plan.raw is not None:
                 ttl_ms = ttl_of[plan.inbox_id]
-                self._received(pipe, plan, plan.inbox_id, plan.raw, mk, ttl_ms, seen_at_ms)
-                jobs.append((plan.inbox_id, mk, plan.mail.internaldate_ms))
-                outcomes.append("routed")
+                decision = decide_sender(
+                    plan.mail.sender.address,
+                    allowed_of[plan.inbox_id],
+                    plan.sender_auth,
+                    auth_required=self._auth_required,
+                )
+                self._received(pipe, plan, plan.inbox_id, mk, ttl_ms, seen_at_ms, decision)
+                stored[plan.inbox_id] = stored.get(plan.inbox_id, 0) + len(plan.raw)
+                if decision.allowed:
+                    jobs.append((plan.inbox_id, mk, plan.mail.internaldate_ms))
+                    outcomes.append("routed")
+                else:
+                    outcomes.append("refused")
             else:
                 events = self._keys.events(plan.inbox_id)
                 pipe.xadd(
@@ -181,7 +226,9 @@ class Ingestor:
                 )
                 if ttl_of[plan.inbox_id] > 0:
                     pipe.pexpire(events, ttl_of[plan.inbox_id])
-                outcomes.append("failed")
+                outcomes.append("quarantined" if plan.quarantined else "failed")
+        for inbox_id, size in stored.items():
+            self._quota.trim(pipe, self._keys, inbox_id, size)
         enqueue_extractions(self._queue, jobs, pipeline=pipe)
         return outcomes
 
@@ -190,20 +237,25 @@ class Ingestor:
         pipe: Pipeline,
         plan: Plan,
         inbox_id: str,
-        raw: bytes,
         mk: str,
         ttl_ms: int,
         seen_at_ms: int,
+        decision: SenderDecision,
     ) -> None:
         events = self._keys.events(inbox_id)
         messages = self._keys.messages(inbox_id)
         routed_at = now_ms()
-        pipe.set(self._keys.message(inbox_id, mk), raw, px=ttl_ms if ttl_ms > 0 else None)
+        assert plan.raw is not None
+        pipe.set(self._keys.message(inbox_id, mk), plan.raw, px=ttl_ms if ttl_ms > 0 else None)
         pipe.zadd(messages, {mk: routed_at})
+        sender = plan.mail.sender
         received = {
             "type": EVENT_RECEIVED,
+            "v": EVENT_SCHEMA,
             "message_key": mk,
-            "from": plan.mail.from_,
+            # Quoted so that any address parser finds the real address, whatever the name says.
+            "from": sender.display(),
+            "from_address": sender.address,
             "subject": plan.mail.subject,
             "received_at": str(plan.mail.internaldate_ms),
             "routed_at": str(routed_at),
@@ -211,10 +263,31 @@ class Ingestor:
         }
         if plan.sender_auth:
             received["sender_auth"] = plan.sender_auth
+        if decision.decided:
+            received["sender_allowed"] = "1" if decision.allowed else "0"
+        if decision.reason:
+            received["refused"] = decision.reason
         pipe.xadd(events, received, maxlen=STREAM_MAXLEN, approximate=True)  # type: ignore[arg-type]
         if ttl_ms > 0:
             pipe.pexpire(events, ttl_ms)
             pipe.pexpire(messages, ttl_ms)
+
+    def _quarantine(self, pipe: Pipeline, uidvalidity: int, plan: Plan, seen_at_ms: int) -> None:
+        pipe.xadd(
+            self._keys.quarantine,
+            {
+                "mailbox": self.mailbox,
+                "folder": self.folder,
+                "uidvalidity": str(uidvalidity),
+                "uid": str(plan.mail.uid),
+                "inbox_id": plan.inbox_id or "",
+                "reason": plan.reason[:200],
+                "seen_at": str(seen_at_ms),
+            },
+            maxlen=UNROUTED_MAXLEN,
+            approximate=True,
+        )
+        pipe.expire(self._keys.quarantine, UNROUTED_TTL_S)
 
     def _unrouted(
         self, pipe: Pipeline, uidvalidity: int, mail: MailHeaders, reason: str, seen_at_ms: int

@@ -7,8 +7,10 @@ owns (compare-and-set in Lua), so a paused leader that lost its lease cannot ste
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
+from collections.abc import Iterator
 
 import redis
 
@@ -39,7 +41,15 @@ class Lease:
         self._renew = client.register_script(_RENEW)
         self._release = client.register_script(_RELEASE)
         self._lock = threading.Lock()
+        #: Held by an ingest commit (WATCH … EXEC, a few round trips): a renewal waits for it,
+        #: since its PEXPIRE would touch the watched lease key and fail the commit.
+        self._renewal = threading.Lock()
         self._valid_until = 0.0
+
+    @contextlib.contextmanager
+    def renewals_paused(self) -> Iterator[None]:
+        with self._renewal:
+            yield
 
     @property
     def held(self) -> bool:
@@ -59,8 +69,10 @@ class Lease:
         return self.renew()
 
     def renew(self) -> bool:
-        started = time.monotonic()
-        if int(self._renew(keys=[self.key], args=[self.owner, self._ttl_ms])) == 1:
+        with self._renewal:
+            started = time.monotonic()
+            renewed = int(self._renew(keys=[self.key], args=[self.owner, self._ttl_ms])) == 1
+        if renewed:
             self._confirm(started)
             return True
         self.drop()

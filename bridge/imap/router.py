@@ -11,11 +11,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import Message
-from email.utils import getaddresses
 from typing import Final, Literal
 
 import redis
 
+from bridge.imap.headers import addresses, header_values
 from worker.keys import INBOX_ID_RE, Keys
 
 __all__ = ["ROUTING_HEADERS", "AddressTemplate", "Route", "route_messages"]
@@ -50,13 +50,14 @@ class AddressTemplate:
         return candidate if INBOX_ID_RE.match(candidate) else None
 
     def candidates(self, headers: Message) -> list[str]:
-        """Distinct inbox ids named by the routing headers, in header order."""
+        """Distinct inbox ids named by the routing headers, in header order (bounded, linear:
+        see :mod:`bridge.imap.headers`)."""
         values: list[str] = []
         for name in ROUTING_HEADERS:
-            values.extend(str(v) for v in headers.get_all(name, []))
+            values.extend(header_values(headers, name))
         found: list[str] = []
-        for _, address in getaddresses(values):
-            inbox_id = self.inbox_id(address) if address else None
+        for address in addresses(values):
+            inbox_id = self.inbox_id(address)
             if inbox_id is not None and inbox_id not in found:
                 found.append(inbox_id)
         return found

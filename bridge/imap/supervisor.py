@@ -15,6 +15,7 @@ import structlog
 from rq import Queue
 
 from bridge.imap.heartbeat import now_ms
+from bridge.imap.memory import MemoryWatermark
 from bridge.imap.watcher import FolderWatcher
 from bridge.settings import BridgeSettings
 from worker.keys import Keys
@@ -35,9 +36,14 @@ class Bridge:
         self._redis = client
         self._keys = Keys(settings.prefix)
         self._stop = threading.Event()
+        #: A watcher gave up after crashing without progress: the process must exit non-zero.
+        self.fatal = threading.Event()
         queue = Queue(QUEUE_NAME, connection=client)
+        self.memory = MemoryWatermark(client, settings.redis_memory_watermark)
         self.watchers = [
-            FolderWatcher(settings, mailbox, folder, client, queue, self._stop)
+            FolderWatcher(
+                settings, mailbox, folder, client, queue, self._stop, self.fatal, self.memory
+            )
             for mailbox in settings.mailboxes
             for folder in mailbox.folders
         ]
@@ -75,13 +81,24 @@ class Bridge:
         log.info("bridge_stopped", instance=self.settings.instance_id)
 
     def wait(self, timeout: float | None = None) -> bool:
-        return self._stop.wait(timeout)
+        """True once a stop was requested or a watcher gave up (see ``fatal``)."""
+        return self._stop.wait(timeout) or self.fatal.is_set()
 
     def _keep(self) -> None:
         interval = min(self.settings.heartbeat_s, self.settings.lease_ttl_s / 3)
         while not self._stop.wait(interval):
             for watcher in self.watchers:
                 watcher.keep()
+            self._housekeeping()
+
+    def _housekeeping(self) -> None:
+        """Expired inbox ids leave the index (nobody has to call ``list()`` for that), and the
+        memory watermark is looked at even while no mail arrives."""
+        try:
+            self._redis.zremrangebyscore(self._keys.inboxes, "-inf", now_ms())
+            self.memory.check()
+        except redis.RedisError as exc:
+            log.warning("housekeeping_failed", error=type(exc).__name__)
 
     def ready(self) -> tuple[bool, str]:
         """Ready when Redis answers and every folder this instance leads is connected and live.
@@ -92,6 +109,8 @@ class Bridge:
             self._redis.ping()
         except redis.RedisError as exc:
             return False, f"redis unreachable: {type(exc).__name__}"
+        if self.memory.reason:
+            return False, self.memory.reason
         limit_ms = int(self.settings.heartbeat_s * 2 * 1000) + 1000
         problems = []
         for watcher in self.watchers:

@@ -23,7 +23,12 @@ import redis
 import structlog
 from rq import Queue
 
-from bridge.errors import ImapAuthError, ImapConnectionError, LeaseLostError
+from bridge.errors import (
+    ImapAuthError,
+    ImapConnectionError,
+    IngestPausedError,
+    LeaseLostError,
+)
 from bridge.imap.actions import needs_write_access
 from bridge.imap.backoff import Backoff
 from bridge.imap.checkpoint import decide_start, read_cursor, write_cursor
@@ -33,6 +38,9 @@ from bridge.imap.fetch import uids_after
 from bridge.imap.heartbeat import Heartbeat, Status, WatchState, now_ms
 from bridge.imap.ingest import Ingestor
 from bridge.imap.lease import Lease
+from bridge.imap.memory import MemoryWatermark
+from bridge.imap.poison import PoisonGuard
+from bridge.imap.quota import Quota
 from bridge.imap.router import AddressTemplate
 from bridge.imap.untagged import kinds_of, pending_exists
 from bridge.settings import BridgeSettings, MailboxSettings
@@ -70,6 +78,8 @@ class FolderWatcher:
         client: redis.Redis,
         queue: Queue,
         stop: threading.Event,
+        fatal: threading.Event | None = None,
+        memory: MemoryWatermark | None = None,
     ) -> None:
         self.settings = settings
         self.mailbox = mailbox
@@ -79,6 +89,10 @@ class FolderWatcher:
         self._redis = client
         self._keys = Keys(settings.prefix)
         self._stop = stop
+        #: Set when this watcher gave up (see :mod:`bridge.imap.poison`): the process must exit.
+        self.fatal = fatal if fatal is not None else threading.Event()
+        self.guard = PoisonGuard()
+        self._memory = memory or MemoryWatermark(client, settings.redis_memory_watermark)
         self.lease = Lease(
             client,
             self._keys.lease(mailbox.name, folder),
@@ -86,7 +100,16 @@ class FolderWatcher:
             settings.lease_ttl_s,
         )
         self.heartbeat = Heartbeat(client, self._keys, mailbox.name, folder, settings.heartbeat_s)
-        self._ingest = Ingestor(client, self._keys, queue, self.lease, mailbox.name, folder)
+        self._ingest = Ingestor(
+            client,
+            self._keys,
+            queue,
+            self.lease,
+            mailbox.name,
+            folder,
+            quota=Quota(settings.inbox_max_mails, settings.inbox_max_bytes),
+            auth_required=bool(settings.trusted_authserv_ids),
+        )
         self._log = log.bind(mailbox=mailbox.name, folder=folder)
         self._delivery = Delivery(
             client=client,
@@ -100,6 +123,7 @@ class FolderWatcher:
             watch_name=self.watch_name,
             log=self._log,
             may_go_on=lambda: not self._stop.is_set() and self.lease.held,
+            memory=self._memory,
         )
         self._fast_s = settings.fast_check_ms / 1000
         # IDLE wakes this often to look at SIGTERM, the lease and waiting agents; with fast
@@ -128,8 +152,50 @@ class FolderWatcher:
             except redis.RedisError as exc:
                 self._log.warning("heartbeat_failed", error=type(exc).__name__)
 
-    # -- leadership ------------------------------------------------------------------------------
+    # -- supervision -----------------------------------------------------------------------------
     def run(self) -> None:
+        """The thread's target: runs :meth:`_watch` again after a crash (the lease released,
+        with backoff) until stopped, or until the crashes make no progress (``fatal``)."""
+        backoff = Backoff(self.settings.reconnect_base_s, self.settings.reconnect_max_s)
+        while not self._stop.is_set():
+            try:
+                self._watch()
+                break
+            except Exception as exc:  # noqa: BLE001 - a bug must not leave a dead watcher behind
+                self._crashed(exc)
+                if self.guard.give_up:
+                    self._log.critical(
+                        "watcher_gave_up", crashes=self.guard.without_progress, hint="exiting"
+                    )
+                    self.fatal.set()
+                    return
+                if self.guard.without_progress == 1:
+                    backoff.reset()
+                self._stop.wait(backoff.next())
+        self._log.info("watcher_stopped")
+
+    def _crashed(self, exc: Exception) -> None:
+        """Log (the type only: a message may quote mail), release the lease, count the crash."""
+        self._set("error", connected=False, error=f"watcher crashed: {type(exc).__name__}")
+        metrics.WATCHER_CRASHES.labels(self.watch_name).inc()
+        self._release()
+        cursor = None
+        try:
+            stored = read_cursor(self._redis, self._ingest.cursor_key)
+            cursor = stored.last_uid if stored is not None else None
+        except redis.RedisError:
+            pass
+        self.guard.crashed(cursor)
+        self._log.error(
+            "watcher_crashed",
+            error=type(exc).__name__,
+            last_uid=cursor,
+            careful=self.guard.careful,
+            quarantine_next=self.guard.quarantine_next,
+        )
+
+    # -- leadership ------------------------------------------------------------------------------
+    def _watch(self) -> None:
         standby_logged = False
         while not self._stop.is_set():
             try:
@@ -152,7 +218,6 @@ class FolderWatcher:
                 self._set("connecting", connected=False)
                 if self._stop.is_set():
                     self._release()
-        self._log.info("watcher_stopped")
 
     def _release(self) -> None:
         try:
@@ -170,6 +235,9 @@ class FolderWatcher:
             except LeaseLostError:
                 self._log.warning("lease_lost")
                 return
+            except IngestPausedError as exc:
+                self._paused(str(exc))
+                continue
             except ImapAuthError as exc:
                 self._set("auth_failed", connected=False, error=str(exc))
                 metrics.IMAP_AUTH_FAILURES.labels(self.watch_name).inc()
@@ -193,6 +261,18 @@ class FolderWatcher:
                 self._stop.wait(delay)
                 continue
             return
+
+    def _paused(self, reason: str) -> None:
+        """Wait (connection closed, lease kept) until Redis is below its memory watermark."""
+        self._set("paused", connected=False, error=reason)
+        self._log.warning("ingest_paused", reason=reason)
+        while not self._stop.wait(1.0) and self.lease.held:
+            try:
+                if not self._memory.check():
+                    break
+            except redis.RedisError as exc:
+                self._log.warning("redis_error", error=type(exc).__name__)
+        self._log.info("ingest_resumed")
 
     # -- one connection --------------------------------------------------------------------------
     def _session(self) -> None:
@@ -366,12 +446,22 @@ class FolderWatcher:
         while True:
             uids = uids_after(conn, last)
             self.state.alive()
+            # After crashes at this checkpoint: one mail per transaction (see bridge.imap.poison).
+            more_now = self.guard.careful and len(uids) > 1
+            uids = uids[:1] if more_now else uids
             found += len(uids)
+            if uids and self.guard.quarantine_next:
+                self._delivery.quarantine_first = uids[0]
             if uids and not self._delivery.route_all(conn, uidvalidity, uids, seen_at_ms):
                 return found
+            self._delivery.quarantine_first = None
             # Everything up to here is committed (the ingest transaction checks the stored
             # checkpoint) or vanished from the folder.
             last = max(uids, default=last)
+            if uids:
+                self.guard.progressed(last, len(uids))
+            if more_now:
+                continue
             if not pending_exists(conn) and not (uids and ask_again and self._more_mail(conn)):
                 return found
             seen_at_ms = now_ms()

@@ -12,9 +12,18 @@ from typing import Literal
 
 from bridge.errors import ExtractionFailedError
 from bridge.sdk.models import Link, LinkKindFilter, Message, Otp, ms_to_datetime
+from bridge.senders import address_matches
 from worker.events import EVENT_EXTRACTED, EVENT_FAILED, EVENT_RECEIVED
 
-__all__ = ["Match", "Pick", "StreamMatcher", "WaitFor", "sender_allowed", "stream_id_after"]
+__all__ = [
+    "Match",
+    "Pick",
+    "StreamMatcher",
+    "WaitFor",
+    "message_allowed",
+    "sender_allowed",
+    "stream_id_after",
+]
 
 #: How long a wait that already holds a code keeps reading for a newer mail of the same inbox
 #: whose extraction is still running (a resend that landed just before the wait began).
@@ -33,24 +42,24 @@ def stream_id_after(entry_id: str, cursor: str | None) -> bool:
 
 
 def sender_allowed(from_header: str, allowed: tuple[str, ...], sender_auth: str = "") -> bool:
-    """True without an allowlist; else the From address equals an entry with ``@`` or its domain
-    equals (or is a subdomain of) an entry without, and the receiving server did not find the
-    From domain forged (``sender_auth`` ``fail``)."""
+    """The SDK's own check, for events of bridges that do not decide (no ``sender_allowed``
+    field): True without an allowlist; else the From address matches an entry (see
+    :func:`bridge.senders.address_matches`) and the receiving server did not find the From
+    domain forged (``sender_auth`` ``fail``)."""
     if not allowed:
         return True
     if sender_auth == "fail":
         return False
-    address = parseaddr(from_header)[1].strip().lower()
-    if "@" not in address:
-        return False
-    domain = address.rsplit("@", 1)[1]
-    for entry in allowed:
-        if "@" in entry:
-            if address == entry:
-                return True
-        elif domain == entry or domain.endswith("." + entry):
-            return True
-    return False
+    return address_matches(parseaddr(from_header[:1000])[1], allowed)
+
+
+def message_allowed(message: Message, allowed: tuple[str, ...]) -> bool:
+    """The bridge's decision when the event carries one, else :func:`sender_allowed`."""
+    if not allowed:
+        return True
+    if message.sender_allowed is not None:
+        return message.sender_allowed
+    return sender_allowed(message.from_, allowed, message.sender_auth)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +91,7 @@ class StreamMatcher:
         return any(
             key not in self._settled
             and stream_id_after(m.event_id, after)
-            and sender_allowed(m.from_, self.allowed_senders, m.sender_auth)
+            and message_allowed(m, self.allowed_senders)
             for key, m in self._messages.items()
         )
 
@@ -99,6 +108,8 @@ class StreamMatcher:
                 received_at=ms_to_datetime(_int(fields.get("received_at"))),
                 event_id=entry_id,
                 sender_auth=fields.get("sender_auth", ""),
+                from_address=fields.get("from_address", ""),
+                sender_allowed=_decision(fields.get("sender_allowed")),
             )
         if not stream_id_after(entry_id, self.cursor):
             return None
@@ -106,17 +117,13 @@ class StreamMatcher:
         if kind == EVENT_FAILED and self.want.what != "message":
             # The bridge fails some mails (e.g. too large) before any ``received`` event; with no
             # allowlist such a failure still concerns this wait.
-            known_ok = message is not None and sender_allowed(
-                message.from_, self.allowed_senders, message.sender_auth
-            )
+            known_ok = message is not None and message_allowed(message, self.allowed_senders)
             if known_ok or (message is None and not self.allowed_senders):
                 raise ExtractionFailedError(
                     f"message {key} could not be processed: {fields.get('error', 'unknown')}"
                 )
             return None
-        if message is None or not sender_allowed(
-            message.from_, self.allowed_senders, message.sender_auth
-        ):
+        if message is None or not message_allowed(message, self.allowed_senders):
             return None
         if kind == EVENT_RECEIVED:
             return self._match_message(message)
@@ -199,3 +206,10 @@ class Pick:
     def block_limit(self, now: float) -> float | None:
         """Seconds the next blocking read may last so the grace period is honoured."""
         return None if self.grace_until is None else max(0.0, self.grace_until - now)
+
+
+def _decision(value: str | None) -> bool | None:
+    """``sender_allowed`` as the bridge wrote it: absent when it did not decide."""
+    if value is None or value == "":
+        return None
+    return value == "1"

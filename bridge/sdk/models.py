@@ -41,6 +41,11 @@ class Message:
     #: domain (DMARC, or an aligned DKIM signature); empty when the bridge trusts no
     #: authserv-id (``OTPBRIDGE_TRUSTED_AUTHSERV_IDS``).
     sender_auth: str = ""
+    #: The From address alone (the display name is in ``from_``); empty from older bridges.
+    from_address: str = ""
+    #: The bridge's decision against the inbox's ``allowed_senders``; ``None`` when it did not
+    #: decide (no allowlist, or an older bridge).
+    sender_allowed: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
