@@ -8,14 +8,10 @@ import secrets
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from email import policy
-from email.message import EmailMessage
-from email.parser import BytesParser
 from typing import Any, Final
 
-import html2text
-
 from bridge.errors import ConfigError, InboxNotFoundError, WatcherDownError
+from bridge.sdk.mailbody import html_to_text, read_bodies
 from bridge.sdk.models import Email, Inbox, Message, ms_to_datetime
 from worker.keys import Keys
 
@@ -165,23 +161,16 @@ def parse_inbox(inbox_id: str, raw: Mapping[Any, Any]) -> Inbox:
 
 
 def parse_email(message: Message, raw: bytes, extraction: dict[str, Any] | None) -> Email:
-    """Text and HTML bodies of a stored mail; text falls back to the HTML rendered as text."""
-    parsed = BytesParser(policy=policy.default).parsebytes(raw)
-    text = _body(parsed, "plain")
-    html = _body(parsed, "html")
-    if text is None and html is not None:
-        converter = html2text.HTML2Text()
-        converter.body_width = 0
-        text = converter.handle(html)
-    return Email(message=message, text=text or "", html=html, extraction=extraction)
+    """Text and HTML bodies of a stored mail; text falls back to the HTML rendered as text.
 
-
-def _body(parsed: EmailMessage, subtype: str) -> str | None:
-    try:
-        part = parsed.get_body(preferencelist=(subtype,))
-        return None if part is None else str(part.get_content())
-    except (LookupError, ValueError, AttributeError):
-        return None
+    Bounded in time and memory whatever the mail (see :mod:`bridge.sdk.mailbody`); a part
+    that cannot be read is left out, the listing never fails on it.
+    """
+    bodies = read_bodies(raw)
+    text = bodies.text
+    if not (text and text.strip()) and bodies.html:
+        text = html_to_text(bodies.html)
+    return Email(message=message, text=text or "", html=bodies.html, extraction=extraction)
 
 
 def watch_key_parts(watch: str) -> tuple[str, str]:
