@@ -8,6 +8,7 @@ one mailbox is ``OTPBRIDGE_IMAP_URL``. Mailbox tables inherit the environment's 
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import socket
@@ -39,6 +40,9 @@ StartTls = Literal["auto", "required", "off"]
 _DEFAULT_MAX_BYTES: Final = 10 * 1024 * 1024
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhdw]?)$")
 _UNITS: Final = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+#: Upper bound of every numeric setting (seconds, ms, bytes, counts): far above any sensible
+#: value, and below what ``socket.settimeout`` and ``timedelta`` overflow on.
+_MAX_NUMBER: Final = 1e9
 
 
 class Secret:
@@ -160,16 +164,27 @@ def parse_duration(raw: str, source: str) -> float:
     match = _DURATION.match(raw.strip().lower())
     if not match:
         raise ConfigError(f"{source}={raw!r} is not a duration (e.g. 90s, 15m, 12h, 7d)")
-    return float(match.group(1)) * _UNITS[match.group(2)]
+    seconds = float(match.group(1)) * _UNITS[match.group(2)]
+    if not seconds <= _MAX_NUMBER:  # "9" * 400 is a float too: infinity
+        raise ConfigError(f"{source}={raw!r} is too long a duration")
+    return seconds
 
 
-def _number(raw: object, source: str, *, minimum: float = 0.0) -> float:
+def _number(
+    raw: object, source: str, *, minimum: float = 0.0, maximum: float = _MAX_NUMBER
+) -> float:
+    """``raw`` as a finite number within bounds: ``nan``, ``inf`` and ``1e400`` parse as floats
+    but would fail later (``int(inf)``, ``socket.settimeout``) with a traceback."""
     try:
         value = float(raw)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         raise ConfigError(f"{source}={raw!r} is not a number") from None
+    if not math.isfinite(value):
+        raise ConfigError(f"{source}={raw!r} is not a finite number")
     if value < minimum:
         raise ConfigError(f"{source}={value:g} must be >= {minimum:g}")
+    if value > maximum:
+        raise ConfigError(f"{source}={value:g} must be <= {maximum:g}")
     return value
 
 
@@ -218,7 +233,12 @@ def _mailbox(
 ) -> MailboxSettings:
     """One mailbox from its URL; ``table`` (TOML) overrides ``base`` (environment)."""
     opts = {**base, **{k: v for k, v in table.items() if k != "url"}}
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError as exc:  # "[::1/INBOX": an unclosed or invalid IPv6 literal
+        raise ConfigError(
+            f"{source} is not a valid URL: {exc} (an IPv6 host goes in brackets: imaps://u@[::1]/)"
+        ) from None
     if parts.scheme not in ("imap", "imaps"):
         raise ConfigError(
             f"{source} must start with imaps:// (TLS) or imap:// (STARTTLS or loopback plain), "

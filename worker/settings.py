@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
+import redis
+
 from worker.errors import WorkerConfigError
-from worker.redis_conn import SCHEMES, check_url, sentinel_url_from_env
+from worker.redis_conn import SCHEMES, check_url, is_sentinel_url, sentinel_url_from_env
 
 __all__ = [
     "ABANDON_GRACE_S",
@@ -43,13 +46,31 @@ ABANDON_GRACE_S: Final = 15
 
 WorkerClass = Literal["simple", "fork"]
 
-_URL_PASSWORD = re.compile(r"(://[^:/@]*:)[^@/]*@")
 _QUERY_PASSWORD = re.compile(r"(password=)[^&]*")
+_AUTHORITY_END = re.compile(r"[/?#]")
 
 
 def redact_url(url: str) -> str:
-    """The URL with its password replaced, fit for logs and reprs."""
-    return _QUERY_PASSWORD.sub(r"\1***", _URL_PASSWORD.sub(r"\1***@", url))
+    """The URL with its password replaced, fit for logs and reprs.
+
+    The user information ends at the *last* ``@`` before the host: a raw ``@`` in a password
+    (``redis://:p@ss@host``) must not leave its tail showing. When a raw ``/`` cuts the
+    authority short before any ``@`` (``redis://:pa/ss@host``), everything up to the last ``@``
+    before the query is hidden instead.
+    """
+    start = url.find("://") + 3
+    if start >= 3:
+        stop = _AUTHORITY_END.search(url, start)
+        authority_end = len(url) if stop is None else stop.start()
+        at = url.rfind("@", start, authority_end)
+        if at < 0 and ":" in url[start:authority_end]:
+            query = url.find("?", start)
+            at = url.rfind("@", start, len(url) if query < 0 else query)
+        if at >= 0:
+            user, colon, _ = url[start:at].partition(":")
+            if colon or at >= authority_end:
+                url = f"{url[:start]}{user.partition('/')[0]}:***{url[at:]}"
+    return _QUERY_PASSWORD.sub(r"\1***", url)
 
 
 def check_redis_url(url: str, source: str = "OTPBRIDGE_REDIS_URL") -> str:
@@ -64,8 +85,15 @@ def check_redis_url(url: str, source: str = "OTPBRIDGE_REDIS_URL") -> str:
         )
     try:
         check_url(url)
+        pool = None if is_sentinel_url(url) else redis.ConnectionPool.from_url(url)
     except ValueError as exc:
         raise WorkerConfigError(f"{source}={redact_url(url)!r}: {exc}") from None
+    for name, value in (pool.connection_kwargs if pool is not None else {}).items():
+        # ?socket_timeout=nan parses; the first connect would raise out of settimeout.
+        if isinstance(value, float) and not (math.isfinite(value) and 0 <= value <= 1e9):
+            raise WorkerConfigError(
+                f"{source}={redact_url(url)!r}: {name}={value!r} is not a number of seconds"
+            )
     return url
 
 
@@ -93,7 +121,7 @@ def read_redis_url(env: Mapping[str, str]) -> str:
 
 
 def _int(
-    env: Mapping[str, str], name: str, default: int, minimum: int = 0, maximum: int | None = None
+    env: Mapping[str, str], name: str, default: int, minimum: int = 0, maximum: int = 10**9
 ) -> int:
     raw = env.get(name, "").strip()
     if not raw:
@@ -104,7 +132,7 @@ def _int(
         raise WorkerConfigError(f"{name}={raw!r} is not an integer") from None
     if value < minimum:
         raise WorkerConfigError(f"{name}={value} must be >= {minimum}")
-    if maximum is not None and value > maximum:
+    if value > maximum:  # also keeps timedelta and socket timeouts from overflowing
         raise WorkerConfigError(f"{name}={value} must be <= {maximum}")
     return value
 
