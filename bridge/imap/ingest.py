@@ -20,7 +20,7 @@ from redis.client import Pipeline
 from rq import Queue
 
 from bridge.errors import LeaseLostError
-from bridge.imap.checkpoint import parse_cursor
+from bridge.imap.checkpoint import Cursor, parse_cursor
 from bridge.imap.fetch import MailHeaders
 from bridge.imap.heartbeat import now_ms
 from bridge.imap.lease import Lease
@@ -30,7 +30,7 @@ from worker.enqueue import enqueue_extractions
 from worker.events import EVENT_FAILED, EVENT_RECEIVED, STREAM_MAXLEN
 from worker.keys import Keys, message_key
 
-__all__ = ["Ingestor", "Outcome", "Plan"]
+__all__ = ["CheckpointBehindError", "Ingestor", "Outcome", "Plan"]
 
 #: The unrouted and quarantine streams are for operators: bounded in length and age, never
 #: hold a body.
@@ -87,6 +87,10 @@ class Plan:
         return cls(mail, reason=reason)
 
 
+class CheckpointBehindError(redis.RedisError):
+    """The stored checkpoint is behind what this instance committed: Redis lost writes."""
+
+
 class Ingestor:
     """Writes for one watched folder; ``lease`` proves this instance may write."""
 
@@ -112,6 +116,9 @@ class Ingestor:
         self._quota = quota or Quota(max_mails=100, max_bytes=20 * 1024 * 1024)
         #: The bridge trusts an authserv-id: allowlisted inboxes take only authenticated mail.
         self._auth_required = auth_required
+        #: (uidvalidity, last_uid) of this instance's last commit: a stored checkpoint below it
+        #: means Redis lost acknowledged writes (failover to a lagging replica, an old AOF).
+        self._committed: tuple[int, int] | None = None
 
     def message_key(self, uidvalidity: int, uid: int) -> str:
         return message_key(self.mailbox, self.folder, uidvalidity, uid)
@@ -145,6 +152,7 @@ class Ingestor:
                         self._lease.drop()
                         raise LeaseLostError(f"lease {self._lease.key} is not ours")
                     cursor = parse_cursor(raw_cursor)
+                    self._check_not_behind(cursor)
                     if cursor is not None and cursor.uidvalidity != uidvalidity:
                         pipe.unwatch()
                         return ["duplicate"] * len(plans)
@@ -165,6 +173,7 @@ class Ingestor:
                         self.cursor_key, mapping={"uidvalidity": uidvalidity, "last_uid": top}
                     )
                     pipe.execute()
+                    self._committed = (uidvalidity, top)
                     return outcomes
                 except redis.WatchError:
                     # The keeper renewed the lease (PEXPIRE touches it) or an inbox changed:
@@ -174,6 +183,30 @@ class Ingestor:
         raise redis.RedisError(
             f"ingest up to UID {plans[-1].mail.uid} kept conflicting; will retry"
         )
+
+    def _check_not_behind(self, cursor: Cursor | None) -> None:
+        """Raise (once) when the stored checkpoint is behind this instance's last commit.
+
+        The caller's UIDs follow that commit, so committing them would skip the mail whose
+        writes Redis lost; the watcher reconnects instead and replays from the stored
+        checkpoint (publish-once keeps mail it still has from being published twice).
+        """
+        mine, self._committed = self._committed, None
+        if mine is None:
+            return
+        uidvalidity, last_uid = mine
+        if cursor is None or (cursor.uidvalidity == uidvalidity and cursor.last_uid < last_uid):
+            stored = cursor.last_uid if cursor is not None else None
+            raise CheckpointBehindError(
+                f"checkpoint went back from UID {last_uid} to {stored}: Redis lost writes "
+                "(failover?); replaying from IMAP"
+            )
+        self._committed = mine
+
+    def check_checkpoint(self) -> None:
+        """:meth:`_check_not_behind` between commits (the keeper's look: lost writes are found
+        even when no more mail comes)."""
+        self._check_not_behind(parse_cursor(self._client.hgetall(self.cursor_key)))
 
     def _writes(
         self,

@@ -36,7 +36,7 @@ from bridge.imap.connection import close_quietly, imap_errors, open_connection
 from bridge.imap.delivery import Delivery
 from bridge.imap.fetch import uids_after
 from bridge.imap.heartbeat import Heartbeat, Status, WatchState, now_ms
-from bridge.imap.ingest import Ingestor
+from bridge.imap.ingest import CheckpointBehindError, Ingestor
 from bridge.imap.lease import Lease
 from bridge.imap.memory import MemoryWatermark
 from bridge.imap.poison import PoisonGuard
@@ -138,8 +138,13 @@ class FolderWatcher:
         try:
             if self.lease.renew():
                 self.heartbeat.write(self.state, self.settings.instance_id)
+                self._ingest.check_checkpoint()
             else:
                 self._log.warning("lease_lost")
+        except CheckpointBehindError as exc:
+            # Dropping the lease ends the session; the next one replays from the checkpoint.
+            self._log.warning("checkpoint_went_back", reason=str(exc))
+            self.lease.drop()
         except redis.RedisError as exc:
             self._log.warning("keeper_redis_error", error=type(exc).__name__)
 
