@@ -14,7 +14,9 @@ from dataclasses import dataclass
 __all__ = ["INBOX_ID_RE", "Keys", "batch_job_id", "job_id", "message_key"]
 
 #: Inbox ids: lowercase base36, 16+ chars (>= 80 bits). Case-folding servers cannot break them.
-INBOX_ID_RE = re.compile(r"^[a-z0-9]{16,64}$")
+#: ``\A…\Z``, not ``^…$``: ``$`` also matches before a trailing newline, so ``.match`` here is
+#: a full match and ``"<id>\n"`` is refused.
+INBOX_ID_RE = re.compile(r"\A[a-z0-9]{16,64}\Z")
 
 _SAFE = re.compile(r"[^A-Za-z0-9_.@-]")
 
