@@ -42,18 +42,22 @@ _STRUCTURAL_KEYS = frozenset(
     {
         "event", "timestamp", "level", "instance", "leader", "message_key", "mailbox", "folder",
         "inbox_id", "job_id", "uid", "uidvalidity", "uidnext", "last_uid", "watch", "pid",
-        "queue", "worker", "redis", "port",
+        "queue", "worker", "redis", "port", "logger",
     }
 )
 _DIGITS = re.compile(r"(?<![\w.])\d{4,10}(?![\w.])")
 _QUERY_URL = re.compile(r"(https?://[^\s?#]+)[?#]\S*")
-_URL_CREDS = re.compile(r"(\w+://)[^/\s:@]+:[^/\s@]+@")
+#: ``scheme://user:password@``: up to the *last* ``@`` before the host (a raw ``@`` in the
+#: password must not leave its tail), the user may be empty (``redis://:pw@host``).
+_URL_CREDS = re.compile(r"(\b[A-Za-z][\w+.-]*://)[^\s/?#@:]*:[^\s/?#]*@")
+_QUERY_SECRET = re.compile(r"((?:password|passwd|secret|token)=)[^&\s]+", re.IGNORECASE)
 
 _configured = False
 
 
 def _mask(value: str) -> str:
     value = _URL_CREDS.sub(r"\1***:***@", value)
+    value = _QUERY_SECRET.sub(r"\1***", value)
     value = _QUERY_URL.sub(r"\1?***", value)
     return _DIGITS.sub("***", value)
 
@@ -70,8 +74,41 @@ def redact(
     return event_dict
 
 
+def _redact_foreign(
+    logger: Any, method: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    """:func:`redact` for a stdlib record: its ``event`` is the library's free-text message
+    (a structlog event is a name we chose), so it is masked too."""
+    event = event_dict.get("event")
+    if isinstance(event, str):
+        event_dict["event"] = _mask(event)
+    return redact(logger, method, event_dict)
+
+
+class _StderrHandler(logging.Handler):
+    """Writes formatted stdlib records through a structlog ``PrintLogger``: structlog holds one
+    lock per file, so a library's line never lands inside one of ours (or the reverse)."""
+
+    def __init__(self, out: Any) -> None:
+        super().__init__()
+        self._out = structlog.PrintLogger(file=out)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self._out.msg(self.format(record))
+        except Exception:  # noqa: BLE001 - logging must not raise; handleError reports it
+            self.handleError(record)
+
+
 def configure_logging(level: str = "INFO", *, json: bool | None = None) -> None:
-    """Idempotent; call at each process entry point before the first log line."""
+    """Idempotent; call at each process entry point before the first log line.
+
+    Libraries that log through stdlib (rq, redis, imapclient, Python warnings) go to stderr at
+    WARNING and up, rendered like our own lines (JSON when stderr is not a TTY) and redacted
+    by the same processor. mail-parser is silenced: its warnings and errors quote the mail
+    (undecodable headers, attachment names). imapclient's protocol trace (commands, fetched
+    mail) stays off whatever the level.
+    """
     global _configured  # noqa: PLW0603 - once-per-process switch
     if _configured:
         return
@@ -80,11 +117,12 @@ def configure_logging(level: str = "INFO", *, json: bool | None = None) -> None:
     renderer: Any = (
         structlog.processors.JSONRenderer() if use_json else structlog.dev.ConsoleRenderer()
     )
+    timestamper = structlog.processors.TimeStamper(fmt="iso", utc=True)
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            timestamper,
             structlog.processors.format_exc_info,
             redact,
             renderer,
@@ -93,6 +131,27 @@ def configure_logging(level: str = "INFO", *, json: bool | None = None) -> None:
         logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
         cache_logger_on_first_use=True,
     )
-    # Libraries that log through stdlib (rq, imapclient) go to stderr at WARNING and up.
-    logging.basicConfig(level=max(numeric, logging.WARNING), stream=sys.stderr)
+    handler = _StderrHandler(sys.stderr)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=[
+                structlog.contextvars.merge_contextvars,
+                structlog.stdlib.add_log_level,
+                structlog.stdlib.add_logger_name,
+                timestamper,
+            ],
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.format_exc_info,
+                _redact_foreign,
+                renderer,
+            ],
+        )
+    )
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(max(numeric, logging.WARNING))
+    logging.getLogger("mailparser").setLevel(logging.CRITICAL + 1)
+    logging.getLogger("imapclient").setLevel(logging.WARNING)
+    logging.captureWarnings(True)
     _configured = True

@@ -1,0 +1,115 @@
+"""Libraries' stdlib log records (rq, redis, imapclient, mail-parser, Python warnings) go out
+like our own lines: JSON when stderr is not a TTY, through the same redaction (issue 14).
+``configure_logging`` is once per process, so it runs in a child process here."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import textwrap
+from typing import Any
+
+from bridge.logs import redact
+
+_CHILD = textwrap.dedent(
+    """
+    import logging, sys, threading, warnings
+    import structlog
+    from bridge.logs import configure_logging
+
+    configure_logging(sys.argv[1])
+    log = structlog.get_logger()
+    log.info("worker_started", note="code 246810 in free text")
+    logging.getLogger("rq.worker").warning("job %s failed: code %s", "otpb-x-1", "482913")
+    logging.getLogger("mailparser").warning("Cannot decode part from Alice: 123456")
+    logging.getLogger("mailparser.utils").error("Failed decoding header part: Bob 654321")
+    logging.getLogger("imapclient.imaplib").debug("> b'A1 LOGIN bob 777777'")
+    logging.getLogger("imapclient.imapclient").warning("IDLE lost; mail 135790 pending")
+    logging.getLogger("redis.connection").error("to redis://:p@ss@w0rd@h:6379/0 gone 918273")
+    warnings.warn("deprecated since 192837", DeprecationWarning, stacklevel=1)
+    try:
+        raise ValueError("bad mail 564738")
+    except ValueError:
+        logging.getLogger("rq.worker").exception("job crashed at 102938")
+
+    def burst(n):
+        for i in range(200):
+            log.info("burst", thread=n, i=i)
+            logging.getLogger("rq.worker").warning("burst %d %d", n, i)
+
+    threads = [threading.Thread(target=burst, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    """
+)
+_SIX_DIGITS = re.compile(r"(?<!\d)\d{6}(?!\d)")
+
+
+def _run(level: str) -> list[dict[str, Any]]:
+    proc = subprocess.run(
+        [sys.executable, "-W", "always", "-c", _CHILD, level],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert proc.stdout == ""
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    parsed = []
+    for line in lines:
+        obj = json.loads(line)  # every line, including the libraries' and the traceback's
+        assert isinstance(obj, dict), line
+        parsed.append(obj)
+    return parsed
+
+
+def test_stdlib_records_are_json_and_redacted() -> None:
+    lines = _run("INFO")
+    for obj in lines:
+        shown = json.dumps({k: v for k, v in obj.items() if k != "timestamp"})
+        assert _SIX_DIGITS.search(shown) is None, shown
+        assert "w0rd" not in shown
+    events = [str(obj.get("event")) for obj in lines]
+    text = "\n".join(events)
+    assert "Alice" not in text  # mail-parser quotes mail content: silenced
+    assert "Bob" not in text
+    assert "LOGIN" not in text
+    by_logger = {obj.get("logger") for obj in lines}
+    assert {"rq.worker", "imapclient.imapclient", "redis.connection", "py.warnings"} <= by_logger
+    assert any(e.startswith("job otpb-x-1 failed: code ***") for e in events)
+    crashed = next(obj for obj in lines if "job crashed" in str(obj.get("event")))
+    assert crashed["level"] == "error"
+    assert "ValueError: bad mail ***" in crashed["exception"]
+    assert any(obj.get("event") == "worker_started" for obj in lines)
+    assert sum(obj.get("event") == "burst" for obj in lines) == 800
+    assert sum(str(obj.get("event")).startswith("burst ") for obj in lines) == 800
+
+
+def test_imapclient_protocol_trace_stays_off_at_debug() -> None:
+    lines = _run("DEBUG")
+    assert not any("LOGIN" in str(obj.get("event")) for obj in lines)
+    assert not any(obj.get("logger") == "imapclient.imaplib" for obj in lines)
+    assert not any(str(obj.get("logger", "")).startswith("mailparser") for obj in lines)
+
+
+def test_url_credentials_with_a_raw_at_are_hidden_whole() -> None:
+    out = dict(
+        redact(
+            None,
+            "info",
+            {
+                "event": "x",
+                "error": "connect redis://:p@ss@w0rd@host:6379/0 failed",
+                "reason": "redis+sentinel://u:s@cr@t@h1:1,h2:2/m?sentinel_password=hunter2",
+            },
+        )
+    )
+    assert "w0rd" not in out["error"]
+    assert "ss@" not in out["error"]
+    assert out["error"].startswith("connect redis://***:***@host:")
+    assert "cr@t" not in out["reason"]
+    assert "hunter2" not in out["reason"]
