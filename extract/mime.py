@@ -1,158 +1,158 @@
-"""MIME decoding: headers and every text/plain and text/html part, whatever the charset.
+"""MIME decoding: the headers extraction reads, and every text/plain and text/html part.
 
-The bytes are parsed once, by the stdlib ``email`` package (which never gives up on a byte
-string); mail-parser then walks that message and decodes its text parts. When mail-parser
-rejects a message (broken structure, odd headers) we walk the same message ourselves.
+The structure comes from :mod:`extract.mime_tree` (one bounded pass over the raw bytes), the
+header values from :mod:`extract.rfc2047`; neither the stdlib's ``email`` parser nor
+mail-parser runs here (both have super-linear paths on hostile mail, and mail-parser logs
+sender text). Which parts are body text follows mail-parser's rules, which the extractor was
+tuned on; when they find none, any text part that is not an attachment is read. A malformed
+header, charset or transfer encoding degrades only the part it belongs to.
 """
 
 from __future__ import annotations
 
-import copy
-import email
-import email.header
-import email.message
-import email.utils
+import binascii
+import re
 from dataclasses import dataclass
 
-import mailparser
+from extract.charsets import decode_text
+from extract.mime_headers import param
+from extract.mime_tree import Leaf, content_type, disposition, has_filename, walk_leaves
+from extract.rfc2047 import b64decode_lenient, decode_header_value
 
 __all__ = ["MimeError", "MimeParts", "parse_mime"]
 
 #: A single text part larger than this is cut: nothing a code mail needs lives beyond it.
 MAX_PART_CHARS = 2_000_000
+#: Encoded bytes of one part decoded (base64 of MAX_PART_CHARS, with line breaks).
+MAX_PART_BYTES = 3_000_000
+#: Text parts decoded per mail, and decoded characters over all of them.
+MAX_TEXT_PARTS = 64
+MAX_TEXT_CHARS = 4_000_000
+#: Characters of Subject/From the extractor reads: cue scans run over the subject many times.
+MAX_SUBJECT_CHARS = 2_000
+MAX_FROM_CHARS = 2_000
+
+# Top-level headers the extractor reads; every other header is skipped undecoded.
+_TOP_HEADERS = frozenset(("subject", "from", "list-unsubscribe"))
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"?')
+_COMMENT = re.compile(r"\([^()]*\)")
+_ANGLE_ADDR = re.compile(r"<\s*([^<>\s]+@[^<>\s]+?)\s*>")
+_BARE_ADDR = re.compile(r"[^\s<>()\[\]\",;:]+@[^\s<>()\[\]\",;:]+")
 
 
 class MimeError(ValueError):
-    """The bytes are not a mail we can read (empty, no header section, absurd nesting)."""
-
-
-class _PartsParser(mailparser.MailParser):  # type: ignore[misc]  # untyped library
-    """mail-parser without its two header dictionaries (``mail``/``mail_partial``): it builds
-    them on construction, decoding every header twice, and we never read them (headers are
-    decoded once, below). The part walk and charset decoding we do use are untouched."""
-
-    def _make_mail(self, complete: bool = True) -> dict[str, object]:
-        return {}
-
-
-# What mail-parser needs of the top-level header section to find and decode the body parts.
-_BODY_HEADERS = frozenset(
-    ("content-type", "content-transfer-encoding", "content-disposition", "content-id")
-)
-
-
-def _body_view(msg: email.message.Message) -> email.message.Message:
-    """``msg`` (payload shared, not copied) with only its body-describing headers.
-
-    On construction mail-parser also parses every address, date and Received header (over
-    half its cost on real mail, which carries a dozen Received/DKIM/ARC lines); the
-    extractor reads none of them, so it is shown only what describes the body.
-    """
-    view = copy.copy(msg)
-    for name in {n for n in msg if n.lower() not in _BODY_HEADERS}:
-        del view[name]  # rebinds the view's header list; msg keeps its own
-    return view
+    """The bytes are not a mail we can read (empty, or no header section)."""
 
 
 @dataclass(frozen=True, slots=True)
 class MimeParts:
     subject: str
     from_addr: str
-    headers: dict[str, str]
+    headers: dict[str, str]  # the headers read: subject, from (decoded), list-unsubscribe
     plain: tuple[str, ...]
     html: tuple[str, ...]
 
 
-def _decode_header(value: object) -> str:
-    if value is None:
-        return ""
-    text = str(value)
-    if "=?" not in text:
-        return " ".join(text.split())
-    try:
-        parts = email.header.decode_header(text)
-    except (ValueError, LookupError):
-        return " ".join(text.split())
-    try:
-        # make_header keeps the space between an encoded word and plain text ("…?= thay
-        # =?utf-8?b?…?=" is "thay đổi"), which joining decode_header's chunks loses.
-        return " ".join(str(email.header.make_header(parts)).split())
-    except (ValueError, LookupError):
-        pass  # an undeclared or unknown charset: decode chunk by chunk below
-    out = []
-    for chunk, charset in parts:
-        if isinstance(chunk, bytes):
-            try:
-                out.append(chunk.decode(charset or "ascii", "replace"))
-            except LookupError:
-                out.append(chunk.decode("utf-8", "replace"))
-        else:
-            out.append(chunk)
-    return " ".join("".join(out).split())
-
-
-def _headers(msg: email.message.Message) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for name, value in msg.items():
-        key = name.lower()
-        if key not in out:
-            out[key] = _decode_header(value)
-    return out
-
-
 def _from_addr(raw_from: str) -> str:
-    return email.utils.parseaddr(raw_from)[1].strip().lower()
+    """The address of a From value, found before any decoding: a display name that decodes
+    to an address (``=?utf-8?b?...?= <attacker@x>``) must not pass for the sender. Quoted
+    strings and comments are removed first, so ``"a@b" <c@d>`` gives ``c@d``."""
+    text = _COMMENT.sub(" ", _QUOTED.sub(" ", raw_from[:MAX_FROM_CHARS]))
+    m = _ANGLE_ADDR.search(text) or _BARE_ADDR.search(text)
+    return m.group(1 if m.re is _ANGLE_ADDR else 0).strip().lower() if m else ""
 
 
-def _payload_text(part: email.message.Message) -> str:
-    payload = part.get_payload(decode=True)
-    if not isinstance(payload, bytes):
-        return ""
-    charset = part.get_content_charset() or "utf-8"
+def _transfer_decoded(leaf: Leaf, raw: bytes) -> bytes:
+    data = raw[leaf.start : min(leaf.end, leaf.start + MAX_PART_BYTES)]
+    cte = (leaf.headers.get("content-transfer-encoding") or "").strip().lower()
     try:
-        return payload.decode(charset, "replace")
-    except LookupError:  # unknown charset name: UTF-8 is the best guess today
-        return payload.decode("utf-8", "replace")
+        if cte == "base64":
+            return b64decode_lenient(data)
+        if cte == "quoted-printable":
+            return binascii.a2b_qp(data)
+    except binascii.Error:  # a2b_qp/a2b_base64 on what the lenient path cannot mend
+        return data
+    return data
 
 
-def _stdlib_parts(msg: email.message.Message) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _text(leaf: Leaf, raw: bytes, params: list[tuple[str, str]]) -> str:
+    data = _transfer_decoded(leaf, raw)
+    cte = (leaf.headers.get("content-transfer-encoding") or "").strip().lower()
+    if cte in ("", "7bit", "8bit") and data.isascii():
+        return data.decode("ascii")[:MAX_PART_CHARS]  # whatever the label says (mail-parser)
+    charset = param(params, "charset")
+    return decode_text(data, charset.lower() if charset else None)[:MAX_PART_CHARS]
+
+
+def _is_body(leaf: Leaf, params: list[tuple[str, str]]) -> bool:
+    """mail-parser's rule: a part is body text unless it is an attachment (named, a
+    Content-ID on a non-text part, RTF, or disposition attachment), and named inline text
+    outside attached containers is both."""
+    subtype = leaf.ctype.partition("/")[2]
+    kind = disposition(leaf.headers)[0]
+    attachment = (
+        has_filename(leaf.headers, params)
+        or (bool(leaf.headers.get("content-id")) and subtype not in ("html", "plain"))
+        or subtype in "rtf"  # sic: a substring test in mail-parser, "" included
+        or kind == "attachment"
+    )
+    inline_text = (
+        not leaf.in_attachment
+        and kind == "inline"
+        and leaf.ctype in ("text/plain", "text/html")
+    )
+    return not attachment or inline_text
+
+
+def _parts(leaves: list[Leaf], raw: bytes, *, fallback: bool) -> tuple[list[str], list[str]]:
     plain: list[str] = []
     html: list[str] = []
-    for part in msg.walk():
-        if part.is_multipart() or part.get_content_disposition() == "attachment":
+    budget = MAX_TEXT_CHARS
+    for leaf in leaves:
+        if len(plain) + len(html) >= MAX_TEXT_PARTS or budget <= 0:
+            break
+        _, params = content_type(leaf.headers, leaf.ctype)
+        if fallback:
+            # Any text part that is not an attachment; a multipart whose boundary never
+            # showed is read as the text it then is.
+            if disposition(leaf.headers)[0] == "attachment":
+                continue
+            kind = "plain" if leaf.unsplit else leaf.ctype.partition("/")[2]
+            if not (leaf.unsplit or leaf.ctype in ("text/plain", "text/html")):
+                continue
+        else:
+            kind = leaf.ctype.partition("/")[2]
+            if kind not in ("plain", "html") or leaf.unsplit or not _is_body(leaf, params):
+                continue
+        text = _text(leaf, raw, params)[:budget]
+        if not text:
             continue
-        ctype = part.get_content_type()
-        if ctype == "text/plain":
-            plain.append(_payload_text(part)[:MAX_PART_CHARS])
-        elif ctype == "text/html":
-            html.append(_payload_text(part)[:MAX_PART_CHARS])
-    return tuple(plain), tuple(html)
+        budget -= len(text)
+        (html if kind == "html" else plain).append(text)
+    return plain, html
 
 
 def parse_mime(raw: bytes) -> MimeParts:
     """Decode one RFC 5322 message. Raises :class:`MimeError` only for non-mail input."""
     if not raw.strip():
         raise MimeError("empty message")
-    try:
-        msg = email.message_from_bytes(raw)
-    except RecursionError:  # the stdlib parser recurses once per multipart level
-        raise MimeError("multipart nesting too deep") from None
-    try:
-        parsed = _PartsParser(_body_view(msg))
-        plain = tuple(str(p)[:MAX_PART_CHARS] for p in parsed.text_plain)
-        html = tuple(str(p)[:MAX_PART_CHARS] for p in parsed.text_html)
-    except Exception:  # noqa: BLE001 - any mail-parser failure means: walk it ourselves
-        plain, html = _stdlib_parts(msg)
-    headers = _headers(msg)
-    if not headers:
+    top, leaves = walk_leaves(raw, _TOP_HEADERS)
+    if not top.lines:
         raise MimeError("no header section")
+    plain, html = _parts(leaves, raw, fallback=False)
     if not plain and not html:
-        plain, html = _stdlib_parts(msg)
-    subject = headers.get("subject", "")
+        plain, html = _parts(leaves, raw, fallback=True)
+    raw_subject = top.get("subject") or ""
+    raw_from = top.get("from") or ""
+    subject = decode_header_value(raw_subject)[:MAX_SUBJECT_CHARS]
+    headers = {"subject": subject, "from": decode_header_value(raw_from)[:MAX_FROM_CHARS]}
+    if top.get("list-unsubscribe") is not None:
+        headers["list-unsubscribe"] = top.values["list-unsubscribe"]
     return MimeParts(
         subject=subject,
-        from_addr=_from_addr(headers.get("from", "")),
+        from_addr=_from_addr(raw_from),
         headers=headers,
-        plain=plain,
-        html=html,
+        plain=tuple(plain),
+        html=tuple(html),
     )
+
