@@ -8,8 +8,13 @@ import signal
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
+# Loaded with the command (lazily, by bridge.cli): a missing demo extra is reported at once.
+from bridge.demo.session import run_sample, show_sample, watch_inbox
+from bridge.demo.stack import start_stack
 from bridge.errors import BridgeError
+from bridge.sdk import Client
 
 __all__ = ["register"]
 
@@ -30,11 +35,6 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    # Imported here: the demo extras (aiosmtpd, pymap) are optional for every other command.
-    from bridge.demo.session import run_sample, show_sample, watch_inbox  # noqa: PLC0415
-    from bridge.demo.stack import start_stack  # noqa: PLC0415
-    from bridge.sdk import Client  # noqa: PLC0415
-
     console = Console(highlight=False)
     # SIGTERM stops the demo exactly like Ctrl-C does.
     previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
@@ -57,7 +57,8 @@ def run(args: argparse.Namespace) -> int:
         console.print("\nstopping…")
         return 0
     except (BridgeError, ModuleNotFoundError) as exc:
-        console.print(f"[bold red]otpbridge demo:[/] {exc}")
+        # escape(): a hint such as pip install 'otpbridge[demo]' is not rich markup.
+        console.print(f"[bold red]otpbridge demo:[/] {escape(str(exc))}")
         return 1
     finally:
         signal.signal(signal.SIGTERM, previous)

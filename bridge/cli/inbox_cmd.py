@@ -5,15 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import redis
-
-from bridge.cli.sdk_env import client_from_env
-from bridge.errors import BridgeError
-from bridge.sdk import Inbox
+if TYPE_CHECKING:
+    from bridge.sdk import Inbox
 
 __all__ = ["register"]
+
+# The SDK and redis are imported in ``run``: ``otpbridge inbox --help`` must start fast.
 
 
 def register(sub: Any) -> None:
@@ -58,6 +57,11 @@ def _as_json(inbox: Inbox) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    import redis  # noqa: PLC0415 - see the imports above
+
+    from bridge.cli.sdk_env import client_from_env  # noqa: PLC0415
+    from bridge.errors import BridgeError  # noqa: PLC0415
+
     prog = f"otpbridge inbox {args.inbox_command}"
     client = client_from_env(prog)
     if client is None:

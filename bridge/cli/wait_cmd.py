@@ -9,15 +9,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import redis
-
-from bridge.cli.sdk_env import client_from_env
-from bridge.errors import BridgeError
-from bridge.sdk import Link, LinkKindFilter, Otp
+if TYPE_CHECKING:
+    from bridge.sdk import Link, LinkKindFilter, Otp
 
 __all__ = ["register"]
+
+# The SDK and redis are imported in ``run``: ``otpbridge wait --help`` must start fast.
 
 #: ``--kind`` → the SDK's link filter (``otp`` waits for a code instead).
 _LINK_KINDS: dict[str, LinkKindFilter] = {
@@ -38,6 +37,8 @@ def register(sub: Any) -> None:
 
 
 def _json(found: Otp | Link) -> str:
+    from bridge.sdk import Otp  # noqa: PLC0415 - see the imports above
+
     message = found.message
     out: dict[str, Any] = {
         "message_key": message.message_key,
@@ -59,6 +60,12 @@ def _json(found: Otp | Link) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    import redis  # noqa: PLC0415 - see the imports above
+
+    from bridge.cli.sdk_env import client_from_env  # noqa: PLC0415
+    from bridge.errors import BridgeError  # noqa: PLC0415
+    from bridge.sdk import Otp  # noqa: PLC0415
+
     client = client_from_env("otpbridge wait")
     if client is None:
         return 2
