@@ -42,6 +42,7 @@ def test_benchmarks_run_in_quick_mode(tmp_path: Path) -> None:
         "throughput_bench.py": ["--quick"],
         "memory_bench.py": ["--quick"],
         "extract_bench.py": [str(corpus), "--rounds", "1"],
+        "cli_start_bench.py": ["--quick"],
     }
     procs = {
         name: subprocess.Popen(
@@ -84,3 +85,12 @@ def test_benchmarks_run_in_quick_mode(tmp_path: Path) -> None:
     assert 0 < memory["redis_bytes_per_idle_inbox"] < 100_000
 
     assert results["extract_bench.py"]["messages"] == 3
+
+    cli_start = results["cli_start_bench.py"]
+    assert cli_start["bench"] == "cli_start"
+    assert {r["command"] for r in cli_start["results"]} == {
+        "python -c pass",
+        "otpbridge wait --help",
+        "otpbridge --version",
+    }
+    assert all(r["p50_ms"] > 0 for r in cli_start["results"])
