@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import time
 from types import FrameType
-from typing import Final
+from typing import Any, Final
 
 from redis.client import Pipeline
 from rq import SimpleWorker, Worker
@@ -61,6 +61,22 @@ class _ExtractionWorker(BaseWorker):
     def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:
         timeout = job.timeout if job.timeout and job.timeout > 0 else 180
         return int(max(timeout - working_time, 1)) + self.abandon_grace_s
+
+    def unsubscribe(self) -> None:
+        """RQ's own version calls ``PubSubWorkerThread.stop()``, which since redis-py 8.2 joins
+        the thread without a limit, while that thread waits up to 60 s for a message: a SIGTERM
+        could take a minute (the orchestrator's kill came first). Stop it with a bound."""
+        thread: Any = getattr(self, "pubsub_thread", None)
+        if thread is None:
+            return
+        pubsub: Any = self.pubsub
+        pubsub.unsubscribe()
+        try:
+            thread.stop(timeout=1)
+        except TypeError:  # redis-py < 8.2: stop() does not join
+            thread.stop()
+            thread.join(timeout=1)
+        pubsub.close()
 
     def request_stop(self, signum: int, frame: FrameType | None) -> None:
         self.stop_signalled = True
