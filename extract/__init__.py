@@ -21,6 +21,7 @@ __all__ = [
     "Kind",
     "LinkCandidate",
     "LinkKind",
+    "MimeError",
     "extract_document",
     "extract_message",
     "parse_document",

@@ -97,9 +97,7 @@ def _is_body(leaf: Leaf, params: list[tuple[str, str]]) -> bool:
         or kind == "attachment"
     )
     inline_text = (
-        not leaf.in_attachment
-        and kind == "inline"
-        and leaf.ctype in ("text/plain", "text/html")
+        not leaf.in_attachment and kind == "inline" and leaf.ctype in ("text/plain", "text/html")
     )
     return not attachment or inline_text
 
@@ -155,4 +153,3 @@ def parse_mime(raw: bytes) -> MimeParts:
         plain=tuple(plain),
         html=tuple(html),
     )
-

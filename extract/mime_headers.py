@@ -97,6 +97,9 @@ def read_headers(
             pos = after
             continue
         m = _HEADER.match(line)
+        if m is None and count == 0 and stop is None and _HEADER.match(buf, after, end):
+            pos = after  # a mangled first line of a mail whose headers follow: skip it
+            continue
         if m is None or (stop is not None and line.startswith(b"--") and stop(line)):
             break  # not a header: the body starts on this very line
         seen += 1

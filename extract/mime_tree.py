@@ -185,7 +185,8 @@ class _Walker:
             return
         self.parts += 1
         wanted = self.top_wanted if depth == 0 else MIME_HEADERS
-        headers, body = read_headers(self.raw, start, self.end, wanted, self.is_boundary)
+        stop = None if depth == 0 else self.is_boundary  # no boundary is open at the top
+        headers, body = read_headers(self.raw, start, self.end, wanted, stop)
         if depth == 0:
             self.top = headers
         ctype, params = content_type(headers, default)

@@ -160,8 +160,10 @@ def unclosed_boundaries_bomb(depth: int = 5000, code: str = CODE) -> bytes:
 
 def many_parts_bomb(parts: int = 100_000, code: str = CODE) -> bytes:
     """One multipart with ``parts`` tiny text parts; the code is in the first."""
-    out = [f'{_HEAD}Subject: Your code\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; '
-           'boundary="p"\r\n\r\n']
+    out = [
+        f"{_HEAD}Subject: Your code\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; "
+        'boundary="p"\r\n\r\n'
+    ]
     out.append(f"--p\r\nContent-Type: text/plain\r\n\r\nYour verification code is {code}.\r\n")
     out.extend("--p\r\nContent-Type: text/html\r\n\r\n<p>x 2024</p>\r\n" for _ in range(parts))
     out.append("--p--\r\n")
@@ -172,7 +174,7 @@ def huge_attachment_bomb(size: int = 9_500_000, code: str = CODE) -> bytes:
     """A text part with the code and a ~10 MB base64 attachment of random bytes."""
     blob = base64.encodebytes(random.Random(1).randbytes(size * 3 // 4)).replace(b"\n", b"\r\n")
     head = (
-        f'{_HEAD}Subject: Your code\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; '
+        f"{_HEAD}Subject: Your code\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; "
         'boundary="a"\r\n\r\n--a\r\nContent-Type: text/plain\r\n\r\n'
         f"Your verification code is {code}.\r\n--a\r\nContent-Type: application/pdf\r\n"
         'Content-Disposition: attachment; filename="=?utf-8?q?r=C3=A9sum=C3=A9?=.pdf"\r\n'
@@ -185,7 +187,7 @@ def base64_garbage_bomb(size: int = 9_000_000, code: str = CODE) -> bytes:
     """A text part with the code, then an HTML part whose base64 is mostly padding and junk."""
     junk = ("====!!QUJD\r\n" * (size // 12)).encode()
     head = (
-        f'{_HEAD}Subject: Your code\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative; '
+        f"{_HEAD}Subject: Your code\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative; "
         'boundary="g"\r\n\r\n--g\r\nContent-Type: text/plain\r\n\r\n'
         f"Your verification code is {code}.\r\n--g\r\nContent-Type: text/html\r\n"
         "Content-Transfer-Encoding: base64\r\n\r\n"
@@ -265,9 +267,31 @@ def mutate_header(raw: bytes, poison: str, name: bytes = b"X-Mailer") -> bytes:
 
 
 _TOKENS = (
-    b"=?", b"?=", b"=?utf-8?b?", b"=?utf-8?q?", b"\x00", b"\r\n", b"\n", b"\r\n ", b"--",
-    b"boundary=", b"charset=", b"multipart/mixed", b"<", b">", b"&#", b"=", b"\xff", b"\xc3",
-    b"<blockquote>", b"<!--", b"<a href=", b"http://", b";", b'"', b":",
+    b"=?",
+    b"?=",
+    b"=?utf-8?b?",
+    b"=?utf-8?q?",
+    b"\x00",
+    b"\r\n",
+    b"\n",
+    b"\r\n ",
+    b"--",
+    b"boundary=",
+    b"charset=",
+    b"multipart/mixed",
+    b"<",
+    b">",
+    b"&#",
+    b"=",
+    b"\xff",
+    b"\xc3",
+    b"<blockquote>",
+    b"<!--",
+    b"<a href=",
+    b"http://",
+    b";",
+    b'"',
+    b":",
 )
 
 
@@ -285,18 +309,27 @@ def mutate_bytes(raw: bytes, rng: random.Random, edits: int = 8) -> bytes:
         elif op == 1:
             del data[at : at + rng.randrange(1, 64)]
         elif op == 2:
-            data[at:at] = rng.choice(_TOKENS) * rng.choice((1, 1, 2, 50))
+            data[at:at] = rng.choice(_TOKENS) * rng.choice((1, 1, 2, 20))
         elif op == 3:
             span = bytes(data[at : at + rng.randrange(1, 200)])
-            data[at:at] = span * rng.randrange(1, 20)
+            data[at:at] = span * rng.randrange(1, 10)
         else:
             data[at:at] = bytes(rng.randrange(256) for _ in range(rng.randrange(1, 16)))
     return bytes(data)
 
 
 def _content_types(rng: random.Random) -> bytes:
-    ctype = rng.choice((b"multipart/mixed", b"text/html", b"text/plain", b"message/rfc822",
-                        b"multipart/alternative", b"application/octet-stream", b"text/x-weird"))
+    ctype = rng.choice(
+        (
+            b"multipart/mixed",
+            b"text/html",
+            b"text/plain",
+            b"message/rfc822",
+            b"multipart/alternative",
+            b"application/octet-stream",
+            b"text/x-weird",
+        )
+    )
     charset = rng.choice((b"utf-8", b"latin-1", b"x-unknown", b"utf-16", b"", b"\xff", b"utf-7"))
     return b"Content-Type: " + ctype + b'; charset="' + charset + b'"; boundary="zz"'
 
@@ -312,8 +345,9 @@ def mutate_structure(raw: bytes, rng: random.Random) -> bytes:
         rng.shuffle(lines)
     elif op == 1:
         name = rng.choice((b"Subject", b"From", b"X-Mailer", b"Content-Type", b"List-Unsubscribe"))
-        lines.insert(rng.randrange(len(lines) + 1), name + b": " + rng.choice(
-            list(HEADER_POISONS.values())))
+        lines.insert(
+            rng.randrange(len(lines) + 1), name + b": " + rng.choice(list(HEADER_POISONS.values()))
+        )
     elif op == 2:
         lines = [ln for ln in lines if not ln.lower().startswith(b"content-")]
         lines.append(_content_types(rng))
@@ -322,8 +356,10 @@ def mutate_structure(raw: bytes, rng: random.Random) -> bytes:
         body = b"--w" + nl + head + nl + nl + body + nl + b"--w--" + nl
     elif op == 4:
         lines = [ln for ln in lines if not ln.lower().startswith(b"content-transfer")]
-        lines.append(b"Content-Transfer-Encoding: " + rng.choice(
-            (b"base64", b"quoted-printable", b"x-uuencode", b"8bit", b"bogus")))
+        lines.append(
+            b"Content-Transfer-Encoding: "
+            + rng.choice((b"base64", b"quoted-printable", b"x-uuencode", b"8bit", b"bogus"))
+        )
     elif op == 5:
         body = body[: rng.randrange(len(body) + 1)]
     elif op == 6:
