@@ -19,7 +19,7 @@ from extract.mail_cues import EVENT_CUES, GIFT_CARD_CUES, MEETING_CUES, RESERVAT
 
 __all__ = ["ScoredCode", "judge_in_context"]
 
-_MAX_TEXT = 200_000
+_MAX_TEXT = 100_000  # as extract.otp: cue searches cost per character
 _PENALTY = 0.45
 _EXPIRY_TEXT = 20_000
 # A mail of recovery codes lists several of one shape ("k3f9a-2bq7x" x 10); a sign-in

@@ -31,6 +31,7 @@ MAX_VALUE_CHARS = 16_384
 #: Characters of a Content-* value parsed into parameters.
 MAX_PARAM_CHARS = 4_096
 
+_MAX_JUNK_LINES = 4
 _HEADER = re.compile(rb"([^\s:]+)[ \t]*:")
 # A line ending, as the feed parser counts them: CRLF, a lone CR or a lone LF.
 _EOL = re.compile(rb"\r\n|\r|\n")
@@ -52,6 +53,18 @@ def next_line(buf: bytes, pos: int, end: int) -> tuple[int, int]:
     return (m.start(), m.end()) if m else (end, end)
 
 
+def _first_header(buf: bytes, start: int, end: int) -> int:
+    """Where a mail's header section starts: at ``start``, unless its first lines are blank
+    or mangled ("Fro" / " m: Accounts <…>") and a header line follows within a few lines.
+    Without this one damaged line would make the whole mail a headerless body."""
+    pos = start
+    for _ in range(_MAX_JUNK_LINES + 1):
+        if pos >= end or _HEADER.match(buf, pos, end):
+            return pos
+        pos = next_line(buf, pos, end)[1]
+    return start
+
+
 def _text(raw: bytes) -> str:
     return raw[:MAX_VALUE_CHARS].decode("utf-8", "replace")
 
@@ -71,7 +84,7 @@ def read_headers(
     parts: list[bytes] = []
     kept = 0  # characters in parts
     seen = 0
-    pos = start
+    pos = start if stop is not None else _first_header(buf, start, end)
     for count in range(MAX_HEADER_LINES + 1):
         if pos >= end:
             break
@@ -97,9 +110,6 @@ def read_headers(
             pos = after
             continue
         m = _HEADER.match(line)
-        if m is None and count == 0 and stop is None and _HEADER.match(buf, after, end):
-            pos = after  # a mangled first line of a mail whose headers follow: skip it
-            continue
         if m is None or (stop is not None and line.startswith(b"--") and stop(line)):
             break  # not a header: the body starts on this very line
         seen += 1

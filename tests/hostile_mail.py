@@ -24,12 +24,15 @@ __all__ = [
     "base64_garbage_bomb",
     "cc_group_bomb",
     "deep_multipart_bomb",
+    "dense_html_parts_bomb",
     "encoded_display_name_forgery",
+    "encoded_from_bomb",
     "encoded_word_subject_bomb",
     "encoded_word_xheader_bomb",
     "folded_subject_bomb",
     "from_group_bomb",
     "goldens",
+    "html_anchor_bomb",
     "huge_attachment_bomb",
     "long_header_line_bomb",
     "many_headers_bomb",
@@ -39,6 +42,8 @@ __all__ = [
     "mutate_structure",
     "nested_blockquote_bomb",
     "nul_header_with_code",
+    "number_soup_bomb",
+    "punycode_charset_bomb",
     "quoted_printable_bomb",
     "unclosed_boundaries_bomb",
 ]
@@ -170,6 +175,20 @@ def many_parts_bomb(parts: int = 100_000, code: str = CODE) -> bytes:
     return "".join(out).encode()
 
 
+def dense_html_parts_bomb(parts: int = 30, size: int = 300_000, code: str = CODE) -> bytes:
+    """``parts`` HTML parts of ``size`` chars of dense markup each (per character the
+    costliest HTML), the code in a text part first."""
+    out = [
+        f"{_HEAD}Subject: Your code\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; "
+        'boundary="d"\r\n\r\n'
+    ]
+    out.append(f"--d\r\nContent-Type: text/plain\r\n\r\nYour verification code is {code}.\r\n")
+    dense = "<tr><td>1</td></tr><h1>&amp;&#49;<br>" * (size // 36)
+    out.extend(f"--d\r\nContent-Type: text/html\r\n\r\n{dense}\r\n" for _ in range(parts))
+    out.append("--d--\r\n")
+    return "".join(out).encode()
+
+
 def huge_attachment_bomb(size: int = 9_500_000, code: str = CODE) -> bytes:
     """A text part with the code and a ~10 MB base64 attachment of random bytes."""
     blob = base64.encodebytes(random.Random(1).randbytes(size * 3 // 4)).replace(b"\n", b"\r\n")
@@ -215,6 +234,39 @@ def nested_blockquote_bomb(depth: int = 20_000, code: str = CODE) -> bytes:
     ).encode()
 
 
+def _plain_flood(unit: str, size: int, code: str, ctype: str = "plain", cs: str = "utf-8") -> bytes:
+    body = f"Your verification code is {code}.\r\n" + unit * (size // len(unit))
+    if ctype == "html":
+        body = f"<p>{body}</p>"
+    return (
+        f"{_HEAD}Subject: Your code\r\nMIME-Version: 1.0\r\n"
+        f"Content-Type: text/{ctype}; charset={cs}\r\n\r\n{body}\r\n"
+    ).encode()
+
+
+def number_soup_bomb(size: int = 9_000_000, code: str = CODE) -> bytes:
+    """The code, then 9 MB of code-shaped numbers: every one is a candidate to score."""
+    return _plain_flood("123456 9876-5432 AB-12-CD\r\n", size, code)
+
+
+def html_anchor_bomb(size: int = 9_000_000, code: str = CODE) -> bytes:
+    """The code, then 9 MB of verification-looking links and emphasised numbers."""
+    unit = "<a href='https://x.example/verify?t=1'>Verify</a> <b>123456</b> "
+    return _plain_flood(unit, size, code, ctype="html")
+
+
+def punycode_charset_bomb(size: int = 2_000_000, code: str = CODE) -> bytes:
+    """A body labelled with a charset whose decoder is quadratic (punycode)."""
+    return _plain_flood("a" * 70 + "-\r\n", size, code, cs="punycode")
+
+
+def encoded_from_bomb(words: int = 300_000, code: str = CODE) -> bytes:
+    """A From header of encoded words and quoted strings, the address at the very end."""
+    name = _folded_words('=?utf-8?q?x?= "a@b"', words)
+    raw = _text_mail("", code)
+    return raw.replace(b"From: Service", b"From: " + name.encode())
+
+
 #: Every bomb at full size, by name. Each one carries :data:`CODE` except the forgery.
 BOMBS: dict[str, Callable[[], bytes]] = {
     "encoded_word_subject": encoded_word_subject_bomb,
@@ -231,10 +283,15 @@ BOMBS: dict[str, Callable[[], bytes]] = {
     "deep_multipart": deep_multipart_bomb,
     "unclosed_boundaries": unclosed_boundaries_bomb,
     "many_parts": many_parts_bomb,
+    "dense_html_parts": dense_html_parts_bomb,
     "huge_attachment": huge_attachment_bomb,
     "base64_garbage": base64_garbage_bomb,
     "quoted_printable": quoted_printable_bomb,
     "nested_blockquote": nested_blockquote_bomb,
+    "number_soup": number_soup_bomb,
+    "html_anchors": html_anchor_bomb,
+    "punycode_charset": punycode_charset_bomb,
+    "encoded_from": encoded_from_bomb,
 }
 
 # -- mutations of real mail ---------------------------------------------------------------------

@@ -117,12 +117,15 @@ def test_bomb_is_bounded(name: str) -> None:
     assert peak < BOMB_MEMORY_LIMIT, f"{name}: {peak / 2**20:.0f} MiB"
 
 
-CODE_BOMBS = sorted(set(hm.BOMBS) - {"encoded_display_name_forgery", "nested_blockquote"})
+# The forgery has no code; the blockquote bomb quotes it (a quoted code is an old one); the
+# floods are made of code-shaped tokens, so which one wins is theirs to decide.
+_NO_CODE = {"encoded_display_name_forgery", "nested_blockquote", "number_soup", "html_anchors"}
+CODE_BOMBS = sorted(set(hm.BOMBS) - _NO_CODE)
 
 
 @pytest.mark.parametrize("name", CODE_BOMBS)
 def test_bomb_does_not_hide_the_code(name: str) -> None:
-    # Every bomb except the quoted one carries the code next to its payload.
+    # The other bombs carry the code next to their payload: the payload must cost only itself.
     assert extract_message(hm.BOMBS[name]()).code == hm.CODE
 
 
