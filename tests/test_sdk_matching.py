@@ -71,10 +71,10 @@ def test_sender_allowed(sender: str, allowed: tuple[str, ...], ok: bool) -> None
     assert sender_allowed(sender, allowed) is ok
 
 
-def test_otp_after_cursor_skips_expired_and_foreign() -> None:
-    m = StreamMatcher(WaitFor("otp"), ("acme.example",), cursor="2-0", now_ms=NOW)
+def test_otp_above_the_floor_skips_expired_and_foreign() -> None:
+    m = StreamMatcher(WaitFor("otp"), ("acme.example",), floors={"code": "2-0"}, now_ms=NOW)
     assert m.feed("1-0", _received("a")) is None
-    assert m.feed("2-0", _extracted("a", code="111111")) is None  # at the cursor: served before
+    assert m.feed("2-0", _extracted("a", code="111111")) is None  # at the floor: handed out
     assert m.feed("3-0", _received("b", "Evil <x@evil.example>")) is None
     assert m.feed("4-0", _extracted("b", code="666666")) is None  # foreign sender
     assert m.feed("5-0", _received("c")) is None
@@ -88,7 +88,7 @@ def test_otp_after_cursor_skips_expired_and_foreign() -> None:
 
 
 def test_link_kind_filter_and_message_filters() -> None:
-    m = StreamMatcher(WaitFor("link", link_kind="reset_link"), (), cursor=None, now_ms=NOW)
+    m = StreamMatcher(WaitFor("link", link_kind="reset_link"), (), floors={}, now_ms=NOW)
     m.feed("1-0", _received("a"))
     assert (
         m.feed("2-0", _extracted("a", link="https://x.example/c", link_kind="confirm_link")) is None
@@ -98,19 +98,19 @@ def test_link_kind_filter_and_message_filters() -> None:
     assert isinstance(found, Link)
     assert found.kind == "reset_link"
 
-    mm = StreamMatcher(WaitFor("message", subject="code", from_="acme"), (), None, NOW)
+    mm = StreamMatcher(WaitFor("message", subject="code", from_="acme"), (), {}, NOW)
     assert isinstance(mm.feed("1-0", _received("a")), Message)
 
 
 def test_failed_event_raises_only_for_allowed_or_unknown_senders() -> None:
-    m = StreamMatcher(WaitFor("otp"), ("acme.example",), cursor=None, now_ms=NOW)
+    m = StreamMatcher(WaitFor("otp"), ("acme.example",), floors={}, now_ms=NOW)
     m.feed("1-0", _received("a", "x@evil.example"))
     assert m.feed("2-0", {"type": "failed", "message_key": "a", "error": "boom"}) is None
     m.feed("3-0", _received("b"))
     with pytest.raises(ExtractionFailedError, match="boom"):
         m.feed("4-0", {"type": "failed", "message_key": "b", "error": "boom"})
     # The bridge fails oversize mail before any received event: raises without an allowlist.
-    open_m = StreamMatcher(WaitFor("otp"), (), cursor=None, now_ms=NOW)
+    open_m = StreamMatcher(WaitFor("otp"), (), floors={}, now_ms=NOW)
     with pytest.raises(ExtractionFailedError, match="too large"):
         open_m.feed("1-0", {"type": "failed", "message_key": "z", "error": "too large"})
 
@@ -137,7 +137,7 @@ def test_watcher_checks() -> None:
 
 
 def _pick(what: str = "otp") -> tuple[StreamMatcher, Pick]:
-    matcher = StreamMatcher(WaitFor(what), (), cursor=None, now_ms=NOW)  # type: ignore[arg-type]
+    matcher = StreamMatcher(WaitFor(what), (), floors={}, now_ms=NOW)  # type: ignore[arg-type]
     return matcher, Pick(matcher)
 
 
@@ -197,3 +197,29 @@ def test_message_waits_consume_in_order() -> None:
     assert pick.ready(0.0)
     assert isinstance(pick.best, Message)
     assert pick.best.message_key == "a"
+
+
+def test_floors_are_per_slot_and_windows_narrow() -> None:
+    # A consumed code does not hide links; one link kind does not supersede another.
+    floors = {"code": "4-0", "link:confirm_link": "4-0"}
+    m = StreamMatcher(WaitFor("link", link_kind="any"), (), floors=floors, now_ms=NOW)
+    m.feed("1-0", _received("a"))
+    assert m.feed("2-0", _extracted("a", link="https://x/c", link_kind="confirm_link")) is None
+    m.feed("3-0", _received("b"))
+    found = m.feed("4-0", _extracted("b", link="https://x/m", link_kind="magic_link"))
+    assert isinstance(found, Link)
+    assert found.kind == "magic_link"
+    # since: only mail the bridge routed at or after that time (the stream id's clock).
+    s = StreamMatcher(WaitFor("otp"), (), floors={}, now_ms=NOW, since_ms=3)
+    s.feed("2-0", _received("a"))
+    assert s.feed("3-0", _extracted("a", code="111111")) is None
+    s.feed("5-0", _received("b"))
+    assert isinstance(s.feed("6-0", _extracted("b", code="222222")), Otp)
+    # after: only mail routed after that message.
+    a = StreamMatcher(WaitFor("otp"), (), floors={}, now_ms=NOW, after_key="b")
+    a.feed("1-0", _received("a"))
+    a.feed("2-0", _received("b"))
+    assert a.feed("3-0", _extracted("a", code="111111")) is None
+    assert a.feed("4-0", _extracted("b", code="222222")) is None
+    a.feed("5-0", _received("c"))
+    assert isinstance(a.feed("6-0", _extracted("c", code="333333")), Otp)

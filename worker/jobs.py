@@ -123,6 +123,7 @@ def _event(message_key: str, extraction: Extraction, arrived_ms: int | None) -> 
         "message_key": message_key,
         "kind": extraction.kind,
         "code": extraction.code or "",
+        "code_display": extraction.code_display or "",
         "link": extraction.link or "",
         "link_kind": extraction.link_kind or "",
         "confidence": f"{extraction.confidence:.3f}",

@@ -67,6 +67,19 @@ class Keys:
         """Set of message keys whose ``extracted``/``failed`` event exists (publish-once guard)."""
         return f"{self.prefix}:pub:{{{inbox_id}}}"
 
+    def consumed(self, inbox_id: str) -> str:
+        """Hash: per slot the floor of what waits handed out, and who took what, when."""
+        return f"{self.prefix}:consumed:{{{inbox_id}}}"
+
+    def claim(self, inbox_id: str, idempotency_key: str) -> str:
+        """String (short TTL): the event a wait with this idempotency key was handed."""
+        digest = hashlib.blake2s(idempotency_key.encode(), digest_size=12).hexdigest()
+        return f"{self.prefix}:claim:{{{inbox_id}}}:{digest}"
+
+    def wake(self, reader: str) -> str:
+        """Stream that wakes one client's shared reader when a wait joins (see SDK mux)."""
+        return f"{self.prefix}:wake:{reader}"
+
     def messages(self, inbox_id: str) -> str:
         """Sorted set of the inbox's message keys scored by routed_at (ms), for listing."""
         return f"{self.prefix}:msgs:{{{inbox_id}}}"

@@ -1,47 +1,32 @@
-"""``AsyncClient``: the SDK of :mod:`bridge.sdk.client` with ``async`` methods (redis.asyncio).
+"""``AsyncClient``: :class:`~bridge.sdk.client.Client` with ``async`` methods (redis.asyncio).
 
-The decisions (which event matches, which inbox fields, how long to block) live in the pure
-modules both clients share; this module only does the I/O.
+The same operations as the sync client (:mod:`bridge.sdk.ops`, :mod:`bridge.sdk.waiting`), run
+by an :class:`AsyncRunner`: one client serves any number of tasks of its event loop over at most
+16 Redis connections.
 """
 
 from __future__ import annotations
 
-import asyncio
 import builtins
-import contextlib
-from typing import Any, cast
+from datetime import datetime
 
-import redis
 import redis.asyncio as aredis
 
-from bridge.sdk.matching import Match, WaitFor
+from bridge.sdk import ops
+from bridge.sdk.matching import Match, WaitFor, peek_want
 from bridge.sdk.models import Email, Inbox, Link, LinkKindFilter, Message, Otp
-from bridge.sdk.records import (
-    address_template,
-    check_watchers,
-    inbox_keys,
-    missing_inbox,
-    new_inbox,
-    parse_inbox,
-    watch_key_parts,
-)
-from bridge.sdk.wait_state import WaitState
-from bridge.sdk.wire import (
-    CONNECTION_OPTIONS,
-    READ_COUNT,
-    ClientCore,
-    as_str,
-    check_inbox_id,
-    collect_emails,
-    now_ms,
-)
+from bridge.sdk.run_async import AsyncRunner
+from bridge.sdk.run_sync import MAX_CONNECTIONS
+from bridge.sdk.waiting import WaitOptions, wait
+from bridge.sdk.wire import CONNECTION_OPTIONS, ClientCore, since_ms
 from worker.redis_conn import async_client
 
 __all__ = ["AsyncClient", "AsyncInboxes", "AsyncMessages"]
 
 
 class AsyncClient(ClientCore[aredis.Redis]):
-    """Same constructor arguments and methods as :class:`~bridge.sdk.client.Client`."""
+    """Same constructor arguments and methods as :class:`~bridge.sdk.client.Client`, awaited;
+    bound to the event loop it is first used on."""
 
     def __init__(
         self,
@@ -51,6 +36,8 @@ class AsyncClient(ClientCore[aredis.Redis]):
         prefix: str = "otpb",
         require_watcher: bool = True,
         watcher_max_age: float = 60.0,
+        name: str | None = None,
+        max_connections: int = MAX_CONNECTIONS,
     ) -> None:
         super().__init__(
             client,
@@ -58,6 +45,10 @@ class AsyncClient(ClientCore[aredis.Redis]):
             prefix=prefix,
             require_watcher=require_watcher,
             watcher_max_age=watcher_max_age,
+            name=name,
+        )
+        self.runner = AsyncRunner(
+            client, self.keys.wake(self.reader_id), self.block_s, max_connections
         )
         self.inboxes = AsyncInboxes(self)
         self.messages = AsyncMessages(self)
@@ -67,6 +58,7 @@ class AsyncClient(ClientCore[aredis.Redis]):
         return async_client(url, **CONNECTION_OPTIONS)
 
     async def close(self) -> None:
+        await self.runner.close()
         await self.redis.aclose()
 
     async def __aenter__(self) -> AsyncClient:
@@ -86,75 +78,87 @@ class AsyncInboxes:
         allowed_senders: builtins.list[str] | tuple[str, ...] | None = None,
         label: str | None = None,
     ) -> Inbox:
+        """A new inbox that lives ``ttl`` seconds; mail from other senders never matches a wait."""
         c = self._c
-        published = None if c.address else await c.redis.get(c.keys.address_template)
-        template = address_template(c.address, as_str(published) if published else None)
-        new = new_inbox(template, ttl, allowed_senders, label, now_ms())
-        async with c.redis.pipeline(transaction=True) as pipe:
-            pipe.hset(c.keys.inbox(new.id), mapping=cast("dict[Any, Any]", new.fields))
-            pipe.pexpireat(c.keys.inbox(new.id), new.expires_ms)
-            pipe.zadd(c.keys.inboxes, {new.id: new.expires_ms})
-            await pipe.execute()
-        return new.inbox
+        return await c.runner.run(ops.create_inbox(c.keys, c.address, ttl, allowed_senders, label))
 
     async def get(self, inbox_id: str) -> Inbox:
-        raw = await self._c.redis.hgetall(self._c.keys.inbox(check_inbox_id(inbox_id)))
-        if not raw:
-            raise missing_inbox(inbox_id)
-        return parse_inbox(inbox_id, cast("dict[Any, Any]", raw))
+        return await self._c.runner.run(ops.get_inbox(self._c.keys, inbox_id))
 
     async def list(self) -> builtins.list[Inbox]:
-        keys = self._c.keys
-        now = now_ms()
-        await self._c.redis.zremrangebyscore(keys.inboxes, "-inf", now)
-        ids = [as_str(i) for i in await self._c.redis.zrangebyscore(keys.inboxes, now, "+inf")]
-        async with self._c.redis.pipeline(transaction=False) as pipe:
-            for inbox_id in ids:
-                pipe.hgetall(keys.inbox(inbox_id))
-            rows = await pipe.execute()
-        return [parse_inbox(i, row) for i, row in zip(ids, rows, strict=True) if row]
+        """Live inboxes, soonest-expiring first."""
+        return await self._c.runner.run(ops.list_inboxes(self._c.keys))
 
     async def delete(self, inbox_id: str) -> bool:
-        keys = self._c.keys
-        r = self._c.redis
-        check_inbox_id(inbox_id)
-        stored = [as_str(mk) for mk in await r.zrange(keys.messages(inbox_id), 0, -1)]
-        doomed = inbox_keys(keys, inbox_id, stored)
-        async for key in r.scan_iter(match=keys.message(inbox_id, "*"), count=500):
-            doomed.add(as_str(key))
-        async with r.pipeline(transaction=True) as pipe:
-            pipe.delete(*doomed)
-            pipe.zrem(keys.inboxes, inbox_id)
-            pipe.zrem(keys.waiting(), inbox_id)
-            deleted, zremoved, _ = await pipe.execute()
-        self._c.cursors.pop(inbox_id, None)
-        return bool(deleted or zremoved)
+        """Remove every key of the inbox; ``False`` if there was nothing to remove."""
+        return await self._c.runner.run(ops.delete_inbox(self._c.keys, inbox_id))
 
     async def list_emails(self, inbox_id: str) -> builtins.list[Email]:
-        keys = self._c.keys
-        r = self._c.redis
-        check_inbox_id(inbox_id)
-        message_keys = [as_str(mk) for mk in await r.zrevrange(keys.messages(inbox_id), 0, -1)]
-        entries = await r.xrange(keys.events(inbox_id))
-        async with r.pipeline(transaction=False) as pipe:
-            for mk in message_keys:
-                pipe.get(keys.message(inbox_id, mk))
-            raws = await pipe.execute()
-        return collect_emails(message_keys, raws, entries)
+        """Stored mails of the inbox, newest first, with bodies, extraction results and what
+        was handed to whom (read only: nothing is consumed)."""
+        return await self._c.runner.run(ops.list_emails(self._c.keys, inbox_id))
 
 
 class AsyncMessages:
+    """Waits for codes, links and mails of one inbox. What a wait returns is handed out once,
+    for good: no later wait, in this process or any other, returns it (or anything older of
+    its kind) again. ``since`` (a datetime or epoch seconds) and ``after`` (a message key)
+    narrow a wait to newer mail; a repeated request with the same ``idempotency_key`` gets the
+    same answer again for five minutes."""
+
     def __init__(self, client: AsyncClient) -> None:
         self._c = client
 
-    async def wait_for_otp(self, inbox_id: str, timeout: float = 60) -> Otp | None:
-        found = await self._wait(inbox_id, WaitFor("otp"), timeout)
+    async def _wait(
+        self,
+        inbox_id: str,
+        want: WaitFor,
+        timeout: float,
+        since: float | datetime | None = None,
+        after: str | None = None,
+        idempotency_key: str | None = None,
+        *,
+        consume: bool = True,
+    ) -> Match | None:
+        c = self._c
+        options = WaitOptions(c.name, c.block_s, c.require_watcher, c.watcher_max_age)
+        op = wait(
+            c.keys,
+            options,
+            inbox_id,
+            want,
+            timeout,
+            since_ms=since_ms(since),
+            after=after,
+            idempotency_key=idempotency_key,
+            consume=consume,
+        )
+        return await c.runner.run(op)
+
+    async def wait_for_otp(
+        self,
+        inbox_id: str,
+        timeout: float = 60,
+        *,
+        since: float | datetime | None = None,
+        after: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> Otp | None:
+        found = await self._wait(inbox_id, WaitFor("otp"), timeout, since, after, idempotency_key)
         return found if isinstance(found, Otp) else None
 
     async def wait_for_link(
-        self, inbox_id: str, kind: LinkKindFilter = "any", timeout: float = 60
+        self,
+        inbox_id: str,
+        kind: LinkKindFilter = "any",
+        timeout: float = 60,
+        *,
+        since: float | datetime | None = None,
+        after: str | None = None,
+        idempotency_key: str | None = None,
     ) -> Link | None:
-        found = await self._wait(inbox_id, WaitFor("link", link_kind=kind), timeout)
+        want = WaitFor("link", link_kind=kind)
+        found = await self._wait(inbox_id, want, timeout, since, after, idempotency_key)
         return found if isinstance(found, Link) else None
 
     async def wait_for_message(
@@ -163,60 +167,16 @@ class AsyncMessages:
         timeout: float = 60,
         from_: str | None = None,
         subject: str | None = None,
+        *,
+        since: float | datetime | None = None,
+        after: str | None = None,
     ) -> Message | None:
         want = WaitFor("message", from_=from_, subject=subject)
-        found = await self._wait(inbox_id, want, timeout)
+        found = await self._wait(inbox_id, want, timeout, since, after)
         return found if isinstance(found, Message) else None
 
-    async def _check_pipeline(self, inbox_id: str) -> None:
-        c = self._c
-        async with c.redis.pipeline(transaction=False) as pipe:
-            pipe.exists(c.keys.inbox(inbox_id))
-            pipe.smembers(c.keys.mailboxes)
-            exists, watches = await pipe.execute()
-        if not exists:
-            raise missing_inbox(inbox_id)
-        if not c.require_watcher:
-            return
-        names = sorted(as_str(w) for w in watches)
-        async with c.redis.pipeline(transaction=False) as pipe:
-            for name in names:
-                pipe.hget(c.keys.heartbeat(*watch_key_parts(name)), "ts_ms")
-            beats = await pipe.execute()
-        check_watchers(
-            {n: int(b) if b else None for n, b in zip(names, beats, strict=True)},
-            now_ms(),
-            c.watcher_max_age,
-        )
-
-    async def _wait(self, inbox_id: str, want: WaitFor, timeout: float) -> Match | None:
-        c = self._c
-        inbox = await c.inboxes.get(inbox_id)
-        state = WaitState(
-            want,
-            inbox.allowed_senders,
-            cursor=c.cursors.get(inbox_id),
-            timeout=timeout,
-            block_s=c.block_s,
-        )
-        stream = c.keys.events(inbox_id)
-        await c.redis.zadd(c.keys.waiting(), {inbox_id: state.waiting_until_ms}, gt=True)
-        try:
-            while True:
-                try:
-                    await self._check_pipeline(inbox_id)
-                    reply: Any = await c.redis.xread(
-                        {stream: state.last_id}, count=READ_COUNT, block=state.block_ms()
-                    )
-                except (redis.ConnectionError, redis.TimeoutError) as exc:
-                    await asyncio.sleep(state.retry_pause(exc))
-                    continue
-                state.feed(reply)
-                if state.settled():
-                    break
-        finally:
-            with contextlib.suppress(redis.RedisError):
-                await c.redis.zrem(c.keys.waiting(), inbox_id)
-        if state.found is not None:
-            c.cursors[inbox_id] = state.found_id
-        return state.found
+    async def peek(self, inbox_id: str, kind: str = "otp") -> Otp | Link | None:
+        """What ``wait_for_otp`` (``kind="otp"``) or ``wait_for_link`` (a link kind or
+        ``link``) would return now, without taking it."""
+        found = await self._wait(inbox_id, peek_want(kind), 0, consume=False)
+        return found if isinstance(found, Otp | Link) else None

@@ -1,52 +1,37 @@
 """The synchronous SDK: ``Client.from_url(...)`` with ``.inboxes`` and ``.messages``.
 
-See :mod:`bridge.sdk.aio` for :class:`AsyncClient`, the same API with ``async`` methods. What
-the two share (state, checks, decoding, the wait's bookkeeping) lives in :mod:`bridge.sdk.wire`,
-:mod:`bridge.sdk.records` and :mod:`bridge.sdk.wait_state`; this module only does the I/O.
+Every method runs an operation of :mod:`bridge.sdk.ops` or :mod:`bridge.sdk.waiting` — the
+same ones :class:`~bridge.sdk.aio.AsyncClient` awaits — on a :class:`SyncRunner`: one client
+serves any number of threads over at most 16 Redis connections.
 """
 
 from __future__ import annotations
 
 import builtins
-import contextlib
-import time
-from typing import Any, cast
+from datetime import datetime
 
 import redis
 
-from bridge.sdk.matching import Match, WaitFor
+from bridge.sdk import ops
+from bridge.sdk.matching import Match, WaitFor, peek_want
 from bridge.sdk.models import Email, Inbox, Link, LinkKindFilter, Message, Otp
-from bridge.sdk.records import (
-    address_template,
-    check_watchers,
-    inbox_keys,
-    missing_inbox,
-    new_inbox,
-    parse_inbox,
-    watch_key_parts,
-)
-from bridge.sdk.wait_state import WaitState
-from bridge.sdk.wire import (
-    CONNECTION_OPTIONS,
-    READ_COUNT,
-    ClientCore,
-    as_str,
-    check_inbox_id,
-    collect_emails,
-    now_ms,
-)
+from bridge.sdk.run_sync import MAX_CONNECTIONS, SyncRunner
+from bridge.sdk.waiting import WaitOptions, wait
+from bridge.sdk.wire import CONNECTION_OPTIONS, ClientCore, since_ms
 from worker.redis_conn import sync_client
 
 __all__ = ["Client", "Inboxes", "Messages"]
 
 
 class Client(ClientCore[redis.Redis]):
-    """Entry point of the SDK; one per process is plenty (it is thread-safe for separate inboxes).
+    """Entry point of the SDK; one per process serves every thread of it.
 
     ``require_watcher``: waits raise :class:`~bridge.errors.WatcherDownError` when no bridge
     heartbeat is younger than ``watcher_max_age`` seconds. ``address``: the template with an
     ``{id}`` placeholder; without it ``OTPBRIDGE_ADDRESS`` (with :meth:`from_url`), then what
-    the bridge published.
+    the bridge published. ``name``: who this client is in what it is handed (default
+    ``host:pid``). ``max_connections``: commands in flight at once (the shared reader holds
+    one more connection).
     """
 
     def __init__(
@@ -57,6 +42,8 @@ class Client(ClientCore[redis.Redis]):
         prefix: str = "otpb",
         require_watcher: bool = True,
         watcher_max_age: float = 60.0,
+        name: str | None = None,
+        max_connections: int = MAX_CONNECTIONS,
     ) -> None:
         super().__init__(
             client,
@@ -64,6 +51,10 @@ class Client(ClientCore[redis.Redis]):
             prefix=prefix,
             require_watcher=require_watcher,
             watcher_max_age=watcher_max_age,
+            name=name,
+        )
+        self.runner = SyncRunner(
+            client, self.keys.wake(self.reader_id), self.block_s, max_connections
         )
         self.inboxes = Inboxes(self)
         self.messages = Messages(self)
@@ -73,6 +64,7 @@ class Client(ClientCore[redis.Redis]):
         return sync_client(url, **CONNECTION_OPTIONS)
 
     def close(self) -> None:
+        self.runner.close()
         self.redis.close()
 
     def __enter__(self) -> Client:
@@ -89,84 +81,90 @@ class Inboxes:
     def create(
         self,
         ttl: float = 3600,
-        allowed_senders: list[str] | tuple[str, ...] | None = None,
+        allowed_senders: builtins.list[str] | tuple[str, ...] | None = None,
         label: str | None = None,
     ) -> Inbox:
         """A new inbox that lives ``ttl`` seconds; mail from other senders never matches a wait."""
         c = self._c
-        published = None if c.address else c.redis.get(c.keys.address_template)
-        template = address_template(c.address, as_str(published) if published else None)
-        new = new_inbox(template, ttl, allowed_senders, label, now_ms())
-        with c.redis.pipeline(transaction=True) as pipe:
-            pipe.hset(c.keys.inbox(new.id), mapping=cast("dict[Any, Any]", new.fields))
-            pipe.pexpireat(c.keys.inbox(new.id), new.expires_ms)
-            pipe.zadd(c.keys.inboxes, {new.id: new.expires_ms})
-            pipe.execute()
-        return new.inbox
+        return c.runner.run(ops.create_inbox(c.keys, c.address, ttl, allowed_senders, label))
 
     def get(self, inbox_id: str) -> Inbox:
-        raw = self._c.redis.hgetall(self._c.keys.inbox(check_inbox_id(inbox_id)))
-        if not raw:
-            raise missing_inbox(inbox_id)
-        return parse_inbox(inbox_id, cast("dict[Any, Any]", raw))
+        return self._c.runner.run(ops.get_inbox(self._c.keys, inbox_id))
 
     def list(self) -> builtins.list[Inbox]:
         """Live inboxes, soonest-expiring first."""
-        keys = self._c.keys
-        now = now_ms()
-        self._c.redis.zremrangebyscore(keys.inboxes, "-inf", now)
-        ids = [as_str(i) for i in self._c.redis.zrangebyscore(keys.inboxes, now, "+inf")]
-        with self._c.redis.pipeline(transaction=False) as pipe:
-            for inbox_id in ids:
-                pipe.hgetall(keys.inbox(inbox_id))
-            rows = pipe.execute()
-        return [parse_inbox(i, row) for i, row in zip(ids, rows, strict=True) if row]
+        return self._c.runner.run(ops.list_inboxes(self._c.keys))
 
     def delete(self, inbox_id: str) -> bool:
         """Remove every key of the inbox; ``False`` if there was nothing to remove."""
-        keys = self._c.keys
-        r = self._c.redis
-        check_inbox_id(inbox_id)
-        stored = [as_str(mk) for mk in r.zrange(keys.messages(inbox_id), 0, -1)]
-        doomed = inbox_keys(keys, inbox_id, stored)
-        # Mails whose index entry was lost still carry the inbox's hash tag in their key.
-        doomed.update(as_str(k) for k in r.scan_iter(match=keys.message(inbox_id, "*"), count=500))
-        with r.pipeline(transaction=True) as pipe:
-            pipe.delete(*doomed)
-            pipe.zrem(keys.inboxes, inbox_id)
-            pipe.zrem(keys.waiting(), inbox_id)
-            deleted, zremoved, _ = pipe.execute()
-        self._c.cursors.pop(inbox_id, None)
-        return bool(deleted or zremoved)
+        return self._c.runner.run(ops.delete_inbox(self._c.keys, inbox_id))
 
     def list_emails(self, inbox_id: str) -> builtins.list[Email]:
-        """Stored mails of the inbox, newest first, with bodies and extraction results."""
-        keys = self._c.keys
-        r = self._c.redis
-        check_inbox_id(inbox_id)
-        message_keys = [as_str(mk) for mk in r.zrevrange(keys.messages(inbox_id), 0, -1)]
-        entries = r.xrange(keys.events(inbox_id))
-        with r.pipeline(transaction=False) as pipe:
-            for mk in message_keys:
-                pipe.get(keys.message(inbox_id, mk))
-            raws = pipe.execute()
-        return collect_emails(message_keys, raws, entries)
+        """Stored mails of the inbox, newest first, with bodies, extraction results and what
+        was handed to whom (read only: nothing is consumed)."""
+        return self._c.runner.run(ops.list_emails(self._c.keys, inbox_id))
 
 
 class Messages:
-    """Blocking waits for codes, links and mails of one inbox."""
+    """Waits for codes, links and mails of one inbox. What a wait returns is handed out once,
+    for good: no later wait, in this process or any other, returns it (or anything older of
+    its kind) again. ``since`` (a datetime or epoch seconds) and ``after`` (a message key)
+    narrow a wait to newer mail; a repeated request with the same ``idempotency_key`` gets the
+    same answer again for five minutes."""
 
     def __init__(self, client: Client) -> None:
         self._c = client
 
-    def wait_for_otp(self, inbox_id: str, timeout: float = 60) -> Otp | None:
-        found = self._wait(inbox_id, WaitFor("otp"), timeout)
+    def _wait(
+        self,
+        inbox_id: str,
+        want: WaitFor,
+        timeout: float,
+        since: float | datetime | None = None,
+        after: str | None = None,
+        idempotency_key: str | None = None,
+        *,
+        consume: bool = True,
+    ) -> Match | None:
+        c = self._c
+        options = WaitOptions(c.name, c.block_s, c.require_watcher, c.watcher_max_age)
+        op = wait(
+            c.keys,
+            options,
+            inbox_id,
+            want,
+            timeout,
+            since_ms=since_ms(since),
+            after=after,
+            idempotency_key=idempotency_key,
+            consume=consume,
+        )
+        return c.runner.run(op)
+
+    def wait_for_otp(
+        self,
+        inbox_id: str,
+        timeout: float = 60,
+        *,
+        since: float | datetime | None = None,
+        after: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> Otp | None:
+        found = self._wait(inbox_id, WaitFor("otp"), timeout, since, after, idempotency_key)
         return found if isinstance(found, Otp) else None
 
     def wait_for_link(
-        self, inbox_id: str, kind: LinkKindFilter = "any", timeout: float = 60
+        self,
+        inbox_id: str,
+        kind: LinkKindFilter = "any",
+        timeout: float = 60,
+        *,
+        since: float | datetime | None = None,
+        after: str | None = None,
+        idempotency_key: str | None = None,
     ) -> Link | None:
-        found = self._wait(inbox_id, WaitFor("link", link_kind=kind), timeout)
+        want = WaitFor("link", link_kind=kind)
+        found = self._wait(inbox_id, want, timeout, since, after, idempotency_key)
         return found if isinstance(found, Link) else None
 
     def wait_for_message(
@@ -175,61 +173,16 @@ class Messages:
         timeout: float = 60,
         from_: str | None = None,
         subject: str | None = None,
+        *,
+        since: float | datetime | None = None,
+        after: str | None = None,
     ) -> Message | None:
-        found = self._wait(inbox_id, WaitFor("message", from_=from_, subject=subject), timeout)
+        want = WaitFor("message", from_=from_, subject=subject)
+        found = self._wait(inbox_id, want, timeout, since, after)
         return found if isinstance(found, Message) else None
 
-    def _check_pipeline(self, inbox_id: str) -> None:
-        c = self._c
-        with c.redis.pipeline(transaction=False) as pipe:
-            pipe.exists(c.keys.inbox(inbox_id))
-            pipe.smembers(c.keys.mailboxes)
-            exists, watches = pipe.execute()
-        if not exists:
-            raise missing_inbox(inbox_id)
-        if not c.require_watcher:
-            return
-        names = sorted(as_str(w) for w in watches)
-        with c.redis.pipeline(transaction=False) as pipe:
-            for name in names:
-                pipe.hget(c.keys.heartbeat(*watch_key_parts(name)), "ts_ms")
-            beats = pipe.execute()
-        check_watchers(
-            {n: int(b) if b else None for n, b in zip(names, beats, strict=True)},
-            now_ms(),
-            c.watcher_max_age,
-        )
-
-    def _wait(self, inbox_id: str, want: WaitFor, timeout: float) -> Match | None:
-        c = self._c
-        inbox = c.inboxes.get(inbox_id)
-        state = WaitState(
-            want,
-            inbox.allowed_senders,
-            cursor=c.cursors.get(inbox_id),
-            timeout=timeout,
-            block_s=c.block_s,
-        )
-        stream = c.keys.events(inbox_id)
-        c.redis.zadd(c.keys.waiting(), {inbox_id: state.waiting_until_ms}, gt=True)
-        try:
-            # Read at least once, so timeout=0 still sees what already arrived.
-            while True:
-                try:
-                    self._check_pipeline(inbox_id)
-                    reply: Any = c.redis.xread(
-                        {stream: state.last_id}, count=READ_COUNT, block=state.block_ms()
-                    )
-                except (redis.ConnectionError, redis.TimeoutError) as exc:
-                    time.sleep(state.retry_pause(exc))
-                    continue
-                state.feed(reply)
-                if state.settled():
-                    break
-        finally:
-            # The entry's score is its deadline, so a failed ZREM only lingers until then.
-            with contextlib.suppress(redis.RedisError):
-                c.redis.zrem(c.keys.waiting(), inbox_id)
-        if state.found is not None:
-            c.cursors[inbox_id] = state.found_id
-        return state.found
+    def peek(self, inbox_id: str, kind: str = "otp") -> Otp | Link | None:
+        """What ``wait_for_otp`` (``kind="otp"``) or ``wait_for_link`` (a link kind or
+        ``link``) would return now, without taking it."""
+        found = self._wait(inbox_id, peek_want(kind), 0, consume=False)
+        return found if isinstance(found, Otp | Link) else None

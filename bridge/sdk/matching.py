@@ -6,11 +6,13 @@ client's cursor still say who sent each message; only events after the cursor ca
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from email.utils import parseaddr
-from typing import Literal
+from typing import Final, Literal
 
 from bridge.errors import ExtractionFailedError
+from bridge.sdk.consume import link_slot
 from bridge.sdk.models import Link, LinkKindFilter, Message, Otp, ms_to_datetime
 from bridge.senders import address_matches
 from worker.events import EVENT_EXTRACTED, EVENT_FAILED, EVENT_RECEIVED
@@ -21,13 +23,17 @@ __all__ = [
     "StreamMatcher",
     "WaitFor",
     "message_allowed",
+    "peek_want",
     "sender_allowed",
+    "slot_of",
     "stream_id_after",
 ]
 
 #: How long a wait that already holds a code keeps reading for a newer mail of the same inbox
 #: whose extraction is still running (a resend that landed just before the wait began).
 PENDING_GRACE_S = 2.0
+#: The link kinds the extractor reports (``any`` waits take each).
+LINK_KINDS: Final = ("magic_link", "confirm_link", "reset_link")
 
 Match = Otp | Link | Message
 
@@ -74,14 +80,41 @@ class WaitFor:
 
 @dataclass
 class StreamMatcher:
-    """Feed stream entries in order; :meth:`feed` returns the first match after ``cursor``."""
+    """Feed stream entries in order; :meth:`feed` returns a match above the floor of its slot
+    (what was handed out already, see :mod:`bridge.sdk.consume`), inside the window ``since_ms``
+    (the bridge routed the mail at or after it) / ``after_key`` (routed after that mail)."""
 
     want: WaitFor
     allowed_senders: tuple[str, ...]
-    cursor: str | None
+    floors: Mapping[str, str]
     now_ms: int
+    since_ms: int | None = None
+    after_key: str | None = None
     _messages: dict[str, Message] = field(default_factory=dict)
     _settled: set[str] = field(default_factory=set)
+
+    def _above(self, entry_id: str, slot: str) -> bool:
+        return stream_id_after(entry_id, self.floors.get(slot))
+
+    def _base_slot_floor(self) -> str | None:
+        """The floor a failure is measured against: the lowest of the slots this wait takes."""
+        if self.want.what == "otp":
+            return self.floors.get("code")
+        if self.want.what == "message":
+            return self.floors.get("message")
+        kinds = LINK_KINDS if self.want.link_kind == "any" else (self.want.link_kind,)
+        floors = [self.floors.get(link_slot(k)) for k in kinds]
+        if any(f is None for f in floors):
+            return None
+        return min((f for f in floors if f is not None), key=_id_key)
+
+    def _in_window(self, message: Message) -> bool:
+        if self.since_ms is not None and _id_key(message.event_id)[0] < self.since_ms:
+            return False
+        if self.after_key is not None:
+            after = self._messages.get(self.after_key)
+            return after is not None and stream_id_after(message.event_id, after.event_id)
+        return True
 
     def newer_pending(self, match: Match) -> bool:
         """True if an allowed sender's mail arrived after ``match``'s and is not extracted yet."""
@@ -111,21 +144,30 @@ class StreamMatcher:
                 from_address=fields.get("from_address", ""),
                 sender_allowed=_decision(fields.get("sender_allowed")),
             )
-        if not stream_id_after(entry_id, self.cursor):
-            return None
         message = self._messages.get(key)
         if kind == EVENT_FAILED and self.want.what != "message":
+            if not stream_id_after(entry_id, self._base_slot_floor()):
+                return None
             # The bridge fails some mails (e.g. too large) before any ``received`` event; with no
             # allowlist such a failure still concerns this wait.
-            known_ok = message is not None and message_allowed(message, self.allowed_senders)
-            if known_ok or (message is None and not self.allowed_senders):
+            known_ok = (
+                message is not None
+                and message_allowed(message, self.allowed_senders)
+                and self._in_window(message)
+            )
+            unknown_ok = message is None and not self.allowed_senders and self.after_key is None
+            if known_ok or unknown_ok:
                 raise ExtractionFailedError(
                     f"message {key} could not be processed: {fields.get('error', 'unknown')}"
                 )
             return None
         if message is None or not message_allowed(message, self.allowed_senders):
             return None
+        if not self._in_window(message):
+            return None
         if kind == EVENT_RECEIVED:
+            if not self._above(entry_id, "message"):
+                return None
             return self._match_message(message)
         if kind == EVENT_EXTRACTED:
             return self._match_extracted(entry_id, message, fields)
@@ -150,14 +192,43 @@ class StreamMatcher:
             expires_ms = _int(fields.get("expires_at"))
             if not code or (expires_ms is not None and expires_ms <= self.now_ms):
                 return None
-            return Otp(code, confidence, ms_to_datetime(expires_ms), tagged)
+            if not self._above(entry_id, "code"):
+                return None
+            display = fields.get("code_display") or None
+            return Otp(code, confidence, ms_to_datetime(expires_ms), tagged, display)
         if self.want.what == "link":
             url = fields.get("link", "")
             link_kind = fields.get("link_kind", "")
             if not url or (self.want.link_kind not in ("any", link_kind)):
                 return None
+            if not self._above(entry_id, link_slot(link_kind)):
+                return None
             return Link(url, link_kind, confidence, tagged)
         return None
+
+
+def peek_want(kind: str) -> WaitFor:
+    """What a ``peek`` of ``kind`` (``otp``, ``link`` or a link kind) looks for."""
+    if kind == "otp":
+        return WaitFor("otp")
+    link_kind = "any" if kind == "link" else kind
+    if link_kind not in ("any", *LINK_KINDS):
+        raise ValueError(f"kind {kind!r}: use otp, link, magic_link, confirm_link or reset_link")
+    return WaitFor("link", link_kind=link_kind)  # type: ignore[arg-type]
+
+
+def slot_of(match: Match) -> str:
+    """The consumption slot a match is handed out from (see :mod:`bridge.sdk.consume`)."""
+    if isinstance(match, Otp):
+        return "code"
+    if isinstance(match, Link):
+        return link_slot(match.kind)
+    return "message"
+
+
+def _id_key(entry_id: str) -> tuple[int, int]:
+    ms, _, seq = entry_id.partition("-")
+    return int(ms), int(seq or 0)
 
 
 def _int(raw: str | None) -> int | None:

@@ -6,7 +6,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-__all__ = ["Email", "Inbox", "Link", "LinkKindFilter", "Message", "Otp", "ms_to_datetime"]
+__all__ = [
+    "Email",
+    "HandOut",
+    "Inbox",
+    "Link",
+    "LinkKindFilter",
+    "Message",
+    "Otp",
+    "ms_to_datetime",
+]
 
 #: ``any`` accepts every verification link kind.
 LinkKindFilter = Literal["any", "magic_link", "confirm_link", "reset_link"]
@@ -66,6 +75,18 @@ class Link:
 
 
 @dataclass(frozen=True, slots=True)
+class HandOut:
+    """What became of one thing a mail carried (its code, a link, the mail itself): handed to
+    a waiter (``consumed``, with ``by`` and ``at``) or made stale by a newer one handed out
+    (``superseded``). ``slot`` is ``code``, ``link:<kind>`` or ``message``."""
+
+    slot: str
+    state: Literal["consumed", "superseded"]
+    by: str = ""
+    at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Email:
     """One stored mail with its bodies and the extractor's result (``None`` until extracted)."""
 
@@ -73,6 +94,7 @@ class Email:
     text: str
     html: str | None
     extraction: dict[str, Any] | None = None
+    handed_out: tuple[HandOut, ...] = ()
 
     @property
     def subject(self) -> str:

@@ -107,6 +107,7 @@ def inbox_keys(keys: Keys, inbox_id: str, message_keys: Iterable[str]) -> set[st
         keys.events(inbox_id),
         keys.messages(inbox_id),
         keys.published(inbox_id),
+        keys.consumed(inbox_id),
     }
     doomed.update(keys.message(inbox_id, mk) for mk in message_keys)
     return doomed

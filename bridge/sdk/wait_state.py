@@ -1,14 +1,15 @@
-"""One wait's progress, the same for both clients: deadline, block size, stream position and
-the match picked so far. The clients only run the reads it asks for."""
+"""One wait's progress, the same for both clients: deadline, how long to wait next, stream
+position, the match picked so far, and what to do when someone else took it."""
 
 from __future__ import annotations
 
 import math
 import time
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from bridge.errors import PipelineError
-from bridge.sdk.matching import Match, Pick, StreamMatcher, WaitFor
+from bridge.sdk.matching import Match, Pick, StreamMatcher, WaitFor, slot_of
 from bridge.sdk.wire import RETRY_PAUSE_S, as_str, now_ms
 from worker.events import decode_fields
 
@@ -16,16 +17,18 @@ __all__ = ["WaitState"]
 
 
 class WaitState:
-    """Feed it every XREAD reply; it says how long the next read may block and when to stop."""
+    """Feed it every batch of stream entries; it says how long to wait next and when to stop."""
 
     def __init__(
         self,
         want: WaitFor,
         allowed_senders: tuple[str, ...],
         *,
-        cursor: str | None,
+        floors: Mapping[str, str],
         timeout: float,
         block_s: float,
+        since_ms: int | None = None,
+        after_key: str | None = None,
     ) -> None:
         if not math.isfinite(timeout):
             raise ValueError("timeout must be a finite number of seconds")
@@ -33,9 +36,16 @@ class WaitState:
         self._timeout = max(0.0, timeout)
         self._deadline = time.monotonic() + self._timeout
         self._block_s = block_s
-        self._matcher = StreamMatcher(want, allowed_senders, cursor=cursor, now_ms=now_ms())
+        self._matcher = StreamMatcher(
+            want,
+            allowed_senders,
+            floors=dict(floors),
+            now_ms=now_ms(),
+            since_ms=since_ms,
+            after_key=after_key,
+        )
         self._pick = Pick(self._matcher)
-        #: Read from the start of the stream: see :mod:`bridge.sdk.matching`.
+        #: Position in the stream: entries up to here were fed.
         self.last_id = "0-0"
 
     @property
@@ -43,11 +53,14 @@ class WaitState:
         """The score of this wait in the ``waiting`` set: the bridge checks fast until then."""
         return self._started_ms + int(self._timeout * 1000)
 
-    def block_ms(self) -> int:
+    def wait_s(self) -> float:
+        """How long the next wait for entries may last."""
         now = time.monotonic()
         limit = self._pick.block_limit(now)
-        block_s = min(self._deadline - now, self._block_s, *(() if limit is None else (limit,)))
-        return max(1, int(block_s * 1000))
+        bounds: tuple[float, ...] = (self._deadline - now, self._block_s)
+        if limit is not None:
+            bounds = (*bounds, limit)
+        return max(0.0, min(bounds))
 
     def retry_pause(self, exc: Exception) -> float:
         """Seconds to pause after a lost connection; past the deadline it raises instead."""
@@ -55,13 +68,12 @@ class WaitState:
             raise PipelineError(f"Redis unreachable while waiting: {exc}") from exc
         return min(RETRY_PAUSE_S, max(0.0, self._deadline - time.monotonic()))
 
-    def feed(self, reply: Any) -> None:
-        for _stream, entries in reply or []:
-            for raw_id, raw_fields in entries:
-                self.last_id = as_str(raw_id)
-                self._matcher.now_ms = now_ms()
-                found = self._matcher.feed(self.last_id, decode_fields(raw_fields))
-                self._pick.offer(self.last_id, found)
+    def feed(self, entries: Iterable[tuple[Any, Any]]) -> None:
+        for raw_id, raw_fields in entries:
+            self.last_id = as_str(raw_id)
+            self._matcher.now_ms = now_ms()
+            found = self._matcher.feed(self.last_id, decode_fields(raw_fields))
+            self._pick.offer(self.last_id, found)
 
     def settled(self) -> bool:
         """True when the wait is over: :attr:`found` holds its result (``None``: timed out)."""
@@ -70,6 +82,15 @@ class WaitState:
             return True
         return now >= self._deadline
 
+    def expired(self) -> bool:
+        return time.monotonic() >= self._deadline
+
+    def taken(self, slot: str, floor: str) -> None:
+        """Someone else was handed the pick (or a newer one of its slot): forget it; everything
+        up to ``floor`` in that slot is gone for this wait too."""
+        self._matcher.floors = {**self._matcher.floors, slot: floor}
+        self._pick.best, self._pick.best_id, self._pick.grace_until = None, "", None
+
     @property
     def found(self) -> Match | None:
         return self._pick.best
@@ -77,3 +98,8 @@ class WaitState:
     @property
     def found_id(self) -> str:
         return self._pick.best_id
+
+    @property
+    def found_slot(self) -> str:
+        assert self._pick.best is not None
+        return slot_of(self._pick.best)

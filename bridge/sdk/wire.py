@@ -4,15 +4,21 @@ inbox stream back into mails. The clients themselves only do the I/O, sync or as
 from __future__ import annotations
 
 import json
+import math
 import os
+import secrets
+import socket
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
 from typing import Any, Final, Generic, Self, TypeVar
 
 from bridge.errors import InboxNotFoundError
+from bridge.sdk.consume import link_slot, stream_id_le
 from bridge.sdk.matching import StreamMatcher, WaitFor
-from bridge.sdk.models import Email, Message
+from bridge.sdk.models import Email, HandOut, Message, ms_to_datetime
 from bridge.sdk.records import parse_email
 from worker.events import EVENT_EXTRACTED, EVENT_RECEIVED, decode_fields
 from worker.keys import INBOX_ID_RE, Keys
@@ -28,9 +34,12 @@ __all__ = [
     "block_s_for",
     "check_inbox_id",
     "collect_emails",
+    "default_name",
+    "hand_outs",
     "index_events",
     "now_ms",
     "options_from_env",
+    "since_ms",
 ]
 
 #: One XREAD BLOCK chunk. Between chunks a wait re-checks the bridge heartbeat and the inbox.
@@ -74,6 +83,7 @@ class ClientCore(ABC, Generic[_R]):
         prefix: str = "otpb",
         require_watcher: bool = True,
         watcher_max_age: float = 60.0,
+        name: str | None = None,
     ) -> None:
         self.redis = client
         self.keys = Keys(prefix)
@@ -81,8 +91,10 @@ class ClientCore(ABC, Generic[_R]):
         self.require_watcher = require_watcher
         self.watcher_max_age = watcher_max_age
         self.block_s = block_s_for(client)
-        #: Per inbox, the stream id of the last match returned: the next wait starts after it.
-        self.cursors: dict[str, str] = {}
+        #: Who this client is in what it was handed (``by`` in :class:`HandOut`), and the name
+        #: of its shared reader's wake stream.
+        self.name = name or default_name()
+        self.reader_id = f"{self.name}:{secrets.token_hex(6)}"
 
     @classmethod
     @abstractmethod
@@ -98,6 +110,7 @@ class ClientCore(ABC, Generic[_R]):
         prefix: str | None = None,
         require_watcher: bool = True,
         watcher_max_age: float = 60.0,
+        name: str | None = None,
     ) -> Self:
         address, prefix = options_from_env(address, prefix)
         return cls(
@@ -106,7 +119,24 @@ class ClientCore(ABC, Generic[_R]):
             prefix=prefix,
             require_watcher=require_watcher,
             watcher_max_age=watcher_max_age,
+            name=name,
         )
+
+
+def default_name() -> str:
+    """``host:pid``: enough for an operator to find the process that took a code."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def since_ms(since: float | datetime | None) -> int | None:
+    """A wait's ``since=`` (a datetime, or seconds since the epoch) in milliseconds."""
+    if since is None:
+        return None
+    if isinstance(since, datetime):
+        return int(since.timestamp() * 1000)
+    if not math.isfinite(since):
+        raise ValueError("since must be a finite time")
+    return int(since * 1000)
 
 
 def now_ms() -> int:
@@ -131,11 +161,15 @@ def check_inbox_id(inbox_id: str) -> str:
     return inbox_id
 
 
-def index_events(entries: Any) -> tuple[dict[str, Message], dict[str, dict[str, Any]]]:
-    """Per message key: the ``received`` facts and the extractor's JSON result."""
-    matcher = StreamMatcher(WaitFor("message"), (), cursor=None, now_ms=0)
+def index_events(
+    entries: Any,
+) -> tuple[dict[str, Message], dict[str, dict[str, Any]], dict[str, dict[str, str]]]:
+    """Per message key: the ``received`` facts, the extractor's JSON result, and the stream ids
+    of what the mail carried per consumption slot (``code``, ``link:<kind>``, ``message``)."""
+    matcher = StreamMatcher(WaitFor("message"), (), floors={}, now_ms=0)
     messages: dict[str, Message] = {}
     results: dict[str, dict[str, Any]] = {}
+    carried: dict[str, dict[str, str]] = {}
     for entry_id, raw_fields in entries:
         fields = decode_fields(raw_fields)
         key = fields.get("message_key", "")
@@ -143,24 +177,54 @@ def index_events(entries: Any) -> tuple[dict[str, Message], dict[str, dict[str, 
             found = matcher.feed(as_str(entry_id), fields)
             if isinstance(found, Message):
                 messages[key] = found
+                carried.setdefault(key, {})["message"] = as_str(entry_id)
         elif fields.get("type") == EVENT_EXTRACTED:
             try:
                 results[key] = json.loads(fields.get("result") or "{}")
             except ValueError:
                 results[key] = {}
-    return messages, results
+            slots = carried.setdefault(key, {})
+            if fields.get("code"):
+                slots["code"] = as_str(entry_id)
+            if fields.get("link") and fields.get("link_kind"):
+                slots[link_slot(fields["link_kind"])] = as_str(entry_id)
+    return messages, results, carried
 
 
-def collect_emails(message_keys: Sequence[str], raws: Sequence[Any], entries: Any) -> list[Email]:
+def hand_outs(
+    message_key: str, carried: dict[str, str], consumed: dict[str, str]
+) -> tuple[HandOut, ...]:
+    """Who was handed what this mail carried, or which of it went stale (``consumed``: the
+    inbox's consumption hash, see :mod:`bridge.sdk.consume`)."""
+    out: list[HandOut] = []
+    for slot, entry_id in carried.items():
+        taken = consumed.get(f"by:{slot}:{message_key}")
+        floor = consumed.get(f"floor:{slot}")
+        if taken is not None:
+            by, _, at = taken.rpartition("|")
+            out.append(HandOut(slot, "consumed", by, ms_to_datetime(int(at or 0))))
+        elif floor is not None and slot != "message" and stream_id_le(entry_id, floor):
+            out.append(HandOut(slot, "superseded"))
+    return tuple(out)
+
+
+def collect_emails(
+    message_keys: Sequence[str],
+    raws: Sequence[Any],
+    entries: Any,
+    consumed: dict[str, str] | None = None,
+) -> list[Email]:
     """``list_emails``' result: each stored mail (``raws``, ``None`` when gone) with the facts
-    of its ``received`` event and its extraction result from the stream ``entries``."""
-    messages, results = index_events(entries or [])
-    return [
-        parse_email(
+    of its ``received`` event, its extraction result and what became of what it carried."""
+    messages, results, carried = index_events(entries or [])
+    emails = []
+    for mk, raw in zip(message_keys, raws, strict=True):
+        if raw is None:
+            continue
+        email = parse_email(
             messages.get(mk) or Message(mk, "", "", None),
             raw if isinstance(raw, bytes) else str(raw).encode(),
             results.get(mk),
         )
-        for mk, raw in zip(message_keys, raws, strict=True)
-        if raw is not None
-    ]
+        emails.append(replace(email, handed_out=hand_outs(mk, carried.get(mk, {}), consumed or {})))
+    return emails

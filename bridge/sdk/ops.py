@@ -1,0 +1,137 @@
+"""Inbox operations, written once for both clients (see :mod:`bridge.sdk.protocol`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bridge.sdk.models import Email, Inbox
+from bridge.sdk.protocol import Batch, Call, Op
+from bridge.sdk.records import (
+    address_template,
+    check_watchers,
+    inbox_keys,
+    missing_inbox,
+    new_inbox,
+    parse_inbox,
+    watch_key_parts,
+)
+from bridge.sdk.wire import as_str, check_inbox_id, collect_emails, now_ms
+from worker.keys import Keys
+
+__all__ = [
+    "check_pipeline",
+    "create_inbox",
+    "delete_inbox",
+    "get_inbox",
+    "list_emails",
+    "list_inboxes",
+]
+
+
+def create_inbox(
+    keys: Keys,
+    address: str | None,
+    ttl: float,
+    allowed_senders: list[str] | tuple[str, ...] | None,
+    label: str | None,
+) -> Op[Inbox]:
+    published = None if address else (yield Call("get", (keys.address_template,)))
+    template = address_template(address, as_str(published) if published else None)
+    new = new_inbox(template, ttl, allowed_senders, label, now_ms())
+    yield Batch(
+        (
+            Call("hset", (keys.inbox(new.id),), {"mapping": new.fields}),
+            Call("pexpireat", (keys.inbox(new.id), new.expires_ms)),
+            Call("zadd", (keys.inboxes, {new.id: new.expires_ms})),
+        ),
+        transaction=True,
+    )
+    return new.inbox
+
+
+def get_inbox(keys: Keys, inbox_id: str) -> Op[Inbox]:
+    raw = yield Call("hgetall", (keys.inbox(check_inbox_id(inbox_id)),))
+    if not raw:
+        raise missing_inbox(inbox_id)
+    return parse_inbox(inbox_id, raw)
+
+
+def list_inboxes(keys: Keys) -> Op[list[Inbox]]:
+    """Live inboxes, soonest-expiring first."""
+    now = now_ms()
+    _, raw_ids = yield Batch(
+        (
+            Call("zremrangebyscore", (keys.inboxes, "-inf", now)),
+            Call("zrangebyscore", (keys.inboxes, now, "+inf")),
+        )
+    )
+    ids = [as_str(i) for i in raw_ids]
+    rows = (yield Batch(tuple(Call("hgetall", (keys.inbox(i),)) for i in ids))) if ids else []
+    return [parse_inbox(i, row) for i, row in zip(ids, rows, strict=True) if row]
+
+
+def delete_inbox(keys: Keys, inbox_id: str) -> Op[bool]:
+    """Remove every key of the inbox; ``False`` if there was nothing to remove."""
+    check_inbox_id(inbox_id)
+    stored = [as_str(mk) for mk in (yield Call("zrange", (keys.messages(inbox_id), 0, -1)))]
+    doomed = inbox_keys(keys, inbox_id, stored)
+    # Mails whose index entry was lost still carry the inbox's hash tag in their key.
+    cursor: Any = 0
+    while True:
+        cursor, found = yield Call(
+            "scan", (cursor,), {"match": keys.message(inbox_id, "*"), "count": 500}
+        )
+        doomed.update(as_str(k) for k in found)
+        if int(cursor) == 0:
+            break
+    deleted, zremoved = yield Batch(
+        (Call("delete", tuple(doomed)), Call("zrem", (keys.inboxes, inbox_id))),
+        transaction=True,
+    )
+    return bool(deleted or zremoved)
+
+
+def list_emails(keys: Keys, inbox_id: str) -> Op[list[Email]]:
+    """Stored mails of the inbox, newest first, with bodies, extraction results and who was
+    handed what from them."""
+    check_inbox_id(inbox_id)
+    message_keys_raw, entries, consumed = yield Batch(
+        (
+            Call("zrevrange", (keys.messages(inbox_id), 0, -1)),
+            Call("xrange", (keys.events(inbox_id),)),
+            Call("hgetall", (keys.consumed(inbox_id),)),
+        )
+    )
+    message_keys = [as_str(mk) for mk in message_keys_raw]
+    raws = (
+        (yield Batch(tuple(Call("get", (keys.message(inbox_id, mk),)) for mk in message_keys)))
+        if message_keys
+        else []
+    )
+    return collect_emails(
+        message_keys, raws, entries, {as_str(k): as_str(v) for k, v in consumed.items()}
+    )
+
+
+def check_pipeline(keys: Keys, inbox_id: str, require_watcher: bool, max_age: float) -> Op[None]:
+    """Raise when a wait would be silent: the inbox is gone, or no bridge is alive."""
+    exists, watches = yield Batch(
+        (Call("exists", (keys.inbox(inbox_id),)), Call("smembers", (keys.mailboxes,)))
+    )
+    if not exists:
+        raise missing_inbox(inbox_id)
+    if not require_watcher:
+        return
+    names = sorted(as_str(w) for w in watches)
+    beats = (
+        (
+            yield Batch(
+                tuple(Call("hget", (keys.heartbeat(*watch_key_parts(n)), "ts_ms")) for n in names)
+            )
+        )
+        if names
+        else []
+    )
+    check_watchers(
+        {n: int(b) if b else None for n, b in zip(names, beats, strict=True)}, now_ms(), max_age
+    )

@@ -1,0 +1,177 @@
+"""Runs SDK operations (:mod:`bridge.sdk.protocol`) with ``await``: the engine of
+:class:`~bridge.sdk.aio.AsyncClient`; :mod:`bridge.sdk.run_sync` is its blocking twin.
+
+Tasks share one client: commands run on at most ``max_connections`` connections at a time and
+every wait is served by ONE reader task blocking in one ``XREAD``. A client belongs to the
+event loop it first ran on (redis.asyncio connections do too): using it from another loop
+raises :class:`RuntimeError` with what to do instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+from typing import Any, TypeVar
+
+import redis
+import redis.asyncio as aredis
+
+from bridge.sdk.mux import Entry, Multiplexer
+from bridge.sdk.protocol import Batch, Call, Defer, Op, Receive, Sleep, Step, Subscribe
+from bridge.sdk.run_sync import MAX_CONNECTIONS
+from bridge.sdk.wire import READ_COUNT, as_str
+
+__all__ = ["AsyncRunner"]
+
+_T = TypeVar("_T")
+_READER_RETRY_S = 0.2
+_WAKE_MAXLEN = 64
+_WAKE_TTL_S = 3600
+
+
+class _Box:
+    def __init__(self) -> None:
+        self.ready = asyncio.Event()
+        self.entries: list[Entry] = []
+
+    def put(self, entries: list[Entry]) -> None:
+        self.entries.extend(entries)
+        self.ready.set()
+
+    async def take(self, timeout: float) -> list[Entry]:
+        if not self.entries and timeout > 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.ready.wait(), timeout)
+        self.ready.clear()
+        out, self.entries = self.entries, []
+        return out
+
+
+class AsyncRunner:
+    def __init__(
+        self,
+        client: aredis.Redis,
+        wake_key: str,
+        block_s: float,
+        max_connections: int = MAX_CONNECTIONS,
+    ) -> None:
+        self.redis = client
+        self._wake_key = wake_key
+        self._block_ms = max(1, int(block_s * 1000))
+        self._max_connections = max_connections
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._reset()
+
+    def _reset(self) -> None:
+        self._pid = os.getpid()
+        self._slots: asyncio.Semaphore | None = None
+        self._mux = Multiplexer()
+        self._boxes: dict[int, _Box] = {}
+        self._reader: asyncio.Task[None] | None = None
+        self._wake_position = "0-0"
+        self._closed = False
+
+    def _bind(self) -> asyncio.Semaphore:
+        loop = asyncio.get_running_loop()
+        if os.getpid() != self._pid:
+            self._reset()
+            self._loop = None
+        if self._loop is None:
+            self._loop = loop
+        elif self._loop is not loop:
+            raise RuntimeError(
+                "this AsyncClient belongs to another event loop; create one client per loop "
+                "(e.g. inside the coroutine that asyncio.run() runs)"
+            )
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self._max_connections)
+        return self._slots
+
+    async def close(self) -> None:
+        self._closed = True
+        if self._reader is not None:
+            self._reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError, RuntimeError):
+                await self._reader
+            self._reader = None
+
+    async def run(self, op: Op[_T]) -> _T:
+        slots = self._bind()
+        token: int | None = None
+        deferred: list[Call] = []
+        value: Any = None
+        error: Exception | None = None
+        try:
+            while True:
+                try:
+                    step = op.throw(error) if error is not None else op.send(value)
+                except StopIteration as stop:
+                    result: _T = stop.value
+                    return result
+                value, error = None, None
+                try:
+                    if isinstance(step, Subscribe):
+                        token = await self._subscribe(step, slots)
+                    elif isinstance(step, Receive):
+                        assert token is not None, "Receive before Subscribe"
+                        value = await self._boxes[token].take(step.timeout)
+                    elif isinstance(step, Sleep):
+                        await asyncio.sleep(step.seconds)
+                    elif isinstance(step, Defer):
+                        deferred.append(step.call)
+                    else:
+                        value = await self._execute(step, slots)
+                except Exception as exc:  # noqa: BLE001 - thrown into the operation, which decides
+                    error = exc
+        finally:
+            op.close()
+            if token is not None:
+                self._mux.leave(token)
+                self._boxes.pop(token, None)
+            for call in deferred:
+                with contextlib.suppress(redis.RedisError):
+                    await self._execute(call, slots)
+
+    async def _execute(self, step: Step, slots: asyncio.Semaphore) -> Any:
+        async with slots:
+            if isinstance(step, Call):
+                return await getattr(self.redis, step.name)(*step.args, **step.kwargs)
+            assert isinstance(step, Batch)
+            async with self.redis.pipeline(transaction=step.transaction) as pipe:
+                for call in step.calls:
+                    getattr(pipe, call.name)(*call.args, **call.kwargs)
+                return await pipe.execute()
+
+    async def _subscribe(self, step: Subscribe, slots: asyncio.Semaphore) -> int:
+        token = self._mux.join(step.stream, step.position)
+        self._boxes[token] = _Box()
+        if self._reader is None or self._reader.done():
+            self._reader = asyncio.get_running_loop().create_task(
+                self._read_loop(), name="otpbridge-reader"
+            )
+        async with slots, self.redis.pipeline(transaction=False) as pipe:
+            pipe.xadd(self._wake_key, {"w": "1"}, maxlen=_WAKE_MAXLEN, approximate=True)
+            pipe.expire(self._wake_key, _WAKE_TTL_S)
+            await pipe.execute()
+        return token
+
+    async def _read_loop(self) -> None:
+        while not self._closed and len(self._mux):
+            started = self._mux.positions()
+            streams: dict[Any, Any] = {**started, self._wake_key: self._wake_position}
+            try:
+                reply: Any = await self.redis.xread(
+                    streams, count=READ_COUNT, block=self._block_ms
+                )
+            except redis.RedisError:
+                await asyncio.sleep(_READER_RETRY_S)
+                continue
+            for stream, entries in reply or ():
+                if as_str(stream) == self._wake_key and entries:
+                    self._wake_position = as_str(entries[-1][0])
+            for token, entries in self._mux.dispatch(started, reply).items():
+                box = self._boxes.get(token)
+                if box is not None:
+                    box.put(entries)
+        self._reader = None
