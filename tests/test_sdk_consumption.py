@@ -302,3 +302,31 @@ def test_client_survives_fork(client: Client, ingest: Ingest) -> None:
             os._exit(2)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+def test_list_emails_of_hostile_mail_is_quick_and_small_in_the_agent(
+    client: Client, ingest: Ingest
+) -> None:
+    inbox = client.inboxes.create(ttl=300)
+    deep = b"".join(
+        b'Content-Type: multipart/mixed; boundary="b%d"\r\n\r\n--b%d\r\n' % (i, i)
+        for i in range(1000)
+    )
+    nested = (
+        b"Content-Type: text/html\r\n\r\n" + b"<blockquote>" * 20_000 + b"Your code is 482913"
+    )
+    for body in (deep, nested):
+        ingest.deliver(inbox.id, b"From: x@ext.test\r\nSubject: hi\r\n" + body)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        emails = client.inboxes.list_emails(inbox.id)
+        if all(e.extraction is not None for e in emails):
+            break
+        time.sleep(0.05)
+    started = time.monotonic()
+    emails = client.inboxes.list_emails(inbox.id)
+    assert time.monotonic() - started < 1.0
+    assert len(emails) == 2
+    assert all(e.extraction is not None for e in emails)
+    assert all(len(e.text) <= 64 * 1024 for e in emails)
+    assert all(e.html is None or len(e.html) <= 256 * 1024 for e in emails)

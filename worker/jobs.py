@@ -28,6 +28,7 @@ from worker.enqueue import Item, enqueue_single_jobs
 from worker.errors import ExtractionError, WorkerError
 from worker.events import EVENT_EXTRACTED, EVENT_FAILED
 from worker.keys import INBOX_ID_RE, Keys
+from worker.mailbody import Rendered, render
 from worker.metrics import EXTRACTION_SECONDS, MAIL_TO_EVENT_SECONDS, MESSAGES_FAILED
 from worker.publish import Publisher
 
@@ -145,7 +146,7 @@ def process_messages(
     the whole list.
     """
     results: list[str | ExtractionError] = ["gone"] * len(items)
-    pending: list[tuple[int, str, str, dict[str, str], int | None]] = []
+    pending: list[tuple[int, str, str, dict[str, str], int | None, Rendered]] = []
     valid: list[tuple[int, Item]] = []
     for n, item in enumerate(items):
         if INBOX_ID_RE.match(item[0]):
@@ -167,16 +168,16 @@ def process_messages(
             continue
         arrived_ms = received_at_ms or found.routed_at_ms
         fields = _event(message_key, extraction, arrived_ms)
-        pending.append((n, inbox_id, message_key, fields, arrived_ms))
+        pending.append((n, inbox_id, message_key, fields, arrived_ms, render(found.raw)))
         log.info(
             "message_extracted", inbox_id=inbox_id, message_key=message_key, kind=extraction.kind
         )
 
     outcomes = Publisher(client, keys).publish_many(
-        [(inbox_id, message_key, fields) for _, inbox_id, message_key, fields, _ in pending]
+        [(inbox_id, mk, fields, rendered) for _, inbox_id, mk, fields, _, rendered in pending]
     )
     latencies: list[int] = []
-    for (n, _, _, fields, arrived_ms), outcome in zip(pending, outcomes, strict=True):
+    for (n, _, _, fields, arrived_ms, _), outcome in zip(pending, outcomes, strict=True):
         results[n] = "gone" if outcome.status == "inbox_gone" else outcome.status
         if outcome.status == "published" and arrived_ms is not None:
             latency_ms = max(0, int(fields["extracted_at"]) - arrived_ms)

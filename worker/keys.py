@@ -67,6 +67,10 @@ class Keys:
         """Set of message keys whose ``extracted``/``failed`` event exists (publish-once guard)."""
         return f"{self.prefix}:pub:{{{inbox_id}}}"
 
+    def rendered(self, inbox_id: str, msg_key: str) -> str:
+        """Hash: the mail as ``list_emails`` shows it (text, html), written by the worker."""
+        return f"{self.prefix}:rendered:{{{inbox_id}}}:{msg_key}"
+
     def consumed(self, inbox_id: str) -> str:
         """Hash: per slot the floor of what waits handed out, and who took what, when."""
         return f"{self.prefix}:consumed:{{{inbox_id}}}"

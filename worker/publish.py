@@ -4,6 +4,8 @@ One Lua script does the check and the write atomically: SADD the message key to 
 published set, and only if it was new XADD the event. It refuses to write when the inbox hash is
 gone (deleted or expired), so a late job never resurrects an inbox's stream without a TTL, and it
 gives the set and the stream the inbox's remaining TTL. All keys share the inbox's hash tag.
+With the event it stores the mail as ``list_emails`` shows it (bounded text and HTML, see
+:mod:`worker.mailbody`), so agents never parse MIME.
 """
 
 from __future__ import annotations
@@ -18,17 +20,25 @@ from redis.exceptions import NoScriptError
 
 from worker.events import STREAM_MAXLEN
 from worker.keys import Keys
+from worker.mailbody import Rendered
 
 __all__ = ["PublishOutcome", "Publisher"]
 
+#: KEYS: published set, events stream, inbox hash, rendered-mail hash.
+#: ARGV: message key, stream maxlen, text, html, "1" when there is HTML, "1" when there is a
+#: rendering at all, then the event's fields.
 _PUBLISH_ONCE: Final = """
 if redis.call('EXISTS', KEYS[3]) == 0 then return -1 end
 if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
-local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, 3))
+local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, 7))
 local ttl = redis.call('PTTL', KEYS[3])
+if ARGV[6] == '1' then
+  redis.call('HSET', KEYS[4], 'text', ARGV[3], 'html', ARGV[4], 'has_html', ARGV[5])
+end
 if ttl > 0 then
   redis.call('PEXPIRE', KEYS[1], ttl)
   redis.call('PEXPIRE', KEYS[2], ttl)
+  if ARGV[6] == '1' then redis.call('PEXPIRE', KEYS[4], ttl) end
 end
 return id
 """
@@ -54,15 +64,22 @@ class Publisher:
         self._client = client
         self._keys = keys
 
-    def publish(self, inbox_id: str, message_key: str, fields: Mapping[str, str]) -> PublishOutcome:
-        (outcome,) = self.publish_many([(inbox_id, message_key, fields)])
+    def publish(
+        self,
+        inbox_id: str,
+        message_key: str,
+        fields: Mapping[str, str],
+        rendered: Rendered | None = None,
+    ) -> PublishOutcome:
+        (outcome,) = self.publish_many([(inbox_id, message_key, fields, rendered)])
         return outcome
 
     def publish_many(
-        self, events: Sequence[tuple[str, str, Mapping[str, str]]]
+        self, events: Sequence[tuple[str, str, Mapping[str, str], Rendered | None]]
     ) -> list[PublishOutcome]:
-        """Each ``(inbox_id, message_key, fields)`` through the script, in one round trip (two
-        the first time a Redis sees the script)."""
+        """Each ``(inbox_id, message_key, fields, rendered)`` through the script (the mail as
+        ``list_emails`` shows it is stored with the event), in one round trip (two the first
+        time a Redis sees the script)."""
         calls = [self._call(*event) for event in events]
         results = self._run(calls)
         missing = [n for n, r in enumerate(results) if isinstance(r, NoScriptError)]
@@ -76,7 +93,13 @@ class Publisher:
                 raise result
         return [_outcome(result) for result in results]
 
-    def _call(self, inbox_id: str, message_key: str, fields: Mapping[str, str]) -> list[str]:
+    def _call(
+        self,
+        inbox_id: str,
+        message_key: str,
+        fields: Mapping[str, str],
+        rendered: Rendered | None,
+    ) -> list[str]:
         flat: list[str] = []
         for name, value in fields.items():
             flat += (name, value)
@@ -84,8 +107,13 @@ class Publisher:
             self._keys.published(inbox_id),
             self._keys.events(inbox_id),
             self._keys.inbox(inbox_id),
+            self._keys.rendered(inbox_id, message_key),
             message_key,
             str(STREAM_MAXLEN),
+            rendered.text if rendered is not None else "",
+            (rendered.html or "") if rendered is not None else "",
+            "1" if rendered is not None and rendered.html is not None else "0",
+            "1" if rendered is not None else "0",
             *flat,
         ]
 
@@ -94,7 +122,7 @@ class Publisher:
             return []
         with self._client.pipeline(transaction=False) as pipe:
             for call in calls:
-                pipe.evalsha(_PUBLISH_ONCE_SHA, 3, *call)
+                pipe.evalsha(_PUBLISH_ONCE_SHA, 4, *call)
             return list(pipe.execute(raise_on_error=False))
 
 

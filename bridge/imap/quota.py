@@ -20,7 +20,8 @@ from worker.keys import Keys
 __all__ = ["Quota"]
 
 #: KEYS: inbox hash, listing zset, events stream, published set.
-#: ARGV: raw-mail key prefix, max mails, max bytes, bytes just stored, stream maxlen.
+#: ARGV: raw-mail key prefix, max mails, max bytes, bytes just stored, stream maxlen, rendered
+#: key prefix.
 _TRIM: Final = """
 local bytes = redis.call('HINCRBY', KEYS[1], 'stored_bytes', ARGV[4])
 local count = redis.call('ZCARD', KEYS[2])
@@ -30,7 +31,7 @@ while count > tonumber(ARGV[2]) or bytes > tonumber(ARGV[3]) do
   if not oldest then break end
   local raw = ARGV[1] .. oldest
   local size = redis.call('STRLEN', raw)
-  redis.call('DEL', raw)
+  redis.call('DEL', raw, ARGV[6] .. oldest)
   redis.call('ZREM', KEYS[2], oldest)
   redis.call('SREM', KEYS[4], oldest)
   bytes = redis.call('HINCRBY', KEYS[1], 'stored_bytes', -size)
@@ -64,4 +65,5 @@ class Quota:
             self.max_bytes,
             stored_bytes,
             STREAM_MAXLEN,
+            keys.rendered(inbox_id, ""),
         )

@@ -92,8 +92,8 @@ def delete_inbox(keys: Keys, inbox_id: str) -> Op[bool]:
 
 
 def list_emails(keys: Keys, inbox_id: str) -> Op[list[Email]]:
-    """Stored mails of the inbox, newest first, with bodies, extraction results and who was
-    handed what from them."""
+    """Stored mails of the inbox, newest first, as the worker rendered them (the agent never
+    parses MIME), with extraction results and who was handed what from them."""
     check_inbox_id(inbox_id)
     message_keys_raw, entries, consumed = yield Batch(
         (
@@ -103,13 +103,20 @@ def list_emails(keys: Keys, inbox_id: str) -> Op[list[Email]]:
         )
     )
     message_keys = [as_str(mk) for mk in message_keys_raw]
-    raws = (
-        (yield Batch(tuple(Call("get", (keys.message(inbox_id, mk),)) for mk in message_keys)))
+    rendered = (
+        (
+            yield Batch(
+                tuple(
+                    Call("hmget", (keys.rendered(inbox_id, mk), "text", "html", "has_html"))
+                    for mk in message_keys
+                )
+            )
+        )
         if message_keys
         else []
     )
     return collect_emails(
-        message_keys, raws, entries, {as_str(k): as_str(v) for k, v in consumed.items()}
+        message_keys, rendered, entries, {as_str(k): as_str(v) for k, v in consumed.items()}
     )
 
 

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from bridge.errors import ConfigError, InboxNotFoundError, WatcherDownError
-from bridge.sdk.mailbody import html_to_text, read_bodies
-from bridge.sdk.models import Email, Inbox, Message, ms_to_datetime
+from bridge.sdk.models import Inbox, ms_to_datetime
 from worker.keys import Keys
 
 __all__ = [
@@ -27,7 +26,6 @@ __all__ = [
     "new_inbox",
     "new_inbox_id",
     "normalize_senders",
-    "parse_email",
     "parse_inbox",
     "render_address",
     "watch_key_parts",
@@ -110,6 +108,7 @@ def inbox_keys(keys: Keys, inbox_id: str, message_keys: Iterable[str]) -> set[st
         keys.consumed(inbox_id),
     }
     doomed.update(keys.message(inbox_id, mk) for mk in message_keys)
+    doomed.update(keys.rendered(inbox_id, mk) for mk in message_keys)
     return doomed
 
 
@@ -159,19 +158,6 @@ def parse_inbox(inbox_id: str, raw: Mapping[Any, Any]) -> Inbox:
         allowed_senders=tuple(str(s) for s in senders if isinstance(s, str)),
         label=fields.get("label") or None,
     )
-
-
-def parse_email(message: Message, raw: bytes, extraction: dict[str, Any] | None) -> Email:
-    """Text and HTML bodies of a stored mail; text falls back to the HTML rendered as text.
-
-    Bounded in time and memory whatever the mail (see :mod:`bridge.sdk.mailbody`); a part
-    that cannot be read is left out, the listing never fails on it.
-    """
-    bodies = read_bodies(raw)
-    text = bodies.text
-    if not (text and text.strip()) and bodies.html:
-        text = html_to_text(bodies.html)
-    return Email(message=message, text=text or "", html=bodies.html, extraction=extraction)
 
 
 def watch_key_parts(watch: str) -> tuple[str, str]:

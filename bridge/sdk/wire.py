@@ -11,7 +11,6 @@ import socket
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import datetime
 from typing import Any, Final, Generic, Self, TypeVar
 
@@ -19,7 +18,6 @@ from bridge.errors import InboxNotFoundError
 from bridge.sdk.consume import link_slot, stream_id_le
 from bridge.sdk.matching import StreamMatcher, WaitFor
 from bridge.sdk.models import Email, HandOut, Message, ms_to_datetime
-from bridge.sdk.records import parse_email
 from worker.events import EVENT_EXTRACTED, EVENT_RECEIVED, decode_fields
 from worker.keys import INBOX_ID_RE, Keys
 
@@ -210,21 +208,23 @@ def hand_outs(
 
 def collect_emails(
     message_keys: Sequence[str],
-    raws: Sequence[Any],
+    rendered: Sequence[Sequence[Any]],
     entries: Any,
     consumed: dict[str, str] | None = None,
 ) -> list[Email]:
-    """``list_emails``' result: each stored mail (``raws``, ``None`` when gone) with the facts
-    of its ``received`` event, its extraction result and what became of what it carried."""
+    """``list_emails``' result: each stored mail with the facts of its ``received`` event, the
+    worker's rendering (``rendered``: per key ``[text, html, has_html]``, all ``None`` until
+    the worker has extracted it), its extraction result and what became of what it carried."""
     messages, results, carried = index_events(entries or [])
     emails = []
-    for mk, raw in zip(message_keys, raws, strict=True):
-        if raw is None:
-            continue
-        email = parse_email(
-            messages.get(mk) or Message(mk, "", "", None),
-            raw if isinstance(raw, bytes) else str(raw).encode(),
-            results.get(mk),
+    for mk, (text, html, has_html) in zip(message_keys, rendered, strict=True):
+        emails.append(
+            Email(
+                message=messages.get(mk) or Message(mk, "", "", None),
+                text=as_str(text) if text is not None else "",
+                html=as_str(html) if html is not None and as_str(has_html) == "1" else None,
+                extraction=results.get(mk),
+                handed_out=hand_outs(mk, carried.get(mk, {}), consumed or {}),
+            )
         )
-        emails.append(replace(email, handed_out=hand_outs(mk, carried.get(mk, {}), consumed or {})))
     return emails

@@ -1,5 +1,6 @@
-"""``list_emails`` on hostile mail: ``parse_email`` runs in the agent's process, so it returns
-quickly, small and without raising whatever the bytes (issue 14)."""
+"""Rendering hostile mail for ``list_emails``: the worker renders every mail it extracts
+(:func:`worker.mailbody.render`), so it returns quickly, small and without raising whatever the
+bytes (issue 14); the agent then only reads what was stored."""
 
 from __future__ import annotations
 
@@ -11,16 +12,21 @@ from pathlib import Path
 
 import pytest
 
-from bridge.sdk.mailbody import MAX_HTML_CHARS, MAX_TEXT_CHARS, html_to_text
-from bridge.sdk.models import Email, Message
-from bridge.sdk.records import parse_email
+from worker.mailbody import (
+    MAX_TEXT_CHARS,
+    STORED_HTML_CHARS,
+    STORED_TEXT_CHARS,
+    Rendered,
+    html_to_text,
+    render,
+)
 
 GOLDEN = Path(__file__).parent / "golden"
 _MB = 1024 * 1024
 
 
-def _parse(raw: bytes) -> Email:
-    return parse_email(Message("k", "subject", "a@b.example", None), raw, None)
+def _parse(raw: bytes) -> Rendered:
+    return render(raw)
 
 
 def _nested_multipart(depth: int, inner: bytes = b"Your code is 482913\r\n") -> bytes:
@@ -37,7 +43,7 @@ def _html_mail(html: bytes) -> bytes:
     return b"From: a@b.example\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + html
 
 
-def _bounded(raw: bytes, *, seconds: float = 10.0, trace: bool = True) -> Email:
+def _bounded(raw: bytes, *, seconds: float = 10.0, trace: bool = True) -> Rendered:
     """Parse ``raw`` timed, then (``trace``) again under tracemalloc: the peak of the Python
     heap stays under 50 MB (tracemalloc slows allocation down, hence two runs)."""
     _parse(_html_mail(b"<p>warm-up</p>"))  # the lazy imports are not the mail's cost
@@ -46,7 +52,7 @@ def _bounded(raw: bytes, *, seconds: float = 10.0, trace: bool = True) -> Email:
     elapsed = time.perf_counter() - began
     assert elapsed < seconds, f"{elapsed:.1f} s"
     assert len(email.text) <= MAX_TEXT_CHARS
-    assert email.html is None or len(email.html) <= MAX_HTML_CHARS
+    assert email.html is None or len(email.html) <= STORED_HTML_CHARS
     if trace:
         tracemalloc.start()
         try:
@@ -117,12 +123,12 @@ def test_many_parts_and_huge_headers_are_cut() -> None:
 
 def test_large_bodies_are_capped() -> None:
     plain = b"Content-Type: text/plain\r\n\r\n" + b"0123456789\r\n" * 1_000_000
-    assert len(_bounded(plain).text) == MAX_TEXT_CHARS
+    assert len(_bounded(plain).text) == STORED_TEXT_CHARS
     encoded = base64.encodebytes(b"<p>" + b"y" * 3 * _MB)
     raw = b"Content-Type: text/html\r\nContent-Transfer-Encoding: base64\r\n\r\n" + encoded
     email = _bounded(raw)
     assert email.html is not None
-    assert len(email.html) == MAX_HTML_CHARS
+    assert len(email.html) == STORED_HTML_CHARS
 
 
 def test_ordinary_mail_still_reads_as_before() -> None:

@@ -1,6 +1,8 @@
 """Text and HTML bodies of a stored mail, read in bounded time and memory. Pure.
 
-``list_emails`` runs in the agent's process on mail anyone can send, so nothing here may
+The worker renders every mail it extracts (:func:`render`) and stores the result beside it, so
+``list_emails`` in an agent's process never parses MIME. This runs on mail anyone can send, so
+nothing here may
 recurse per MIME level, expand markup without limit or raise. The MIME tree is walked with an
 explicit stack over offsets into the raw bytes (no copies per level) down to
 :data:`MAX_DEPTH` levels and :data:`MAX_PARTS` parts; only the headers that describe a body are
@@ -35,8 +37,10 @@ __all__ = [
     "MAX_RENDER_NESTING",
     "MAX_TEXT_CHARS",
     "Bodies",
+    "Rendered",
     "html_to_text",
     "read_bodies",
+    "render",
 ]
 
 #: Multipart levels walked below the top; a part deeper than this is skipped.
@@ -285,3 +289,27 @@ def html_to_text(html: str) -> str:
         return converter.handle("")[:MAX_TEXT_CHARS]
     except Exception:  # noqa: BLE001 - a renderer failure costs the text, not the listing
         return ""
+
+
+#: What the worker stores per mail for ``list_emails``: text for agents, HTML cut shorter.
+STORED_TEXT_CHARS: Final = 64 * 1024
+STORED_HTML_CHARS: Final = 256 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A mail as ``list_emails`` shows it."""
+
+    text: str
+    html: str | None
+
+
+def render(raw: bytes) -> Rendered:
+    """The text (the plain part, else the HTML rendered as text) and the HTML of ``raw``, cut to
+    what is stored. Never raises."""
+    bodies = read_bodies(raw)
+    text = bodies.text
+    if not (text and text.strip()) and bodies.html:
+        text = html_to_text(bodies.html)
+    html = bodies.html[:STORED_HTML_CHARS] if bodies.html is not None else None
+    return Rendered((text or "")[:STORED_TEXT_CHARS], html)
