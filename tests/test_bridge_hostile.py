@@ -22,6 +22,7 @@ from bridge_support import (
     wait_until,
 )
 
+from bridge.cli.status_cmd import collect_status
 from bridge.embedded import DovecotServer, RedisServer
 from bridge.imap.headers import addresses, decode_words, parse_mailbox
 from bridge.imap.ingest import Ingestor
@@ -29,6 +30,7 @@ from bridge.imap.poison import CAREFUL_AFTER, QUARANTINE_AFTER, PoisonGuard
 from bridge.imap.sender_auth import sender_auth
 from bridge.senders import decide_sender
 from worker.keys import job_id
+from worker.settings import QUEUE_NAME
 
 FORGED_NAME_FROM = "=?utf-8?q?noreply=40github=2Ecom?= <attacker@evil.example>"
 
@@ -271,6 +273,7 @@ def test_a_mail_the_watcher_keeps_crashing_on_is_quarantined(
     ]
     assert record["reason"] == "bridge_crashed_repeatedly"
     assert [u["uid"] for u in unrouted(redis_client)] == [record["uid"]]
+    assert collect_status(redis_client, KEYS, QUEUE_NAME)["quarantined"] == 1
 
 
 def test_ingest_pauses_above_the_memory_watermark_and_resumes(
@@ -278,13 +281,17 @@ def test_ingest_pauses_above_the_memory_watermark_and_resumes(
 ) -> None:
     client = redis.Redis.from_url(own_redis.url)
     inbox = new_inbox(client)
-    settings = settings_for(own_redis.url, dovecot)
+    # A low watermark leaves Redis room for heartbeats while paused (at 95 % of maxmemory a
+    # Redis is too full for any write, heartbeats included).
+    settings = settings_for(own_redis.url, dovecot, OTPBRIDGE_REDIS_MEMORY_WATERMARK="0.5")
     with running_bridge(settings, client) as bridge:
         used = int(client.info("memory")["used_memory"])
-        client.config_set("maxmemory", int(used * 1.05))  # 95 % used: above the 90 % watermark
+        client.config_set("maxmemory", int(used * 1.6))  # ~62 % used: above the watermark
         dovecot.deliver(address(inbox), mail(address(inbox)))
         wait_until(lambda: not bridge.ready()[0], 10, "readiness to fall")
         assert "watermark" in bridge.ready()[1]
+        wait_until(lambda: heartbeat(client, settings)["status"] == "paused", 10, "paused")
+        assert "watermark" in heartbeat(client, settings)["error"]
         time.sleep(1.5)
         assert events(client, inbox) == []  # nothing written, the mail waits in the mailbox
         client.config_set("maxmemory", 0)

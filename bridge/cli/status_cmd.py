@@ -99,6 +99,7 @@ def collect_status(client: redis.Redis, keys: Keys, queue_name: str) -> dict[str
         },
         "inboxes_live": int(client.zcount(keys.inboxes, now_ms, "+inf")),
         "unrouted": int(client.xlen(keys.unrouted)) if client.exists(keys.unrouted) else 0,
+        "quarantined": int(client.xlen(keys.quarantine)),
         "latency": latency,
     }
 
@@ -142,6 +143,10 @@ def _render(status: dict[str, Any], console: Console) -> None:
     summary.add_row("workers", workers)
     summary.add_row("live inboxes", str(status["inboxes_live"]))
     summary.add_row("unrouted mail", str(status["unrouted"]))
+    quarantined = status["quarantined"]
+    summary.add_row(
+        "quarantined mail", f"[red]{quarantined}[/]" if quarantined else str(quarantined)
+    )
     if lat["n"]:
         summary.add_row(
             "mail→event latency",
