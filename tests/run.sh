@@ -26,5 +26,49 @@ echo "== ruff"
 .venv/bin/ruff check bridge worker extract tests
 echo "== mypy --strict"
 .venv/bin/mypy
-echo "== pytest"
-exec .venv/bin/python -m pytest "$@"
+echo "== import-linter (layers: bridge > worker > extract)"
+.venv/bin/lint-imports --no-cache
+
+# First the unit and SDK tests (tests/quick_subset.py) on every other Python >= 3.11 found:
+# pyenv's versions, else python3.X on PATH, each in its own .venv-3.X; a missing one is only a
+# note. Then the full suite on .venv's Python, last, so that its summary closes the output.
+# The other Pythons are skipped when arguments select tests, or with OTPBRIDGE_EXTRA_PYTHONS=skip.
+failed=()
+if [ $# -gt 0 ] || [ "${OTPBRIDGE_EXTRA_PYTHONS:-}" = skip ]; then
+  echo "== other Pythons: skipped (arguments given or OTPBRIDGE_EXTRA_PYTHONS=skip)"
+else
+  main_minor=$(.venv/bin/python -c 'import sys; print(sys.version_info[1])')
+  for minor in $(seq 11 19); do
+    [ "$minor" -eq "$main_minor" ] && continue
+    py=""
+    for cand in $(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3."$minor".*/bin/python 2>/dev/null | sort -V -r) \
+                "$(command -v "python3.$minor" 2>/dev/null || true)"; do
+      # pyenv shims of versions not installed fail here, as do interpreters without venv.
+      if [ -n "$cand" ] && "$cand" -c 'import ensurepip, venv' >/dev/null 2>&1; then py=$cand; break; fi
+    done
+    if [ -z "$py" ]; then
+      [ "$minor" -le 13 ] && echo "== Python 3.$minor: not found, skipped"
+      continue
+    fi
+    venv=".venv-3.$minor"
+    echo "== Python 3.$minor ($py): unit and SDK tests in $venv"
+    started=$(date +%s)
+    if { [ -x "$venv/bin/python" ] || "$py" -m venv "$venv"; } \
+        && "$venv/bin/python" -m pip install -q --disable-pip-version-check -e '.[test]' \
+        && PYTHONPATH=tests "$venv/bin/python" -m pytest -p quick_subset -q; then
+      echo "== Python 3.$minor: passed in $(( $(date +%s) - started )) s"
+    else
+      echo "== Python 3.$minor: FAILED after $(( $(date +%s) - started )) s"
+      failed+=("3.$minor")
+    fi
+  done
+fi
+
+echo "== pytest, full suite ($(.venv/bin/python -V))"
+status=0
+.venv/bin/python -m pytest "$@" || status=$?
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "== the unit and SDK tests FAILED on Python ${failed[*]} (see above)"
+  exit 1
+fi
+exit $status
