@@ -11,9 +11,11 @@ import threading
 import time
 import warnings
 from collections.abc import Iterator
+from typing import cast
 
 import pytest
 import redis
+from async_adapter import AsyncAdapter
 from pipeline_helpers import Ingest, WorkerProcess, code_mail, heartbeat, link_mail
 
 from bridge import AsyncClient, Client
@@ -22,6 +24,8 @@ from bridge.sdk.wire import CONNECTION_OPTIONS
 
 ADDRESS = "agents+{id}@corp.example"
 _CLI = "import sys; from bridge.cli import main; sys.exit(main())"
+#: For tests that use the client only around what they check (a CLI process, a fork).
+sync_only = pytest.mark.parametrize("client", ["sync"], indirect=True)
 
 
 @pytest.fixture(scope="module")
@@ -31,9 +35,16 @@ def worker_proc(redis_server: RedisServer) -> Iterator[WorkerProcess]:
     assert proc.stop() == 0, proc.log()
 
 
-@pytest.fixture
-def client(redis_url: str, worker_proc: WorkerProcess) -> Iterator[Client]:
-    c = Client.from_url(redis_url, address=ADDRESS, name="agent-a")
+@pytest.fixture(params=["sync", "async"])
+def client(
+    request: pytest.FixtureRequest, redis_url: str, worker_proc: WorkerProcess
+) -> Iterator[Client]:
+    """Each test runs against the sync ``Client`` and the ``AsyncClient`` (tests/async_adapter.py
+    gives it the sync surface); ``sync_only`` pins a test to the first."""
+    if request.param == "sync":
+        c = Client.from_url(redis_url, address=ADDRESS, name="agent-a")
+    else:
+        c = cast(Client, AsyncAdapter(redis_url, address=ADDRESS, name="agent-a"))
     heartbeat(c.redis, c.keys)
     yield c
     c.close()
@@ -58,6 +69,7 @@ def _cli_wait(redis_url: str, inbox_id: str, timeout: float = 10) -> str:
     return done.stdout.strip() if done.returncode == 0 else f"exit {done.returncode}"
 
 
+@sync_only
 def test_cli_wait_after_a_resend_prints_the_new_code(
     client: Client, ingest: Ingest, redis_url: str
 ) -> None:
@@ -88,6 +100,7 @@ def test_a_wait_right_after_a_resend_waits_for_the_new_code(
     assert again.code == "222222"
 
 
+@sync_only
 def test_two_processes_waiting_on_one_inbox_each_code_goes_to_exactly_one(
     client: Client, ingest: Ingest, redis_url: str
 ) -> None:
@@ -284,6 +297,7 @@ def test_async_client_is_bound_to_its_event_loop(redis_url: str) -> None:
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+@sync_only
 def test_client_survives_fork(client: Client, ingest: Ingest) -> None:
     parent_inbox = client.inboxes.create(ttl=300)
     child_inbox = client.inboxes.create(ttl=300)

@@ -10,9 +10,11 @@ import asyncio
 import threading
 import time
 from collections.abc import Iterator
+from typing import cast
 
 import pytest
 import redis
+from async_adapter import AsyncAdapter
 from pipeline_helpers import Ingest, WorkerProcess, code_mail, heartbeat, link_mail
 
 from bridge import AsyncClient, Client, ExtractionFailedError, InboxNotFoundError, WatcherDownError
@@ -33,9 +35,16 @@ def worker_proc(redis_server: RedisServer) -> Iterator[WorkerProcess]:
     assert proc.stop() == 0, proc.log()
 
 
-@pytest.fixture
-def client(redis_url: str, worker_proc: WorkerProcess) -> Iterator[Client]:
-    c = Client.from_url(redis_url, address=ADDRESS)
+@pytest.fixture(params=["sync", "async"])
+def client(
+    request: pytest.FixtureRequest, redis_url: str, worker_proc: WorkerProcess
+) -> Iterator[Client]:
+    """Each test runs against the sync ``Client`` and the ``AsyncClient`` (tests/async_adapter.py
+    gives it the sync surface)."""
+    if request.param == "sync":
+        c = Client.from_url(redis_url, address=ADDRESS)
+    else:
+        c = cast(Client, AsyncAdapter(redis_url, address=ADDRESS))
     yield c
     c.close()
 
