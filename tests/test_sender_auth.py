@@ -18,6 +18,7 @@ from bridge_support import (
 
 from bridge import Client
 from bridge.embedded import DovecotServer
+from bridge.imap.headers import parse_mailbox
 from bridge.imap.sender_auth import sender_auth
 from bridge.sdk.matching import sender_allowed
 
@@ -26,7 +27,8 @@ TRUSTED = frozenset({"mx.corp.test"})
 
 def _verdict(*results: str, sender: str = "no-reply@accounts.example.com") -> str:
     block = "".join(f"Authentication-Results: {r}\n" for r in results)
-    return sender_auth(HeaderParser().parsestr(f"From: App <{sender}>\n{block}\n"), TRUSTED)
+    headers = HeaderParser().parsestr(f"From: App <{sender}>\n{block}\n")
+    return sender_auth(headers, parse_mailbox(f"App <{sender}>").domain, TRUSTED)
 
 
 def test_dmarc_decides_and_a_failure_wins() -> None:

@@ -4,7 +4,8 @@
 sender can write any header it likes. So only headers whose authserv-id is one the operator
 names (``OTPBRIDGE_TRUSTED_AUTHSERV_IDS``; the MTA must strip incoming ones with that id, as
 RFC 8601 §5 asks) count, and only results about *this* From domain: a ``dmarc=pass`` whose
-``header.from`` names another domain says nothing about the From the agent is shown.
+``header.from`` names another domain (not the From domain or a parent of it) says nothing about
+the From the agent is shown.
 
 The verdict: ``pass`` when DMARC passed for the From domain, or (no DMARC result for it) when a
 DKIM signature aligned with the From domain (the domain or a parent of it) verified; ``fail``
@@ -67,7 +68,8 @@ def sender_auth(headers: Message, from_domain: str, trusted: Collection[str]) ->
             method, result = found.group(1).lower(), found.group(2).lower()
             props = _properties(found.group(3))
             if method == "dmarc":
-                if props.get("from") == from_domain:
+                # No header.from: the result is about this mail's (single) From.
+                if "from" not in props or _aligned(props["from"], from_domain):
                     dmarc.add(result)
             elif result == "pass":
                 signer = props.get("d") or props.get("i", "")
