@@ -105,9 +105,8 @@ def configure_logging(level: str = "INFO", *, json: bool | None = None) -> None:
 
     Libraries that log through stdlib (rq, redis, imapclient, Python warnings) go to stderr at
     WARNING and up, rendered like our own lines (JSON when stderr is not a TTY) and redacted
-    by the same processor. mail-parser is silenced: its warnings and errors quote the mail
-    (undecodable headers, attachment names). imapclient's protocol trace (commands, fetched
-    mail) stays off whatever the level.
+    by the same processor. imapclient's protocol trace (commands, fetched mail) stays off
+    whatever the level.
     """
     global _configured  # noqa: PLW0603 - once-per-process switch
     if _configured:
@@ -151,7 +150,6 @@ def configure_logging(level: str = "INFO", *, json: bool | None = None) -> None:
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(max(numeric, logging.WARNING))
-    logging.getLogger("mailparser").setLevel(logging.CRITICAL + 1)
     logging.getLogger("imapclient").setLevel(logging.WARNING)
     logging.captureWarnings(True)
     _configured = True

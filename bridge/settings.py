@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any, Final, Literal
 from urllib.parse import unquote, urlsplit
 
-from bridge.errors import ConfigError
-from worker.errors import WorkerConfigError
-from worker.settings import check_redis_url, read_redis_url, redact_url
+from otpbridge.bridge.errors import ConfigError
+from otpbridge.worker.errors import WorkerConfigError
+from otpbridge.worker.settings import check_redis_url, read_redis_url, redact_url
 
 __all__ = [
     "AfterRoute",

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pyotp
 
-from bridge.errors import ConfigError
+from otpbridge.bridge.errors import ConfigError
 
 __all__ = ["totp"]
 

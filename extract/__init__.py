@@ -5,13 +5,13 @@ No I/O, no network, no logging: bytes in, :class:`Extraction` out.
 
 from __future__ import annotations
 
-from extract.document import Anchor, Document
-from extract.expiry import find_expiry
-from extract.links import PRIMARY_MIN_SCORE, find_links
-from extract.mime import MimeError
-from extract.model import CodeCandidate, Extraction, Kind, LinkCandidate, LinkKind
-from extract.otp import THRESHOLD, find_codes
-from extract.parse import parse_document
+from otpbridge.extract.document import Anchor, Document
+from otpbridge.extract.expiry import find_expiry
+from otpbridge.extract.links import PRIMARY_MIN_SCORE, find_links
+from otpbridge.extract.mime import MimeError
+from otpbridge.extract.model import CodeCandidate, Extraction, Kind, LinkCandidate, LinkKind
+from otpbridge.extract.otp import THRESHOLD, find_codes
+from otpbridge.extract.parse import parse_document
 
 __all__ = [
     "Anchor",

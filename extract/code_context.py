@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extract.context_words import SIGN_IN_VERBS
-from extract.document import Document
-from extract.expiry import find_expiry
-from extract.keywords import STRONG_CODE_KEYWORDS
-from extract.mail_cues import EVENT_CUES, GIFT_CARD_CUES, MEETING_CUES, RESERVATION_CUES
+from otpbridge.extract.context_words import SIGN_IN_VERBS
+from otpbridge.extract.document import Document
+from otpbridge.extract.expiry import find_expiry
+from otpbridge.extract.keywords import STRONG_CODE_KEYWORDS
+from otpbridge.extract.mail_cues import EVENT_CUES, GIFT_CARD_CUES, MEETING_CUES, RESERVATION_CUES
 
 __all__ = ["ScoredCode", "judge_in_context"]
 

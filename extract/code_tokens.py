@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from extract.code_shapes import (
+from otpbridge.extract.code_shapes import (
     brand_shaped,
     case_flips_inside,
     pronounceable,

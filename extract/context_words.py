@@ -5,7 +5,7 @@ one-time code (entering it, signing in), which a booking's reference never gets.
 
 from __future__ import annotations
 
-from extract.keywords import compile_table
+from otpbridge.extract.keywords import compile_table
 
 __all__ = ["SHOPPING_CUES", "SIGN_IN_VERBS"]
 

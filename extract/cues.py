@@ -9,8 +9,8 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from extract.context_words import SHOPPING_CUES
-from extract.keywords import (
+from otpbridge.extract.context_words import SHOPPING_CUES
+from otpbridge.extract.keywords import (
     CODE_KEYWORDS,
     CODE_NOUNS,
     NEGATIVE_KEYWORDS,

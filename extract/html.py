@@ -18,8 +18,8 @@ from html.entities import html5 as html5_entities
 
 import html2text
 
-from extract.html_prune import BLOCK_TAGS, prune_html
-from extract.normalize import normalize_text
+from otpbridge.extract.html_prune import BLOCK_TAGS, prune_html
+from otpbridge.extract.normalize import normalize_text
 
 __all__ = ["HtmlView", "RawAnchor", "render_html"]
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
-from extract.link_cues import Purpose, purposes_in
-from extract.link_votes import purposes_kinds
+from otpbridge.extract.link_cues import Purpose, purposes_in
+from otpbridge.extract.link_votes import purposes_kinds
 
 __all__ = ["points_to", "subject_or_body"]
 

@@ -8,7 +8,7 @@ read ("hemen" is Turkish for "at once") is left out."""
 
 from __future__ import annotations
 
-from extract.link_cue_words import Purpose
+from otpbridge.extract.link_cue_words import Purpose
 
 __all__ = ["MORE_CUES"]
 

@@ -16,10 +16,10 @@ from __future__ import annotations
 import functools
 import re
 
-from extract.link_cue_words import REQUEST_CUES, Purpose
-from extract.link_cue_words_more import MORE_CUES
-from extract.normalize import normalize_text
-from extract.notice_cue_words import NOTICE_CUES
+from otpbridge.extract.link_cue_words import REQUEST_CUES, Purpose
+from otpbridge.extract.link_cue_words_more import MORE_CUES
+from otpbridge.extract.normalize import normalize_text
+from otpbridge.extract.notice_cue_words import NOTICE_CUES
 
 __all__ = ["Purpose", "bare_label", "purposes_in"]
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from extract.link_cues import Purpose
-from extract.model import LinkKind
+from otpbridge.extract.link_cues import Purpose
+from otpbridge.extract.model import LinkKind
 
 __all__ = ["purposes_kinds", "strongest", "vote"]
 

@@ -30,13 +30,13 @@ import re
 from dataclasses import dataclass, replace
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from extract.document import Anchor, Document
-from extract.link_body import points_to, subject_or_body
-from extract.link_cues import Purpose, bare_label, purposes_in
-from extract.link_votes import purposes_kinds, strongest, vote
-from extract.model import LinkCandidate, LinkKind
-from extract.unwrap import looks_like_tracker, unwrap_url
-from extract.url_signatures import UrlFacts, analyse_url
+from otpbridge.extract.document import Anchor, Document
+from otpbridge.extract.link_body import points_to, subject_or_body
+from otpbridge.extract.link_cues import Purpose, bare_label, purposes_in
+from otpbridge.extract.link_votes import purposes_kinds, strongest, vote
+from otpbridge.extract.model import LinkCandidate, LinkKind
+from otpbridge.extract.unwrap import looks_like_tracker, unwrap_url
+from otpbridge.extract.url_signatures import UrlFacts, analyse_url
 
 __all__ = ["PRIMARY_MIN_SCORE", "find_links"]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from extract.keywords import compile_table
+from otpbridge.extract.keywords import compile_table
 
 __all__ = [
     "CARD_AUTHORIZATION",

@@ -14,10 +14,10 @@ import binascii
 import re
 from dataclasses import dataclass
 
-from extract.charsets import decode_text
-from extract.mime_headers import param
-from extract.mime_tree import Leaf, content_type, disposition, has_filename, walk_leaves
-from extract.rfc2047 import b64decode_lenient, decode_header_value
+from otpbridge.extract.charsets import decode_text
+from otpbridge.extract.mime_headers import param
+from otpbridge.extract.mime_tree import Leaf, content_type, disposition, has_filename, walk_leaves
+from otpbridge.extract.rfc2047 import b64decode_lenient, decode_header_value
 
 __all__ = ["MimeError", "MimeParts", "parse_mime"]
 

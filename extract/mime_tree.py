@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from extract.mime_headers import (
+from otpbridge.extract.mime_headers import (
     HeaderBlock,
     next_line,
     param,

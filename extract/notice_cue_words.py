@@ -4,7 +4,7 @@ labels leading to content. Matched by :mod:`extract.link_cues`."""
 
 from __future__ import annotations
 
-from extract.link_cue_words import Purpose
+from otpbridge.extract.link_cue_words import Purpose
 
 __all__ = ["NOTICE_CUES"]
 

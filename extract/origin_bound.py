@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
-from extract.document import Document
-from extract.model import CodeCandidate
+from otpbridge.extract.document import Document
+from otpbridge.extract.model import CodeCandidate
 
 __all__ = ["origin_bound"]
 

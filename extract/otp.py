@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from itertools import islice
 
-from extract.code_context import ScoredCode, judge_in_context
-from extract.code_mentions import (
+from otpbridge.extract.code_context import ScoredCode, judge_in_context
+from otpbridge.extract.code_mentions import (
     first_person,
     forward_subject,
     greeting,
@@ -24,17 +24,23 @@ from extract.code_mentions import (
     quoted_reply_line,
     reply_subject,
 )
-from extract.code_shapes import (
+from otpbridge.extract.code_shapes import (
     is_year_or_date,
     shape_prior,
 )
-from extract.code_tokens import code_tokens, keyword_led_tokens, line_bounds, mask, strip_marks
-from extract.cues import Cues
-from extract.document import Document
-from extract.keywords import CODE_KEYWORDS, NEGATIVE_KEYWORDS, STRONG_CODE_KEYWORDS
-from extract.mail_cues import card_authorization, reports_card_payment
-from extract.model import CodeCandidate
-from extract.origin_bound import origin_bound
+from otpbridge.extract.code_tokens import (
+    code_tokens,
+    keyword_led_tokens,
+    line_bounds,
+    mask,
+    strip_marks,
+)
+from otpbridge.extract.cues import Cues
+from otpbridge.extract.document import Document
+from otpbridge.extract.keywords import CODE_KEYWORDS, NEGATIVE_KEYWORDS, STRONG_CODE_KEYWORDS
+from otpbridge.extract.mail_cues import card_authorization, reports_card_payment
+from otpbridge.extract.model import CodeCandidate
+from otpbridge.extract.origin_bound import origin_bound
 
 __all__ = ["THRESHOLD", "find_codes"]
 

@@ -6,11 +6,11 @@ import html
 import re
 from collections.abc import Iterable, Iterator
 
-from extract.document import Anchor, Document
-from extract.html import MAX_TAGS, render_html
-from extract.language import detect_language
-from extract.mime import parse_mime
-from extract.normalize import normalize_text
+from otpbridge.extract.document import Anchor, Document
+from otpbridge.extract.html import MAX_TAGS, render_html
+from otpbridge.extract.language import detect_language
+from otpbridge.extract.mime import parse_mime
+from otpbridge.extract.normalize import normalize_text
 
 __all__ = ["parse_document"]
 

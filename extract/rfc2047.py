@@ -15,7 +15,7 @@ from __future__ import annotations
 import binascii
 import re
 
-from extract.charsets import decode_text
+from otpbridge.extract.charsets import decode_text
 
 __all__ = ["MAX_HEADER_CHARS", "MAX_WORDS", "b64decode_lenient", "decode_header_value"]
 

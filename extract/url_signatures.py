@@ -33,9 +33,9 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from extract import url_route_words
-from extract.model import LinkKind
-from extract.url_secrets import has_secret, purposeful_tail, short_link_code
+from otpbridge.extract import url_route_words
+from otpbridge.extract.model import LinkKind
+from otpbridge.extract.url_secrets import has_secret, purposeful_tail, short_link_code
 
 __all__ = ["UrlFacts", "analyse_url"]
 

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import redis
 
-from bridge import AsyncClient
+from otpbridge import AsyncClient
 
 __all__ = ["AsyncAdapter"]
 

@@ -15,10 +15,10 @@ from typing import Any
 import redis
 from cli_process import CliProcess
 
-from bridge.embedded import DovecotServer
-from bridge.imap import Bridge
-from bridge.settings import BridgeSettings, load_settings
-from worker.keys import Keys
+from otpbridge.bridge.embedded import DovecotServer
+from otpbridge.bridge.imap import Bridge
+from otpbridge.bridge.settings import BridgeSettings, load_settings
+from otpbridge.worker.keys import Keys
 
 KEYS = Keys()
 TEMPLATE = "catchall+{id}@corp.test"

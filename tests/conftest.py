@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from bridge.embedded import DovecotServer, RedisServer
+from otpbridge.bridge.embedded import DovecotServer, RedisServer
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import redis
 
-from bridge.embedded import RedisServer, SentinelServer
-from worker.keys import Keys
+from otpbridge.bridge.embedded import RedisServer, SentinelServer
+from otpbridge.worker.keys import Keys
 
 KEYS = Keys()
 

@@ -22,12 +22,12 @@ import redis
 from cli_process import CliProcess
 from rq import Queue
 
-from bridge.imap.fetch import MailHeaders
-from bridge.imap.ingest import Ingestor, Plan
-from bridge.imap.lease import Lease
-from worker.keys import Keys, message_key
-from worker.runner import build_worker
-from worker.settings import QUEUE_NAME, WorkerSettings
+from otpbridge.bridge.imap.fetch import MailHeaders
+from otpbridge.bridge.imap.ingest import Ingestor, Plan
+from otpbridge.bridge.imap.lease import Lease
+from otpbridge.worker.keys import Keys, message_key
+from otpbridge.worker.runner import build_worker
+from otpbridge.worker.settings import QUEUE_NAME, WorkerSettings
 
 MAILBOX = "catchall"
 FOLDER = "INBOX"
@@ -125,14 +125,14 @@ _WORKER_MAIN = "import pipeline_helpers; pipeline_helpers.worker_main()"
 def worker_main() -> None:
     """``otpbridge worker`` with test-only slowness (a crash window) and a short started-job
     TTL in THIS process, set from ``OTPB_TEST_*``; production code has no such hooks."""
-    import worker.jobs  # noqa: PLC0415 - patched before the CLI imports the runner
-    import worker.runner  # noqa: PLC0415
-    from bridge.cli import main  # noqa: PLC0415
+    import otpbridge.worker.jobs  # noqa: PLC0415 - patched before the CLI imports the runner
+    import otpbridge.worker.runner  # noqa: PLC0415
+    from otpbridge.bridge.cli import main  # noqa: PLC0415
 
     slow = float(os.environ.get("OTPB_TEST_SLOW_FIRST_JOB_S", "0") or 0)
     ttl = os.environ.get("OTPB_TEST_HEARTBEAT_TTL_S")
     if slow:
-        real = worker.jobs.parse_document
+        real = otpbridge.worker.jobs.parse_document
         calls = []
 
         def slow_once(raw: bytes):  # type: ignore[no-untyped-def]
@@ -141,9 +141,10 @@ def worker_main() -> None:
                 time.sleep(slow)
             return real(raw)
 
-        worker.jobs.parse_document = slow_once
+        otpbridge.worker.jobs.parse_document = slow_once
     if ttl:
-        for cls in (worker.runner.ExtractionSimpleWorker, worker.runner.ExtractionForkWorker):
+        runner = otpbridge.worker.runner
+        for cls in (runner.ExtractionSimpleWorker, runner.ExtractionForkWorker):
             cls.get_heartbeat_ttl = lambda self, job, working_time=0.0: int(ttl)  # type: ignore[method-assign]
     sys.exit(main(sys.argv[1:]))
 

@@ -23,7 +23,7 @@ fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
 
 echo "== ruff"
-.venv/bin/ruff check bridge worker extract tests
+.venv/bin/ruff check otpbridge bridge worker extract tests
 echo "== mypy --strict"
 .venv/bin/mypy
 echo "== import-linter (layers: bridge > worker > extract)"

@@ -17,9 +17,9 @@ from bridge_support import (
 )
 from rq import Queue
 
-from bridge.embedded import DovecotServer
-from bridge.imap import delivery
-from bridge.imap.ingest import Ingestor, Plan
+from otpbridge.bridge.embedded import DovecotServer
+from otpbridge.bridge.imap import delivery
+from otpbridge.bridge.imap.ingest import Ingestor, Plan
 
 
 def test_backlog_bodies_come_in_one_fetch_and_skip_oversize_and_unrouted_mail(

@@ -22,15 +22,15 @@ from bridge_support import (
     wait_until,
 )
 
-from bridge.cli.status_cmd import collect_status
-from bridge.embedded import DovecotServer, RedisServer
-from bridge.imap.headers import addresses, decode_words, parse_mailbox
-from bridge.imap.ingest import Ingestor
-from bridge.imap.poison import CAREFUL_AFTER, QUARANTINE_AFTER, PoisonGuard
-from bridge.imap.sender_auth import sender_auth
-from bridge.senders import decide_sender
-from worker.keys import job_id
-from worker.settings import QUEUE_NAME
+from otpbridge.bridge.cli.status_cmd import collect_status
+from otpbridge.bridge.embedded import DovecotServer, RedisServer
+from otpbridge.bridge.imap.headers import addresses, decode_words, parse_mailbox
+from otpbridge.bridge.imap.ingest import Ingestor
+from otpbridge.bridge.imap.poison import CAREFUL_AFTER, QUARANTINE_AFTER, PoisonGuard
+from otpbridge.bridge.imap.sender_auth import sender_auth
+from otpbridge.bridge.senders import decide_sender
+from otpbridge.worker.keys import job_id
+from otpbridge.worker.settings import QUEUE_NAME
 
 FORGED_NAME_FROM = "=?utf-8?q?noreply=40github=2Ecom?= <attacker@evil.example>"
 

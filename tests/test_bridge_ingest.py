@@ -21,14 +21,14 @@ from bridge_support import (
 from redis.client import Pipeline
 from rq import Queue
 
-from bridge.embedded import DovecotServer
-from bridge.errors import LeaseLostError
-from bridge.imap.fetch import MailHeaders
-from bridge.imap.ingest import Ingestor, Plan
-from bridge.imap.lease import Lease
-from bridge.imap.router import AddressTemplate
-from bridge.settings import load_settings
-from worker import metrics
+from otpbridge.bridge.embedded import DovecotServer
+from otpbridge.bridge.errors import LeaseLostError
+from otpbridge.bridge.imap.fetch import MailHeaders
+from otpbridge.bridge.imap.ingest import Ingestor, Plan
+from otpbridge.bridge.imap.lease import Lease
+from otpbridge.bridge.imap.router import AddressTemplate
+from otpbridge.bridge.settings import load_settings
+from otpbridge.worker import metrics
 
 
 def _headers(uid: int, raw: bytes) -> MailHeaders:

@@ -29,9 +29,9 @@ from bridge_support import (
     wait_until,
 )
 
-from bridge.embedded import DovecotServer
-from bridge.embedded.ports import free_port
-from bridge.imap import Bridge
+from otpbridge.bridge.embedded import DovecotServer
+from otpbridge.bridge.embedded.ports import free_port
+from otpbridge.bridge.imap import Bridge
 
 
 class _IdentityProvider(BaseHTTPRequestHandler):

@@ -22,7 +22,7 @@ from bridge_support import (
 )
 from rq import Queue
 
-from bridge.embedded import DovecotServer
+from otpbridge.bridge.embedded import DovecotServer
 
 
 def _log_events(text: str) -> list[dict[str, object]]:

@@ -18,9 +18,9 @@ from bridge_support import (
     wait_until,
 )
 
-from bridge.embedded import DovecotServer
-from bridge.imap import Bridge
-from worker import metrics
+from otpbridge.bridge.embedded import DovecotServer
+from otpbridge.bridge.imap import Bridge
+from otpbridge.worker import metrics
 
 
 def _reconnects(settings_name: str) -> float:

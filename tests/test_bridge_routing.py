@@ -22,8 +22,8 @@ from bridge_support import (
 )
 from rq import Queue
 
-from bridge.embedded import DovecotServer
-from worker.keys import job_id
+from otpbridge.bridge.embedded import DovecotServer
+from otpbridge.worker.keys import job_id
 
 
 @pytest.fixture
@@ -309,7 +309,7 @@ def test_mail_announced_during_a_fetch_is_not_left_for_the_next_idle(
     redis_url: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from bridge.imap import delivery  # noqa: PLC0415 - patched for this test only
+    from otpbridge.bridge.imap import delivery  # noqa: PLC0415 - patched for this test only
 
     inbox = new_inbox(redis_client)
     real_fetch_bodies = delivery.fetch_bodies
@@ -364,7 +364,7 @@ def test_mail_saved_while_routing_is_picked_up_without_waiting_for_idle(
 ) -> None:
     # The second mail lands while the first is being written to Redis: no IMAP command is
     # running, so only a NOOP after routing (not the next IDLE) announces it promptly.
-    from bridge.imap.ingest import Ingestor  # noqa: PLC0415 - patched for this test only
+    from otpbridge.bridge.imap.ingest import Ingestor  # noqa: PLC0415 - patched for this test only
 
     inbox = new_inbox(redis_client)
     real_commit = Ingestor.commit

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bridge.errors import ConfigError
-from bridge.settings import AfterRoute, load_settings, parse_duration
+from otpbridge.bridge.errors import ConfigError
+from otpbridge.bridge.settings import AfterRoute, load_settings, parse_duration
 
 BASE = {
     "OTPBRIDGE_REDIS_URL": "redis://:redispw@127.0.0.1:6390/0",

@@ -13,12 +13,12 @@ from collections.abc import Iterator
 import pytest
 import redis
 
-from bridge.cli import main
-from bridge.embedded import free_port
-from bridge.sdk import Client
+from otpbridge.bridge.cli import main
+from otpbridge.bridge.embedded import free_port
+from otpbridge.bridge.sdk import Client
 
 ADDRESS = "agents+{id}@corp.example"
-_CLI = "import sys; from bridge.cli import main; sys.exit(main())"
+_CLI = "import sys; from otpbridge.bridge.cli import main; sys.exit(main())"
 UNKNOWN_ID = "a" * 20
 
 

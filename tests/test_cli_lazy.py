@@ -10,11 +10,11 @@ from importlib import metadata
 
 import pytest
 
-from bridge.cli import COMMANDS, load, main
-from bridge.cli import demo_cmd as demo_cmd_module
-from bridge.demo.stack import DemoError
+from otpbridge.bridge.cli import COMMANDS, load, main
+from otpbridge.bridge.cli import demo_cmd as demo_cmd_module
+from otpbridge.bridge.demo.stack import DemoError
 
-_HEAVY = ("redis", "bridge.sdk", "rq", "imapclient", "rich", "structlog", "mailparser")
+_HEAVY = ("redis", "otpbridge.bridge.sdk", "rq", "imapclient", "rich", "structlog")
 
 
 def _run_python(code: str) -> subprocess.CompletedProcess[str]:
@@ -43,7 +43,7 @@ def test_top_level_help_lists_every_command_and_loads_none(
         assert command.name in out
     code = (
         "import sys\n"
-        "from bridge.cli import main\n"
+        "from otpbridge.bridge.cli import main\n"
         "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
         "print(sorted(m for m in sys.modules if m.endswith('_cmd')))\n"
     )
@@ -56,7 +56,7 @@ def test_top_level_help_lists_every_command_and_loads_none(
 def test_agent_command_help_imports_neither_sdk_nor_server(argv: list[str]) -> None:
     code = (
         "import sys\n"
-        "from bridge.cli import main\n"
+        "from otpbridge.bridge.cli import main\n"
         f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
         f"print(sorted(m for m in {_HEAVY!r} if m in sys.modules))\n"
     )
@@ -91,7 +91,7 @@ def test_server_command_without_its_extra_says_what_to_install(
     code = (
         "import sys\n"
         f"sys.modules[{hidden!r}] = None\n"
-        "from bridge.cli import main\n"
+        "from otpbridge.bridge.cli import main\n"
         f"sys.exit(main({argv!r}))\n"
     )
     proc = _run_python(code)
@@ -108,7 +108,7 @@ def test_agent_commands_work_without_the_server_packages() -> None:
     code = (
         "import sys\n"
         f"for name in {hidden!r}:\n    sys.modules[name] = None\n"
-        "from bridge.cli import main\n"
+        "from otpbridge.bridge.cli import main\n"
         "sys.exit(main(['totp', 'JBSWY3DPEHPK3PXP']))\n"
     )
     proc = _run_python(code)
@@ -119,14 +119,14 @@ def test_agent_commands_work_without_the_server_packages() -> None:
 def test_an_unrelated_missing_module_is_not_hidden() -> None:
     code = (
         "import sys\n"
-        "import bridge.cli as cli\n"
+        "import otpbridge.bridge.cli as cli\n"
         "cli.COMMANDS = (cli.Command('nope', 'no_such_cmd', 'x', 'server'),)\n"
         "cli._BY_NAME = {'nope': cli.COMMANDS[0]}\n"
         "sys.exit(cli.main(['nope']))\n"
     )
     proc = _run_python(code)
     assert proc.returncode == 1
-    assert "ModuleNotFoundError: No module named 'bridge.cli.no_such_cmd'" in proc.stderr
+    assert "ModuleNotFoundError: No module named 'otpbridge.bridge.cli.no_such_cmd'" in proc.stderr
 
 
 def test_demo_hint_keeps_its_brackets(

@@ -15,16 +15,16 @@ from pathlib import Path
 import pytest
 import redis
 
-from bridge.cli.status_cmd import collect_status
-from bridge.demo.sample import SAMPLE_SENDER, new_code, otp_mail
-from bridge.demo.stack import DemoStack, start_stack
-from bridge.embedded import DovecotServer, free_port
-from bridge.sdk import Client
-from worker.settings import QUEUE_NAME
+from otpbridge.bridge.cli.status_cmd import collect_status
+from otpbridge.bridge.demo.sample import SAMPLE_SENDER, new_code, otp_mail
+from otpbridge.bridge.demo.stack import DemoStack, start_stack
+from otpbridge.bridge.embedded import DovecotServer, free_port
+from otpbridge.bridge.sdk import Client
+from otpbridge.worker.settings import QUEUE_NAME
 
 pytestmark = pytest.mark.slow
 
-_CLI = "import sys; from bridge.cli import main; sys.exit(main())"
+_CLI = "import sys; from otpbridge.bridge.cli import main; sys.exit(main())"
 
 
 def _http(port: int, path: str) -> tuple[int, str]:

@@ -13,7 +13,7 @@ import pytest
 import redis
 import yaml  # type: ignore[import-untyped]
 
-from worker.settings import JOB_TIMEOUT_S, QUEUE_NAME
+from otpbridge.worker.settings import JOB_TIMEOUT_S, QUEUE_NAME
 
 DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
 K8S = DEPLOY / "k8s"

@@ -11,13 +11,13 @@ import pytest
 import redis
 from rq import Queue, Worker
 
-from bridge.cli.doctor_cmd import diagnose
-from bridge.diagnose.result import Check
-from bridge.embedded import DovecotServer
-from bridge.embedded.smtp_front import LmtpDelivery, SmtpFront
-from worker.settings import QUEUE_NAME
+from otpbridge.bridge.cli.doctor_cmd import diagnose
+from otpbridge.bridge.diagnose.result import Check
+from otpbridge.bridge.embedded import DovecotServer
+from otpbridge.bridge.embedded.smtp_front import LmtpDelivery, SmtpFront
+from otpbridge.worker.settings import QUEUE_NAME
 
-_CLI = "import sys; from bridge.cli import main; sys.exit(main())"
+_CLI = "import sys; from otpbridge.bridge.cli import main; sys.exit(main())"
 
 
 @pytest.fixture

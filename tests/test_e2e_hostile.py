@@ -17,9 +17,9 @@ import redis
 from bridge_support import BridgeProcess, env_for, wait_until
 from pipeline_helpers import WorkerProcess, code_mail
 
-from bridge import Client
-from bridge.embedded import DovecotServer, RedisServer
-from worker.keys import Keys
+from otpbridge import Client
+from otpbridge.bridge.embedded import DovecotServer, RedisServer
+from otpbridge.worker.keys import Keys
 
 pytestmark = pytest.mark.slow
 

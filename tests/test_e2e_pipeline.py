@@ -19,17 +19,17 @@ import pytest
 import redis
 from pipeline_helpers import code_mail
 
-from bridge import Client
-from bridge.embedded import DovecotServer, RedisServer
-from extract import extract_message
-from worker.keys import Keys
+from otpbridge import Client
+from otpbridge.bridge.embedded import DovecotServer, RedisServer
+from otpbridge.extract import extract_message
+from otpbridge.worker.keys import Keys
 
 pytestmark = pytest.mark.slow
 
 ADDRESS = "agents+{id}@corp.test"
 CODE = "493817"
 EXTRACTS_CODES = extract_message(code_mail("a@b.test", CODE)).code == CODE
-_CLI = "import sys; from bridge.cli import main; sys.exit(main())"
+_CLI = "import sys; from otpbridge.bridge.cli import main; sys.exit(main())"
 
 
 @dataclass
@@ -184,8 +184,9 @@ def test_known_code_never_in_logs_or_rq_registries(stack: Stack) -> None:
         r = client.redis
         for key in r.scan_iter("*"):
             name = key.decode()
-            # The inbox's own stream and stored mail legitimately hold the code.
-            if name.startswith((f"otpb:events:{{{inbox.id}}}", f"otpb:msg:{{{inbox.id}}}")):
+            # The inbox's own stream, stored mail and its rendering legitimately hold the code.
+            own = ("events", "msg", "rendered")
+            if name.startswith(tuple(f"otpb:{kind}:{{{inbox.id}}}" for kind in own)):
                 continue
             assert secret.encode() not in (r.dump(key) or b""), name
     for name, path in stack.logs.items():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extract.expiry import find_expiry
+from otpbridge.extract.expiry import find_expiry
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from extract import Extraction, extract_message
+from otpbridge.extract import Extraction, extract_message
 
 _HEADERS = b"From: a@b.example\r\nTo: c@d.example\r\nSubject: Your code\r\n"
 

@@ -25,7 +25,7 @@ from bridge_support import (
 )
 from fault_support import BlackHoleProxy
 
-from bridge.embedded import DovecotServer
+from otpbridge.bridge.embedded import DovecotServer
 
 pytestmark = pytest.mark.slow
 

@@ -14,8 +14,8 @@ from bridge_support import address, mail, new_inbox, settings_for, wait_until
 from fault_support import Tally
 from pipeline_helpers import WorkerProcess
 
-from bridge.embedded import DovecotServer, RedisServer
-from bridge.imap import Bridge
+from otpbridge.bridge.embedded import DovecotServer, RedisServer
+from otpbridge.bridge.imap import Bridge
 
 pytestmark = pytest.mark.slow
 

@@ -20,10 +20,10 @@ from bridge_support import BridgeProcess, address, env_for, new_inbox
 from fault_support import Lmtp, SentinelDeployment, Tally, wait_for
 from pipeline_helpers import WorkerProcess, code_mail
 
-from bridge.embedded import DovecotServer
-from worker.errors import WorkerConfigError
-from worker.redis_conn import parse_sentinel_url, sentinel_url_from_env, sync_client
-from worker.settings import WorkerSettings, redact_url
+from otpbridge.bridge.embedded import DovecotServer
+from otpbridge.worker.errors import WorkerConfigError
+from otpbridge.worker.redis_conn import parse_sentinel_url, sentinel_url_from_env, sync_client
+from otpbridge.worker.settings import WorkerSettings, redact_url
 
 INBOXES = 100
 MAILS_PER_INBOX = 10

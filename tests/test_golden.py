@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from extract import extract_message
+from otpbridge.extract import extract_message
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = sorted(p.stem for p in GOLDEN.glob("*.eml"))

@@ -28,7 +28,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from extract import Extraction, MimeError, extract_document, extract_message, parse_document
+from otpbridge.extract import (
+    Extraction,
+    MimeError,
+    extract_document,
+    extract_message,
+    parse_document,
+)
 
 pytestmark = pytest.mark.hostile
 # Not ./.hypothesis: pytest warns about that directory at collection, and warnings are errors.

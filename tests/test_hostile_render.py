@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from worker.mailbody import (
+from otpbridge.worker.mailbody import (
     MAX_TEXT_CHARS,
     STORED_HTML_CHARS,
     STORED_TEXT_CHARS,

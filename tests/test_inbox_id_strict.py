@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 import redis
 
-from bridge.cli import main
-from bridge.errors import InboxNotFoundError
-from bridge.sdk import AsyncClient, Client
-from worker import jobs
-from worker.keys import INBOX_ID_RE, Keys
+from otpbridge.bridge.cli import main
+from otpbridge.bridge.errors import InboxNotFoundError
+from otpbridge.bridge.sdk import AsyncClient, Client
+from otpbridge.worker import jobs
+from otpbridge.worker.keys import INBOX_ID_RE, Keys
 
 ADDRESS = "agents+{id}@corp.example"
 VALID = "k4leenwtxhc02bhjqxc2"

@@ -8,11 +8,11 @@ from urllib.parse import quote
 
 import pytest
 
-from extract.document import Anchor, Document
-from extract.links import PRIMARY_MIN_SCORE, find_links
-from extract.model import LinkCandidate
-from extract.unwrap import unwrap_url
-from extract.url_signatures import analyse_url
+from otpbridge.extract.document import Anchor, Document
+from otpbridge.extract.links import PRIMARY_MIN_SCORE, find_links
+from otpbridge.extract.model import LinkCandidate
+from otpbridge.extract.unwrap import unwrap_url
+from otpbridge.extract.url_signatures import analyse_url
 
 TOKEN = "Hk8Qz2Lm9Xw4Rt7Vb3Nc"
 

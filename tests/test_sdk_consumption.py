@@ -18,12 +18,12 @@ import redis
 from async_adapter import AsyncAdapter
 from pipeline_helpers import Ingest, WorkerProcess, code_mail, heartbeat, link_mail
 
-from bridge import AsyncClient, Client
-from bridge.embedded import RedisServer
-from bridge.sdk.wire import CONNECTION_OPTIONS
+from otpbridge import AsyncClient, Client
+from otpbridge.bridge.embedded import RedisServer
+from otpbridge.bridge.sdk.wire import CONNECTION_OPTIONS
 
 ADDRESS = "agents+{id}@corp.example"
-_CLI = "import sys; from bridge.cli import main; sys.exit(main())"
+_CLI = "import sys; from otpbridge.bridge.cli import main; sys.exit(main())"
 #: For tests that use the client only around what they check (a CLI process, a fork).
 sync_only = pytest.mark.parametrize("client", ["sync"], indirect=True)
 
@@ -218,6 +218,7 @@ def test_a_thousand_waiting_threads_share_sixteen_connections(
     agents = Client(
         redis.Redis.from_url(redis_url, client_name="agents-threads", **CONNECTION_OPTIONS),
         address=ADDRESS,
+        require_watcher=False,  # no bridge here; a slow run must not outlive the heartbeat
     )
     heartbeat(agents.redis, agents.keys)
     watch = _ConnectionWatch(redis_url, "agents-threads")
@@ -258,7 +259,7 @@ def test_a_thousand_waiting_tasks_share_sixteen_connections(
 
     async def main() -> tuple[list[str], dict[str, str | None]]:
         raw = aredis.Redis.from_url(redis_url, client_name="agents-tasks", **CONNECTION_OPTIONS)
-        async with AsyncClient(raw, address=ADDRESS) as agents:
+        async with AsyncClient(raw, address=ADDRESS, require_watcher=False) as agents:
             heartbeat(ingest.client, agents.keys)
             inboxes = [await agents.inboxes.create(ttl=300) for _ in codes]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bridge.errors import ExtractionFailedError, WatcherDownError
-from bridge.sdk.matching import (
+from otpbridge.bridge.errors import ExtractionFailedError, WatcherDownError
+from otpbridge.bridge.sdk.matching import (
     PENDING_GRACE_S,
     Pick,
     StreamMatcher,
@@ -13,9 +13,14 @@ from bridge.sdk.matching import (
     sender_allowed,
     stream_id_after,
 )
-from bridge.sdk.models import Link, Message, Otp
-from bridge.sdk.records import check_watchers, new_inbox_id, normalize_senders, render_address
-from worker.keys import INBOX_ID_RE
+from otpbridge.bridge.sdk.models import Link, Message, Otp
+from otpbridge.bridge.sdk.records import (
+    check_watchers,
+    new_inbox_id,
+    normalize_senders,
+    render_address,
+)
+from otpbridge.worker.keys import INBOX_ID_RE
 
 NOW = 1_800_000_000_000
 

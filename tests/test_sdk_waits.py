@@ -17,12 +17,18 @@ import redis
 from async_adapter import AsyncAdapter
 from pipeline_helpers import Ingest, WorkerProcess, code_mail, heartbeat, link_mail
 
-from bridge import AsyncClient, Client, ExtractionFailedError, InboxNotFoundError, WatcherDownError
-from bridge.embedded import RedisServer
-from bridge.sdk import Otp
-from extract import extract_message
-from worker.keys import Keys
-from worker.publish import Publisher
+from otpbridge import (
+    AsyncClient,
+    Client,
+    ExtractionFailedError,
+    InboxNotFoundError,
+    WatcherDownError,
+)
+from otpbridge.bridge.embedded import RedisServer
+from otpbridge.bridge.sdk import Otp
+from otpbridge.extract import extract_message
+from otpbridge.worker.keys import Keys
+from otpbridge.worker.publish import Publisher
 
 ADDRESS = "agents+{id}@corp.example"
 EXTRACTS_CODES = extract_message(code_mail("a@b.example", "482913")).code == "482913"

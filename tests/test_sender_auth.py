@@ -16,11 +16,11 @@ from bridge_support import (
     wait_until,
 )
 
-from bridge import Client
-from bridge.embedded import DovecotServer
-from bridge.imap.headers import parse_mailbox
-from bridge.imap.sender_auth import sender_auth
-from bridge.sdk.matching import sender_allowed
+from otpbridge import Client
+from otpbridge.bridge.embedded import DovecotServer
+from otpbridge.bridge.imap.headers import parse_mailbox
+from otpbridge.bridge.imap.sender_auth import sender_auth
+from otpbridge.bridge.sdk.matching import sender_allowed
 
 TRUSTED = frozenset({"mx.corp.test"})
 

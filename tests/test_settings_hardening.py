@@ -11,17 +11,17 @@ from pathlib import Path
 
 import pytest
 
-from bridge.errors import ConfigError
-from bridge.settings import _ENV_NUMBERS, load_settings, parse_duration
-from worker.errors import WorkerConfigError
-from worker.settings import WorkerSettings, check_redis_url, redact_url
+from otpbridge.bridge.errors import ConfigError
+from otpbridge.bridge.settings import _ENV_NUMBERS, load_settings, parse_duration
+from otpbridge.worker.errors import WorkerConfigError
+from otpbridge.worker.settings import WorkerSettings, check_redis_url, redact_url
 
 BASE = {
     "OTPBRIDGE_REDIS_URL": "redis://:redispw@127.0.0.1:6390/0",
     "OTPBRIDGE_IMAP_URL": "imaps://agents%40corp.example:s3cr3t@imap.corp.example/INBOX",
     "OTPBRIDGE_ADDRESS": "agents+{id}@corp.example",
 }
-_CLI = "import sys; from bridge.cli import main; sys.exit(main())"
+_CLI = "import sys; from otpbridge.bridge.cli import main; sys.exit(main())"
 
 
 @pytest.mark.parametrize("name", [*sorted(_ENV_NUMBERS), "OTPBRIDGE_METRICS_PORT"])

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 import pytest
 from imapclient import IMAPClient
 
-from bridge.embedded import DovecotServer
-from bridge.embedded.pymap_server import PymapServer
-from bridge.embedded.smtp_front import ImapAppendDelivery, LmtpDelivery, SmtpFront
+from otpbridge.bridge.embedded import DovecotServer
+from otpbridge.bridge.embedded.pymap_server import PymapServer
+from otpbridge.bridge.embedded.smtp_front import ImapAppendDelivery, LmtpDelivery, SmtpFront
 
 _MAIL = b"From: a@sender.test\r\nSubject: hello\r\n\r\nYour code is 123456\r\n"
 _RCPTS = ["agents+aaaa@demo.test", "agents+bbbb@demo.test"]

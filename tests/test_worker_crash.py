@@ -9,11 +9,11 @@ import redis
 from pipeline_helpers import Ingest, WorkerProcess, code_mail
 from rq import Queue
 
-from bridge import Client
-from bridge.embedded import RedisServer
-from worker.events import decode_fields
-from worker.keys import Keys
-from worker.settings import QUEUE_NAME
+from otpbridge import Client
+from otpbridge.bridge.embedded import RedisServer
+from otpbridge.worker.events import decode_fields
+from otpbridge.worker.keys import Keys
+from otpbridge.worker.settings import QUEUE_NAME
 
 ADDRESS = "agents+{id}@corp.example"
 

@@ -6,7 +6,7 @@ import redis
 from rq import Queue
 from rq.job import Job, JobStatus
 
-from worker.enqueue import (
+from otpbridge.worker.enqueue import (
     BATCH_JOB_FUNCTION,
     JOB_BATCH_MAX,
     JOB_DESCRIPTION,
@@ -16,8 +16,8 @@ from worker.enqueue import (
     enqueue_extractions,
     plan_jobs,
 )
-from worker.keys import batch_job_id, job_id
-from worker.settings import FAILURE_TTL_S, JOB_TIMEOUT_S, QUEUE_NAME
+from otpbridge.worker.keys import batch_job_id, job_id
+from otpbridge.worker.settings import FAILURE_TTL_S, JOB_TIMEOUT_S, QUEUE_NAME
 
 INBOX = "k3x9q2m8v7b4n1c5z6"
 MK = "abcdef0123-7-42"

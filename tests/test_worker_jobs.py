@@ -8,12 +8,12 @@ from pipeline_helpers import Ingest, code_mail, run_jobs
 from rq.job import Job
 from rq.timeouts import JobTimeoutException
 
-import worker.enqueue
-import worker.jobs
-from bridge import Client
-from extract import extract_message
-from worker.events import decode_fields
-from worker.keys import Keys, job_id
+import otpbridge.worker.enqueue
+import otpbridge.worker.jobs
+from otpbridge import Client
+from otpbridge.extract import extract_message
+from otpbridge.worker.events import decode_fields
+from otpbridge.worker.keys import Keys, job_id
 
 CODE = "482913"
 
@@ -39,7 +39,7 @@ def test_job_publishes_extracted_event_once(
     mk = ingest.deliver(inbox.id, raw)
     run_jobs(redis_url)
     # The same job again (a redelivery, a retried run): still one event.
-    worker.enqueue.enqueue_extractions(ingest.queue, [(inbox.id, mk, 0)])
+    otpbridge.worker.enqueue.enqueue_extractions(ingest.queue, [(inbox.id, mk, 0)])
     run_jobs(redis_url)
 
     events = _events(redis_client, keys, inbox.id)
@@ -82,7 +82,7 @@ def test_job_that_keeps_failing_publishes_a_failed_event_without_content(
     def broken(raw: bytes) -> None:
         raise ValueError(f"cannot parse {CODE}")
 
-    monkeypatch.setattr(worker.jobs, "parse_document", broken)
+    monkeypatch.setattr(otpbridge.worker.jobs, "parse_document", broken)
     inbox = sdk.inboxes.create(ttl=600)
     ingest = Ingest(redis_client)
     mk = ingest.deliver(inbox.id, code_mail(inbox.email, CODE))
@@ -163,14 +163,14 @@ def test_batch_hands_the_mail_the_extractor_fails_on_to_a_job_of_its_own(
     sdk: Client,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    real = worker.jobs.parse_document
+    real = otpbridge.worker.jobs.parse_document
 
     def fails_on_one(raw: bytes) -> object:
         if b"666666" in raw:
             raise ValueError("cannot parse 666666")
         return real(raw)
 
-    monkeypatch.setattr(worker.jobs, "parse_document", fails_on_one)
+    monkeypatch.setattr(otpbridge.worker.jobs, "parse_document", fails_on_one)
     inbox = sdk.inboxes.create(ttl=600)
     ingest = Ingest(redis_client)
     codes = ["482913", "666666", "591732"]
@@ -182,7 +182,7 @@ def test_batch_hands_the_mail_the_extractor_fails_on_to_a_job_of_its_own(
     assert [e["code"] for e in events if e["type"] == "extracted"] == ["482913", "591732"]
     # The bad mail now has its own job, with the retries a one-message job gets.
     single = Job.fetch(job_id(inbox.id, mks[1]), connection=redis_client)
-    assert single.func_name == worker.enqueue.JOB_FUNCTION
+    assert single.func_name == otpbridge.worker.enqueue.JOB_FUNCTION
     assert single.retries_left == 2  # its first attempt already ran in the same burst
     assert not [e for e in events if e["type"] == "failed"]
 
@@ -199,7 +199,7 @@ def test_batch_that_dies_becomes_one_job_per_mail(
     mks = ingest.deliver_batch([(inbox.id, code_mail(inbox.email, c)) for c in codes])
     batch_ids = list(ingest.queue.job_ids)
     assert len(batch_ids) == 1
-    real = worker.jobs.process_messages
+    real = otpbridge.worker.jobs.process_messages
     calls: list[int] = []
 
     def dies_after_publishing_one(
@@ -211,7 +211,7 @@ def test_batch_that_dies_becomes_one_job_per_mail(
             raise redis.ConnectionError("simulated failure mid-batch")
         return list(real(client, keys, items))
 
-    monkeypatch.setattr(worker.jobs, "process_messages", dies_after_publishing_one)
+    monkeypatch.setattr(otpbridge.worker.jobs, "process_messages", dies_after_publishing_one)
     run_jobs(redis_url)
 
     for jid in batch_ids:
@@ -231,7 +231,7 @@ def test_job_queued_without_an_arrival_time_dates_expiry_from_routing(
     ingest = Ingest(redis_client)
     mk = ingest.deliver(inbox.id, code_mail(inbox.email, CODE))
     redis_client.delete(ingest.queue.key)
-    ingest.queue.enqueue(worker.enqueue.JOB_FUNCTION, inbox.id, mk)
+    ingest.queue.enqueue(otpbridge.worker.enqueue.JOB_FUNCTION, inbox.id, mk)
     run_jobs(redis_url)
 
     received, extracted = _events(redis_client, Keys(), inbox.id)
@@ -252,7 +252,7 @@ def test_job_timeout_inside_the_extractor_is_retried_then_failed(
     def times_out(raw: bytes) -> None:
         raise JobTimeoutException("Task exceeded maximum timeout value (30 seconds)")
 
-    monkeypatch.setattr(worker.jobs, "parse_document", times_out)
+    monkeypatch.setattr(otpbridge.worker.jobs, "parse_document", times_out)
     inbox = sdk.inboxes.create(ttl=600)
     ingest = Ingest(redis_client)
     mk = ingest.deliver(inbox.id, code_mail(inbox.email, CODE))

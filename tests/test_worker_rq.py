@@ -14,11 +14,11 @@ from rq.job import Job
 from rq.registry import StartedJobRegistry
 from rq.suspension import resume, suspend
 
-from bridge import Client
-from worker.keys import job_id
-from worker.rq_worker import ExtractionSimpleWorker
-from worker.runner import build_worker
-from worker.settings import QUEUE_NAME, RESULT_TTL_S, WorkerSettings
+from otpbridge import Client
+from otpbridge.worker.keys import job_id
+from otpbridge.worker.rq_worker import ExtractionSimpleWorker
+from otpbridge.worker.runner import build_worker
+from otpbridge.worker.settings import QUEUE_NAME, RESULT_TTL_S, WorkerSettings
 
 JOBS = 5
 

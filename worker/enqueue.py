@@ -21,8 +21,8 @@ from typing import Any, Final
 from redis.client import Pipeline
 from rq import Callback, Queue, Retry
 
-from worker.keys import batch_job_id, job_id
-from worker.settings import FAILURE_TTL_S, JOB_TIMEOUT_S, RESULT_TTL_S, RETRY_INTERVALS_S
+from otpbridge.worker.keys import batch_job_id, job_id
+from otpbridge.worker.settings import FAILURE_TTL_S, JOB_TIMEOUT_S, RESULT_TTL_S, RETRY_INTERVALS_S
 
 __all__ = [
     "BATCH_FAILURE_CALLBACK",
@@ -38,13 +38,13 @@ __all__ = [
     "plan_jobs",
 ]
 
-JOB_FUNCTION: Final = "worker.jobs.extract_job"
+JOB_FUNCTION: Final = "otpbridge.worker.jobs.extract_job"
 #: Runs after every failed attempt; publishes the ``failed`` event after the last one.
-FAILURE_CALLBACK: Final = "worker.jobs.on_extract_failure"
-BATCH_JOB_FUNCTION: Final = "worker.jobs.extract_batch_job"
+FAILURE_CALLBACK: Final = "otpbridge.worker.jobs.on_extract_failure"
+BATCH_JOB_FUNCTION: Final = "otpbridge.worker.jobs.extract_batch_job"
 #: A failed batch is not retried as a whole: it becomes one single-message job per mail, each
 #: with its own retries and ``failed`` event, so one bad mail never holds up the others.
-BATCH_FAILURE_CALLBACK: Final = "worker.jobs.on_batch_failure"
+BATCH_FAILURE_CALLBACK: Final = "otpbridge.worker.jobs.on_batch_failure"
 #: RQ's default description repeats the call with its arguments; ours names only the kind.
 JOB_DESCRIPTION: Final = "otpbridge extraction"
 #: Messages per job at most: bounds the extra wait of the last mail of a job (~1 ms each).

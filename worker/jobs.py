@@ -22,15 +22,15 @@ from rq import Queue, get_current_job
 from rq.job import Job
 from rq.timeouts import JobTimeoutException
 
-from extract import Extraction, extract_document, parse_document
-from extract.mime import MimeError
-from worker.enqueue import Item, enqueue_single_jobs
-from worker.errors import ExtractionError, WorkerError
-from worker.events import EVENT_EXTRACTED, EVENT_FAILED
-from worker.keys import INBOX_ID_RE, Keys
-from worker.mailbody import Rendered, render
-from worker.metrics import EXTRACTION_SECONDS, MAIL_TO_EVENT_SECONDS, MESSAGES_FAILED
-from worker.publish import Publisher
+from otpbridge.extract import Extraction, extract_document, parse_document
+from otpbridge.extract.mime import MimeError
+from otpbridge.worker.enqueue import Item, enqueue_single_jobs
+from otpbridge.worker.errors import ExtractionError, WorkerError
+from otpbridge.worker.events import EVENT_EXTRACTED, EVENT_FAILED
+from otpbridge.worker.keys import INBOX_ID_RE, Keys
+from otpbridge.worker.mailbody import Rendered, render
+from otpbridge.worker.metrics import EXTRACTION_SECONDS, MAIL_TO_EVENT_SECONDS, MESSAGES_FAILED
+from otpbridge.worker.publish import Publisher
 
 __all__ = [
     "LATENCY_SAMPLES",

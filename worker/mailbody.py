@@ -263,7 +263,7 @@ class _BoundedText(html2text.HTML2Text):
 @functools.cache
 def _block_start() -> re.Pattern[str]:
     """A ``>`` right before a block-level tag (see :func:`html_to_text`)."""
-    from extract.html_prune import BLOCK_TAGS  # noqa: PLC0415 - only HTML-only mails need it
+    from otpbridge.extract.html_prune import BLOCK_TAGS  # noqa: PLC0415 - only HTML-only mails need it
 
     return re.compile(rf">(?=</?(?:{'|'.join(sorted(BLOCK_TAGS))})[\s/>])", re.IGNORECASE)
 
@@ -277,7 +277,7 @@ def html_to_text(html: str) -> str:
     drops the whitespace in front of block tags; a space is put back there, because html2text
     does not separate the blocks inside a table cell ("is:482913Questions?").
     """
-    from extract.html_prune import prune_html  # noqa: PLC0415 - only HTML-only mails need it
+    from otpbridge.extract.html_prune import prune_html  # noqa: PLC0415 - only HTML-only mails need it
 
     try:
         markup = _block_start().sub("> ", prune_html(html, MAX_RENDER_CHARS))

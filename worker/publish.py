@@ -18,9 +18,9 @@ from typing import Final, Literal
 import redis
 from redis.exceptions import NoScriptError
 
-from worker.events import STREAM_MAXLEN
-from worker.keys import Keys
-from worker.mailbody import Rendered
+from otpbridge.worker.events import STREAM_MAXLEN
+from otpbridge.worker.keys import Keys
+from otpbridge.worker.mailbody import Rendered
 
 __all__ = ["PublishOutcome", "Publisher"]
 

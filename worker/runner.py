@@ -25,11 +25,12 @@ import redis
 import structlog
 from rq import Queue
 
-from worker.jobs import configure_jobs
-from worker.keys import Keys
-from worker.redis_conn import sync_client
-from worker.rq_worker import ExtractionForkWorker, ExtractionSimpleWorker
-from worker.settings import WorkerSettings
+from otpbridge.worker.job_names import ExtractionJob
+from otpbridge.worker.jobs import configure_jobs
+from otpbridge.worker.keys import Keys
+from otpbridge.worker.redis_conn import sync_client
+from otpbridge.worker.rq_worker import ExtractionForkWorker, ExtractionSimpleWorker
+from otpbridge.worker.settings import WorkerSettings
 
 __all__ = ["ExtractionForkWorker", "ExtractionSimpleWorker", "build_worker", "run_workers"]
 
@@ -50,8 +51,9 @@ def build_worker(
         ExtractionSimpleWorker if settings.worker_class == "simple" else ExtractionForkWorker
     )
     worker = cls(
-        [Queue(settings.queue_name, connection=connection)],
+        [Queue(settings.queue_name, connection=connection, job_class=ExtractionJob)],
         name=name,
+        job_class=ExtractionJob,
         connection=connection,
         maintenance_interval=settings.maintenance_interval_s,
         # An idle worker only runs maintenance between blocking dequeues, which last

@@ -11,8 +11,8 @@ from typing import Final, Literal
 
 import redis
 
-from worker.errors import WorkerConfigError
-from worker.redis_conn import SCHEMES, check_url, is_sentinel_url, sentinel_url_from_env
+from otpbridge.worker.errors import WorkerConfigError
+from otpbridge.worker.redis_conn import SCHEMES, check_url, is_sentinel_url, sentinel_url_from_env
 
 __all__ = [
     "ABANDON_GRACE_S",

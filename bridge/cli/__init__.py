@@ -78,7 +78,6 @@ EXTRA_PACKAGES = frozenset(
     {
         "imapclient",
         "rq",
-        "mailparser",
         "html2text",
         "prometheus_client",
         "rich",
@@ -133,7 +132,7 @@ def _missing_extra_package(exc: ModuleNotFoundError) -> str | None:
 def load(command: Command) -> Any:
     """Import the command's module; :class:`MissingExtraError` when its extra is missing."""
     try:
-        return importlib.import_module(f"bridge.cli.{command.module}")
+        return importlib.import_module(f"otpbridge.bridge.cli.{command.module}")
     except ModuleNotFoundError as exc:
         package = _missing_extra_package(exc)
         if package is None:

@@ -12,12 +12,12 @@ from typing import Any
 import redis
 import structlog
 
-from bridge.errors import ConfigError
-from bridge.imap import Bridge
-from bridge.logs import configure_logging
-from bridge.settings import load_settings
-from worker.metrics import start_http_server
-from worker.redis_conn import sync_client
+from otpbridge.bridge.errors import ConfigError
+from otpbridge.bridge.imap import Bridge
+from otpbridge.bridge.logs import configure_logging
+from otpbridge.bridge.settings import load_settings
+from otpbridge.worker.metrics import start_http_server
+from otpbridge.worker.redis_conn import sync_client
 
 __all__ = ["register"]
 

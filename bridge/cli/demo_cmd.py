@@ -11,10 +11,10 @@ from rich.console import Console
 from rich.markup import escape
 
 # Loaded with the command (lazily, by bridge.cli): a missing demo extra is reported at once.
-from bridge.demo.session import run_sample, show_sample, watch_inbox
-from bridge.demo.stack import start_stack
-from bridge.errors import BridgeError
-from bridge.sdk import Client
+from otpbridge.bridge.demo.session import run_sample, show_sample, watch_inbox
+from otpbridge.bridge.demo.stack import start_stack
+from otpbridge.bridge.errors import BridgeError
+from otpbridge.bridge.sdk import Client
 
 __all__ = ["register"]
 

@@ -12,11 +12,11 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from bridge.diagnose.imap_checks import check_mailbox
-from bridge.diagnose.redis_checks import check_redis
-from bridge.diagnose.result import Check, fail
-from bridge.errors import ConfigError
-from bridge.settings import load_settings
+from otpbridge.bridge.diagnose.imap_checks import check_mailbox
+from otpbridge.bridge.diagnose.redis_checks import check_redis
+from otpbridge.bridge.diagnose.result import Check, fail
+from otpbridge.bridge.errors import ConfigError
+from otpbridge.bridge.settings import load_settings
 
 __all__ = ["diagnose", "register"]
 

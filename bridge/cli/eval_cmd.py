@@ -1,5 +1,8 @@
 """``otpbridge eval DIR``: score the extractor on a corpus (DESIGN.md §7).
 
+``DIR`` holds ``truth.jsonl`` (with the mails beside it or in ``emails/``), or golden pairs:
+``NAME.eml`` beside ``NAME.json`` with the expected ``kind``/``code``/``link`` (``tests/golden``).
+
 Prints a per-kind and a per-language table, the misses, and as the very last line
 ``code_acc=… link_acc=… false_pos=… n=…`` (machine-readable; CI greps it).
 """
@@ -14,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from extract import extract_message
-from extract.scoring import Score, score_row
+from otpbridge.extract import extract_message
+from otpbridge.extract.scoring import Score, score_row
 
 __all__ = ["register"]
 
@@ -80,10 +83,30 @@ def _load_truth(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
+def _load_pairs(root: Path) -> list[dict[str, Any]]:
+    """Truth rows from golden pairs (``x.eml`` + ``x.json``)."""
+    rows = []
+    for expected in sorted(root.glob("*.json")):
+        mail = expected.with_suffix(".eml")
+        if not mail.exists():
+            continue
+        try:
+            row = json.loads(expected.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{expected}: not JSON ({exc.msg})") from exc
+        if not isinstance(row, dict):
+            raise ValueError(f"{expected}: expected a JSON object")
+        rows.append({**row, "file": mail.name})
+    if not rows:
+        raise ValueError(f"{root}: no truth.jsonl and no NAME.eml + NAME.json pairs")
+    return rows
+
+
 def run(args: argparse.Namespace) -> int:
     root: Path = args.dir
     try:
-        rows = _load_truth(root / "truth.jsonl")
+        truth = root / "truth.jsonl"
+        rows = _load_truth(truth) if truth.exists() else _load_pairs(root)
     except (OSError, ValueError) as exc:
         print(f"otpbridge eval: {exc}", file=sys.stderr)
         return 2

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from extract import extract_message
+from otpbridge.extract import extract_message
 
 __all__ = ["register"]
 

@@ -8,7 +8,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from bridge.sdk import Inbox
+    from otpbridge.bridge.sdk import Inbox
 
 __all__ = ["register"]
 
@@ -59,8 +59,8 @@ def _as_json(inbox: Inbox) -> str:
 def run(args: argparse.Namespace) -> int:
     import redis  # noqa: PLC0415 - see the imports above
 
-    from bridge.cli.sdk_env import client_from_env  # noqa: PLC0415
-    from bridge.errors import BridgeError  # noqa: PLC0415
+    from otpbridge.bridge.cli.sdk_env import client_from_env  # noqa: PLC0415
+    from otpbridge.bridge.errors import BridgeError  # noqa: PLC0415
 
     prog = f"otpbridge inbox {args.inbox_command}"
     client = client_from_env(prog)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import sys
 
-from bridge.sdk import Client
-from worker.errors import WorkerConfigError
-from worker.settings import read_redis_url
+from otpbridge.bridge.sdk import Client
+from otpbridge.worker.errors import WorkerConfigError
+from otpbridge.worker.settings import read_redis_url
 
 __all__ = ["client_from_env"]
 

@@ -15,10 +15,10 @@ from rich.table import Table
 from rq import Queue, Worker
 from rq.registry import FailedJobRegistry
 
-from worker.errors import WorkerConfigError
-from worker.keys import Keys
-from worker.redis_conn import sync_client
-from worker.settings import WorkerSettings
+from otpbridge.worker.errors import WorkerConfigError
+from otpbridge.worker.keys import Keys
+from otpbridge.worker.redis_conn import sync_client
+from otpbridge.worker.settings import WorkerSettings
 
 __all__ = ["collect_status", "register"]
 

@@ -6,8 +6,8 @@ import argparse
 import sys
 from typing import Any
 
-from bridge.errors import ConfigError
-from bridge.totp import totp
+from otpbridge.bridge.errors import ConfigError
+from otpbridge.bridge.totp import totp
 
 __all__ = ["register"]
 

@@ -12,7 +12,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from bridge.sdk import Link, LinkKindFilter, Otp
+    from otpbridge.bridge.sdk import Link, LinkKindFilter, Otp
 
 __all__ = ["register"]
 
@@ -37,7 +37,7 @@ def register(sub: Any) -> None:
 
 
 def _json(found: Otp | Link) -> str:
-    from bridge.sdk import Otp  # noqa: PLC0415 - see the imports above
+    from otpbridge.bridge.sdk import Otp  # noqa: PLC0415 - see the imports above
 
     message = found.message
     out: dict[str, Any] = {
@@ -62,9 +62,9 @@ def _json(found: Otp | Link) -> str:
 def run(args: argparse.Namespace) -> int:
     import redis  # noqa: PLC0415 - see the imports above
 
-    from bridge.cli.sdk_env import client_from_env  # noqa: PLC0415
-    from bridge.errors import BridgeError  # noqa: PLC0415
-    from bridge.sdk import Otp  # noqa: PLC0415
+    from otpbridge.bridge.cli.sdk_env import client_from_env  # noqa: PLC0415
+    from otpbridge.bridge.errors import BridgeError  # noqa: PLC0415
+    from otpbridge.bridge.sdk import Otp  # noqa: PLC0415
 
     client = client_from_env("otpbridge wait")
     if client is None:

@@ -10,12 +10,12 @@ from typing import Any
 import redis
 from rq import Queue
 
-from bridge.logs import configure_logging
-from worker.errors import WorkerConfigError
-from worker.metrics import MetricsServer, start_http_server, watch_queue_depth
-from worker.redis_conn import is_sentinel_url, sync_client
-from worker.runner import run_workers
-from worker.settings import WorkerSettings
+from otpbridge.bridge.logs import configure_logging
+from otpbridge.worker.errors import WorkerConfigError
+from otpbridge.worker.metrics import MetricsServer, start_http_server, watch_queue_depth
+from otpbridge.worker.redis_conn import is_sentinel_url, sync_client
+from otpbridge.worker.runner import run_workers
+from otpbridge.worker.settings import WorkerSettings
 
 __all__ = ["register"]
 

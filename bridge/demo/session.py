@@ -15,11 +15,11 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
-from bridge.demo.sample import SAMPLE_SENDER, new_code, otp_mail
-from bridge.demo.stack import DemoError, DemoStack
-from bridge.sdk import Client
-from bridge.sdk.models import Otp
-from worker.events import EVENT_EXTRACTED, EVENT_FAILED, EVENT_RECEIVED, decode_fields
+from otpbridge.bridge.demo.sample import SAMPLE_SENDER, new_code, otp_mail
+from otpbridge.bridge.demo.stack import DemoError, DemoStack
+from otpbridge.bridge.sdk import Client
+from otpbridge.bridge.sdk.models import Otp
+from otpbridge.worker.events import EVENT_EXTRACTED, EVENT_FAILED, EVENT_RECEIVED, decode_fields
 
 __all__ = ["SampleResult", "run_sample", "show_sample", "watch_inbox"]
 

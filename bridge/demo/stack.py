@@ -22,14 +22,19 @@ from typing import Literal
 
 import redis
 
-from bridge.embedded.dovecot import DovecotServer, find_dovecot
-from bridge.embedded.ports import free_port
-from bridge.embedded.process import terminate
-from bridge.embedded.pymap_server import PymapServer, pymap_available
-from bridge.embedded.redis_server import RedisServer, find_redis_server
-from bridge.embedded.smtp_front import Delivery, ImapAppendDelivery, LmtpDelivery, SmtpFront
-from bridge.errors import BridgeError
-from worker.keys import Keys
+from otpbridge.bridge.embedded.dovecot import DovecotServer, find_dovecot
+from otpbridge.bridge.embedded.ports import free_port
+from otpbridge.bridge.embedded.process import terminate
+from otpbridge.bridge.embedded.pymap_server import PymapServer, pymap_available
+from otpbridge.bridge.embedded.redis_server import RedisServer, find_redis_server
+from otpbridge.bridge.embedded.smtp_front import (
+    Delivery,
+    ImapAppendDelivery,
+    LmtpDelivery,
+    SmtpFront,
+)
+from otpbridge.bridge.errors import BridgeError
+from otpbridge.worker.keys import Keys
 
 __all__ = ["ADDRESS_TEMPLATE", "DemoError", "DemoStack", "ImapKind", "choose_imap", "start_stack"]
 
@@ -39,7 +44,7 @@ ImapKind = Literal["dovecot", "pymap"]
 ADDRESS_TEMPLATE = "agents+{id}@corp.test"
 
 # Runs the CLI with this interpreter, so it works from a venv whose bin/ is not on PATH.
-_CLI = "import sys; from bridge.cli import main; sys.exit(main())"
+_CLI = "import sys; from otpbridge.bridge.cli import main; sys.exit(main())"
 
 
 class DemoError(BridgeError):

@@ -16,10 +16,10 @@ from email.message import EmailMessage
 
 import imapclient
 
-from bridge.diagnose.result import Check, fail, ok, skip, warn
-from bridge.errors import ConfigError, ImapAuthError, ImapConnectionError
-from bridge.imap.connection import close_quietly, open_connection, tls_context
-from bridge.settings import BridgeSettings, MailboxSettings
+from otpbridge.bridge.diagnose.result import Check, fail, ok, skip, warn
+from otpbridge.bridge.errors import ConfigError, ImapAuthError, ImapConnectionError
+from otpbridge.bridge.imap.connection import close_quietly, open_connection, tls_context
+from otpbridge.bridge.settings import BridgeSettings, MailboxSettings
 
 __all__ = ["check_mailbox"]
 

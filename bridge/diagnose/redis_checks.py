@@ -7,9 +7,9 @@ from typing import Any
 import redis
 from rq import Queue, Worker
 
-from bridge.diagnose.result import Check, fail, ok, warn
-from worker.redis_conn import sync_client
-from worker.settings import QUEUE_NAME
+from otpbridge.bridge.diagnose.result import Check, fail, ok, warn
+from otpbridge.worker.redis_conn import sync_client
+from otpbridge.worker.settings import QUEUE_NAME
 
 __all__ = ["check_redis"]
 

@@ -4,8 +4,8 @@ They bind to loopback on free ports inside a private directory and never touch s
 instances or default ports.
 """
 
-from bridge.embedded.dovecot import DovecotServer
-from bridge.embedded.ports import free_port
-from bridge.embedded.redis_server import RedisServer, SentinelServer
+from otpbridge.bridge.embedded.dovecot import DovecotServer
+from otpbridge.bridge.embedded.ports import free_port
+from otpbridge.bridge.embedded.redis_server import RedisServer, SentinelServer
 
 __all__ = ["DovecotServer", "RedisServer", "SentinelServer", "free_port"]

@@ -20,8 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bridge.embedded.ports import free_port, wait_for_port
-from bridge.embedded.proctable import process_table
+from otpbridge.bridge.embedded.ports import free_port, wait_for_port
+from otpbridge.bridge.embedded.proctable import process_table
 
 __all__ = ["MAIL_FORMATS", "DovecotServer", "find_dovecot"]
 

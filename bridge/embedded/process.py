@@ -11,7 +11,7 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Self
 
-from bridge.embedded.ports import wait_for_port
+from otpbridge.bridge.embedded.ports import wait_for_port
 
 __all__ = ["ServerProcess", "terminate"]
 

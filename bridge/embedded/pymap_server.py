@@ -7,8 +7,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from bridge.embedded.ports import free_port
-from bridge.embedded.process import ServerProcess
+from otpbridge.bridge.embedded.ports import free_port
+from otpbridge.bridge.embedded.process import ServerProcess
 
 __all__ = ["PymapServer", "pymap_available"]
 

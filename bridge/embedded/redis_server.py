@@ -7,9 +7,12 @@ import signal
 from collections.abc import Sequence
 from pathlib import Path
 
-from bridge.embedded.ports import free_port
-from bridge.embedded.process import ServerProcess
-from bridge.embedded.redis_binary import INSTALL_HINT, find_redis_server  # PATH, else bundled
+from otpbridge.bridge.embedded.ports import free_port
+from otpbridge.bridge.embedded.process import ServerProcess
+from otpbridge.bridge.embedded.redis_binary import (  # PATH, else bundled
+    INSTALL_HINT,
+    find_redis_server,
+)
 
 __all__ = ["RedisServer", "SentinelServer", "find_redis_server"]
 

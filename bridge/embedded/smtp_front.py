@@ -22,7 +22,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from imapclient import IMAPClient
 
-from bridge.embedded.ports import free_port
+from otpbridge.bridge.embedded.ports import free_port
 
 __all__ = ["Delivery", "ImapAppendDelivery", "LmtpDelivery", "SmtpFront"]
 

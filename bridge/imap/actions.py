@@ -11,7 +11,7 @@ from __future__ import annotations
 import imapclient
 import structlog
 
-from bridge.settings import AfterRoute
+from otpbridge.bridge.settings import AfterRoute
 
 __all__ = ["apply_after_route", "needs_write_access"]
 

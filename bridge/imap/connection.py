@@ -19,8 +19,8 @@ from typing import Any
 import imapclient
 from imapclient.exceptions import LoginError
 
-from bridge.errors import ImapAuthError, ImapConnectionError
-from bridge.settings import BridgeSettings, MailboxSettings
+from otpbridge.bridge.errors import ImapAuthError, ImapConnectionError
+from otpbridge.bridge.settings import BridgeSettings, MailboxSettings
 
 __all__ = ["close_quietly", "imap_errors", "open_connection", "tls_context"]
 

@@ -10,22 +10,22 @@ import imapclient
 import redis
 import structlog
 
-from bridge.imap.actions import apply_after_route
-from bridge.imap.fetch import (
+from otpbridge.bridge.imap.actions import apply_after_route
+from otpbridge.bridge.imap.fetch import (
     BODY_BATCH_BYTES,
     HEADER_BATCH,
     MailHeaders,
     fetch_bodies,
     fetch_headers,
 )
-from bridge.imap.heartbeat import WatchState, now_ms
-from bridge.imap.ingest import Ingestor, Outcome, Plan
-from bridge.imap.memory import MemoryWatermark
-from bridge.imap.router import AddressTemplate, Route, route_messages
-from bridge.imap.sender_auth import sender_auth
-from bridge.settings import AfterRoute
-from worker import metrics
-from worker.keys import Keys
+from otpbridge.bridge.imap.heartbeat import WatchState, now_ms
+from otpbridge.bridge.imap.ingest import Ingestor, Outcome, Plan
+from otpbridge.bridge.imap.memory import MemoryWatermark
+from otpbridge.bridge.imap.router import AddressTemplate, Route, route_messages
+from otpbridge.bridge.imap.sender_auth import sender_auth
+from otpbridge.bridge.settings import AfterRoute
+from otpbridge.worker import metrics
+from otpbridge.worker.keys import Keys
 
 __all__ = ["Delivery"]
 

@@ -17,9 +17,9 @@ from typing import Any, Final
 
 import imapclient
 
-from bridge.errors import ImapConnectionError
-from bridge.imap.headers import Mailbox, decode_words, header_values, parse_mailbox
-from bridge.imap.router import ROUTING_HEADERS
+from otpbridge.bridge.errors import ImapConnectionError
+from otpbridge.bridge.imap.headers import Mailbox, decode_words, header_values, parse_mailbox
+from otpbridge.bridge.imap.router import ROUTING_HEADERS
 
 __all__ = [
     "BODY_BATCH_BYTES",

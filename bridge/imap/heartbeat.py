@@ -14,7 +14,7 @@ from typing import Literal
 
 import redis
 
-from worker.keys import Keys
+from otpbridge.worker.keys import Keys
 
 __all__ = ["Heartbeat", "Status", "WatchState", "now_ms"]
 

@@ -19,16 +19,16 @@ import redis
 from redis.client import Pipeline
 from rq import Queue
 
-from bridge.errors import LeaseLostError
-from bridge.imap.checkpoint import Cursor, parse_cursor
-from bridge.imap.fetch import MailHeaders
-from bridge.imap.heartbeat import now_ms
-from bridge.imap.lease import Lease
-from bridge.imap.quota import Quota
-from bridge.senders import SenderDecision, decide_sender, parse_allowed
-from worker.enqueue import enqueue_extractions
-from worker.events import EVENT_FAILED, EVENT_RECEIVED, STREAM_MAXLEN
-from worker.keys import Keys, message_key
+from otpbridge.bridge.errors import LeaseLostError
+from otpbridge.bridge.imap.checkpoint import Cursor, parse_cursor
+from otpbridge.bridge.imap.fetch import MailHeaders
+from otpbridge.bridge.imap.heartbeat import now_ms
+from otpbridge.bridge.imap.lease import Lease
+from otpbridge.bridge.imap.quota import Quota
+from otpbridge.bridge.senders import SenderDecision, decide_sender, parse_allowed
+from otpbridge.worker.enqueue import enqueue_extractions
+from otpbridge.worker.events import EVENT_FAILED, EVENT_RECEIVED, STREAM_MAXLEN
+from otpbridge.worker.keys import Keys, message_key
 
 __all__ = ["CheckpointBehindError", "Ingestor", "Outcome", "Plan"]
 

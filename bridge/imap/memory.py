@@ -15,7 +15,7 @@ from typing import Final
 
 import redis
 
-from bridge.errors import IngestPausedError
+from otpbridge.bridge.errors import IngestPausedError
 
 __all__ = ["MemoryWatermark"]
 

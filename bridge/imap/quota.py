@@ -14,8 +14,8 @@ from typing import Final
 
 from redis.client import Pipeline
 
-from worker.events import EVENT_DROPPED, STREAM_MAXLEN
-from worker.keys import Keys
+from otpbridge.worker.events import EVENT_DROPPED, STREAM_MAXLEN
+from otpbridge.worker.keys import Keys
 
 __all__ = ["Quota"]
 

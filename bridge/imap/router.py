@@ -15,8 +15,8 @@ from typing import Final, Literal
 
 import redis
 
-from bridge.imap.headers import addresses, header_values
-from worker.keys import INBOX_ID_RE, Keys
+from otpbridge.bridge.imap.headers import addresses, header_values
+from otpbridge.worker.keys import INBOX_ID_RE, Keys
 
 __all__ = ["ROUTING_HEADERS", "AddressTemplate", "Route", "route_messages"]
 

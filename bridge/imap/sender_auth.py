@@ -20,7 +20,7 @@ from collections.abc import Collection
 from email.message import Message
 from typing import Final, Literal
 
-from bridge.imap.headers import header_values
+from otpbridge.bridge.imap.headers import header_values
 
 __all__ = ["SenderAuth", "sender_auth"]
 

@@ -14,12 +14,12 @@ import redis
 import structlog
 from rq import Queue
 
-from bridge.imap.heartbeat import now_ms
-from bridge.imap.memory import MemoryWatermark
-from bridge.imap.watcher import FolderWatcher
-from bridge.settings import BridgeSettings
-from worker.keys import Keys
-from worker.settings import QUEUE_NAME
+from otpbridge.bridge.imap.heartbeat import now_ms
+from otpbridge.bridge.imap.memory import MemoryWatermark
+from otpbridge.bridge.imap.watcher import FolderWatcher
+from otpbridge.bridge.settings import BridgeSettings
+from otpbridge.worker.keys import Keys
+from otpbridge.worker.settings import QUEUE_NAME
 
 __all__ = ["Bridge"]
 

@@ -23,29 +23,29 @@ import redis
 import structlog
 from rq import Queue
 
-from bridge.errors import (
+from otpbridge.bridge.errors import (
     ImapAuthError,
     ImapConnectionError,
     IngestPausedError,
     LeaseLostError,
 )
-from bridge.imap.actions import needs_write_access
-from bridge.imap.backoff import Backoff
-from bridge.imap.checkpoint import decide_start, read_cursor, write_cursor
-from bridge.imap.connection import close_quietly, imap_errors, open_connection
-from bridge.imap.delivery import Delivery
-from bridge.imap.fetch import uids_after
-from bridge.imap.heartbeat import Heartbeat, Status, WatchState, now_ms
-from bridge.imap.ingest import CheckpointBehindError, Ingestor
-from bridge.imap.lease import Lease
-from bridge.imap.memory import MemoryWatermark
-from bridge.imap.poison import PoisonGuard
-from bridge.imap.quota import Quota
-from bridge.imap.router import AddressTemplate
-from bridge.imap.untagged import kinds_of, pending_exists
-from bridge.settings import BridgeSettings, MailboxSettings
-from worker import metrics
-from worker.keys import Keys
+from otpbridge.bridge.imap.actions import needs_write_access
+from otpbridge.bridge.imap.backoff import Backoff
+from otpbridge.bridge.imap.checkpoint import decide_start, read_cursor, write_cursor
+from otpbridge.bridge.imap.connection import close_quietly, imap_errors, open_connection
+from otpbridge.bridge.imap.delivery import Delivery
+from otpbridge.bridge.imap.fetch import uids_after
+from otpbridge.bridge.imap.heartbeat import Heartbeat, Status, WatchState, now_ms
+from otpbridge.bridge.imap.ingest import CheckpointBehindError, Ingestor
+from otpbridge.bridge.imap.lease import Lease
+from otpbridge.bridge.imap.memory import MemoryWatermark
+from otpbridge.bridge.imap.poison import PoisonGuard
+from otpbridge.bridge.imap.quota import Quota
+from otpbridge.bridge.imap.router import AddressTemplate
+from otpbridge.bridge.imap.untagged import kinds_of, pending_exists
+from otpbridge.bridge.settings import BridgeSettings, MailboxSettings
+from otpbridge.worker import metrics
+from otpbridge.worker.keys import Keys
 
 __all__ = ["FolderWatcher"]
 

@@ -2,8 +2,26 @@
 
 from __future__ import annotations
 
-from bridge.sdk.aio import AsyncClient
-from bridge.sdk.client import Client
-from bridge.sdk.models import Email, Inbox, Link, LinkKindFilter, Message, Otp
+from otpbridge.bridge.sdk.aio import AsyncClient
+from otpbridge.bridge.sdk.client import Client
+from otpbridge.bridge.sdk.models import (
+    Email,
+    HandOut,
+    Inbox,
+    Link,
+    LinkKindFilter,
+    Message,
+    Otp,
+)
 
-__all__ = ["AsyncClient", "Client", "Email", "Inbox", "Link", "LinkKindFilter", "Message", "Otp"]
+__all__ = [
+    "AsyncClient",
+    "Client",
+    "Email",
+    "HandOut",
+    "Inbox",
+    "Link",
+    "LinkKindFilter",
+    "Message",
+    "Otp",
+]

@@ -12,13 +12,13 @@ from datetime import datetime
 
 import redis
 
-from bridge.sdk import ops
-from bridge.sdk.matching import Match, WaitFor, peek_want
-from bridge.sdk.models import Email, Inbox, Link, LinkKindFilter, Message, Otp
-from bridge.sdk.run_sync import MAX_CONNECTIONS, SyncRunner
-from bridge.sdk.waiting import WaitOptions, wait
-from bridge.sdk.wire import CONNECTION_OPTIONS, ClientCore, since_ms
-from worker.redis_conn import sync_client
+from otpbridge.bridge.sdk import ops
+from otpbridge.bridge.sdk.matching import Match, WaitFor, peek_want
+from otpbridge.bridge.sdk.models import Email, Inbox, Link, LinkKindFilter, Message, Otp
+from otpbridge.bridge.sdk.run_sync import MAX_CONNECTIONS, SyncRunner
+from otpbridge.bridge.sdk.waiting import WaitOptions, wait
+from otpbridge.bridge.sdk.wire import CONNECTION_OPTIONS, ClientCore, since_ms
+from otpbridge.worker.redis_conn import sync_client
 
 __all__ = ["Client", "Inboxes", "Messages"]
 

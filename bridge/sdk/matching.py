@@ -11,11 +11,11 @@ from dataclasses import dataclass, field, replace
 from email.utils import parseaddr
 from typing import Final, Literal
 
-from bridge.errors import ExtractionFailedError
-from bridge.sdk.consume import link_slot
-from bridge.sdk.models import Link, LinkKindFilter, Message, Otp, ms_to_datetime
-from bridge.senders import address_matches
-from worker.events import EVENT_EXTRACTED, EVENT_FAILED, EVENT_RECEIVED
+from otpbridge.bridge.errors import ExtractionFailedError
+from otpbridge.bridge.sdk.consume import link_slot
+from otpbridge.bridge.sdk.models import Link, LinkKindFilter, Message, Otp, ms_to_datetime
+from otpbridge.bridge.senders import address_matches
+from otpbridge.worker.events import EVENT_EXTRACTED, EVENT_FAILED, EVENT_RECEIVED
 
 __all__ = [
     "Match",

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bridge.sdk.consume import stream_id_le
+from otpbridge.bridge.sdk.consume import stream_id_le
 
 __all__ = ["Entry", "Multiplexer"]
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bridge.sdk.models import Email, Inbox
-from bridge.sdk.protocol import Batch, Call, Op
-from bridge.sdk.records import (
+from otpbridge.bridge.sdk.models import Email, Inbox
+from otpbridge.bridge.sdk.protocol import Batch, Call, Op
+from otpbridge.bridge.sdk.records import (
     address_template,
     check_watchers,
     inbox_keys,
@@ -15,8 +15,8 @@ from bridge.sdk.records import (
     parse_inbox,
     watch_key_parts,
 )
-from bridge.sdk.wire import as_str, check_inbox_id, collect_emails, now_ms
-from worker.keys import Keys
+from otpbridge.bridge.sdk.wire import as_str, check_inbox_id, collect_emails, now_ms
+from otpbridge.worker.keys import Keys
 
 __all__ = [
     "check_pipeline",

@@ -10,9 +10,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from bridge.errors import ConfigError, InboxNotFoundError, WatcherDownError
-from bridge.sdk.models import Inbox, ms_to_datetime
-from worker.keys import Keys
+from otpbridge.bridge.errors import ConfigError, InboxNotFoundError, WatcherDownError
+from otpbridge.bridge.sdk.models import Inbox, ms_to_datetime
+from otpbridge.worker.keys import Keys
 
 __all__ = [
     "ID_LENGTH",

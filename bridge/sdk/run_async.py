@@ -17,10 +17,10 @@ from typing import Any, TypeVar
 import redis
 import redis.asyncio as aredis
 
-from bridge.sdk.mux import Entry, Multiplexer
-from bridge.sdk.protocol import Batch, Call, Defer, Op, Receive, Sleep, Step, Subscribe
-from bridge.sdk.run_sync import MAX_CONNECTIONS
-from bridge.sdk.wire import READ_COUNT, as_str
+from otpbridge.bridge.sdk.mux import Entry, Multiplexer
+from otpbridge.bridge.sdk.protocol import Batch, Call, Defer, Op, Receive, Sleep, Step, Subscribe
+from otpbridge.bridge.sdk.run_sync import MAX_CONNECTIONS
+from otpbridge.bridge.sdk.wire import READ_COUNT, as_str
 
 __all__ = ["AsyncRunner"]
 

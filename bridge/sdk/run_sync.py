@@ -18,9 +18,9 @@ from typing import Any, TypeVar
 
 import redis
 
-from bridge.sdk.mux import Entry, Multiplexer
-from bridge.sdk.protocol import Batch, Call, Defer, Op, Receive, Sleep, Step, Subscribe
-from bridge.sdk.wire import READ_COUNT, as_str
+from otpbridge.bridge.sdk.mux import Entry, Multiplexer
+from otpbridge.bridge.sdk.protocol import Batch, Call, Defer, Op, Receive, Sleep, Step, Subscribe
+from otpbridge.bridge.sdk.wire import READ_COUNT, as_str
 
 __all__ = ["MAX_CONNECTIONS", "SyncRunner"]
 

@@ -8,10 +8,10 @@ import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from bridge.errors import PipelineError
-from bridge.sdk.matching import Match, Pick, StreamMatcher, WaitFor, slot_of
-from bridge.sdk.wire import RETRY_PAUSE_S, as_str, now_ms
-from worker.events import decode_fields
+from otpbridge.bridge.errors import PipelineError
+from otpbridge.bridge.sdk.matching import Match, Pick, StreamMatcher, WaitFor, slot_of
+from otpbridge.bridge.sdk.wire import RETRY_PAUSE_S, as_str, now_ms
+from otpbridge.worker.events import decode_fields
 
 __all__ = ["WaitState"]
 

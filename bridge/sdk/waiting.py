@@ -17,14 +17,14 @@ from typing import Any, TypeVar
 
 import redis
 
-from bridge.sdk.consume import CLAIM_SCRIPT, IDEMPOTENCY_GRACE_S, parse_claim
-from bridge.sdk.matching import Match, WaitFor
-from bridge.sdk.models import Message
-from bridge.sdk.ops import check_pipeline, get_inbox
-from bridge.sdk.protocol import Batch, Call, Defer, Op, Receive, Sleep, Step, Subscribe
-from bridge.sdk.wait_state import WaitState
-from bridge.sdk.wire import BLOCK_S, as_str, check_inbox_id, now_ms
-from worker.keys import Keys
+from otpbridge.bridge.sdk.consume import CLAIM_SCRIPT, IDEMPOTENCY_GRACE_S, parse_claim
+from otpbridge.bridge.sdk.matching import Match, WaitFor
+from otpbridge.bridge.sdk.models import Message
+from otpbridge.bridge.sdk.ops import check_pipeline, get_inbox
+from otpbridge.bridge.sdk.protocol import Batch, Call, Defer, Op, Receive, Sleep, Step, Subscribe
+from otpbridge.bridge.sdk.wait_state import WaitState
+from otpbridge.bridge.sdk.wire import BLOCK_S, as_str, check_inbox_id, now_ms
+from otpbridge.worker.keys import Keys
 
 __all__ = ["WaitOptions", "wait"]
 

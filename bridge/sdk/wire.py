@@ -14,12 +14,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Final, Generic, Self, TypeVar
 
-from bridge.errors import InboxNotFoundError
-from bridge.sdk.consume import link_slot, stream_id_le
-from bridge.sdk.matching import StreamMatcher, WaitFor
-from bridge.sdk.models import Email, HandOut, Message, ms_to_datetime
-from worker.events import EVENT_EXTRACTED, EVENT_RECEIVED, decode_fields
-from worker.keys import INBOX_ID_RE, Keys
+from otpbridge.bridge.errors import InboxNotFoundError
+from otpbridge.bridge.sdk.consume import link_slot, stream_id_le
+from otpbridge.bridge.sdk.matching import StreamMatcher, WaitFor
+from otpbridge.bridge.sdk.models import Email, HandOut, Message, ms_to_datetime
+from otpbridge.worker.events import EVENT_EXTRACTED, EVENT_RECEIVED, decode_fields
+from otpbridge.worker.keys import INBOX_ID_RE, Keys
 
 __all__ = [
     "BLOCK_S",

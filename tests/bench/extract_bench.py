@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from extract import extract_message
+from otpbridge.extract import extract_message
 
 _DEFAULT = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 

@@ -28,9 +28,9 @@ from typing import Any
 
 import redis
 
-from bridge.embedded import DovecotServer, RedisServer
-from bridge.embedded.proctable import process_table
-from worker.keys import Keys
+from otpbridge.bridge.embedded import DovecotServer, RedisServer
+from otpbridge.bridge.embedded.proctable import process_table
+from otpbridge.worker.keys import Keys
 
 __all__ = [
     "ADDRESS_TEMPLATE",
@@ -310,7 +310,7 @@ class Stack:
 
     def sdk(self, **kwargs: Any) -> Any:
         """An SDK ``Client`` on this stack's Redis (imported late: the SDK is another module)."""
-        from bridge import Client  # noqa: PLC0415
+        from otpbridge import Client  # noqa: PLC0415
 
         return Client.from_url(self.redis_server.url, address=ADDRESS_TEMPLATE, **kwargs)
 

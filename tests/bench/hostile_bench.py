@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: hostile_
 
 import hostile_mail as hm
 
-from extract import MimeError, extract_document, parse_document
+from otpbridge.extract import MimeError, extract_document, parse_document
 
 
 def _cpu_seconds(raw: bytes) -> tuple[float, str | None]:

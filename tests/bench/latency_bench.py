@@ -45,9 +45,9 @@ from harness import (
 )
 from imapclient import IMAPClient
 
-from bridge.embedded import DovecotServer
-from extract import extract_message
-from worker.events import decode_fields
+from otpbridge.bridge.embedded import DovecotServer
+from otpbridge.extract import extract_message
+from otpbridge.worker.events import decode_fields
 
 #: Each agent waits (or polls) at most this long for one mail before it counts as lost.
 WAIT_TIMEOUT_S = 60.0

@@ -34,8 +34,8 @@ from harness import (
     wait_until,
 )
 
-from bridge.embedded.dovecot import MAIL_FORMATS
-from worker.events import decode_fields
+from otpbridge.bridge.embedded.dovecot import MAIL_FORMATS
+from otpbridge.worker.events import decode_fields
 
 
 @dataclass

@@ -24,9 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline_helpers import Ingest, WorkerProcess, code_mail
 
-from bridge.embedded import RedisServer
-from bridge.sdk import Client
-from worker.events import decode_fields
+from otpbridge.bridge.embedded import RedisServer
+from otpbridge.bridge.sdk import Client
+from otpbridge.worker.events import decode_fields
 
 ADDRESS = "agents+{id}@corp.example"
 
