@@ -43,6 +43,7 @@ def test_benchmarks_run_in_quick_mode(tmp_path: Path) -> None:
         "memory_bench.py": ["--quick"],
         "extract_bench.py": [str(corpus), "--rounds", "1"],
         "cli_start_bench.py": ["--quick"],
+        "waits_bench.py": ["--quick"],
     }
     procs = {
         name: subprocess.Popen(
@@ -94,3 +95,14 @@ def test_benchmarks_run_in_quick_mode(tmp_path: Path) -> None:
         "otpbridge --version",
     }
     assert all(r["p50_ms"] > 0 for r in cli_start["results"])
+
+    waits = results["waits_bench.py"]
+    assert waits["bench"] == "waits"
+    assert {(r["mode"], r["waits"]) for r in waits["results"]} == {
+        (m, n) for m in ("threads", "asyncio") for n in (1, 100)
+    }
+    for row in waits["results"]:
+        assert row["lost"] == 0, row
+        assert row["wrong_code"] == 0, row
+        assert 0 < row["max_connections"] <= 16, row
+    assert set(waits["scenario"]) == {"threads", "asyncio"}
