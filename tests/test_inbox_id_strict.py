@@ -103,7 +103,7 @@ def test_worker_job_skips_an_id_with_a_trailing_newline(
 
     monkeypatch.setattr(jobs, "_read", spy)
     results = jobs.process_messages(
-        redis_client, Keys(), [(VALID + "\n", "mk-1", 0), (VALID, "mk-2", 0)]
+        redis_client, Keys(), [(VALID + "\n", "mk-1", 0, 0), (VALID, "mk-2", 0, 0)]
     )
     assert results == ["gone", "gone"]
-    assert read == [[(VALID, "mk-2", 0)]]  # the malformed id never reaches Redis
+    assert read == [[(VALID, "mk-2", 0, 0)]]  # the malformed id never reaches Redis

@@ -25,12 +25,12 @@ MK = "abcdef0123-7-42"
 
 def test_enqueue_sets_ids_only_and_production_options(redis_client: redis.Redis) -> None:
     queue = Queue(QUEUE_NAME, connection=redis_client)
-    enqueue_extractions(queue, [(INBOX, MK, 0)])
+    enqueue_extractions(queue, [(INBOX, MK, 0, 0)])
 
     assert queue.job_ids == [job_id(INBOX, MK)]
     job = Job.fetch(job_id(INBOX, MK), connection=redis_client)
     assert job.func_name == JOB_FUNCTION
-    assert job.args == (INBOX, MK, 0)
+    assert job.args == (INBOX, MK, 0, 0)
     assert job.kwargs == {}
     assert job.description == JOB_DESCRIPTION
     assert job.timeout == JOB_TIMEOUT_S
@@ -47,7 +47,7 @@ def test_enqueue_inside_multi_is_atomic_with_the_callers_writes(
     queue = Queue(QUEUE_NAME, connection=redis_client)
     with redis_client.pipeline(transaction=True) as pipe:
         pipe.set("otpb:msg:{x}:m", b"raw")  # the bridge's own writes come first
-        enqueue_extractions(queue, [(INBOX, MK, 0)], pipeline=pipe)
+        enqueue_extractions(queue, [(INBOX, MK, 0, 0)], pipeline=pipe)
         pipe.xadd("otpb:events:{x}", {"type": "received"})
         assert queue.job_ids == []  # nothing written before EXEC
         pipe.execute()
@@ -60,7 +60,7 @@ def test_enqueue_inside_explicit_multi(redis_client: redis.Redis) -> None:
     with redis_client.pipeline() as pipe:
         pipe.multi()
         pipe.set("k", "v")
-        enqueue_extractions(queue, [(INBOX, MK, 0)], pipeline=pipe)
+        enqueue_extractions(queue, [(INBOX, MK, 0, 0)], pipeline=pipe)
         pipe.execute()
     assert queue.job_ids == [job_id(INBOX, MK)]
 
@@ -68,14 +68,14 @@ def test_enqueue_inside_explicit_multi(redis_client: redis.Redis) -> None:
 def test_discarded_pipeline_enqueues_nothing(redis_client: redis.Redis) -> None:
     queue = Queue(QUEUE_NAME, connection=redis_client)
     with redis_client.pipeline() as pipe:
-        enqueue_extractions(queue, [(INBOX, MK, 0)], pipeline=pipe)
+        enqueue_extractions(queue, [(INBOX, MK, 0, 0)], pipeline=pipe)
         pipe.reset()
     assert queue.job_ids == []
     assert not redis_client.exists(Job.key_for(job_id(INBOX, MK)))
 
 
 def test_mail_that_arrives_together_is_split_into_a_few_balanced_jobs() -> None:
-    items = [(INBOX, f"abcdef0123-7-{n}", 1_700_000_000_000 + n) for n in range(40)]
+    items = [(INBOX, f"abcdef0123-7-{n}", 1_700_000_000_000 + n, 0) for n in range(40)]
     assert plan_jobs([]) == []
     assert [len(c) for c in plan_jobs(items[:1])] == [1]
     # A few mails: one job (a job costs more than extracting a mail); more: shared by workers.
@@ -89,7 +89,7 @@ def test_mail_that_arrives_together_is_split_into_a_few_balanced_jobs() -> None:
 
 def test_batch_jobs_carry_ids_only_and_no_retries_of_their_own(redis_client: redis.Redis) -> None:
     queue = Queue(QUEUE_NAME, connection=redis_client)
-    items = [(INBOX, f"abcdef0123-7-{n}", 1_700_000_000_000) for n in range(9)]
+    items = [(INBOX, f"abcdef0123-7-{n}", 1_700_000_000_000, 0) for n in range(9)]
     with redis_client.pipeline(transaction=True) as pipe:
         assert enqueue_extractions(queue, items, pipeline=pipe) == 2
         assert queue.count == 0
@@ -98,7 +98,7 @@ def test_batch_jobs_carry_ids_only_and_no_retries_of_their_own(redis_client: red
     assert first.func_name == BATCH_JOB_FUNCTION
     assert first.args == ([list(i) for i in items[:5]],)
     assert second.args == ([list(i) for i in items[5:]],)
-    assert first.id == batch_job_id([(i, mk) for i, mk, _ in items[:5]])
+    assert first.id == batch_job_id([(i, mk) for i, mk, *_ in items[:5]])
     assert first.description == JOB_DESCRIPTION
     assert first.timeout == JOB_TIMEOUT_S
     assert first.retries_left is None  # a failed batch becomes one job per mail instead

@@ -39,7 +39,7 @@ def test_job_publishes_extracted_event_once(
     mk = ingest.deliver(inbox.id, raw)
     run_jobs(redis_url)
     # The same job again (a redelivery, a retried run): still one event.
-    otpbridge.worker.enqueue.enqueue_extractions(ingest.queue, [(inbox.id, mk, 0)])
+    otpbridge.worker.enqueue.enqueue_extractions(ingest.queue, [(inbox.id, mk, 0, 0)])
     run_jobs(redis_url)
 
     events = _events(redis_client, keys, inbox.id)
@@ -128,7 +128,9 @@ def test_expiry_counts_from_each_mails_own_arrival(
     expires_in_s = extract_message(raws[0]).expires_in_s
     assert expires_in_s is not None
     for event in extracted:
-        arrived = int(received[event["message_key"]]["received_at"])
+        # The earlier of the server's arrival time and the bridge's seen_at.
+        got = received[event["message_key"]]
+        arrived = min(int(got["received_at"]), int(got["seen_at"]))
         assert int(event["expires_at"]) == arrived + expires_in_s * 1000
     assert redis_client.llen(keys.latency) == len(raws)
 

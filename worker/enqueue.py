@@ -54,9 +54,11 @@ JOB_SPREAD: Final = 2
 #: ...when each of them gets at least this many mails.
 JOB_SPLIT_MIN: Final = 4
 
-#: ``(inbox_id, message_key, received_at_ms)``: ids, plus when the server received the mail (0:
-#: unknown), from which the job dates the code's expiry without reading the event stream.
-Item = tuple[str, str, int]
+#: ``(inbox_id, message_key, received_at_ms, seen_at_ms)``: ids, plus when the server received
+#: the mail (IMAP INTERNALDATE, whole seconds) and when the bridge saw it (its own clock; 0:
+#: unknown). The job dates the code's expiry from the earlier of the two and measures
+#: mail-to-event latency from ``seen_at_ms``, without reading the event stream.
+Item = tuple[str, str, int, int]
 
 
 def plan_jobs(items: Sequence[Item]) -> list[list[Item]]:
@@ -75,10 +77,10 @@ def plan_jobs(items: Sequence[Item]) -> list[list[Item]]:
     return chunks
 
 
-def _single(inbox_id: str, message_key: str, received_at_ms: int) -> Any:
+def _single(inbox_id: str, message_key: str, received_at_ms: int, seen_at_ms: int) -> Any:
     return Queue.prepare_data(
         JOB_FUNCTION,
-        args=(inbox_id, message_key, received_at_ms),
+        args=(inbox_id, message_key, received_at_ms, seen_at_ms),
         timeout=JOB_TIMEOUT_S,
         result_ttl=RESULT_TTL_S,
         failure_ttl=FAILURE_TTL_S,
@@ -97,7 +99,7 @@ def _batch(items: list[Item]) -> Any:
         result_ttl=RESULT_TTL_S,
         failure_ttl=FAILURE_TTL_S,
         description=JOB_DESCRIPTION,
-        job_id=batch_job_id([(inbox_id, message_key) for inbox_id, message_key, _ in items]),
+        job_id=batch_job_id([(inbox_id, message_key) for inbox_id, message_key, *_ in items]),
         on_failure=Callback(BATCH_FAILURE_CALLBACK),
     )
 

@@ -80,7 +80,7 @@ def _read(client: redis.Redis, keys: Keys, items: Sequence[Item]) -> list[_Store
     """Per message: already published?, the stored mail, when the bridge routed it (the
     listing index's score); one round trip for all."""
     with client.pipeline(transaction=False) as pipe:
-        for inbox_id, message_key, _ in items:
+        for inbox_id, message_key, *_ in items:
             pipe.sismember(keys.published(inbox_id), message_key)
             pipe.get(keys.message(inbox_id, message_key))
             pipe.zscore(keys.messages(inbox_id), message_key)
@@ -154,7 +154,9 @@ def process_messages(
         else:
             log.warning("job_bad_inbox_id", message_key=item[1])
     stored = _read(client, keys, [item for _, item in valid])
-    for (n, (inbox_id, message_key, received_at_ms)), found in zip(valid, stored, strict=True):
+    for (n, (inbox_id, message_key, received_at_ms, seen_at_ms)), found in zip(
+        valid, stored, strict=True
+    ):
         if found.published:
             results[n] = "duplicate"
             continue
@@ -166,9 +168,15 @@ def process_messages(
         except ExtractionError as exc:
             results[n] = exc
             continue
-        arrived_ms = received_at_ms or found.routed_at_ms
+        # The code's lifetime started when the service sent it: the earlier of the server's
+        # arrival time (whole seconds, maybe long ago for a backfill) and the bridge's own.
+        known = [t for t in (received_at_ms, seen_at_ms) if t > 0]
+        arrived_ms = min(known) if known else found.routed_at_ms
         fields = _event(message_key, extraction, arrived_ms)
-        pending.append((n, inbox_id, message_key, fields, arrived_ms, render(found.raw)))
+        # Latency on the bridge's clock only: from when it saw the mail (routed_at for jobs of
+        # an older bridge), never from INTERNALDATE (whole seconds, the mail server's clock).
+        seen_ms = seen_at_ms or found.routed_at_ms
+        pending.append((n, inbox_id, message_key, fields, seen_ms, render(found.raw)))
         log.info(
             "message_extracted", inbox_id=inbox_id, message_key=message_key, kind=extraction.kind
         )
@@ -177,10 +185,10 @@ def process_messages(
         [(inbox_id, mk, fields, rendered) for _, inbox_id, mk, fields, _, rendered in pending]
     )
     latencies: list[int] = []
-    for (n, _, _, fields, arrived_ms, _), outcome in zip(pending, outcomes, strict=True):
+    for (n, _, _, fields, seen_ms, _), outcome in zip(pending, outcomes, strict=True):
         results[n] = "gone" if outcome.status == "inbox_gone" else outcome.status
-        if outcome.status == "published" and arrived_ms is not None:
-            latency_ms = max(0, int(fields["extracted_at"]) - arrived_ms)
+        if outcome.status == "published" and seen_ms is not None:
+            latency_ms = max(0, int(fields["extracted_at"]) - seen_ms)
             MAIL_TO_EVENT_SECONDS.observe(latency_ms / 1000)
             latencies.append(latency_ms)
     if latencies:
@@ -192,10 +200,17 @@ def process_messages(
 
 
 def process_message(
-    client: redis.Redis, keys: Keys, inbox_id: str, message_key: str, received_at_ms: int = 0
+    client: redis.Redis,
+    keys: Keys,
+    inbox_id: str,
+    message_key: str,
+    received_at_ms: int = 0,
+    seen_at_ms: int = 0,
 ) -> str:
     """:func:`process_messages` for one message; an extractor failure raises."""
-    (result,) = process_messages(client, keys, [(inbox_id, message_key, received_at_ms)])
+    (result,) = process_messages(
+        client, keys, [(inbox_id, message_key, received_at_ms, seen_at_ms)]
+    )
     if isinstance(result, ExtractionError):
         raise result
     return result
@@ -208,20 +223,30 @@ def _current_job() -> Job:
     return job
 
 
-def _item(args: Sequence[object]) -> Item:
-    """A job's ``[inbox_id, message_key, received_at_ms]``; jobs queued before the arrival
-    time was passed have two elements."""
+def _ms_arg(args: Sequence[object], n: int) -> int:
     try:
-        arrived = int(str(args[2])) if len(args) > 2 else 0
+        return int(str(args[n])) if len(args) > n else 0
     except ValueError:
-        arrived = 0  # unknown: the job falls back to when the bridge routed the mail
-    return str(args[0]), str(args[1]), arrived
+        return 0  # unknown: the job falls back to when the bridge routed the mail
 
 
-def extract_job(inbox_id: str, message_key: str, received_at_ms: int = 0) -> str:
+def _item(args: Sequence[object]) -> Item:
+    """A job's ``[inbox_id, message_key, received_at_ms, seen_at_ms]``; jobs queued by older
+    bridges have two or three elements."""
+    return str(args[0]), str(args[1]), _ms_arg(args, 2), _ms_arg(args, 3)
+
+
+def extract_job(
+    inbox_id: str, message_key: str, received_at_ms: int = 0, seen_at_ms: int = 0
+) -> str:
     """RQ entry point for one message (enqueued by dotted path from :mod:`worker.enqueue`)."""
     return process_message(
-        _current_job().connection, _context.keys, inbox_id, message_key, received_at_ms
+        _current_job().connection,
+        _context.keys,
+        inbox_id,
+        message_key,
+        received_at_ms,
+        seen_at_ms,
     )
 
 

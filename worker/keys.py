@@ -88,6 +88,12 @@ class Keys:
         """Sorted set of the inbox's message keys scored by routed_at (ms), for listing."""
         return f"{self.prefix}:msgs:{{{inbox_id}}}"
 
+    def seen(self, inbox_id: str) -> str:
+        """Set of the identities of the mails routed to the inbox (X-GM-MSGID, else Message-ID
+        plus a hash of the body): a mail seen again in another watched folder reaches the
+        inbox once. TTL = inbox TTL."""
+        return f"{self.prefix}:seen:{{{inbox_id}}}"
+
     # -- global -------------------------------------------------------------------------------
     @property
     def inboxes(self) -> str:

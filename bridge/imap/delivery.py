@@ -11,6 +11,7 @@ import redis
 import structlog
 
 from otpbridge.bridge.imap.actions import apply_after_route
+from otpbridge.bridge.imap.dedupe import dedupe_key
 from otpbridge.bridge.imap.fetch import (
     BODY_BATCH_BYTES,
     HEADER_BATCH,
@@ -79,7 +80,9 @@ class Delivery:
             for uid in uids[:1]
             if uid == self.quarantine_first
         ]
-        mails = poison + fetch_headers(conn, uids[len(poison) :])
+        # Gmail: its own message id, the same in every label, is the mail's identity.
+        gmail = bool(conn.has_capability("X-GM-EXT-1"))
+        mails = poison + fetch_headers(conn, uids[len(poison) :], gmail=gmail)
         routes = route_messages(self._template, [m.headers for m in mails], self._redis, self._keys)
         batch: list[tuple[MailHeaders, Route]] = []
         body_bytes = 0
@@ -113,10 +116,12 @@ class Delivery:
             if (plan := self._plan(mail, route, bodies.get(mail.uid))) is not None
         ]
         outcomes = self._ingest.commit(uidvalidity, plans, seen_at_ms)
+        # A copy of a mail that already reached its inbox (moved between watched folders, a
+        # Gmail label) has been handled too: the after-route action applies to it as well.
         routed = [
             plan.mail.uid
             for plan, outcome in zip(plans, outcomes, strict=True)
-            if self._record(uidvalidity, plan, outcome, seen_at_ms) == "routed"
+            if self._record(uidvalidity, plan, outcome, seen_at_ms) in ("routed", "same_mail")
         ]
         apply_after_route(conn, routed, self._after_route)
         return True
@@ -142,7 +147,9 @@ class Delivery:
             )
         except Exception as exc:  # noqa: BLE001 - one mail's headers must not stop the folder
             return Plan.quarantine(mail, route.inbox_id, f"bridge_error: {type(exc).__name__}")
-        return Plan.routed(mail, route.inbox_id, raw, verdict)
+        return Plan.routed(
+            mail, route.inbox_id, raw, verdict, dedupe_key(raw, mail.message_id, mail.gm_msgid)
+        )
 
     def _record(self, uidvalidity: int, plan: Plan, outcome: Outcome, seen_at_ms: int) -> Outcome:
         """Metrics and the log line of one committed mail (no content, ids only)."""
@@ -156,6 +163,14 @@ class Delivery:
                 uid=uid,
                 message_key=self._ingest.message_key(uidvalidity, uid),
                 seen_to_routed_ms=now_ms() - seen_at_ms,
+            )
+        elif outcome == "same_mail":
+            # Seen before in another watched folder: no second event (ids only in the log).
+            self._log.info(
+                "message_same_mail",
+                inbox_id=plan.inbox_id,
+                uid=uid,
+                message_key=self._ingest.message_key(uidvalidity, uid),
             )
         elif outcome == "refused":
             self.state.mail()

@@ -59,6 +59,8 @@ class MailHeaders:
     internaldate_ms: int
     #: Why these headers could not be read (then routing sets the mail aside); empty normally.
     problem: str = ""
+    #: Gmail's own id of the mail (``X-GM-MSGID``, the same in every label); empty elsewhere.
+    gm_msgid: str = ""
     message_id: str = field(init=False, default="")
     sender: Mailbox = field(init=False, default=Mailbox("", ""))
     subject: str = field(init=False, default="")
@@ -98,25 +100,42 @@ def _ms(value: Any) -> int:
     return 0
 
 
-def fetch_headers(client: imapclient.IMAPClient, uids: Sequence[int]) -> list[MailHeaders]:
-    """Headers of ``uids`` in ascending UID order; vanished UIDs (expunged meanwhile) are absent."""
+def _gm_msgid(value: Any) -> str:
+    """Gmail's 64-bit message id as decimal text; empty when absent or not a number."""
+    if isinstance(value, bytes):
+        value = value.decode("ascii", "replace")
+    text = str(value) if isinstance(value, int | str) else ""
+    return text if text.isdigit() and len(text) <= 20 else ""
+
+
+def fetch_headers(
+    client: imapclient.IMAPClient, uids: Sequence[int], *, gmail: bool = False
+) -> list[MailHeaders]:
+    """Headers of ``uids`` in ascending UID order; vanished UIDs (expunged meanwhile) are absent.
+
+    ``gmail`` (the server has ``X-GM-EXT-1``): ``X-GM-MSGID`` comes in the same FETCH.
+    """
     parser = BytesHeaderParser()
     out: list[MailHeaders] = []
+    items = [_HEADER_ITEM, "RFC822.SIZE", "INTERNALDATE", *(("X-GM-MSGID",) if gmail else ())]
     for start in range(0, len(uids), HEADER_BATCH):
         batch = list(uids[start : start + HEADER_BATCH])
-        data = client.fetch(batch, [_HEADER_ITEM, "RFC822.SIZE", "INTERNALDATE"])
+        data = client.fetch(batch, items)
         for uid in sorted(data):
             item = data[uid]
             raw = next((v for k, v in item.items() if bytes(k).startswith(b"BODY[HEADER")), b"")
             size = int(item.get(b"RFC822.SIZE", 0))
             date = _ms(item.get(b"INTERNALDATE"))
+            gm_msgid = _gm_msgid(item.get(b"X-GM-MSGID"))
             try:
                 headers = parser.parsebytes(bytes(raw or b""))
             except Exception as exc:  # noqa: BLE001 - set this mail aside, go on with the rest
                 problem = f"unreadable_headers: {type(exc).__name__}"
-                out.append(MailHeaders(int(uid), Message(), size, date, problem=problem))
+                out.append(
+                    MailHeaders(int(uid), Message(), size, date, problem=problem, gm_msgid=gm_msgid)
+                )
                 continue
-            out.append(MailHeaders(int(uid), headers, size, date))
+            out.append(MailHeaders(int(uid), headers, size, date, gm_msgid=gm_msgid))
     return out
 
 

@@ -5,8 +5,10 @@ event (keeping the stream's TTL equal to the inbox's) and enqueues its extractio
 job ids); failed and unrouted mail get their own record; the checkpoint advances to the batch's
 highest UID. The transaction WATCHes the cursor, the lease and the inboxes: it commits only while
 this instance leads and the UIDs are above the checkpoint, so a crash at any point re-delivers
-from IMAP and every mail is published exactly once. Three round trips per batch (WATCH, one
-pipelined read, EXEC), whatever its size.
+from IMAP and every mail is published exactly once. A mail already routed to its inbox from
+another watched folder (its identity is in the inbox's seen set, which is WATCHed too) is not
+written again (``same_mail``). Three round trips per batch (WATCH, one pipelined read, EXEC),
+whatever its size.
 """
 
 from __future__ import annotations
@@ -44,8 +46,17 @@ _WATCH_RETRIES: Final = 10
 #: (``inbox_not_found``) in the same transaction.
 #: ``refused``: stored and shown, but the inbox's sender allowlist refused it (no extraction).
 #: ``quarantined``: set aside after its handling failed.
+#: ``same_mail``: this mail already reached its inbox from another watched folder (moved there,
+#: or a Gmail label): nothing is written for this copy.
 Outcome = Literal[
-    "routed", "refused", "unrouted", "failed", "duplicate", "inbox_gone", "quarantined"
+    "routed",
+    "refused",
+    "unrouted",
+    "failed",
+    "duplicate",
+    "inbox_gone",
+    "quarantined",
+    "same_mail",
 ]
 
 
@@ -69,10 +80,20 @@ class Plan:
     #: Handling this mail failed (``reason``/``error`` say how): it is set aside in the
     #: quarantine stream, and its inbox (if known) gets a ``failed`` event.
     quarantined: bool = False
+    #: The mail's identity across folders (:func:`bridge.imap.dedupe.dedupe_key`), computed
+    #: before the transaction; empty: never merged with another mail.
+    dedupe: str = ""
 
     @classmethod
-    def routed(cls, mail: MailHeaders, inbox_id: str, raw: bytes, sender_auth: str = "") -> Plan:
-        return cls(mail, inbox_id, raw=raw, sender_auth=sender_auth)
+    def routed(
+        cls,
+        mail: MailHeaders,
+        inbox_id: str,
+        raw: bytes,
+        sender_auth: str = "",
+        dedupe: str = "",
+    ) -> Plan:
+        return cls(mail, inbox_id, raw=raw, sender_auth=sender_auth, dedupe=dedupe)
 
     @classmethod
     def quarantine(cls, mail: MailHeaders, inbox_id: str | None, reason: str) -> Plan:
@@ -132,13 +153,23 @@ class Ingestor:
             return []
         inbox_ids = list(dict.fromkeys(p.inbox_id for p in plans if p.inbox_id is not None))
         inbox_keys = [self._keys.inbox(i) for i in inbox_ids]
+        # Identities to look up in the inboxes' seen sets; the sets are WATCHed, so another
+        # folder's watcher committing the same mail meanwhile makes this EXEC fail and retry.
+        checks = list(
+            dict.fromkeys(
+                (p.inbox_id, p.dedupe)
+                for p in plans
+                if p.inbox_id is not None and p.dedupe and p.raw is not None
+            )
+        )
+        seen_keys = list(dict.fromkeys(self._keys.seen(i) for i, _ in checks))
         # Only work on values this process already holds happens below: nothing a mail says is
         # parsed between WATCH and EXEC. The keeper does not renew the lease meanwhile (that
         # PEXPIRE would touch a watched key and fail the commit).
         with self._lease.renewals_paused(), self._client.pipeline(transaction=True) as pipe:
             for _ in range(_WATCH_RETRIES):
                 try:
-                    pipe.watch(self.cursor_key, self._lease.key, *inbox_keys)  # type: ignore[no-untyped-call]
+                    pipe.watch(self.cursor_key, self._lease.key, *inbox_keys, *seen_keys)  # type: ignore[no-untyped-call]
                     # Read on another connection, all at once: the values are those after WATCH,
                     # and EXEC fails if any of them changes before it.
                     with self._client.pipeline(transaction=False) as reads:
@@ -147,7 +178,9 @@ class Ingestor:
                         for key in inbox_keys:
                             reads.pttl(key)
                             reads.hget(key, "allowed_senders")
-                        holder, raw_cursor, *per_inbox = reads.execute()
+                        for inbox_id, identity in checks:
+                            reads.sismember(self._keys.seen(inbox_id), identity)
+                        holder, raw_cursor, *rest = reads.execute()
                     if _text(holder) != self._lease.owner:
                         self._lease.drop()
                         raise LeaseLostError(f"lease {self._lease.key} is not ours")
@@ -162,12 +195,15 @@ class Ingestor:
                         pipe.unwatch()
                         return ["duplicate"] * len(plans)
                     pipe.multi()
+                    per_inbox = rest[: 2 * len(inbox_keys)]
+                    hits = rest[2 * len(inbox_keys) :]
+                    known = {c for c, hit in zip(checks, hits, strict=True) if hit}
                     ttls = (int(t) for t in per_inbox[0::2])
                     ttl_of = dict(zip(inbox_ids, ttls, strict=True))
                     allowed = (parse_allowed(a) for a in per_inbox[1::2])
                     allowed_of = dict(zip(inbox_ids, allowed, strict=True))
                     outcomes = self._writes(
-                        pipe, uidvalidity, plans, last_uid, ttl_of, allowed_of, seen_at_ms
+                        pipe, uidvalidity, plans, last_uid, ttl_of, allowed_of, seen_at_ms, known
                     )
                     pipe.hset(
                         self.cursor_key, mapping={"uidvalidity": uidvalidity, "last_uid": top}
@@ -217,9 +253,12 @@ class Ingestor:
         ttl_of: dict[str, int],
         allowed_of: dict[str, tuple[str, ...]],
         seen_at_ms: int,
+        known: set[tuple[str, str]],
     ) -> list[Outcome]:
+        """Queue the batch's writes on ``pipe`` (in MULTI); ``known``: (inbox, identity) pairs
+        already in the inbox's seen set, added to as this batch routes mail."""
         outcomes: list[Outcome] = []
-        jobs: list[tuple[str, str, int]] = []
+        jobs: list[tuple[str, str, int, int]] = []
         stored: dict[str, int] = {}
         for plan in plans:
             if plan.mail.uid <= last_uid:
@@ -234,8 +273,16 @@ class Ingestor:
             elif ttl_of[plan.inbox_id] == -2:
                 self._unrouted(pipe, uidvalidity, plan.mail, "inbox_not_found", seen_at_ms)
                 outcomes.append("inbox_gone")
+            elif plan.dedupe and (plan.inbox_id, plan.dedupe) in known:
+                outcomes.append("same_mail")
             elif plan.raw is not None:
                 ttl_ms = ttl_of[plan.inbox_id]
+                if plan.dedupe:
+                    known.add((plan.inbox_id, plan.dedupe))
+                    seen = self._keys.seen(plan.inbox_id)
+                    pipe.sadd(seen, plan.dedupe)
+                    if ttl_ms > 0:
+                        pipe.pexpire(seen, ttl_ms)
                 decision = decide_sender(
                     plan.mail.sender.address,
                     allowed_of[plan.inbox_id],
@@ -245,7 +292,7 @@ class Ingestor:
                 self._received(pipe, plan, plan.inbox_id, mk, ttl_ms, seen_at_ms, decision)
                 stored[plan.inbox_id] = stored.get(plan.inbox_id, 0) + len(plan.raw)
                 if decision.allowed:
-                    jobs.append((plan.inbox_id, mk, plan.mail.internaldate_ms))
+                    jobs.append((plan.inbox_id, mk, plan.mail.internaldate_ms, seen_at_ms))
                     outcomes.append("routed")
                 else:
                     outcomes.append("refused")

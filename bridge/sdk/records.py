@@ -106,6 +106,7 @@ def inbox_keys(keys: Keys, inbox_id: str, message_keys: Iterable[str]) -> set[st
         keys.messages(inbox_id),
         keys.published(inbox_id),
         keys.consumed(inbox_id),
+        keys.seen(inbox_id),
     }
     doomed.update(keys.message(inbox_id, mk) for mk in message_keys)
     doomed.update(keys.rendered(inbox_id, mk) for mk in message_keys)
