@@ -344,6 +344,22 @@ _INT_FIELDS: Final = frozenset(
 )
 
 
+def _imap_url_from_env(env: Mapping[str, str]) -> tuple[str, str]:
+    """``OTPBRIDGE_IMAP_URL``, else the contents of the file ``OTPBRIDGE_IMAP_URL_FILE`` names
+    (Kubernetes secrets: the URL may hold the password); with the variable it came from."""
+    url = env.get("OTPBRIDGE_IMAP_URL", "").strip()
+    url_file = env.get("OTPBRIDGE_IMAP_URL_FILE", "").strip()
+    if url or not url_file:
+        return url, "OTPBRIDGE_IMAP_URL"
+    try:
+        text = Path(url_file).read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ConfigError(f"OTPBRIDGE_IMAP_URL_FILE={url_file!r}: {exc.strerror}") from None
+    if not text:
+        raise ConfigError(f"OTPBRIDGE_IMAP_URL_FILE={url_file!r} is empty")
+    return text, "OTPBRIDGE_IMAP_URL_FILE"
+
+
 def load_settings(
     env: Mapping[str, str] | None = None,
     config: Path | None = None,
@@ -385,13 +401,14 @@ def load_settings(
                 raise ConfigError(f"{src}: [[mailbox]] #{i + 1} has no url")
             mailboxes.append(_mailbox(str(table["url"]), f"[[mailbox]] #{i + 1} url", table, base))
     else:
-        url = env.get("OTPBRIDGE_IMAP_URL", "").strip()
+        url, url_source = _imap_url_from_env(env)
         if not url:
             raise ConfigError(
                 "OTPBRIDGE_IMAP_URL is not set (e.g. imaps://agents%40corp.example@imap.corp"
-                ".example/INBOX) and no --config file lists a [[mailbox]]"
+                ".example/INBOX; or OTPBRIDGE_IMAP_URL_FILE) and no --config file lists a "
+                "[[mailbox]]"
             )
-        mailboxes.append(_mailbox(url, "OTPBRIDGE_IMAP_URL", {}, base))
+        mailboxes.append(_mailbox(url, url_source, {}, base))
     names = [w for m in mailboxes for w in m.watch_names()]
     if len(set(names)) != len(names):
         raise ConfigError(f"{src}: a mailbox folder is listed twice; give mailboxes distinct names")

@@ -109,7 +109,8 @@ EXTRACTION_SECONDS = Histogram(
 )
 MAIL_TO_EVENT_SECONDS = Histogram(
     "otpbridge_mail_to_event_seconds",
-    "From IMAP arrival (INTERNALDATE) to the extracted event being published.",
+    "From the bridge seeing the mail (its own clock, seen_at) to the extracted event being "
+    "published.",
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0),
     registry=REGISTRY,
 )

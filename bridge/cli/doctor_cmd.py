@@ -1,5 +1,9 @@
 """``otpbridge doctor [--config F] [--send-test [--smtp HOST:PORT]] [--json]``: checks the
-configured mailbox(es), Redis and the workers, and says how to fix what is wrong."""
+configured mailbox(es), Redis and the workers, and says how to fix what is wrong.
+
+``otpbridge doctor --agent [--json]`` checks only what an agent needs, from the agent's side
+(``OTPBRIDGE_REDIS_URL`` and nothing of the bridge's): Redis, a fresh bridge heartbeat, the
+address template."""
 
 from __future__ import annotations
 
@@ -13,10 +17,12 @@ from rich.console import Console
 from rich.table import Table
 
 from otpbridge.bridge.diagnose.imap_checks import check_mailbox
-from otpbridge.bridge.diagnose.redis_checks import check_redis
+from otpbridge.bridge.diagnose.redis_checks import check_agent, check_redis
 from otpbridge.bridge.diagnose.result import Check, fail
 from otpbridge.bridge.errors import ConfigError
 from otpbridge.bridge.settings import load_settings
+from otpbridge.worker.errors import WorkerConfigError
+from otpbridge.worker.settings import WorkerSettings
 
 __all__ = ["diagnose", "register"]
 
@@ -38,7 +44,25 @@ def register(sub: Any) -> None:
         help="SMTP server for --send-test (env OTPBRIDGE_DOCTOR_SMTP)",
     )
     p.add_argument("--json", action="store_true", help="JSON Lines, one check per line")
+    p.add_argument(
+        "--agent",
+        action="store_true",
+        help="only what an agent needs: Redis, a fresh bridge heartbeat, the address template",
+    )
     p.set_defaults(func=run)
+
+
+def diagnose_agent() -> list[Check]:
+    """The agent-side checks; needs only OTPBRIDGE_REDIS_URL (or its _FILE, or Sentinel)."""
+    try:
+        settings = WorkerSettings.from_env()
+    except WorkerConfigError as exc:
+        return [fail("settings", str(exc), "set OTPBRIDGE_REDIS_URL as the agent has it")]
+    configured = os.environ.get("OTPBRIDGE_ADDRESS", "").strip() or None
+    found = check_agent(
+        settings.redis_url, settings.redis_url_redacted, settings.prefix, configured
+    )
+    return [c.scoped("agent") for c in found]
 
 
 def diagnose(config: Path | None, *, send_test: bool, smtp: str | None) -> list[Check]:
@@ -74,7 +98,10 @@ def _render(checks: list[Check], console: Console) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    checks = diagnose(args.config, send_test=args.send_test, smtp=args.smtp)
+    if args.agent:
+        checks = diagnose_agent()
+    else:
+        checks = diagnose(args.config, send_test=args.send_test, smtp=args.smtp)
     if args.json:
         for c in checks:
             print(json.dumps(c.to_dict(), sort_keys=True))

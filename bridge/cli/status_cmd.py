@@ -81,8 +81,10 @@ def collect_status(client: redis.Redis, keys: Keys, queue_name: str) -> dict[str
     """Everything ``status`` shows, as plain data (also what ``--json`` prints)."""
     now_ms = int(time.time() * 1000)
     queue = Queue(queue_name, connection=client)
+    # Samples the workers keep: the bridge's seen_at → the extracted event's extracted_at,
+    # both on the bridge hosts' clocks (never IMAP INTERNALDATE, whole seconds).
     latencies = sorted(float(_s(v)) for v in client.lrange(keys.latency, 0, -1) if _s(v))
-    latency: dict[str, Any] = {"n": len(latencies)}
+    latency: dict[str, Any] = {"n": len(latencies), "from": "seen_at", "to": "extracted_at"}
     if latencies:
         latency |= {
             "p50_ms": round(_percentile(latencies, 50), 1),
@@ -151,7 +153,7 @@ def _render(status: dict[str, Any], console: Console) -> None:
         summary.add_row(
             "mail→event latency",
             f"p50 {lat['p50_ms']:.0f} ms, p95 {lat['p95_ms']:.0f} ms, "
-            f"max {lat['max_ms']:.0f} ms (last {lat['n']})",
+            f"max {lat['max_ms']:.0f} ms (last {lat['n']}; from the bridge seeing the mail)",
         )
     else:
         summary.add_row("mail→event latency", "no mail yet")

@@ -7,11 +7,13 @@ from __future__ import annotations
 import smtplib
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import redis
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
@@ -121,28 +123,70 @@ def show_sample(result: SampleResult, console: Console) -> None:
         )
 
 
-def _event_row(fields: dict[str, str], arrivals: dict[str, int]) -> tuple[str, str, str] | None:
+@dataclass
+class _Arrival:
+    """What the demo knows of one mail before its extraction: when the SMTP front took it
+    (``None`` for mail that came another way) and when the bridge saw it (its own clock)."""
+
+    sent_ms: int | None
+    seen_ms: int
+
+
+def _took(arrival: _Arrival | None, done_ms: int) -> str:
+    if arrival is None or not done_ms:
+        return ""
+    seen = f"{done_ms - arrival.seen_ms} ms after the bridge saw it" if arrival.seen_ms else ""
+    if arrival.sent_ms is None:
+        return seen
+    sent = f"{done_ms - arrival.sent_ms} ms after the SMTP send"
+    return f"{sent} ({seen})" if seen else sent
+
+
+def _event_row(
+    fields: dict[str, str],
+    arrivals: dict[str, _Arrival],
+    sent_at: Callable[[], int | None] = lambda: None,
+) -> tuple[str, str, str] | None:
+    """A printable row for one event of the watched inbox; ``sent_at`` takes the SMTP send
+    time of the next mail to it."""
     kind = fields.get("type", "")
     key = fields.get("message_key", "")
     if kind == EVENT_RECEIVED:
-        arrivals[key] = int(fields.get("received_at") or 0)
+        arrivals[key] = _Arrival(sent_at(), int(fields.get("seen_at") or 0))
         return ("received", f"from {fields.get('from', '?')}", fields.get("subject", ""))
     if kind == EVENT_EXTRACTED:
         what = fields.get("code") or fields.get("link") or "(nothing found)"
-        arrived, done = arrivals.pop(key, 0), int(fields.get("extracted_at") or 0)
-        took = f"{done - arrived} ms after IMAP arrival" if arrived and done else ""
+        took = _took(arrivals.pop(key, None), int(fields.get("extracted_at") or 0))
         return ("extracted", f"{fields.get('kind', '?')}: {what}", took)
     if kind == EVENT_FAILED:
         return ("failed", fields.get("error", ""), "")
     return None
 
 
+def _unrouted_row(fields: dict[str, str], template: str) -> tuple[str, str, str]:
+    """An ``unrouted`` record: ids and the reason only (the stream holds no content)."""
+    reason = fields.get("reason", "?")
+    hint = f"send to {template.replace('{id}', '<inbox id>')}"
+    if reason == "inbox_not_found":
+        hint = "that inbox expired or was deleted"
+    return ("unrouted", f"{fields.get('folder', '?')} UID {fields.get('uid', '?')}: {reason}", hint)
+
+
+def _newest(client: redis.Redis, key: str) -> str:
+    newest: Any = client.xrevrange(key, count=1)
+    return str(newest[0][0]) if newest else "0-0"
+
+
 def watch_inbox(stack: DemoStack, inbox_id: str, email: str, console: Console) -> None:
-    """Print every event of ``inbox_id`` until interrupted; raises DemoError if a part dies."""
+    """Print every event of ``inbox_id``, and mail no inbox takes, until interrupted; raises
+    DemoError if a part dies."""
     table = Table.grid(padding=(0, 2))
     table.add_row("SMTP", f"127.0.0.1:{stack.smtp_port}")
     table.add_row("inbox", email)
     table.add_row("Redis", stack.redis_url)
+    # The demo's throwaway IMAP password (loopback only), so doctor can be pointed at it.
+    table.add_row("IMAP", stack.imap_url)
+    table.add_row("address template", stack.address)
     table.add_row("metrics", f"http://127.0.0.1:{stack.bridge_metrics_port}/metrics")
     console.print(Panel(table, title="the demo keeps running: send your own mail", expand=False))
     console.print(
@@ -150,22 +194,32 @@ def watch_inbox(stack: DemoStack, inbox_id: str, email: str, console: Console) -
         "--header 'Subject: Your code' --body 'Your verification code is 246810'\n"
         f"  python3 -c \"import smtplib; smtplib.SMTP('127.0.0.1', {stack.smtp_port}).sendmail("
         f"'me@example.test', ['{email}'], 'Subject: hi\\n\\nYour code is 246810')\"\n"
+        "  check it as an operator would, from another shell:\n"
+        f"  OTPBRIDGE_REDIS_URL={stack.redis_url} OTPBRIDGE_IMAP_URL='{stack.imap_url}' "
+        f"OTPBRIDGE_ADDRESS='{stack.address}' otpbridge doctor\n"
+        f"  OTPBRIDGE_REDIS_URL={stack.redis_url} otpbridge doctor --agent\n"
         "  Ctrl-C stops every process the demo started."
     )
     client = redis.Redis.from_url(stack.redis_url, socket_timeout=10, decode_responses=True)
-    key = stack.keys.events(inbox_id)
-    newest: Any = client.xrevrange(key, count=1)
-    last = str(newest[0][0]) if newest else "0-0"
-    arrivals: dict[str, int] = {}
+    key, unrouted = stack.keys.events(inbox_id), stack.keys.unrouted
+    last = {key: _newest(client, key), unrouted: _newest(client, unrouted)}
+    arrivals: dict[str, _Arrival] = {}
     try:
         while True:
             stack.check_children()
-            reply: Any = client.xread({key: last}, block=1000, count=50)
-            for _stream, entries in reply or []:
+            streams: Any = dict(last)
+            reply: Any = client.xread(streams, block=1000, count=50)
+            for stream, entries in reply or []:
                 for entry_id, raw in entries:
-                    last = str(entry_id)
-                    row = _event_row(decode_fields(raw), arrivals)
+                    last[str(stream)] = str(entry_id)
+                    fields = decode_fields(raw)
+                    if str(stream) == unrouted:
+                        row: tuple[str, str, str] | None = _unrouted_row(fields, stack.address)
+                    else:
+                        row = _event_row(fields, arrivals, lambda: stack.sent.take(email))
                     if row is not None:
-                        console.print(f"  [bold]{row[0]:<9}[/] {row[1]}  [dim]{row[2]}[/]")
+                        # escape(): a subject or folder such as "[Gmail]/Spam" is not markup.
+                        what, note = escape(row[1]), escape(row[2])
+                        console.print(f"  [bold]{row[0]:<9}[/] {what}  [dim]{note}[/]")
     finally:
         client.close()

@@ -14,7 +14,9 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +38,15 @@ from otpbridge.bridge.embedded.smtp_front import (
 from otpbridge.bridge.errors import BridgeError
 from otpbridge.worker.keys import Keys
 
-__all__ = ["ADDRESS_TEMPLATE", "DemoError", "DemoStack", "ImapKind", "choose_imap", "start_stack"]
+__all__ = [
+    "ADDRESS_TEMPLATE",
+    "DemoError",
+    "DemoStack",
+    "ImapKind",
+    "SentLog",
+    "choose_imap",
+    "start_stack",
+]
 
 ImapKind = Literal["dovecot", "pymap"]
 
@@ -49,6 +59,39 @@ _CLI = "import sys; from otpbridge.bridge.cli import main; sys.exit(main())"
 
 class DemoError(BridgeError):
     """The demo stack could not start or a part of it died; the message says which."""
+
+
+class SentLog:
+    """When the demo's SMTP front took each mail, per recipient (wall clock, ms): the demo
+    shows latency from the SMTP send, not from IMAP INTERNALDATE (whole seconds)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._sent: dict[str, deque[int]] = {}
+
+    def record(self, rcpt: str) -> None:
+        with self._lock:
+            self._sent.setdefault(rcpt.lower(), deque(maxlen=100)).append(int(time.time() * 1000))
+
+    def take(self, rcpt: str) -> int | None:
+        """The oldest send to ``rcpt`` not yet taken (mail arrives in the order it was sent)."""
+        with self._lock:
+            queue = self._sent.get(rcpt.lower())
+            return queue.popleft() if queue else None
+
+
+class _TimedDelivery:
+    """The IMAP server's delivery, noting when the SMTP front handed each mail over."""
+
+    def __init__(self, inner: Delivery, sent: SentLog) -> None:
+        self._inner, self._sent = inner, sent
+
+    def deliver(self, mail_from: str, rcpt: str, data: bytes) -> None:
+        self._sent.record(rcpt)
+        self._inner.deliver(mail_from, rcpt, data)
+
+    def close(self) -> None:
+        self._inner.close()
 
 
 def choose_imap(requested: str) -> ImapKind:
@@ -99,6 +142,7 @@ class DemoStack:
     address: str = ADDRESS_TEMPLATE
     bridge_metrics_port: int = 0
     worker_metrics_port: int = 0
+    sent: SentLog = field(default_factory=SentLog)
     children: list[_Child] = field(default_factory=list)
     _own_workdir: bool = True
 
@@ -113,6 +157,11 @@ class DemoStack:
     @property
     def keys(self) -> Keys:
         return Keys(self.prefix)
+
+    @property
+    def imap_url(self) -> str:
+        """The bridge's IMAP URL; its password is the demo's throwaway one (loopback only)."""
+        return self.imap.imap_url
 
     def child_env(self, metrics_port: int) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("OTPBRIDGE_")}
@@ -215,7 +264,8 @@ def start_stack(imap: str = "auto", on_step: Callable[[str], None] | None = None
         server, delivery = _imap_server(kind, workdir)
         started.append(server.cleanup)
         step(f"IMAP ({kind}) on 127.0.0.1:{server.imap_port}")
-        front = SmtpFront(delivery).start()
+        sent = SentLog()
+        front = SmtpFront(_TimedDelivery(delivery, sent)).start()
         started.append(front.stop)
         step(f"SMTP front door on 127.0.0.1:{front.port}")
     except (OSError, RuntimeError, TimeoutError) as exc:
@@ -230,6 +280,7 @@ def start_stack(imap: str = "auto", on_step: Callable[[str], None] | None = None
         front=front,
         bridge_metrics_port=free_port(),
         worker_metrics_port=free_port(),
+        sent=sent,
     )
     try:
         stack.spawn("bridge", ["bridge"], stack.bridge_metrics_port)

@@ -9,11 +9,16 @@
 has its ``extracted`` (or ``failed``) event. Throughput = extracted events ÷ (last event −
 first delivery); latency per mail = its ``extracted_at`` − the moment its LMTP call returned;
 lost = delivered − published. Also CPU seconds and peak RSS of the bridge and the workers.
+
+``seen_to_extracted_ms`` is the span ``otpbridge status`` reports (the ``received`` event's
+``seen_at``, the bridge's clock, → ``extracted_at``), over the same last mails status keeps; the
+run ends with status's own figures beside it (``status_latency_ms``) and their difference.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import threading
 import time
@@ -34,8 +39,11 @@ from harness import (
     wait_until,
 )
 
+from otpbridge.bridge.cli.status_cmd import collect_status
 from otpbridge.bridge.embedded.dovecot import MAIL_FORMATS
 from otpbridge.worker.events import decode_fields
+from otpbridge.worker.jobs import LATENCY_SAMPLES
+from otpbridge.worker.settings import QUEUE_NAME
 
 
 @dataclass
@@ -258,6 +266,7 @@ def main() -> None:
         cpu = {name: v - cpu0[name] for name, v in cpu_now().items()}
         machine1 = busy_cores()
         outcome = collect(stack, inbox_ids)
+        status_latency = collect_status(stack.redis, stack.keys, QUEUE_NAME)["latency"]
         for spy in spies:
             spy.wait(30)
 
@@ -273,6 +282,17 @@ def main() -> None:
     # While mail was flowing: what the pipeline finished per second of delivery.
     in_window = sum(1 for at in done.values() if at <= t_sent)
     lat = percentiles(latencies, (50, 95, 99, 100))
+    # The span `otpbridge status` reports, over the mails whose samples it keeps (the newest).
+    seen_span = {
+        tag: (done[tag] - float(outcome.seen[tag]) / 1000) * 1000
+        for tag in done
+        if outcome.seen.get(tag, "").isdigit()
+    }
+    newest = sorted(seen_span, key=lambda tag: done[tag])[-LATENCY_SAMPLES:]
+    seen_lat = percentiles([seen_span[tag] for tag in newest])
+    status_vs_bench = {
+        q: abs(float(status_latency.get(f"{q}_ms", math.nan)) - seen_lat[q]) for q in ("p50", "p95")
+    }
     catch_ups = len(set(outcome.seen.values()))
     result: dict[str, Any] = {
         "bench": "throughput",
@@ -293,6 +313,9 @@ def main() -> None:
         "during_delivery_msg_s": in_window / max(t_sent - t_start, 1e-9),
         "drain_s": max(0.0, last_event - t_sent),
         "latency_ms": lat,
+        "seen_to_extracted_ms": seen_lat,
+        "status_latency_ms": status_latency,
+        "status_minus_bench_ms": status_vs_bench,
         "delivered_to_routed_ms": percentiles(to_routed),
         "routed_to_extracted_ms": percentiles(routed_to_extracted),
         "catch_ups": catch_ups,
@@ -360,6 +383,7 @@ def main() -> None:
             for name, v in (
                 ("LMTP returned → bridge routed", result["delivered_to_routed_ms"]),
                 ("routed → worker published", result["routed_to_extracted_ms"]),
+                ("bridge saw it → extracted (what status reports)", seen_lat),
             )
         ],
     )
@@ -375,6 +399,13 @@ def main() -> None:
             ]
             for name in cpu
         ],
+    )
+    print(
+        f"otpbridge status (seen_at → extracted, last {status_latency.get('n', 0)}): "
+        f"p50 {status_latency.get('p50_ms', math.nan)} ms, "
+        f"p95 {status_latency.get('p95_ms', math.nan)} ms; this benchmark, same span: "
+        f"p50 {seen_lat['p50']:.1f} ms, p95 {seen_lat['p95']:.1f} ms "
+        f"(|Δ| p50 {status_vs_bench['p50']:.1f} ms, p95 {status_vs_bench['p95']:.1f} ms)"
     )
     print_json(result)
 
