@@ -102,6 +102,9 @@ class MailboxSettings:
     folders: tuple[str, ...] = ("INBOX",)
     after_route: AfterRoute = field(default_factory=AfterRoute)
     ca_file: Path | None = None
+    #: This mailbox's own trusted authserv-ids (``[[mailbox]] trusted_authserv_ids``); None:
+    #: the bridge-wide ``OTPBRIDGE_TRUSTED_AUTHSERV_IDS``.
+    trusted_authserv_ids: frozenset[str] | None = None
 
     def read_password(self) -> str:
         """The password or OAuth2 token; a file is re-read on every call so rotation works."""
@@ -140,6 +143,9 @@ class BridgeSettings:
     idle_renew_s: float = 300.0
     heartbeat_s: float = 15.0
     fast_check_ms: int = 10
+    #: Whether the operator set ``OTPBRIDGE_FAST_CHECK_MS``; if not, each mailbox's provider
+    #: profile picks the rate (see :mod:`bridge.imap.provider`).
+    fast_check_explicit: bool = False
     lease_ttl_s: float = 15.0
     reconnect_base_s: float = 1.0
     reconnect_max_s: float = 60.0
@@ -198,14 +204,46 @@ def _address_template(raw: str, source: str) -> str:
     return text
 
 
+#: RFC 6154 special-use attributes a folder may be named by (``\\Junk``), found via LIST.
+SPECIAL_USE: Final = (
+    "\\All",
+    "\\Archive",
+    "\\Drafts",
+    "\\Flagged",
+    "\\Junk",
+    "\\Sent",
+    "\\Trash",
+)
+
+
+def _folder(name: str, source: str) -> str:
+    """A folder name; ``\\junk`` → ``\\Junk`` (a special-use attribute, resolved on connect)."""
+    if not name.startswith("\\"):
+        return name
+    for attr in SPECIAL_USE:
+        if attr.lower() == name.lower():
+            return attr
+    raise ConfigError(
+        f"{source}: {name!r} is not a special-use folder; use one of {' '.join(SPECIAL_USE)}"
+    )
+
+
 def _folders(raw: object, source: str) -> tuple[str, ...]:
     items = raw.split(",") if isinstance(raw, str) else raw
     if not isinstance(items, list | tuple):
         raise ConfigError(f"{source} must be a comma-separated string or a list of folder names")
-    folders = tuple(str(f).strip() for f in items if str(f).strip())
+    folders = tuple(_folder(str(f).strip(), source) for f in items if str(f).strip())
     if not folders:
         raise ConfigError(f"{source} names no folder")
     return folders
+
+
+def trusted_ids(raw: object, source: str) -> frozenset[str]:
+    """Trusted authserv-ids from a comma-separated string or a list, lower-cased."""
+    items = raw.split(",") if isinstance(raw, str) else raw
+    if not isinstance(items, list | tuple):
+        raise ConfigError(f"{source} must be a comma-separated string or a list of authserv-ids")
+    return frozenset(str(part).strip().lower() for part in items if str(part).strip())
 
 
 def _starttls(raw: str, source: str) -> StartTls:
@@ -284,6 +322,7 @@ def _mailbox(
     if after_route.folder is not None and after_route.folder in folders:
         raise ConfigError(f"{source}: move:{after_route.folder} targets a watched folder")
     name = str(opts.get("name") or f"{username}@{host}")
+    trusted = table.get("trusted_authserv_ids")
     return MailboxSettings(
         name=name,
         host=host,
@@ -297,6 +336,9 @@ def _mailbox(
         folders=folders,
         after_route=after_route,
         ca_file=ca_file,
+        trusted_authserv_ids=(
+            trusted_ids(trusted, f"{source} trusted_authserv_ids") if trusted is not None else None
+        ),
     )
 
 
@@ -437,11 +479,13 @@ def load_settings(
         log_level=level,
         metrics_port=metrics_port or None,
         since_s=parse_duration(since, "--since") if since else None,
-        trusted_authserv_ids=frozenset(
-            part.strip().lower()
-            for part in pick("OTPBRIDGE_TRUSTED_AUTHSERV_IDS", "trusted_authserv_ids").split(",")
-            if part.strip()
+        trusted_authserv_ids=trusted_ids(
+            toml["trusted_authserv_ids"]
+            if isinstance(toml.get("trusted_authserv_ids"), list)
+            else pick("OTPBRIDGE_TRUSTED_AUTHSERV_IDS", "trusted_authserv_ids"),
+            "OTPBRIDGE_TRUSTED_AUTHSERV_IDS",
         ),
+        fast_check_explicit="fast_check_ms" in numbers,
         **numbers,
     )
     if settings.lease_ttl_s > 25:

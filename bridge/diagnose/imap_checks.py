@@ -19,6 +19,7 @@ import imapclient
 from otpbridge.bridge.diagnose.result import Check, fail, ok, skip, warn
 from otpbridge.bridge.errors import ConfigError, ImapAuthError, ImapConnectionError
 from otpbridge.bridge.imap.connection import close_quietly, open_connection, tls_context
+from otpbridge.bridge.imap.provider import ProviderProfile, detect, resolve_folder
 from otpbridge.bridge.settings import BridgeSettings, MailboxSettings
 
 __all__ = ["check_mailbox"]
@@ -135,7 +136,14 @@ def _folders(client: imapclient.IMAPClient, mb: MailboxSettings) -> list[Check]:
         wanted.append(mb.after_route.folder)
     checks = []
     for folder in wanted:
-        if client.folder_exists(folder):
+        if folder.startswith("\\"):
+            try:
+                name = resolve_folder(client, folder)
+            except ImapConnectionError as exc:
+                checks.append(fail(f"folder {folder}", str(exc), "name the folder instead"))
+            else:
+                checks.append(ok(f"folder {folder}", f"is {name!r}"))
+        elif client.folder_exists(folder):
             checks.append(ok(f"folder {folder}", "exists"))
         else:
             names = ", ".join(sorted(str(f[2]) for f in client.list_folders())[:12])
@@ -147,6 +155,33 @@ def _folders(client: imapclient.IMAPClient, mb: MailboxSettings) -> list[Check]:
                 )
             )
     return checks
+
+
+def connection_budget(
+    settings: BridgeSettings, mb: MailboxSettings, profile: ProviderProfile
+) -> Check:
+    """How many IMAP connections the config opens on this account (one per watched folder of
+    every mailbox with the same host and user) against the provider's per-account limit."""
+    same = [
+        m
+        for m in settings.mailboxes
+        if m.host.lower() == mb.host.lower() and m.username.lower() == mb.username.lower()
+    ]
+    used = sum(len(m.folders) for m in same)
+    what = f"{used} IMAP connection{'s' if used != 1 else ''} (one per watched folder)"
+    if profile.connection_limit is None:
+        return ok("connections", f"{what}; {profile.name} server, limit not known")
+    limit = profile.connection_limit
+    detail = f"{what} of {limit}: {profile.limit_source}"
+    fix = (
+        "watch fewer folders on this account, or split them over accounts; people's mail "
+        "apps, phones and `otpbridge doctor` itself share the same limit"
+    )
+    if used > limit:
+        return fail("connections", detail, fix)
+    if used > limit // 2:
+        return warn("connections", f"{detail}; little room left for other clients", fix)
+    return ok("connections", detail)
 
 
 def _send_test(
@@ -203,6 +238,8 @@ def check_mailbox(
         with _session(settings, mb) as client:
             checks.append(ok("login", f"as {mb.username}"))
             checks.extend(_capabilities(client, mb))
+            profile = detect(mb.host, client.capabilities(), client.welcome)
+            checks.append(connection_budget(settings, mb, profile))
             checks.extend(_folders(client, mb))
             if send_test:
                 checks.append(_send_test(client, settings, mb, smtp))

@@ -69,6 +69,10 @@ namespace inbox {{
   mailbox Processed {{
     auto = create
   }}
+  mailbox "Kept Mail" {{
+    special_use = \\Archive
+    auto = create
+  }}
 }}
 service imap-login {{
   chroot =

@@ -20,6 +20,7 @@ import imapclient
 from imapclient.exceptions import LoginError
 
 from otpbridge.bridge.errors import ImapAuthError, ImapConnectionError
+from otpbridge.bridge.imap.provider import ImapThrottledError, is_throttled
 from otpbridge.bridge.settings import BridgeSettings, MailboxSettings
 
 __all__ = ["close_quietly", "imap_errors", "open_connection", "tls_context"]
@@ -35,9 +36,17 @@ def imap_errors() -> Iterator[None]:
     """Turn socket, TLS and IMAP protocol failures into :class:`ImapConnectionError`."""
     try:
         yield
-    except (ImapAuthError, ImapConnectionError):
+    except ImapAuthError as exc:
+        # A login refused for load ("[UNAVAILABLE]", Gmail's "Too many simultaneous
+        # connections") is no credential problem: back off as throttled (bridge.imap.provider).
+        if is_throttled(str(exc)):
+            raise ImapThrottledError(str(exc)) from exc
+        raise
+    except ImapConnectionError:
         raise
     except LoginError as exc:
+        if is_throttled(str(exc)):
+            raise ImapThrottledError(_short(exc)) from exc
         raise ImapAuthError(_short(exc)) from exc
     except ssl.SSLCertVerificationError as exc:
         raise ImapConnectionError(
@@ -46,7 +55,8 @@ def imap_errors() -> Iterator[None]:
         ) from exc
     except (OSError, imaplib.IMAP4.error, ValueError, EOFError) as exc:
         # ValueError/EOFError: imapclient's parser on a truncated or garbled response.
-        raise ImapConnectionError(f"{type(exc).__name__}: {_short(exc)}") from exc
+        error = ImapThrottledError if is_throttled(str(exc)) else ImapConnectionError
+        raise error(f"{type(exc).__name__}: {_short(exc)}") from exc
 
 
 def _short(exc: BaseException) -> str:

@@ -35,7 +35,16 @@ HEADER_BATCH: Final = 100
 #: Bodies per FETCH stop at this many bytes (by RFC822.SIZE; a larger mail goes alone): one
 #: command per catch-up batch instead of one per mail, with bounded memory.
 BODY_BATCH_BYTES: Final = 4 * 1024 * 1024
-_FIELDS: Final = (*ROUTING_HEADERS, "From", "Subject", "Message-ID", "Authentication-Results")
+_FIELDS: Final = (
+    *ROUTING_HEADERS,
+    "From",
+    "Subject",
+    "Message-ID",
+    "Authentication-Results",
+    # ARC (bridge.imap.sender_auth): the first hop's results and seal.
+    "ARC-Authentication-Results",
+    "ARC-Seal",
+)
 #: The header fields routing reads are fetched only this far (an IMAP partial FETCH): a mail
 #: whose routing headers are larger is cut, never read whole into the bridge.
 HEADER_FETCH_BYTES: Final = 256 * 1024

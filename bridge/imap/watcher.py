@@ -40,6 +40,15 @@ from otpbridge.bridge.imap.ingest import CheckpointBehindError, Ingestor
 from otpbridge.bridge.imap.lease import Lease
 from otpbridge.bridge.imap.memory import MemoryWatermark
 from otpbridge.bridge.imap.poison import PoisonGuard
+from otpbridge.bridge.imap.provider import (
+    THROTTLE_BASE_S,
+    THROTTLE_MAX_S,
+    ImapThrottledError,
+    bye_error,
+    detect,
+    fast_check_ms,
+    resolve_folder,
+)
 from otpbridge.bridge.imap.quota import Quota
 from otpbridge.bridge.imap.router import AddressTemplate
 from otpbridge.bridge.imap.untagged import kinds_of, pending_exists
@@ -100,6 +109,11 @@ class FolderWatcher:
             settings.lease_ttl_s,
         )
         self.heartbeat = Heartbeat(client, self._keys, mailbox.name, folder, settings.heartbeat_s)
+        trusted = (
+            mailbox.trusted_authserv_ids
+            if mailbox.trusted_authserv_ids is not None
+            else settings.trusted_authserv_ids
+        )
         self._ingest = Ingestor(
             client,
             self._keys,
@@ -108,7 +122,7 @@ class FolderWatcher:
             mailbox.name,
             folder,
             quota=Quota(settings.inbox_max_mails, settings.inbox_max_bytes),
-            auth_required=bool(settings.trusted_authserv_ids),
+            auth_required=bool(trusted),
         )
         self._log = log.bind(mailbox=mailbox.name, folder=folder)
         self._delivery = Delivery(
@@ -118,17 +132,28 @@ class FolderWatcher:
             ingest=self._ingest,
             after_route=mailbox.after_route,
             max_message_bytes=settings.max_message_bytes,
-            trusted_authserv_ids=settings.trusted_authserv_ids,
+            trusted_authserv_ids=trusted,
             state=self.state,
             watch_name=self.watch_name,
             log=self._log,
             may_go_on=lambda: not self._stop.is_set() and self.lease.held,
             memory=self._memory,
         )
-        self._fast_s = settings.fast_check_ms / 1000
+        #: The folder's name on the server (a special-use name like \\Junk is resolved on
+        #: connect); ``folder`` stays the watch's identity in Redis.
+        self._imap_folder = folder
+        self.profile = detect(mailbox.host)
+        self._use_profile()
+
+    def _use_profile(self) -> None:
+        """Fast-check interval of the provider profile, unless the operator set one."""
+        ms = fast_check_ms(
+            self.profile, self.settings.fast_check_ms, self.settings.fast_check_explicit
+        )
+        self._fast_s = ms / 1000
         # IDLE wakes this often to look at SIGTERM, the lease and waiting agents; with fast
         # checks on, a wait that starts mid-IDLE switches to them within one tick.
-        self._tick_s = 0.05 if settings.fast_check_ms > 0 else 1.0
+        self._tick_s = 0.05 if ms > 0 else 1.0
 
     # -- liveness ---------------------------------------------------------------------------------
     def keep(self) -> None:
@@ -233,6 +258,7 @@ class FolderWatcher:
 
     def _lead(self) -> None:
         backoff = Backoff(self.settings.reconnect_base_s, self.settings.reconnect_max_s)
+        throttled = Backoff(THROTTLE_BASE_S, max(THROTTLE_MAX_S, self.settings.reconnect_max_s))
         while not self._stop.is_set() and self.lease.held:
             started = time.monotonic()
             try:
@@ -257,7 +283,9 @@ class FolderWatcher:
             except (ImapConnectionError, redis.RedisError) as exc:
                 if time.monotonic() - started > _HEALTHY_SESSION_S:
                     backoff.reset()
-                delay = backoff.next()
+                    throttled.reset()
+                # The server refused for load: reconnecting soon spends the same budget again.
+                delay = throttled.next() if isinstance(exc, ImapThrottledError) else backoff.next()
                 self._set("error", connected=False, error=str(exc)[:200])
                 metrics.IMAP_RECONNECTS.labels(self.watch_name).inc()
                 self._log.warning(
@@ -287,15 +315,27 @@ class FolderWatcher:
         try:
             with imap_errors():
                 conn.normalise_times = False
+                profile = detect(self.mailbox.host, conn.capabilities(), conn.welcome)
+                if profile != self.profile:
+                    self.profile = profile
+                    self._use_profile()
+                self._imap_folder = resolve_folder(conn, self.folder)
                 info = conn.select_folder(
-                    self.folder, readonly=not needs_write_access(self.mailbox.after_route)
+                    self._imap_folder, readonly=not needs_write_access(self.mailbox.after_route)
                 )
                 uidvalidity = int(info[b"UIDVALIDITY"])
                 uidnext = int(info.get(b"UIDNEXT", 0)) or self._uidnext(conn)
                 self._start_cursor(conn, uidvalidity, uidnext)
                 self.state.alive()
                 self._set("ok", connected=True)
-                self._log.info("imap_connected", uidvalidity=uidvalidity, uidnext=uidnext)
+                self._log.info(
+                    "imap_connected",
+                    uidvalidity=uidvalidity,
+                    uidnext=uidnext,
+                    provider=self.profile.name,
+                    imap_folder=self._imap_folder,
+                    fast_check_ms=round(self._fast_s * 1000),
+                )
                 self._catch_up(conn, uidvalidity, now_ms())
                 verify = True
                 while not self._stop.is_set() and self.lease.held:
@@ -311,7 +351,7 @@ class FolderWatcher:
             close_quietly(conn, logout=clean)
 
     def _uidnext(self, conn: imapclient.IMAPClient) -> int:
-        status = conn.folder_status(self.folder, [b"UIDNEXT"])
+        status = conn.folder_status(self._imap_folder, [b"UIDNEXT"])
         return int(status[b"UIDNEXT"])
 
     def _start_cursor(self, conn: imapclient.IMAPClient, uidvalidity: int, uidnext: int) -> None:
@@ -376,7 +416,7 @@ class FolderWatcher:
                 self.state.alive()
                 kinds = kinds_of(responses)
                 if b"BYE" in kinds:
-                    raise ImapConnectionError("server sent BYE")
+                    raise bye_error(responses)
                 if b"EXISTS" in kinds or b"RECENT" in kinds:
                     seen_at = now_ms()
                     break
@@ -401,7 +441,7 @@ class FolderWatcher:
         self.state.alive()
         metrics.IMAP_LAST_ACTIVITY.labels(self.watch_name).set(time.time())
         if b"BYE" in kinds_of(more):
-            raise ImapConnectionError("server sent BYE")
+            raise bye_error(more)
         if not self._stop.is_set():
             self._catch_up(conn, uidvalidity, seen_at or now_ms())
         return not verified
@@ -414,7 +454,7 @@ class FolderWatcher:
             self.state.alive()
             kinds = kinds_of(responses)
             if b"BYE" in kinds:
-                raise ImapConnectionError("server sent BYE")
+                raise bye_error(responses)
             found = 0
             if b"EXISTS" in kinds or b"RECENT" in kinds:
                 found = self._catch_up(conn, uidvalidity, now_ms(), ask_again=False)
@@ -477,5 +517,5 @@ class FolderWatcher:
         _, responses = conn.noop()
         kinds = kinds_of(responses)
         if b"BYE" in kinds:
-            raise ImapConnectionError("server sent BYE")
+            raise bye_error(responses)
         return b"EXISTS" in kinds or pending_exists(conn)
