@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import builtins
 from datetime import datetime
+from functools import partial
 
 import redis.asyncio as aredis
 
 from otpbridge.bridge.sdk import ops
+from otpbridge.bridge.sdk.health import check_inboxes
 from otpbridge.bridge.sdk.matching import Match, WaitFor, peek_want
 from otpbridge.bridge.sdk.models import Email, Inbox, Link, LinkKindFilter, Message, Otp
 from otpbridge.bridge.sdk.run_async import AsyncRunner
@@ -48,7 +50,16 @@ class AsyncClient(ClientCore[aredis.Redis]):
             name=name,
         )
         self.runner = AsyncRunner(
-            client, self.keys.wake(self.reader_id), self.block_s, max_connections
+            client,
+            self.keys.wake(self.reader_id),
+            self.block_s,
+            max_connections,
+            partial(
+                check_inboxes,
+                self.keys,
+                require_watcher=require_watcher,
+                max_age=watcher_max_age,
+            ),
         )
         self.inboxes = AsyncInboxes(self)
         self.messages = AsyncMessages(self)

@@ -13,7 +13,7 @@ from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-__all__ = ["Batch", "Call", "Defer", "Op", "Receive", "Sleep", "Step", "Subscribe"]
+__all__ = ["Batch", "Call", "Defer", "Health", "Op", "Receive", "Sleep", "Step", "Subscribe"]
 
 _T = TypeVar("_T")
 
@@ -38,10 +38,17 @@ class Batch:
 @dataclass(frozen=True, slots=True)
 class Subscribe:
     """From now on, deliver entries of ``stream`` after ``position`` to this operation (the
-    client's shared reader; see :mod:`bridge.sdk.mux`). Ends with the operation."""
+    client's shared reader; see :mod:`bridge.sdk.mux`), and keep an eye on ``inbox_id`` (see
+    :mod:`bridge.sdk.health`). Ends with the operation."""
 
     stream: str
     position: str
+    inbox_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Health:
+    """The client reader's last :class:`~bridge.sdk.health.HealthReport` (no I/O)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +71,6 @@ class Defer:
     call: Call
 
 
-Step = Call | Batch | Subscribe | Receive | Sleep | Defer
+Step = Call | Batch | Subscribe | Health | Receive | Sleep | Defer
 #: An SDK operation returning ``_T``.
 Op = Generator[Step, Any, _T]

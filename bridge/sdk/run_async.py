@@ -12,15 +12,28 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import time
+from dataclasses import replace
 from typing import Any, TypeVar
 
 import redis
 import redis.asyncio as aredis
 
+from otpbridge.bridge.sdk.health import HealthReport
 from otpbridge.bridge.sdk.mux import Entry, Multiplexer
-from otpbridge.bridge.sdk.protocol import Batch, Call, Defer, Op, Receive, Sleep, Step, Subscribe
-from otpbridge.bridge.sdk.run_sync import MAX_CONNECTIONS
-from otpbridge.bridge.sdk.wire import READ_COUNT, as_str
+from otpbridge.bridge.sdk.protocol import (
+    Batch,
+    Call,
+    Defer,
+    Health,
+    Op,
+    Receive,
+    Sleep,
+    Step,
+    Subscribe,
+)
+from otpbridge.bridge.sdk.run_sync import MAX_CONNECTIONS, HealthCheck
+from otpbridge.bridge.sdk.wire import BLOCK_S, READ_COUNT, as_str
 
 __all__ = ["AsyncRunner"]
 
@@ -55,11 +68,13 @@ class AsyncRunner:
         wake_key: str,
         block_s: float,
         max_connections: int = MAX_CONNECTIONS,
+        health_check: HealthCheck | None = None,
     ) -> None:
         self.redis = client
         self._wake_key = wake_key
         self._block_ms = max(1, int(block_s * 1000))
         self._max_connections = max_connections
+        self._health_check = health_check
         self._loop: asyncio.AbstractEventLoop | None = None
         self._reset()
 
@@ -70,7 +85,10 @@ class AsyncRunner:
         self._boxes: dict[int, _Box] = {}
         self._reader: asyncio.Task[None] | None = None
         self._wake_position = "0-0"
+        self._wake_pending = False
         self._closed = False
+        self.health = HealthReport()
+        self._next_check = 0.0
 
     def _bind(self) -> asyncio.Semaphore:
         loop = asyncio.get_running_loop()
@@ -113,6 +131,8 @@ class AsyncRunner:
                 try:
                     if isinstance(step, Subscribe):
                         token = await self._subscribe(step, slots)
+                    elif isinstance(step, Health):
+                        value = self.health
                     elif isinstance(step, Receive):
                         assert token is not None, "Receive before Subscribe"
                         value = await self._boxes[token].take(step.timeout)
@@ -144,29 +164,61 @@ class AsyncRunner:
                 return await pipe.execute()
 
     async def _subscribe(self, step: Subscribe, slots: asyncio.Semaphore) -> int:
-        token = self._mux.join(step.stream, step.position)
+        token = self._mux.join(step.stream, step.position, step.inbox_id)
         self._boxes[token] = _Box()
         if self._reader is None or self._reader.done():
             self._reader = asyncio.get_running_loop().create_task(
                 self._read_loop(), name="otpbridge-reader"
             )
+        if self._wake_pending:
+            return token  # one wake per read, however many waits join meanwhile
+        self._wake_pending = True
         async with slots, self.redis.pipeline(transaction=False) as pipe:
             pipe.xadd(self._wake_key, {"w": "1"}, maxlen=_WAKE_MAXLEN, approximate=True)
             pipe.expire(self._wake_key, _WAKE_TTL_S)
             await pipe.execute()
         return token
 
+    async def _xread(self, packed: bytes) -> Any:
+        """Send the reader's pre-packed XREAD (see ``Multiplexer.read_command``) on a pooled
+        connection and parse its reply as redis-py does."""
+        pool: Any = self.redis.connection_pool  # redis-py leaves these untyped
+        conn: Any = await pool.get_connection()
+        try:
+            await conn.send_packed_command([packed])
+            client: Any = self.redis
+            return await client.parse_response(conn, "XREAD")
+        except BaseException:
+            await conn.disconnect()  # a half-read reply must not go back to the pool
+            raise
+        finally:
+            await pool.release(conn)
+
+    async def _check(self, inbox_ids: set[str]) -> None:
+        """The shared health check, at most every ``BLOCK_S`` (see otpbridge.bridge.sdk.health)."""
+        if self._health_check is None or time.monotonic() < self._next_check:
+            return
+        self._next_check = time.monotonic() + BLOCK_S
+        try:
+            self.health = await self.run(self._health_check(inbox_ids))
+        except redis.RedisError as exc:
+            self.health = replace(self.health, redis_error=type(exc).__name__)
+
     async def _read_loop(self) -> None:
         while not self._closed and len(self._mux):
-            started = self._mux.positions()
-            streams: dict[Any, Any] = {**started, self._wake_key: self._wake_position}
+            self._wake_pending = False
+            packed, started = self._mux.read_command(
+                self._wake_key, self._wake_position, READ_COUNT, self._block_ms
+            )
+            await self._check(self._mux.inbox_ids())
             try:
-                reply: Any = await self.redis.xread(
-                    streams, count=READ_COUNT, block=self._block_ms
-                )
-            except redis.RedisError:
+                reply: Any = await self._xread(packed)
+            except Exception as exc:  # noqa: BLE001 - the reader must outlive any one failure
+                self.health = replace(self.health, redis_error=type(exc).__name__)
                 await asyncio.sleep(_READER_RETRY_S)
                 continue
+            if self.health.redis_error is not None:
+                self.health = replace(self.health, redis_error=None)
             for stream, entries in reply or ():
                 if as_str(stream) == self._wake_key and entries:
                     self._wake_position = as_str(entries[-1][0])

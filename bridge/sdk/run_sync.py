@@ -14,17 +14,32 @@ import contextlib
 import os
 import threading
 import time
+from collections.abc import Callable, Collection
+from dataclasses import replace
 from typing import Any, TypeVar
 
 import redis
 
+from otpbridge.bridge.sdk.health import HealthReport
 from otpbridge.bridge.sdk.mux import Entry, Multiplexer
-from otpbridge.bridge.sdk.protocol import Batch, Call, Defer, Op, Receive, Sleep, Step, Subscribe
-from otpbridge.bridge.sdk.wire import READ_COUNT, as_str
+from otpbridge.bridge.sdk.protocol import (
+    Batch,
+    Call,
+    Defer,
+    Health,
+    Op,
+    Receive,
+    Sleep,
+    Step,
+    Subscribe,
+)
+from otpbridge.bridge.sdk.wire import BLOCK_S, READ_COUNT, as_str
 
-__all__ = ["MAX_CONNECTIONS", "SyncRunner"]
+__all__ = ["MAX_CONNECTIONS", "HealthCheck", "SyncRunner"]
 
 _T = TypeVar("_T")
+#: Builds the shared health check of a set of inboxes (see otpbridge.bridge.sdk.health).
+HealthCheck = Callable[[Collection[str]], Op[HealthReport]]
 #: Pooled connections for commands; the shared reader holds one more.
 MAX_CONNECTIONS = 15
 #: After a failed read the reader pauses this long before it tries again.
@@ -61,11 +76,13 @@ class SyncRunner:
         wake_key: str,
         block_s: float,
         max_connections: int = MAX_CONNECTIONS,
+        health_check: HealthCheck | None = None,
     ) -> None:
         self.redis = client
         self._wake_key = wake_key
         self._block_ms = max(1, int(block_s * 1000))
         self._max_connections = max_connections
+        self._health_check = health_check
         self._reset()
 
     def _reset(self) -> None:
@@ -76,7 +93,10 @@ class SyncRunner:
         self._boxes: dict[int, _Box] = {}
         self._reader: threading.Thread | None = None
         self._wake_position = "0-0"
+        self._wake_pending = False
         self._closed = False
+        self.health = HealthReport()
+        self._next_check = 0.0
 
     def close(self) -> None:
         with self._lock:
@@ -101,6 +121,8 @@ class SyncRunner:
                 try:
                     if isinstance(step, Subscribe):
                         token = self._subscribe(step)
+                    elif isinstance(step, Health):
+                        value = self.health
                     elif isinstance(step, Receive):
                         assert token is not None, "Receive before Subscribe"
                         value = self._boxes[token].take(step.timeout)
@@ -133,19 +155,49 @@ class SyncRunner:
     # -- the shared reader -----------------------------------------------------------------
     def _subscribe(self, step: Subscribe) -> int:
         with self._lock:
-            token = self._mux.join(step.stream, step.position)
+            token = self._mux.join(step.stream, step.position, step.inbox_id)
             self._boxes[token] = _Box()
             if self._reader is None:
                 self._reader = threading.Thread(
                     target=self._read_loop, name="otpbridge-reader", daemon=True
                 )
                 self._reader.start()
+            # One wake per read, however many waits join meanwhile: the reader clears the
+            # flag just before it takes the positions for its next read.
+            wake, self._wake_pending = not self._wake_pending, True
+        if not wake:
+            return token
         # Ends the reader's current XREAD, so the next one includes this stream at once.
         with self._slots, self.redis.pipeline(transaction=False) as pipe:
             pipe.xadd(self._wake_key, {"w": "1"}, maxlen=_WAKE_MAXLEN, approximate=True)
             pipe.expire(self._wake_key, _WAKE_TTL_S)
             pipe.execute()
         return token
+
+    def _xread(self, packed: bytes) -> Any:
+        """Send the reader's pre-packed XREAD (see ``Multiplexer.read_command``) on a pooled
+        connection and parse its reply as redis-py does."""
+        pool: Any = self.redis.connection_pool  # redis-py leaves these untyped
+        conn: Any = pool.get_connection()
+        try:
+            conn.send_packed_command([packed])
+            client: Any = self.redis
+            return client.parse_response(conn, "XREAD")
+        except BaseException:
+            conn.disconnect()  # a half-read reply must not go back to the pool
+            raise
+        finally:
+            pool.release(conn)
+
+    def _check(self, inbox_ids: set[str]) -> None:
+        """The shared health check, at most every ``BLOCK_S`` (see otpbridge.bridge.sdk.health)."""
+        if self._health_check is None or time.monotonic() < self._next_check:
+            return
+        self._next_check = time.monotonic() + BLOCK_S
+        try:
+            self.health = self.run(self._health_check(inbox_ids))
+        except redis.RedisError as exc:
+            self.health = replace(self.health, redis_error=type(exc).__name__)
 
     def _unsubscribe(self, token: int) -> None:
         with self._lock:
@@ -158,15 +210,22 @@ class SyncRunner:
                 if self._closed or not len(self._mux):
                     self._reader = None
                     return
-                started = self._mux.positions()
-                streams: dict[Any, Any] = {**started, self._wake_key: self._wake_position}
+                self._wake_pending = False
+                packed, started = self._mux.read_command(
+                    self._wake_key, self._wake_position, READ_COUNT, self._block_ms
+                )
+                inbox_ids = self._mux.inbox_ids()
+            self._check(inbox_ids)
             try:
-                reply: Any = self.redis.xread(streams, count=READ_COUNT, block=self._block_ms)
-            except redis.RedisError:
-                # A lost connection or a failover: waits re-check the pipeline themselves and
-                # raise past their deadline; the reader just resumes from its positions.
+                reply: Any = self._xread(packed)
+            except Exception as exc:  # noqa: BLE001 - the reader must outlive any one failure
+                # A lost connection or a failover: the reader resumes from its positions, and
+                # a wait that times out meanwhile raises instead of returning "no mail".
+                self.health = replace(self.health, redis_error=type(exc).__name__)
                 time.sleep(_READER_RETRY_S)
                 continue
+            if self.health.redis_error is not None:
+                self.health = replace(self.health, redis_error=None)
             with self._lock:
                 for stream, entries in reply or ():
                     if as_str(stream) == self._wake_key and entries:

@@ -1,15 +1,15 @@
 """The wait, written once for both clients: read the backlog, follow the stream through the
 client's shared reader, pick, and claim the pick in Redis (see :mod:`bridge.sdk.consume`).
 
-A wait reads its inbox stream from the start: the ``received`` events say who sent each mail,
-and a code that arrived before the wait began must not be missed. It then subscribes to the
-client's shared reader at the position it read up to. Every ``BLOCK_S`` it re-checks that the
-inbox exists and a bridge is alive, so a broken pipeline raises instead of waiting silently.
+A wait checks that its inbox exists and a bridge is alive, then reads its inbox stream from the
+start: the ``received`` events say who sent each mail, and a code that arrived before the wait
+began must not be missed. It then subscribes to the client's shared reader at the position it
+read up to; the reader repeats the check for all of the client's waits every ``BLOCK_S``
+(:mod:`otpbridge.bridge.sdk.health`), so a broken pipeline raises instead of waiting silently.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -18,12 +18,23 @@ from typing import Any, TypeVar
 import redis
 
 from otpbridge.bridge.sdk.consume import CLAIM_SCRIPT, IDEMPOTENCY_GRACE_S, parse_claim
+from otpbridge.bridge.sdk.health import HealthReport
 from otpbridge.bridge.sdk.matching import Match, WaitFor
 from otpbridge.bridge.sdk.models import Message
 from otpbridge.bridge.sdk.ops import check_pipeline, get_inbox
-from otpbridge.bridge.sdk.protocol import Batch, Call, Defer, Op, Receive, Sleep, Step, Subscribe
+from otpbridge.bridge.sdk.protocol import (
+    Batch,
+    Call,
+    Defer,
+    Health,
+    Op,
+    Receive,
+    Sleep,
+    Step,
+    Subscribe,
+)
 from otpbridge.bridge.sdk.wait_state import WaitState
-from otpbridge.bridge.sdk.wire import BLOCK_S, as_str, check_inbox_id, now_ms
+from otpbridge.bridge.sdk.wire import as_str, check_inbox_id, now_ms
 from otpbridge.worker.keys import Keys
 
 __all__ = ["WaitOptions", "wait"]
@@ -113,23 +124,22 @@ def wait(
     if consume:
         yield Call("zadd", (keys.waiting(), {member: state.waiting_until_ms}))
         yield Defer(Call("zrem", (keys.waiting(), member)))
+    yield from _retrying(
+        state,
+        lambda: check_pipeline(keys, inbox_id, options.require_watcher, options.watcher_max_age),
+    )
     yield from _backlog(state, stream)
     if not consume:
         return state.found
-    yield Subscribe(stream, state.last_id)
-    next_check = 0.0
+    yield Subscribe(stream, state.last_id, inbox_id)
     while True:
-        if time.monotonic() >= next_check and not state.expired():
-            yield from _retrying(
-                state,
-                lambda: check_pipeline(
-                    keys, inbox_id, options.require_watcher, options.watcher_max_age
-                ),
-            )
-            next_check = time.monotonic() + BLOCK_S
+        # The client's reader checks every subscribed inbox and the bridge for all waits.
+        health: HealthReport = yield Health()
+        health.raise_for(inbox_id)
         if state.settled():
             found = state.found
             if found is None:
+                health.raise_if_unreachable()
                 return None
             call = Call(
                 "eval",

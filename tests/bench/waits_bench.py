@@ -25,9 +25,7 @@ mail ingested 50-150 ms after the wait joined. The issue's scenario: with ``--sc
 (1,000) waits and mail at 100/s, p99 mail-to-code must be at most 2x the baseline's p99; the
 ratio is printed with PASS/FAIL against 2.0 for each mode.
 
-``--dump FILE`` writes every mail's t0, extract and hand-over ms (JSON lines) for plotting;
-``--check-every S`` is an experiment: it changes how often each wait re-checks its inbox and
-the bridge heartbeat (the SDK's ``BLOCK_S``, 5 s) in the agent process only.
+``--dump FILE`` writes every mail's t0, extract and hand-over ms (JSON lines) for plotting.
 """
 
 from __future__ import annotations
@@ -84,17 +82,12 @@ def agent_main(
     client_name: str,
     timeout: float,
     stack_kib: int,
-    check_every_s: float | None,
 ) -> None:
     """The agent: ``len(lanes)`` concurrent waiters, each waiting on its inboxes one after the
     other. Talks to the feeder over ``conn``: sends its reader id, starts on ``go``, answers
     ``cpu`` with its CPU seconds since ``go``, and ``results`` once every wait returned."""
     results: dict[str, tuple[float, str | None, str | None]] = {}
     done = threading.Event()
-    if check_every_s is not None:  # an experiment (--check-every): not what users run
-        from otpbridge.bridge.sdk import waiting  # noqa: PLC0415
-
-        waiting.BLOCK_S = check_every_s
     if mode == "threads":
         raw: Any = redis.Redis.from_url(url, client_name=client_name, **CONNECTION_OPTIONS)
         client: Any = Client(raw, address=ADDRESS)
@@ -246,7 +239,6 @@ class Agent:
                 self.name,
                 env.args.wait_timeout,
                 256,
-                env.args.check_every,
             ),
             daemon=True,
         )
@@ -492,11 +484,6 @@ def main() -> None:
     parser.add_argument("--scenario-waits", type=int, default=1000, help="the 2x p99 scenario")
     parser.add_argument("--workers", type=int, default=2, help="otpbridge worker -n")
     parser.add_argument("--wait-timeout", type=float, default=300.0)
-    parser.add_argument(
-        "--check-every",
-        type=float,
-        help="experiment: each wait re-checks inbox + bridge heartbeat this often (SDK: 5 s)",
-    )
     parser.add_argument(
         "--dump", type=Path, help="write each mail's t0, extract and hand-over ms here (JSONL)"
     )
