@@ -8,6 +8,7 @@ one mailbox is ``OTPBRIDGE_IMAP_URL``. Mailbox tables inherit the environment's 
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import os
 import re
@@ -28,12 +29,13 @@ __all__ = [
     "AfterRoute",
     "BridgeSettings",
     "MailboxSettings",
+    "OAuthSettings",
     "Secret",
     "load_settings",
     "parse_duration",
 ]
 
-AuthMethod = Literal["login", "xoauth2"]
+AuthMethod = Literal["login", "xoauth2", "m365", "google"]
 Security = Literal["tls", "starttls"]
 StartTls = Literal["auto", "required", "off"]
 
@@ -87,6 +89,25 @@ class AfterRoute:
 
 
 @dataclass(frozen=True, slots=True)
+class OAuthSettings:
+    """Where the bridge gets OAuth2 tokens itself (``auth = m365`` or ``google``): no token file.
+
+    Microsoft 365 takes one credential, in this order: a client secret, a certificate (PEM with
+    the private key and the certificate), or a federated token file (AKS workload identity).
+    """
+
+    provider: Literal["m365", "google"]
+    tenant_id: str = ""
+    client_id: str = ""
+    client_secret: Secret | None = None
+    cert_file: Path | None = None
+    cert_thumbprint: str = ""
+    federated_token_file: Path | None = None
+    authority: str = "https://login.microsoftonline.com"
+    service_account_file: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class MailboxSettings:
     """One IMAP account and the folders the bridge watches on it."""
 
@@ -105,6 +126,8 @@ class MailboxSettings:
     #: This mailbox's own trusted authserv-ids (``[[mailbox]] trusted_authserv_ids``); None:
     #: the bridge-wide ``OTPBRIDGE_TRUSTED_AUTHSERV_IDS``.
     trusted_authserv_ids: frozenset[str] | None = None
+    #: Tokens fetched in process (``auth = m365`` or ``google``); None: password or token file.
+    oauth: OAuthSettings | None = None
 
     def read_password(self) -> str:
         """The password or OAuth2 token; a file is re-read on every call so rotation works."""
@@ -150,6 +173,8 @@ class BridgeSettings:
     reconnect_base_s: float = 1.0
     reconnect_max_s: float = 60.0
     auth_retry_s: float = 600.0
+    #: After rejected credentials the wait starts here and doubles up to ``auth_retry_s``.
+    auth_retry_base_s: float = 30.0
     max_message_bytes: int = _DEFAULT_MAX_BYTES
     since_s: float | None = None
     #: authserv-ids of the receiving MTA whose Authentication-Results headers are trusted.
@@ -263,7 +288,74 @@ def _auth(raw: str, source: str) -> AuthMethod:
         return "login"
     if text == "xoauth2":
         return "xoauth2"
-    raise ConfigError(f"{source}={raw!r}: use login or xoauth2")
+    if text == "m365":
+        return "m365"
+    if text == "google":
+        return "google"
+    raise ConfigError(f"{source}={raw!r}: use login, xoauth2, m365 or google")
+
+
+def _file(opts: Mapping[str, Any], key: str, what: str, source: str) -> Path | None:
+    if not opts.get(key):
+        return None
+    path = Path(str(opts[key]))
+    if not path.is_file():
+        raise ConfigError(f"{what} {path} ({source}) does not exist")
+    return path
+
+
+def _oauth(auth: AuthMethod, opts: Mapping[str, Any], source: str) -> OAuthSettings | None:
+    """The token provider of ``auth = m365`` or ``google``; its library is an extra."""
+    if auth not in ("m365", "google"):
+        return None
+    library = "msal" if auth == "m365" else "google-auth"
+    if importlib.util.find_spec("msal" if auth == "m365" else "google") is None:
+        raise ConfigError(
+            f"OTPBRIDGE_IMAP_AUTH={auth} needs {library}: pip install 'otpbridge[{auth}]'"
+        )
+    if auth == "google":
+        account = _file(opts, "google_service_account_file", "service account file", source)
+        if account is None:
+            raise ConfigError(
+                f"{source}: OTPBRIDGE_IMAP_AUTH=google needs OTPBRIDGE_GOOGLE_SERVICE_ACCOUNT_FILE "
+                "(the JSON key of a service account with domain-wide delegation)"
+            )
+        return OAuthSettings("google", service_account_file=account)
+    tenant = str(opts.get("m365_tenant_id", "")).strip()
+    client = str(opts.get("m365_client_id", "")).strip()
+    if not tenant or not client:
+        raise ConfigError(
+            f"{source}: OTPBRIDGE_IMAP_AUTH=m365 needs OTPBRIDGE_M365_TENANT_ID and "
+            "OTPBRIDGE_M365_CLIENT_ID (the app registration)"
+        )
+    secret = str(opts.get("m365_client_secret", ""))
+    secret_file = _file(opts, "m365_client_secret_file", "client secret file", source)
+    if secret_file is not None:
+        try:
+            secret = secret_file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigError(f"client secret file {secret_file}: {exc.strerror}") from None
+    cert = _file(opts, "m365_cert_file", "certificate file", source)
+    federated = _file(opts, "m365_federated_token_file", "federated token file", source)
+    if not secret and cert is None and federated is None:
+        raise ConfigError(
+            f"{source}: OTPBRIDGE_IMAP_AUTH=m365 needs a credential: "
+            "OTPBRIDGE_M365_CLIENT_SECRET(_FILE), OTPBRIDGE_M365_CERT_FILE or "
+            "OTPBRIDGE_M365_FEDERATED_TOKEN_FILE"
+        )
+    authority = str(opts.get("m365_authority") or "https://login.microsoftonline.com").strip()
+    if not authority.startswith("https://"):
+        raise ConfigError(f"OTPBRIDGE_M365_AUTHORITY={authority!r} must be an https:// URL")
+    return OAuthSettings(
+        "m365",
+        tenant_id=tenant,
+        client_id=client,
+        client_secret=Secret(secret) if secret else None,
+        cert_file=None if secret else cert,
+        cert_thumbprint=str(opts.get("m365_cert_thumbprint", "")).replace(":", "").strip(),
+        federated_token_file=None if secret or cert else federated,
+        authority=authority.rstrip("/"),
+    )
 
 
 def _mailbox(
@@ -300,7 +392,9 @@ def _mailbox(
         password_file = Path(str(opts["password_file"]))
         if not password_file.is_file():
             raise ConfigError(f"password file {password_file} ({source}) does not exist")
-    if password is None and password_file is None:
+    auth = _auth(str(opts.get("auth") or "login"), f"{source} auth")
+    oauth = _oauth(auth, opts, source)
+    if password is None and password_file is None and oauth is None:
         raise ConfigError(
             f"{source}: no password; put it in the URL (percent-encoded), "
             "OTPBRIDGE_IMAP_PASSWORD or OTPBRIDGE_IMAP_PASSWORD_FILE"
@@ -331,11 +425,12 @@ def _mailbox(
         username=username,
         password=password,
         password_file=password_file,
-        auth=_auth(str(opts.get("auth") or "login"), f"{source} auth"),
+        auth=auth,
         starttls=_starttls(str(opts.get("starttls") or "auto"), f"{source} starttls"),
         folders=folders,
         after_route=after_route,
         ca_file=ca_file,
+        oauth=oauth,
         trusted_authserv_ids=(
             trusted_ids(trusted, f"{source} trusted_authserv_ids") if trusted is not None else None
         ),
@@ -360,6 +455,20 @@ _ENV_MAILBOX_KEYS: Final = {
     "OTPBRIDGE_TLS_CA_FILE": "ca_file",
     "OTPBRIDGE_IMAP_STARTTLS": "starttls",
     "OTPBRIDGE_IMAP_AUTH": "auth",
+    # AKS workload identity injects the AZURE_* names; the OTPBRIDGE_* ones (later) win.
+    "AZURE_TENANT_ID": "m365_tenant_id",
+    "AZURE_CLIENT_ID": "m365_client_id",
+    "AZURE_FEDERATED_TOKEN_FILE": "m365_federated_token_file",
+    "AZURE_AUTHORITY_HOST": "m365_authority",
+    "OTPBRIDGE_M365_TENANT_ID": "m365_tenant_id",
+    "OTPBRIDGE_M365_CLIENT_ID": "m365_client_id",
+    "OTPBRIDGE_M365_CLIENT_SECRET": "m365_client_secret",
+    "OTPBRIDGE_M365_CLIENT_SECRET_FILE": "m365_client_secret_file",
+    "OTPBRIDGE_M365_CERT_FILE": "m365_cert_file",
+    "OTPBRIDGE_M365_CERT_THUMBPRINT": "m365_cert_thumbprint",
+    "OTPBRIDGE_M365_FEDERATED_TOKEN_FILE": "m365_federated_token_file",
+    "OTPBRIDGE_M365_AUTHORITY": "m365_authority",
+    "OTPBRIDGE_GOOGLE_SERVICE_ACCOUNT_FILE": "google_service_account_file",
 }
 
 #: Global numeric knobs: environment variable → (settings field, TOML key, minimum).
@@ -372,6 +481,7 @@ _ENV_NUMBERS: Final = {
     "OTPBRIDGE_LEASE_TTL": ("lease_ttl_s", "lease_ttl", 1.0),
     "OTPBRIDGE_RECONNECT_MAX": ("reconnect_max_s", "reconnect_max", 0.1),
     "OTPBRIDGE_AUTH_RETRY": ("auth_retry_s", "auth_retry", 1.0),
+    "OTPBRIDGE_AUTH_RETRY_BASE": ("auth_retry_base_s", "auth_retry_base", 0.1),
     "OTPBRIDGE_MAX_MESSAGE_BYTES": ("max_message_bytes", "max_message_bytes", 1024.0),
     "OTPBRIDGE_INBOX_MAX_MAILS": ("inbox_max_mails", "inbox_max_mails", 1.0),
     "OTPBRIDGE_INBOX_MAX_BYTES": ("inbox_max_bytes", "inbox_max_bytes", 1024.0),

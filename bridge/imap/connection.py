@@ -20,6 +20,7 @@ import imapclient
 from imapclient.exceptions import LoginError
 
 from otpbridge.bridge.errors import ImapAuthError, ImapConnectionError
+from otpbridge.bridge.imap.oauth import token_source
 from otpbridge.bridge.imap.provider import ImapThrottledError, is_throttled
 from otpbridge.bridge.settings import BridgeSettings, MailboxSettings
 
@@ -89,6 +90,9 @@ def _set_keepalive(sock: socket.socket) -> None:
 
 
 def _login(client: imapclient.IMAPClient, mailbox: MailboxSettings) -> None:
+    if mailbox.oauth is not None:
+        _oauth_login(client, mailbox)
+        return
     secret = mailbox.read_password()
     try:
         if mailbox.auth == "xoauth2":
@@ -101,6 +105,29 @@ def _login(client: imapclient.IMAPClient, mailbox: MailboxSettings) -> None:
         if any(hint in str(exc).encode() for hint in _AUTH_HINTS):
             raise ImapAuthError(f"login rejected for {mailbox.username}: {_short(exc)}") from None
         raise
+
+
+def _oauth_login(client: imapclient.IMAPClient, mailbox: MailboxSettings) -> None:
+    """XOAUTH2 with the token :mod:`bridge.imap.oauth` keeps; a rejected cached token is
+    replaced at once and tried again on this connection, a rejected new one is final."""
+    source = token_source(mailbox)
+    token, fresh = source.get()
+    reason = ""
+    for _ in range(2):
+        try:
+            client.oauth2_login(mailbox.username, token)
+            return
+        except (LoginError, imaplib.IMAP4.error) as exc:
+            if not isinstance(exc, LoginError) and not any(
+                hint in str(exc).encode() for hint in _AUTH_HINTS
+            ):
+                raise
+            reason = _short(exc)
+            source.invalidate()
+            if fresh:
+                break
+            token, fresh = source.get()
+    raise ImapAuthError(f"token rejected for {mailbox.username}: {reason}")
 
 
 def open_connection(settings: BridgeSettings, mailbox: MailboxSettings) -> imapclient.IMAPClient:

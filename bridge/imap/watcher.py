@@ -258,6 +258,7 @@ class FolderWatcher:
 
     def _lead(self) -> None:
         backoff = Backoff(self.settings.reconnect_base_s, self.settings.reconnect_max_s)
+        auth_failures = 0  # rejections since the last healthy session
         throttled = Backoff(THROTTLE_BASE_S, max(THROTTLE_MAX_S, self.settings.reconnect_max_s))
         while not self._stop.is_set() and self.lease.held:
             started = time.monotonic()
@@ -270,19 +271,26 @@ class FolderWatcher:
                 self._paused(str(exc))
                 continue
             except ImapAuthError as exc:
+                # Rejected credentials: wait auth_retry_base_s, doubling up to auth_retry_s.
+                delay = min(
+                    self.settings.auth_retry_s,
+                    self.settings.auth_retry_base_s * 2 ** min(auth_failures, 32),
+                )
+                auth_failures += 1
                 self._set("auth_failed", connected=False, error=str(exc))
                 metrics.IMAP_AUTH_FAILURES.labels(self.watch_name).inc()
                 self._log.error(
                     "auth_failed",
                     reason=str(exc),
-                    retry_in_s=self.settings.auth_retry_s,
-                    hint="check the IMAP user/password or OAuth2 token",
+                    retry_in_s=round(delay, 2),
+                    hint="check the IMAP user/password or OAuth2 credentials",
                 )
-                self._stop.wait(self.settings.auth_retry_s)
+                self._stop.wait(delay)
                 continue
             except (ImapConnectionError, redis.RedisError) as exc:
                 if time.monotonic() - started > _HEALTHY_SESSION_S:
                     backoff.reset()
+                    auth_failures = 0
                     throttled.reset()
                 # The server refused for load: reconnecting soon spends the same budget again.
                 delay = throttled.next() if isinstance(exc, ImapThrottledError) else backoff.next()
