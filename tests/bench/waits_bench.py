@@ -208,14 +208,13 @@ class Env:
         with ThreadPoolExecutor(8) as pool:
             return list(pool.map(one, range(n)))
 
-    def joined(self, wake_key: str) -> int:
-        """Waits that subscribed to the agent's shared reader so far: each join writes one
-        entry to the reader's wake stream."""
-        try:
-            info = self.redis.xinfo_stream(wake_key)
-        except redis.ResponseError:
-            return 0  # no join yet
-        return int(info["entries-added"])
+    def waiting(self, inbox_id: str | None = None) -> int:
+        """Waits under way (each has a member in the ``waiting`` set from just before it reads
+        its backlog until it returns), all of them or those on ``inbox_id``."""
+        members = self.redis.zrange(self.keys.waiting(), 0, -1)
+        if inbox_id is None:
+            return len(members)
+        return sum(m.decode().startswith(f"{inbox_id}:") for m in members)
 
     def keep_alive(self) -> None:
         """The bridge's heartbeat and the ingest lease, as a running bridge keeps them."""
@@ -338,8 +337,8 @@ def baseline_trial(env: Env, mode: str) -> dict[str, Any]:
     sent: dict[str, tuple[float, str]] = {}
     agent.go()
     for k, (inbox_id, _, code) in enumerate(mails):
-        wait_until(lambda k=k: env.joined(agent.wake_key) > k, 30, f"wait {k} to join")
-        time.sleep(random.uniform(0.05, 0.15))
+        wait_until(lambda i=inbox_id: env.waiting(i) > 0, 30, f"wait {k} to start")
+        time.sleep(random.uniform(0.05, 0.15))  # it subscribes to the reader meanwhile
         t0 = time.time()
         env.ingest.deliver_batch([(inbox_id, raws[inbox_id])])
         sent[inbox_id] = (t0, code)
@@ -378,7 +377,8 @@ def scale_trial(env: Env, mode: str, n: int) -> dict[str, Any]:
     t_go = time.monotonic()
     agent.go()
     # Join: every wait has subscribed to the shared reader.
-    wait_until(lambda: env.joined(agent.wake_key) >= n, args.wait_timeout, f"{n} waits to join")
+    wait_until(lambda: env.waiting() >= n, args.wait_timeout, f"{n} waits to start")
+    time.sleep(0.5)  # the last ones subscribe to the reader
     join_s = time.monotonic() - t_go
     cpu_join = agent.cpu()
     redis_join = env.redis_stats()
