@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Final, Literal
 
 __all__ = [
+    "ACTIVITY_MAXLEN",
     "EVENT_DROPPED",
     "EVENT_EXTRACTED",
     "EVENT_FAILED",
@@ -25,6 +26,9 @@ EVENT_DROPPED: Final = "dropped"
 
 #: Approximate cap of one inbox stream; an agent inbox sees a handful of mails.
 STREAM_MAXLEN: Final = 1000
+#: Approximate cap of the activity stream (``Keys.activity``): readers keep up in milliseconds;
+#: a reader that falls behind further re-reads its streams (every few seconds anyway).
+ACTIVITY_MAXLEN: Final = 10_000
 
 
 def decode_fields(fields: dict[bytes, bytes] | dict[str, str]) -> dict[str, str]:

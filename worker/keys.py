@@ -105,6 +105,12 @@ class Keys:
         return f"{self.prefix}:unrouted"
 
     @property
+    def activity(self) -> str:
+        """Stream of ``{i: <inbox id>}``, one entry per event written to any inbox stream: an
+        SDK client blocks on this one key, not on every stream it waits on (capped)."""
+        return f"{self.prefix}:activity"
+
+    @property
     def quarantine(self) -> str:
         """Stream of mails set aside because handling them failed (ids and a reason, no body)."""
         return f"{self.prefix}:quarantine"

@@ -18,19 +18,20 @@ from typing import Final, Literal
 import redis
 from redis.exceptions import NoScriptError
 
-from otpbridge.worker.events import STREAM_MAXLEN
+from otpbridge.worker.events import ACTIVITY_MAXLEN, STREAM_MAXLEN
 from otpbridge.worker.keys import Keys
 from otpbridge.worker.mailbody import Rendered
 
 __all__ = ["PublishOutcome", "Publisher"]
 
-#: KEYS: published set, events stream, inbox hash, rendered-mail hash.
+#: KEYS: published set, events stream, inbox hash, rendered-mail hash, activity stream.
 #: ARGV: message key, stream maxlen, text, html, "1" when there is HTML, "1" when there is a
-#: rendering at all, then the event's fields.
+#: rendering at all, the inbox id, the activity maxlen, then the event's fields.
 _PUBLISH_ONCE: Final = """
 if redis.call('EXISTS', KEYS[3]) == 0 then return -1 end
 if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
-local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, 7))
+local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, 9))
+redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[8], '*', 'i', ARGV[7])
 local ttl = redis.call('PTTL', KEYS[3])
 if ARGV[6] == '1' then
   redis.call('HSET', KEYS[4], 'text', ARGV[3], 'html', ARGV[4], 'has_html', ARGV[5])
@@ -108,12 +109,15 @@ class Publisher:
             self._keys.events(inbox_id),
             self._keys.inbox(inbox_id),
             self._keys.rendered(inbox_id, message_key),
+            self._keys.activity,
             message_key,
             str(STREAM_MAXLEN),
             rendered.text if rendered is not None else "",
             (rendered.html or "") if rendered is not None else "",
             "1" if rendered is not None and rendered.html is not None else "0",
             "1" if rendered is not None else "0",
+            inbox_id,
+            str(ACTIVITY_MAXLEN),
             *flat,
         ]
 
@@ -122,7 +126,7 @@ class Publisher:
             return []
         with self._client.pipeline(transaction=False) as pipe:
             for call in calls:
-                pipe.evalsha(_PUBLISH_ONCE_SHA, 4, *call)
+                pipe.evalsha(_PUBLISH_ONCE_SHA, 5, *call)
             return list(pipe.execute(raise_on_error=False))
 
 

@@ -29,7 +29,12 @@ from otpbridge.bridge.imap.lease import Lease
 from otpbridge.bridge.imap.quota import Quota
 from otpbridge.bridge.senders import SenderDecision, decide_sender, parse_allowed
 from otpbridge.worker.enqueue import enqueue_extractions
-from otpbridge.worker.events import EVENT_FAILED, EVENT_RECEIVED, STREAM_MAXLEN
+from otpbridge.worker.events import (
+    ACTIVITY_MAXLEN,
+    EVENT_FAILED,
+    EVENT_RECEIVED,
+    STREAM_MAXLEN,
+)
 from otpbridge.worker.keys import Keys, message_key
 
 __all__ = ["CheckpointBehindError", "Ingestor", "Outcome", "Plan"]
@@ -306,6 +311,7 @@ class Ingestor:
                 )
                 if ttl_of[plan.inbox_id] > 0:
                     pipe.pexpire(events, ttl_of[plan.inbox_id])
+                self._touched(pipe, plan.inbox_id)
                 outcomes.append("quarantined" if plan.quarantined else "failed")
         for inbox_id, size in stored.items():
             self._quota.trim(pipe, self._keys, inbox_id, size)
@@ -348,9 +354,16 @@ class Ingestor:
         if decision.reason:
             received["refused"] = decision.reason
         pipe.xadd(events, received, maxlen=STREAM_MAXLEN, approximate=True)  # type: ignore[arg-type]
+        self._touched(pipe, inbox_id)
         if ttl_ms > 0:
             pipe.pexpire(events, ttl_ms)
             pipe.pexpire(messages, ttl_ms)
+
+    def _touched(self, pipe: Pipeline, inbox_id: str) -> None:
+        """Tell waiting SDK clients which inbox stream has news (see ``Keys.activity``)."""
+        pipe.xadd(
+            self._keys.activity, {"i": inbox_id}, maxlen=ACTIVITY_MAXLEN, approximate=True
+        )
 
     def _quarantine(self, pipe: Pipeline, uidvalidity: int, plan: Plan, seen_at_ms: int) -> None:
         pipe.xadd(

@@ -52,6 +52,7 @@ class AsyncClient(ClientCore[aredis.Redis]):
         self.runner = AsyncRunner(
             client,
             self.keys.wake(self.reader_id),
+            self.keys.activity,
             self.block_s,
             max_connections,
             partial(

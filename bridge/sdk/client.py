@@ -58,6 +58,7 @@ class Client(ClientCore[redis.Redis]):
         self.runner = SyncRunner(
             client,
             self.keys.wake(self.reader_id),
+            self.keys.activity,
             self.block_s,
             max_connections,
             partial(

@@ -1,19 +1,23 @@
 """One blocking reader per client for all of its waits: who wants which stream from where.
 
 A thousand concurrent waits must not hold a thousand Redis connections. Each client runs one
-reader (a thread, or a task for the asyncio client) that blocks in ONE ``XREAD`` over every
-stream some wait is subscribed to, plus the client's wake stream, which a joining wait writes
-to so that the reader re-reads with the new stream at once. This module is the reader's
-bookkeeping, without I/O: positions to read from, and which entries go to which wait.
+reader (a thread, or a task for the asyncio client). It blocks on two streams only: the
+activity stream (every writer of an inbox stream adds the inbox id there, ``Keys.activity``)
+and the client's wake stream, which a joining wait writes to. Then it reads just the inbox
+streams that have news — the touched ones, a joining wait's own stream — and every few seconds
+all of them at once (a sweep: nothing is missed if an activity entry was trimmed or lost in a
+failover, or a writer is older than the activity stream). A blocking XREAD over every stream
+would cost Redis and the agent O(waits) per mail. This module is the reader's bookkeeping,
+without I/O: positions to read from, and which entries go to which wait.
 
 A wait joins at the position it already read up to. The reader reads each stream from the
 lowest position of its waits, and hands each wait only the entries after its own position, so
 nothing is delivered twice and nothing is skipped; a wait that joined while a read was under way
 (its position below that read's start) is served by the next read. The lowest position of each
 stream is kept up to date as waits join, leave and are served, and so is each stream's part of
-the command in Redis's wire format (:meth:`Multiplexer.read_command`): a read over thousands of
-streams costs a join of cached bytes, not thousands of argument encodings (redis-py spends about
-a microsecond on each argument, and a read happens once or twice per mail).
+the sweep's command in Redis's wire format (:meth:`Multiplexer.sweep_command`): a sweep over
+thousands of streams costs a join of cached bytes, not thousands of argument encodings
+(redis-py spends about a microsecond on each argument).
 """
 
 from __future__ import annotations
@@ -59,6 +63,9 @@ class Multiplexer:
         #: Per stream, its name and its lowest position as RESP bulk strings.
         self._key_bulk: dict[str, bytes] = {}
         self._position_bulk: dict[str, bytes] = {}
+        self._stream_of: dict[str, str] = {}
+        #: Streams joined since the last :meth:`take_joined`: read them at once.
+        self._joined: set[str] = set()
 
     def __len__(self) -> int:
         return len(self._subs)
@@ -67,6 +74,9 @@ class Multiplexer:
         token = next(self._tokens)
         self._subs[token] = _Sub(stream, position, inbox_id)
         self._by_stream.setdefault(stream, set()).add(token)
+        self._joined.add(stream)
+        if inbox_id:
+            self._stream_of[inbox_id] = stream
         if stream not in self._key_bulk:
             self._key_bulk[stream] = _bulk(stream)
         lowest = self._lowest.get(stream)
@@ -87,6 +97,9 @@ class Multiplexer:
             del self._lowest[sub.stream]
             del self._key_bulk[sub.stream]
             del self._position_bulk[sub.stream]
+            self._joined.discard(sub.stream)
+            if self._stream_of.get(sub.inbox_id) == sub.stream:
+                del self._stream_of[sub.inbox_id]
 
     def _set_lowest(self, stream: str, position: str) -> None:
         if self._lowest.get(stream) != position:
@@ -106,24 +119,36 @@ class Multiplexer:
         """Where the next read starts, per stream: the lowest position of its waits."""
         return dict(self._lowest)
 
-    def read_command(
-        self, wake_key: str, wake_position: str, count: int, block_ms: int
-    ) -> tuple[bytes, dict[str, str]]:
-        """``XREAD COUNT … BLOCK … STREAMS <every stream> <wake> <positions> <wake position>``
-        in Redis's wire format, and the positions it reads from (for :meth:`dispatch`)."""
+    def sweep_command(self, count: int) -> tuple[bytes, dict[str, str]]:
+        """``XREAD COUNT … STREAMS <every stream> <positions>`` (no BLOCK) in Redis's wire
+        format, and the positions it reads from (for :meth:`dispatch`)."""
         started = dict(self._lowest)
-        head = [b"XREAD", b"COUNT", b"%d" % count, b"BLOCK", b"%d" % block_ms, b"STREAMS"]
+        head = [b"XREAD", b"COUNT", b"%d" % count, b"STREAMS"]
         packed = b"".join(
             (
-                b"*%d\r\n" % (len(head) + 2 * (len(started) + 1)),
+                b"*%d\r\n" % (len(head) + 2 * len(started)),
                 *(b"$%d\r\n%s\r\n" % (len(word), word) for word in head),
                 *(self._key_bulk[stream] for stream in started),
-                _bulk(wake_key),
                 *(self._position_bulk[stream] for stream in started),
-                _bulk(wake_position),
             )
         )
         return packed, started
+
+    def take_joined(self) -> dict[Any, Any]:
+        """Positions of the streams joined since the last call (a joining wait read its
+        backlog up to its position; what came after must be read now, not at the next news)."""
+        joined: dict[Any, Any] = {s: self._lowest[s] for s in self._joined if s in self._lowest}
+        self._joined.clear()
+        return joined
+
+    def positions_of(self, inbox_ids: Iterable[str]) -> dict[Any, Any]:
+        """Positions of the streams of ``inbox_ids`` that some wait is subscribed to."""
+        out: dict[Any, Any] = {}
+        for inbox_id in inbox_ids:
+            stream = self._stream_of.get(inbox_id)
+            if stream is not None and stream in self._lowest:
+                out[stream] = self._lowest[stream]
+        return out
 
     def inbox_ids(self) -> set[str]:
         """The inboxes some wait is subscribed for (for the shared health check)."""

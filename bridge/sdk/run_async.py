@@ -34,6 +34,7 @@ from otpbridge.bridge.sdk.protocol import (
 )
 from otpbridge.bridge.sdk.run_sync import MAX_CONNECTIONS, HealthCheck
 from otpbridge.bridge.sdk.wire import BLOCK_S, READ_COUNT, as_str
+from otpbridge.worker.events import decode_fields
 
 __all__ = ["AsyncRunner"]
 
@@ -66,12 +67,14 @@ class AsyncRunner:
         self,
         client: aredis.Redis,
         wake_key: str,
+        activity_key: str,
         block_s: float,
         max_connections: int = MAX_CONNECTIONS,
         health_check: HealthCheck | None = None,
     ) -> None:
         self.redis = client
         self._wake_key = wake_key
+        self._activity_key = activity_key
         self._block_ms = max(1, int(block_s * 1000))
         self._max_connections = max_connections
         self._health_check = health_check
@@ -205,25 +208,59 @@ class AsyncRunner:
             self.health = replace(self.health, redis_error=type(exc).__name__)
 
     async def _read_loop(self) -> None:
+        """Block on the activity and wake streams; read the inbox streams that have news; sweep
+        them all every ``BLOCK_S`` (see :mod:`otpbridge.bridge.sdk.mux`)."""
+        activity = await self._activity_start()
+        next_sweep = 0.0
         while not self._closed and len(self._mux):
             self._wake_pending = False
-            packed, started = self._mux.read_command(
-                self._wake_key, self._wake_position, READ_COUNT, self._block_ms
-            )
+            joined = self._mux.take_joined()
+            sweep = None
+            if time.monotonic() >= next_sweep:
+                sweep = self._mux.sweep_command(READ_COUNT)
+                next_sweep = time.monotonic() + BLOCK_S
             await self._check(self._mux.inbox_ids())
             try:
-                reply: Any = await self._xread(packed)
+                if sweep is not None:
+                    self._deliver(sweep[1], await self._xread(sweep[0]))
+                elif joined:
+                    self._deliver(joined, await self.redis.xread(joined, count=READ_COUNT))
+                news: Any = await self.redis.xread(
+                    {self._activity_key: activity, self._wake_key: self._wake_position},
+                    count=READ_COUNT * 10,
+                    block=self._block_ms,
+                )
+                touched: set[str] = set()
+                for stream, entries in news or ():
+                    if not entries:
+                        continue
+                    if as_str(stream) == self._wake_key:
+                        self._wake_position = as_str(entries[-1][0])
+                        continue
+                    activity = as_str(entries[-1][0])
+                    touched.update(decode_fields(fields).get("i", "") for _, fields in entries)
+                targets = self._mux.positions_of(touched)
+                if targets:
+                    self._deliver(targets, await self.redis.xread(targets, count=READ_COUNT))
             except Exception as exc:  # noqa: BLE001 - the reader must outlive any one failure
                 self.health = replace(self.health, redis_error=type(exc).__name__)
                 await asyncio.sleep(_READER_RETRY_S)
+                next_sweep = 0.0
                 continue
             if self.health.redis_error is not None:
                 self.health = replace(self.health, redis_error=None)
-            for stream, entries in reply or ():
-                if as_str(stream) == self._wake_key and entries:
-                    self._wake_position = as_str(entries[-1][0])
-            for token, entries in self._mux.dispatch(started, reply).items():
-                box = self._boxes.get(token)
-                if box is not None:
-                    box.put(entries)
         self._reader = None
+
+    async def _activity_start(self) -> str:
+        """Where the activity stream ends now (see the sync runner)."""
+        try:
+            last: Any = await self.redis.xrevrange(self._activity_key, count=1)
+        except redis.RedisError:
+            return "0-0"
+        return as_str(last[0][0]) if last else "0-0"
+
+    def _deliver(self, started: dict[str, str], reply: Any) -> None:
+        for token, entries in self._mux.dispatch(started, reply).items():
+            box = self._boxes.get(token)
+            if box is not None:
+                box.put(entries)

@@ -34,6 +34,7 @@ from otpbridge.bridge.sdk.protocol import (
     Subscribe,
 )
 from otpbridge.bridge.sdk.wire import BLOCK_S, READ_COUNT, as_str
+from otpbridge.worker.events import decode_fields
 
 __all__ = ["MAX_CONNECTIONS", "HealthCheck", "SyncRunner"]
 
@@ -74,12 +75,14 @@ class SyncRunner:
         self,
         client: redis.Redis,
         wake_key: str,
+        activity_key: str,
         block_s: float,
         max_connections: int = MAX_CONNECTIONS,
         health_check: HealthCheck | None = None,
     ) -> None:
         self.redis = client
         self._wake_key = wake_key
+        self._activity_key = activity_key
         self._block_ms = max(1, int(block_s * 1000))
         self._max_connections = max_connections
         self._health_check = health_check
@@ -205,35 +208,71 @@ class SyncRunner:
             self._boxes.pop(token, None)
 
     def _read_loop(self) -> None:
+        """Block on the activity and wake streams; read the inbox streams that have news; sweep
+        them all every ``BLOCK_S`` (see :mod:`otpbridge.bridge.sdk.mux`)."""
+        activity = self._activity_start()
+        next_sweep = 0.0
         while True:
             with self._lock:
                 if self._closed or not len(self._mux):
                     self._reader = None
                     return
                 self._wake_pending = False
-                packed, started = self._mux.read_command(
-                    self._wake_key, self._wake_position, READ_COUNT, self._block_ms
-                )
+                joined = self._mux.take_joined()
+                sweep = None
+                if time.monotonic() >= next_sweep:
+                    sweep = self._mux.sweep_command(READ_COUNT)
+                    next_sweep = time.monotonic() + BLOCK_S
                 inbox_ids = self._mux.inbox_ids()
             self._check(inbox_ids)
             try:
-                reply: Any = self._xread(packed)
+                if sweep is not None:
+                    self._deliver(sweep[1], self._xread(sweep[0]))
+                elif joined:
+                    self._deliver(joined, self.redis.xread(joined, count=READ_COUNT))
+                news: Any = self.redis.xread(
+                    {self._activity_key: activity, self._wake_key: self._wake_position},
+                    count=READ_COUNT * 10,
+                    block=self._block_ms,
+                )
+                touched: set[str] = set()
+                for stream, entries in news or ():
+                    if not entries:
+                        continue
+                    if as_str(stream) == self._wake_key:
+                        self._wake_position = as_str(entries[-1][0])
+                        continue
+                    activity = as_str(entries[-1][0])
+                    touched.update(decode_fields(fields).get("i", "") for _, fields in entries)
+                with self._lock:
+                    targets = self._mux.positions_of(touched)
+                if targets:
+                    self._deliver(targets, self.redis.xread(targets, count=READ_COUNT))
             except Exception as exc:  # noqa: BLE001 - the reader must outlive any one failure
                 # A lost connection or a failover: the reader resumes from its positions, and
                 # a wait that times out meanwhile raises instead of returning "no mail".
                 self.health = replace(self.health, redis_error=type(exc).__name__)
                 time.sleep(_READER_RETRY_S)
+                next_sweep = 0.0
                 continue
             if self.health.redis_error is not None:
                 self.health = replace(self.health, redis_error=None)
-            with self._lock:
-                for stream, entries in reply or ():
-                    if as_str(stream) == self._wake_key and entries:
-                        self._wake_position = as_str(entries[-1][0])
-                deliveries = [
-                    (self._boxes.get(token), entries)
-                    for token, entries in self._mux.dispatch(started, reply).items()
-                ]
-            for box, entries in deliveries:
-                if box is not None:
-                    box.put(entries)
+
+    def _activity_start(self) -> str:
+        """Where the activity stream ends now: news after it wakes the reader (what came
+        before is read by the first sweep)."""
+        try:
+            last: Any = self.redis.xrevrange(self._activity_key, count=1)
+        except redis.RedisError:
+            return "0-0"
+        return as_str(last[0][0]) if last else "0-0"
+
+    def _deliver(self, started: dict[str, str], reply: Any) -> None:
+        with self._lock:
+            deliveries = [
+                (self._boxes.get(token), entries)
+                for token, entries in self._mux.dispatch(started, reply).items()
+            ]
+        for box, entries in deliveries:
+            if box is not None:
+                box.put(entries)
