@@ -133,7 +133,7 @@ class AsyncMessages:
         consume: bool = True,
     ) -> Match | None:
         c = self._c
-        options = WaitOptions(c.name, c.block_s, c.require_watcher, c.watcher_max_age)
+        options = WaitOptions(c.name, c.require_watcher, c.watcher_max_age)
         op = wait(
             c.keys,
             options,

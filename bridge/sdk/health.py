@@ -30,6 +30,10 @@ class HealthReport:
     watcher_down: str | None = None
     redis_error: str | None = None
 
+    @property
+    def bad(self) -> bool:
+        return bool(self.missing) or self.watcher_down is not None or self.redis_error is not None
+
     def raise_for(self, inbox_id: str) -> None:
         if inbox_id in self.missing:
             raise missing_inbox(inbox_id)

@@ -197,15 +197,18 @@ class AsyncRunner:
         finally:
             await pool.release(conn)
 
-    async def _check(self, inbox_ids: set[str]) -> None:
-        """The shared health check, at most every ``BLOCK_S`` (see otpbridge.bridge.sdk.health)."""
+    async def _check(self) -> None:
+        """The shared health check (see the sync runner); bad news wakes every wait."""
         if self._health_check is None or time.monotonic() < self._next_check:
             return
         self._next_check = time.monotonic() + BLOCK_S
         try:
-            self.health = await self.run(self._health_check(inbox_ids))
+            self.health = await self.run(self._health_check(self._mux.inbox_ids()))
         except redis.RedisError as exc:
             self.health = replace(self.health, redis_error=type(exc).__name__)
+        if self.health.bad:
+            for box in list(self._boxes.values()):
+                box.put([])
 
     async def _read_loop(self) -> None:
         """Block on the activity and wake streams; read the inbox streams that have news; sweep
@@ -219,7 +222,7 @@ class AsyncRunner:
             if time.monotonic() >= next_sweep:
                 sweep = self._mux.sweep_command(READ_COUNT)
                 next_sweep = time.monotonic() + BLOCK_S
-            await self._check(self._mux.inbox_ids())
+            await self._check()
             try:
                 if sweep is not None:
                     self._deliver(sweep[1], await self._xread(sweep[0]))

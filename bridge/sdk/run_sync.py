@@ -192,15 +192,23 @@ class SyncRunner:
         finally:
             pool.release(conn)
 
-    def _check(self, inbox_ids: set[str]) -> None:
-        """The shared health check, at most every ``BLOCK_S`` (see otpbridge.bridge.sdk.health)."""
+    def _check(self) -> None:
+        """The shared health check, at most every ``BLOCK_S`` (see otpbridge.bridge.sdk.health).
+        Waits sleep until news or their deadline, so a report with bad news wakes them all."""
         if self._health_check is None or time.monotonic() < self._next_check:
             return
         self._next_check = time.monotonic() + BLOCK_S
+        with self._lock:
+            inbox_ids = self._mux.inbox_ids()
         try:
             self.health = self.run(self._health_check(inbox_ids))
         except redis.RedisError as exc:
             self.health = replace(self.health, redis_error=type(exc).__name__)
+        if self.health.bad:
+            with self._lock:
+                boxes = list(self._boxes.values())
+            for box in boxes:
+                box.put([])
 
     def _unsubscribe(self, token: int) -> None:
         with self._lock:
@@ -223,8 +231,7 @@ class SyncRunner:
                 if time.monotonic() >= next_sweep:
                     sweep = self._mux.sweep_command(READ_COUNT)
                     next_sweep = time.monotonic() + BLOCK_S
-                inbox_ids = self._mux.inbox_ids()
-            self._check(inbox_ids)
+            self._check()
             try:
                 if sweep is not None:
                     self._deliver(sweep[1], self._xread(sweep[0]))

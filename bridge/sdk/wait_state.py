@@ -26,7 +26,6 @@ class WaitState:
         *,
         floors: Mapping[str, str],
         timeout: float,
-        block_s: float,
         since_ms: int | None = None,
         after_key: str | None = None,
     ) -> None:
@@ -35,7 +34,6 @@ class WaitState:
         self._started_ms = now_ms()
         self._timeout = max(0.0, timeout)
         self._deadline = time.monotonic() + self._timeout
-        self._block_s = block_s
         self._matcher = StreamMatcher(
             want,
             allowed_senders,
@@ -54,10 +52,12 @@ class WaitState:
         return self._started_ms + int(self._timeout * 1000)
 
     def wait_s(self) -> float:
-        """How long the next wait for entries may last."""
+        """How long the next wait for entries may last: until the deadline (or the end of the
+        grace for a newer mail); the client's reader wakes the wait with news, or with bad news
+        of the pipeline, so a thousand idle waits cost nothing."""
         now = time.monotonic()
         limit = self._pick.block_limit(now)
-        bounds: tuple[float, ...] = (self._deadline - now, self._block_s)
+        bounds: tuple[float, ...] = (self._deadline - now,)
         if limit is not None:
             bounds = (*bounds, limit)
         return max(0.0, min(bounds))

@@ -49,7 +49,6 @@ class WaitOptions:
     """How one client waits: who it is (shown as ``by`` in what it was handed), its checks."""
 
     waiter: str
-    block_s: float
     require_watcher: bool = True
     watcher_max_age: float = 60.0
 
@@ -114,7 +113,6 @@ def wait(
         inbox.allowed_senders,
         floors=floors,
         timeout=timeout,
-        block_s=options.block_s,
         since_ms=since_ms,
         after_key=after,
     )
@@ -171,7 +169,7 @@ def wait(
 
 def _replay(keys: Keys, inbox: Any, want: WaitFor, event_id: str) -> Op[Match | None]:
     """What this waiter was handed under its idempotency key: the match at ``event_id``."""
-    state = WaitState(want, inbox.allowed_senders, floors={}, timeout=0, block_s=0)
+    state = WaitState(want, inbox.allowed_senders, floors={}, timeout=0)
     entries = yield Call("xrange", (keys.events(inbox.id), "-", event_id))
     matched = None
     for entry in entries:
