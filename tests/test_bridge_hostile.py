@@ -24,10 +24,12 @@ from bridge_support import (
 
 from otpbridge.bridge.cli.status_cmd import collect_status
 from otpbridge.bridge.embedded import DovecotServer, RedisServer
+from otpbridge.bridge.imap import Bridge
 from otpbridge.bridge.imap.headers import addresses, decode_words, parse_mailbox
 from otpbridge.bridge.imap.ingest import Ingestor
 from otpbridge.bridge.imap.poison import CAREFUL_AFTER, QUARANTINE_AFTER, PoisonGuard
 from otpbridge.bridge.imap.sender_auth import sender_auth
+from otpbridge.bridge.imap.watcher import FolderWatcher
 from otpbridge.bridge.senders import decide_sender
 from otpbridge.worker.keys import job_id
 from otpbridge.worker.settings import QUEUE_NAME
@@ -298,3 +300,43 @@ def test_ingest_pauses_above_the_memory_watermark_and_resumes(
         wait_until(lambda: events(client, inbox), 10, "the mail after memory was freed")
         wait_until(lambda: bridge.ready()[0], 10, "readiness back")
     client.close()
+
+
+def test_a_watcher_that_keeps_crashing_without_progress_ends_the_process(
+    dovecot: DovecotServer,
+    redis_client: redis.Redis,
+    redis_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A bug outside any one mail (here: every session raises): no quarantine can help, so the
+    # watcher gives up and the process must exit for the orchestrator to restart it.
+    def broken(self: FolderWatcher) -> None:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(FolderWatcher, "_session", broken)
+    settings = settings_for(redis_url, dovecot, OTPBRIDGE_RECONNECT_MAX="0.1")
+    bridge = Bridge(settings, redis_client)
+    bridge.start()
+    try:
+        wait_until(bridge.fatal.is_set, 30, "the watcher to give up")
+        assert bridge.wait(0)  # what `otpbridge bridge` polls: it then exits with status 1
+        (watcher,) = bridge.watchers
+        assert not watcher.lease.held
+        assert redis_client.get(watcher.lease.key) is None  # released for a standby
+    finally:
+        bridge.stop()
+
+
+def test_expired_inbox_ids_leave_the_index_without_a_list_call(
+    dovecot: DovecotServer, redis_client: redis.Redis, redis_url: str
+) -> None:
+    live = new_inbox(redis_client)
+    redis_client.zadd(KEYS.inboxes, {"expired0000000000000": 1})  # expired long ago
+    settings = settings_for(redis_url, dovecot, OTPBRIDGE_HEARTBEAT_INTERVAL="0.5")
+    with running_bridge(settings, redis_client):
+        wait_until(
+            lambda: redis_client.zscore(KEYS.inboxes, "expired0000000000000") is None,
+            10,
+            "the expired id to leave the index",
+        )
+    assert redis_client.zscore(KEYS.inboxes, live) is not None

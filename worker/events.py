@@ -10,12 +10,17 @@ __all__ = [
     "EVENT_EXTRACTED",
     "EVENT_FAILED",
     "EVENT_RECEIVED",
+    "EVENT_SCHEMA",
     "STREAM_MAXLEN",
     "EventType",
     "decode_fields",
 ]
 
 EventType = Literal["received", "extracted", "failed", "dropped"]
+
+#: Schema version carried by ``received`` and ``extracted`` events (``v``): lets an SDK tell a
+#: server that decides senders and renders mail (2) from an older one (no ``v``: 1).
+EVENT_SCHEMA: Final = "2"
 
 EVENT_RECEIVED: Final = "received"
 EVENT_EXTRACTED: Final = "extracted"

@@ -26,7 +26,7 @@ from otpbridge.extract import Extraction, extract_document, parse_document
 from otpbridge.extract.mime import MimeError
 from otpbridge.worker.enqueue import Item, enqueue_single_jobs
 from otpbridge.worker.errors import ExtractionError, WorkerError
-from otpbridge.worker.events import EVENT_EXTRACTED, EVENT_FAILED
+from otpbridge.worker.events import EVENT_EXTRACTED, EVENT_FAILED, EVENT_SCHEMA
 from otpbridge.worker.keys import INBOX_ID_RE, Keys
 from otpbridge.worker.mailbody import Rendered, render
 from otpbridge.worker.metrics import EXTRACTION_SECONDS, MAIL_TO_EVENT_SECONDS, MESSAGES_FAILED
@@ -121,6 +121,7 @@ def _event(message_key: str, extraction: Extraction, arrived_ms: int | None) -> 
         expires_at = str((arrived_ms or extracted_at) + extraction.expires_in_s * 1000)
     return {
         "type": EVENT_EXTRACTED,
+        "v": EVENT_SCHEMA,
         "message_key": message_key,
         "kind": extraction.kind,
         "code": extraction.code or "",

@@ -33,6 +33,7 @@ from otpbridge.worker.events import (
     ACTIVITY_MAXLEN,
     EVENT_FAILED,
     EVENT_RECEIVED,
+    EVENT_SCHEMA,
     STREAM_MAXLEN,
 )
 from otpbridge.worker.keys import Keys, message_key
@@ -43,8 +44,6 @@ __all__ = ["CheckpointBehindError", "Ingestor", "Outcome", "Plan"]
 #: hold a body.
 UNROUTED_MAXLEN: Final = 10_000
 UNROUTED_TTL_S: Final = 7 * 86400
-#: Event schema version written into ``received`` events (see DESIGN.md, events).
-EVENT_SCHEMA: Final = "2"
 _WATCH_RETRIES: Final = 10
 
 #: ``inbox_gone``: the inbox expired before its mail arrived; recorded as unrouted
