@@ -10,7 +10,7 @@ import logging
 import re
 import sys
 from collections.abc import MutableMapping
-from typing import Any
+from typing import Any, Final
 
 import structlog
 
@@ -100,13 +100,35 @@ class _StderrHandler(logging.Handler):
             self.handleError(record)
 
 
-def configure_logging(level: str = "INFO", *, json: bool | None = None) -> None:
+#: A protocol line keeps its tag, command or response name and numbers; nothing a mail says.
+_TRACE_KEEP: Final = re.compile(
+    r"^[<>]?\s*b?['\"]?((?:[*+]|[A-Za-z0-9.]+)(?:\s+[A-Z0-9.\[\]]+(?=[\s'\"]|$)){0,4})"
+)
+
+
+class _RedactedTrace(logging.Filter):
+    """``OTPBRIDGE_IMAP_TRACE``: imapclient's protocol lines cut to their first words (tag,
+    command, status, counts) — quoted strings, literals, addresses and header text (which
+    carry mail) never pass."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = record.getMessage()
+        kept = _TRACE_KEEP.match(text)
+        record.msg = f"{text[:1]} {kept.group(1)} …" if kept else "[trace line withheld]"
+        record.args = ()
+        return True
+
+
+def configure_logging(
+    level: str = "INFO", *, json: bool | None = None, imap_trace: bool = False
+) -> None:
     """Idempotent; call at each process entry point before the first log line.
 
     Libraries that log through stdlib (rq, redis, imapclient, Python warnings) go to stderr at
     WARNING and up, rendered like our own lines (JSON when stderr is not a TTY) and redacted
     by the same processor. imapclient's protocol trace (commands, fetched mail) stays off
-    whatever the level.
+    whatever the level, unless ``imap_trace`` (``OTPBRIDGE_IMAP_TRACE``) turns on a redacted
+    one (see :class:`_RedactedTrace`).
     """
     global _configured  # noqa: PLW0603 - once-per-process switch
     if _configured:
@@ -151,5 +173,12 @@ def configure_logging(level: str = "INFO", *, json: bool | None = None) -> None:
     root.addHandler(handler)
     root.setLevel(max(numeric, logging.WARNING))
     logging.getLogger("imapclient").setLevel(logging.WARNING)
+    if imap_trace:
+        trace = logging.getLogger("imapclient.imaplib")
+        trace.setLevel(logging.DEBUG)
+        trace.addFilter(_RedactedTrace())
+        # Its records pass the root logger's level check only through our handler's logger.
+        trace.addHandler(handler)
+        trace.propagate = False
     logging.captureWarnings(True)
     _configured = True

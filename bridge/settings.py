@@ -184,6 +184,8 @@ class BridgeSettings:
     inbox_max_bytes: int = 20 * 1024 * 1024
     #: Ingest pauses while Redis uses more than this share of its ``maxmemory``.
     redis_memory_watermark: float = 0.9
+    #: ``OTPBRIDGE_IMAP_TRACE``: log imapclient's protocol lines, cut to what carries no mail.
+    imap_trace: bool = False
 
     @property
     def redis_url_redacted(self) -> str:
@@ -580,6 +582,9 @@ def load_settings(
     level = (pick("OTPBRIDGE_LOG_LEVEL", "log_level") or "INFO").upper()
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise ConfigError(f"OTPBRIDGE_LOG_LEVEL={level!r}: use DEBUG, INFO, WARNING or ERROR")
+    trace = (pick("OTPBRIDGE_IMAP_TRACE", "imap_trace") or "0").strip().lower()
+    if trace not in ("0", "1", "false", "true", "no", "yes", "off", "on"):
+        raise ConfigError(f"OTPBRIDGE_IMAP_TRACE={trace!r}: use 1 or 0")
 
     settings = BridgeSettings(
         redis_url=Secret(redis_url),
@@ -587,6 +592,7 @@ def load_settings(
         mailboxes=tuple(mailboxes),
         prefix=pick("OTPBRIDGE_PREFIX", "prefix") or "otpb",
         log_level=level,
+        imap_trace=trace in ("1", "true", "yes", "on"),
         metrics_port=metrics_port or None,
         since_s=parse_duration(since, "--since") if since else None,
         trusted_authserv_ids=trusted_ids(

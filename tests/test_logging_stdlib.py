@@ -1,4 +1,4 @@
-"""Libraries' stdlib log records (rq, redis, imapclient, mail-parser, Python warnings) go out
+"""Libraries' stdlib log records (rq, redis, imapclient, Python warnings) go out
 like our own lines: JSON when stderr is not a TTY, through the same redaction (issue 14).
 ``configure_logging`` is once per process, so it runs in a child process here."""
 
@@ -10,6 +10,8 @@ import subprocess
 import sys
 import textwrap
 from typing import Any
+
+import pytest
 
 from otpbridge.bridge.logs import redact
 
@@ -110,3 +112,42 @@ def test_url_credentials_with_a_raw_at_are_hidden_whole() -> None:
     assert out["error"].startswith("connect redis://***:***@host:")
     assert "cr@t" not in out["reason"]
     assert "hunter2" not in out["reason"]
+
+
+_TRACE_CHILD = textwrap.dedent(
+    """
+    import logging, sys
+    from otpbridge.bridge.logs import configure_logging
+
+    configure_logging("DEBUG", json=True, imap_trace=sys.argv[1] == "on")
+    trace = logging.getLogger("imapclient.imaplib")
+    trace.debug("> b'NGLB3 UID FETCH 5 (BODY.PEEK[HEADER.FIELDS (FROM SUBJECT)])'")
+    trace.debug("< b'* 5 FETCH (UID 7 BODY[HEADER.FIELDS (SUBJECT)] {40}'")
+    trace.debug("< b'Subject: Your verification code is 482913'")
+    trace.debug(
+        "< b'* 5 FETCH (ENVELOPE (NIL \\"Your code 482913\\" ((\\"Bob\\" NIL \\"bob\\")))'"
+    )
+    """
+)
+
+
+@pytest.mark.parametrize("switch", ["off", "on"])
+def test_imap_trace_is_off_unless_asked_and_then_carries_no_mail(switch: str) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", _TRACE_CHILD, switch],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    lines = [json.loads(line) for line in proc.stderr.splitlines() if line.strip()]
+    if switch == "off":
+        assert lines == []
+        return
+    events = [str(obj["event"]) for obj in lines]
+    assert events[0].startswith("> NGLB3 UID FETCH 5")
+    assert all(obj["logger"] == "imapclient.imaplib" for obj in lines)
+    shown = json.dumps(events)
+    assert "482913" not in shown
+    assert "verification" not in shown
+    assert "bob" not in shown

@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"otpbridge bridge: {exc}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, imap_trace=settings.imap_trace)
     log = structlog.get_logger()
     client = sync_client(
         settings.redis_url.reveal(),
