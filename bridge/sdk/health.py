@@ -18,7 +18,7 @@ from otpbridge.bridge.sdk.records import check_watchers, missing_inbox, watch_ke
 from otpbridge.bridge.sdk.wire import as_str, now_ms
 from otpbridge.worker.keys import Keys
 
-__all__ = ["HealthReport", "check_inboxes"]
+__all__ = ["HealthReport", "check_inbox", "check_inboxes"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,3 +80,9 @@ def check_inboxes(
     except WatcherDownError as exc:
         return HealthReport(missing, str(exc))
     return HealthReport(missing)
+
+
+def check_inbox(keys: Keys, inbox_id: str, require_watcher: bool, max_age: float) -> Op[None]:
+    """Raise at once when a wait on ``inbox_id`` would be silent (its first check)."""
+    report = yield from check_inboxes(keys, (inbox_id,), require_watcher, max_age)
+    report.raise_for(inbox_id)

@@ -8,18 +8,15 @@ from otpbridge.bridge.sdk.models import Email, Inbox
 from otpbridge.bridge.sdk.protocol import Batch, Call, Op
 from otpbridge.bridge.sdk.records import (
     address_template,
-    check_watchers,
     inbox_keys,
     missing_inbox,
     new_inbox,
     parse_inbox,
-    watch_key_parts,
 )
 from otpbridge.bridge.sdk.wire import as_str, check_inbox_id, collect_emails, now_ms
 from otpbridge.worker.keys import Keys
 
 __all__ = [
-    "check_pipeline",
     "create_inbox",
     "delete_inbox",
     "get_inbox",
@@ -117,28 +114,4 @@ def list_emails(keys: Keys, inbox_id: str) -> Op[list[Email]]:
     )
     return collect_emails(
         message_keys, rendered, entries, {as_str(k): as_str(v) for k, v in consumed.items()}
-    )
-
-
-def check_pipeline(keys: Keys, inbox_id: str, require_watcher: bool, max_age: float) -> Op[None]:
-    """Raise when a wait would be silent: the inbox is gone, or no bridge is alive."""
-    exists, watches = yield Batch(
-        (Call("exists", (keys.inbox(inbox_id),)), Call("smembers", (keys.mailboxes,)))
-    )
-    if not exists:
-        raise missing_inbox(inbox_id)
-    if not require_watcher:
-        return
-    names = sorted(as_str(w) for w in watches)
-    beats = (
-        (
-            yield Batch(
-                tuple(Call("hget", (keys.heartbeat(*watch_key_parts(n)), "ts_ms")) for n in names)
-            )
-        )
-        if names
-        else []
-    )
-    check_watchers(
-        {n: int(b) if b else None for n, b in zip(names, beats, strict=True)}, now_ms(), max_age
     )

@@ -18,10 +18,10 @@ from typing import Any, TypeVar
 import redis
 
 from otpbridge.bridge.sdk.consume import CLAIM_SCRIPT, IDEMPOTENCY_GRACE_S, parse_claim
-from otpbridge.bridge.sdk.health import HealthReport
+from otpbridge.bridge.sdk.health import HealthReport, check_inbox
 from otpbridge.bridge.sdk.matching import Match, WaitFor
 from otpbridge.bridge.sdk.models import Message
-from otpbridge.bridge.sdk.ops import check_pipeline, get_inbox
+from otpbridge.bridge.sdk.ops import get_inbox
 from otpbridge.bridge.sdk.protocol import (
     Batch,
     Call,
@@ -124,7 +124,7 @@ def wait(
         yield Defer(Call("zrem", (keys.waiting(), member)))
     yield from _retrying(
         state,
-        lambda: check_pipeline(keys, inbox_id, options.require_watcher, options.watcher_max_age),
+        lambda: check_inbox(keys, inbox_id, options.require_watcher, options.watcher_max_age),
     )
     yield from _backlog(state, stream)
     if not consume:
