@@ -4,19 +4,20 @@ Everything here runs on text a stranger wrote, before any Redis transaction. The
 are not safe for that: ``email.utils.getaddresses``/``parseaddr`` recurse once per RFC 5322
 group (``a: a: a: …`` raises ``RecursionError``) and ``email.header.decode_header`` is quadratic
 in the number of encoded words. So the bridge reads a bounded prefix of each value, finds
-addresses with non-backtracking patterns, and decodes RFC 2047 words itself.
+addresses with non-backtracking patterns, and decodes RFC 2047 words with the extractor's
+bounded decoder (:mod:`otpbridge.extract.rfc2047`).
 """
 
 from __future__ import annotations
 
-import binascii
-import codecs
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from email.message import Message
 from email.utils import formataddr
 from typing import Final
+
+from otpbridge.extract.rfc2047 import decode_header_value
 
 __all__ = [
     "MAX_HEADER_CHARS",
@@ -35,17 +36,11 @@ MAX_HEADER_CHARS: Final = 64 * 1024
 MAX_HEADER_VALUES: Final = 64
 #: Decoded text kept for display (subject, sender name).
 _DISPLAY_CHARS: Final = 500
-#: Raw characters decoded for a display value: enough for ``_DISPLAY_CHARS`` even when every
-#: character is its own encoded word.
-_DECODE_CHARS: Final = 8 * 1024
 
-_ENCODED_WORD: Final = re.compile(r"=\?([^?\s]{1,40})\?([bBqQ])\?([^?\s]{0,1000})\?=")
-_BETWEEN_WORDS: Final = re.compile(r"\s*")
 _QUOTED: Final = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _COMMENT: Final = re.compile(r"\([^()]*\)")
 _ADDR_SPEC: Final = re.compile(r"[^\s<>(),;:\"\[\]\\@]{1,256}@[^\s<>(),;:\"\[\]\\@]{1,256}")
 _ANGLE: Final = re.compile(r"<\s*([^<>\s@]{1,256}@[^<>\s@]{1,256})\s*>")
-_QP_HEX: Final = re.compile(r"=([0-9A-Fa-f]{2})")
 
 
 def header_values(headers: Message, name: str) -> list[str]:
@@ -71,49 +66,10 @@ def addresses(values: Iterable[str]) -> Iterator[str]:
             yield match.group(0).lower()
 
 
-def _decode_word(charset: str, encoding: str, payload: str) -> str | None:
-    try:
-        codec = codecs.lookup(charset.split("*", 1)[0])  # RFC 2231 language suffix
-    except LookupError:
-        codec = codecs.lookup("latin-1")
-    try:
-        if encoding in "bB":
-            data = binascii.a2b_base64(payload + "=" * (-len(payload) % 4))
-        else:
-            data = _QP_HEX.sub(
-                lambda m: chr(int(m.group(1), 16)), payload.replace("_", " ")
-            ).encode("latin-1")
-    except (binascii.Error, ValueError, UnicodeError):
-        return None
-    return codec.decode(data, "replace")[0]
-
-
 def decode_words(value: str, limit: int = _DISPLAY_CHARS) -> str:
-    """RFC 2047 decoding of the start of ``value``, whitespace collapsed, at most ``limit``
-    characters. Linear: one pass over at most ``_DECODE_CHARS`` characters; a malformed word
-    stays as it was written."""
-    text = value[:_DECODE_CHARS]
-    out: list[str] = []
-    size = 0
-    pos = 0
-    after_word = False
-    for match in _ENCODED_WORD.finditer(text):
-        gap = text[pos : match.start()]
-        # Whitespace between two adjacent encoded words is not part of the text (RFC 2047 §6.2).
-        if not (after_word and _BETWEEN_WORDS.fullmatch(gap)):
-            out.append(gap)
-            size += len(gap)
-        decoded = _decode_word(match.group(1), match.group(2), match.group(3))
-        word = match.group(0) if decoded is None else decoded
-        out.append(word)
-        size += len(word)
-        pos = match.end()
-        after_word = True
-        if size > limit * 2:
-            break
-    else:
-        out.append(text[pos:])
-    return " ".join("".join(out).split())[:limit]
+    """RFC 2047 decoding of the start of ``value`` (the extractor's bounded, linear decoder),
+    whitespace collapsed, at most ``limit`` characters."""
+    return " ".join(decode_header_value(value).split())[:limit]
 
 
 @dataclass(frozen=True, slots=True)

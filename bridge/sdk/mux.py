@@ -29,7 +29,7 @@ from typing import Any
 
 from otpbridge.bridge.sdk.consume import stream_id_le
 
-__all__ = ["Entry", "Multiplexer"]
+__all__ = ["Entry", "Multiplexer", "News", "read_news"]
 
 #: One stream entry as redis-py returns it: ``(id, fields)``.
 Entry = tuple[Any, Any]
@@ -50,6 +50,38 @@ class _Sub:
 
 def _text(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class News:
+    """What one blocking read of the activity and wake streams brought: where each stream now
+    stands, and which inboxes have new events."""
+
+    activity_position: str
+    wake_position: str
+    touched: frozenset[str]
+
+
+def read_news(
+    reply: Iterable[Sequence[Any]] | None,
+    wake_key: str,
+    activity_position: str,
+    wake_position: str,
+) -> News:
+    """Digest the reply of ``XREAD BLOCK … STREAMS <activity> <wake>``."""
+    touched: set[str] = set()
+    for stream, entries in reply or ():
+        if not entries:
+            continue
+        if _text(stream) == wake_key:
+            wake_position = _text(entries[-1][0])
+            continue
+        activity_position = _text(entries[-1][0])
+        for _, fields in entries:
+            inbox_id = fields.get(b"i", fields.get("i")) if isinstance(fields, dict) else None
+            if inbox_id:
+                touched.add(_text(inbox_id))
+    return News(activity_position, wake_position, frozenset(touched))
 
 
 class Multiplexer:

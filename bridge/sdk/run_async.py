@@ -20,7 +20,7 @@ import redis
 import redis.asyncio as aredis
 
 from otpbridge.bridge.sdk.health import HealthReport
-from otpbridge.bridge.sdk.mux import Entry, Multiplexer
+from otpbridge.bridge.sdk.mux import Entry, Multiplexer, read_news
 from otpbridge.bridge.sdk.protocol import (
     Batch,
     Call,
@@ -34,7 +34,6 @@ from otpbridge.bridge.sdk.protocol import (
 )
 from otpbridge.bridge.sdk.run_sync import MAX_CONNECTIONS, HealthCheck
 from otpbridge.bridge.sdk.wire import BLOCK_S, READ_COUNT, as_str
-from otpbridge.worker.events import decode_fields
 
 __all__ = ["AsyncRunner"]
 
@@ -233,16 +232,9 @@ class AsyncRunner:
                     count=READ_COUNT * 10,
                     block=self._block_ms,
                 )
-                touched: set[str] = set()
-                for stream, entries in news or ():
-                    if not entries:
-                        continue
-                    if as_str(stream) == self._wake_key:
-                        self._wake_position = as_str(entries[-1][0])
-                        continue
-                    activity = as_str(entries[-1][0])
-                    touched.update(decode_fields(fields).get("i", "") for _, fields in entries)
-                targets = self._mux.positions_of(touched)
+                got = read_news(news, self._wake_key, activity, self._wake_position)
+                activity, self._wake_position = got.activity_position, got.wake_position
+                targets = self._mux.positions_of(got.touched)
                 if targets:
                     self._deliver(targets, await self.redis.xread(targets, count=READ_COUNT))
             except Exception as exc:  # noqa: BLE001 - the reader must outlive any one failure

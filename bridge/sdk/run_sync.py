@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 import redis
 
 from otpbridge.bridge.sdk.health import HealthReport
-from otpbridge.bridge.sdk.mux import Entry, Multiplexer
+from otpbridge.bridge.sdk.mux import Entry, Multiplexer, read_news
 from otpbridge.bridge.sdk.protocol import (
     Batch,
     Call,
@@ -34,7 +34,6 @@ from otpbridge.bridge.sdk.protocol import (
     Subscribe,
 )
 from otpbridge.bridge.sdk.wire import BLOCK_S, READ_COUNT, as_str
-from otpbridge.worker.events import decode_fields
 
 __all__ = ["MAX_CONNECTIONS", "HealthCheck", "SyncRunner"]
 
@@ -242,17 +241,10 @@ class SyncRunner:
                     count=READ_COUNT * 10,
                     block=self._block_ms,
                 )
-                touched: set[str] = set()
-                for stream, entries in news or ():
-                    if not entries:
-                        continue
-                    if as_str(stream) == self._wake_key:
-                        self._wake_position = as_str(entries[-1][0])
-                        continue
-                    activity = as_str(entries[-1][0])
-                    touched.update(decode_fields(fields).get("i", "") for _, fields in entries)
+                got = read_news(news, self._wake_key, activity, self._wake_position)
+                activity, self._wake_position = got.activity_position, got.wake_position
                 with self._lock:
-                    targets = self._mux.positions_of(touched)
+                    targets = self._mux.positions_of(got.touched)
                 if targets:
                     self._deliver(targets, self.redis.xread(targets, count=READ_COUNT))
             except Exception as exc:  # noqa: BLE001 - the reader must outlive any one failure
