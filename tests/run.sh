@@ -8,6 +8,10 @@ command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 { command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ]; } || need_apt+=(dovecot-imapd)
 [ -e /usr/lib/dovecot/lmtp ] || need_apt+=(dovecot-lmtpd)
 command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
+# The /ui and browser-login tests drive Debian's Chromium (Playwright never downloads one);
+# the Node tests call `serve` with plain fetch (Node >= 18).
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
+command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
 # Debian/Ubuntu ship venv/ensurepip separately from python3.
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need_apt+=("python3-venv" "python3-pip")
 if [ ${#need_apt[@]} -gt 0 ]; then
