@@ -94,6 +94,11 @@ class Keys:
         inbox once. TTL = inbox TTL."""
         return f"{self.prefix}:seen:{{{inbox_id}}}"
 
+    def webhooks(self, inbox_id: str) -> str:
+        """Set of message keys whose webhook delivery job was queued (enqueue-once guard).
+        TTL = inbox TTL."""
+        return f"{self.prefix}:hooks:{{{inbox_id}}}"
+
     # -- global -------------------------------------------------------------------------------
     @property
     def inboxes(self) -> str:

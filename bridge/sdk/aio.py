@@ -20,6 +20,7 @@ from otpbridge.bridge.sdk.models import Email, Inbox, Link, LinkKindFilter, Mess
 from otpbridge.bridge.sdk.run_async import AsyncRunner
 from otpbridge.bridge.sdk.run_sync import MAX_CONNECTIONS
 from otpbridge.bridge.sdk.waiting import WaitOptions, wait
+from otpbridge.bridge.sdk.webhooks import ROTATION_OVERLAP_S
 from otpbridge.bridge.sdk.wire import CONNECTION_OPTIONS, ClientCore, since_ms
 from otpbridge.worker.redis_conn import async_client
 
@@ -89,10 +90,25 @@ class AsyncInboxes:
         ttl: float = 3600,
         allowed_senders: builtins.list[str] | tuple[str, ...] | None = None,
         label: str | None = None,
+        *,
+        webhook_url: str | None = None,
     ) -> Inbox:
-        """A new inbox that lives ``ttl`` seconds; mail from other senders never matches a wait."""
+        """A new inbox that lives ``ttl`` seconds; mail from other senders never matches a wait.
+
+        With ``webhook_url`` (http/https; a literal private address raises ``ValueError``) the
+        workers POST its ``extracted``/``failed`` events there, signed per Standard Webhooks
+        with ``Inbox.webhook_secret`` — returned here only, keep it."""
         c = self._c
-        return await c.runner.run(ops.create_inbox(c.keys, c.address, ttl, allowed_senders, label))
+        op = ops.create_inbox(c.keys, c.address, ttl, allowed_senders, label, webhook_url)
+        return await c.runner.run(op)
+
+    async def rotate_webhook_secret(
+        self, inbox_id: str, *, overlap: float = ROTATION_OVERLAP_S
+    ) -> str:
+        """A new webhook signing secret. For ``overlap`` seconds (default 24 h; 0: none)
+        deliveries carry a signature with the old secret as well, so the receiver can switch
+        without losing events. ``ValueError`` when the inbox has no webhook."""
+        return await self._c.runner.run(ops.rotate_webhook_secret(self._c.keys, inbox_id, overlap))
 
     async def get(self, inbox_id: str) -> Inbox:
         return await self._c.runner.run(ops.get_inbox(self._c.keys, inbox_id))

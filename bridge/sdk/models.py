@@ -35,6 +35,11 @@ class Inbox:
     expires_at: datetime
     allowed_senders: tuple[str, ...] = ()
     label: str | None = None
+    #: Where ``extracted``/``failed`` events are POSTed, signed (Standard Webhooks).
+    webhook_url: str | None = None
+    #: The signing secret (``whsec_…``): set only on what ``inboxes.create`` and
+    #: ``inboxes.rotate_webhook_secret`` return; ``get``/``list`` never carry it.
+    webhook_secret: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

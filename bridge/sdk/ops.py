@@ -13,6 +13,7 @@ from otpbridge.bridge.sdk.records import (
     new_inbox,
     parse_inbox,
 )
+from otpbridge.bridge.sdk.webhooks import ROTATE_SCRIPT, ROTATION_OVERLAP_S, new_webhook_secret
 from otpbridge.bridge.sdk.wire import as_str, check_inbox_id, collect_emails, now_ms
 from otpbridge.worker.keys import Keys
 
@@ -22,6 +23,7 @@ __all__ = [
     "get_inbox",
     "list_emails",
     "list_inboxes",
+    "rotate_webhook_secret",
 ]
 
 
@@ -31,10 +33,11 @@ def create_inbox(
     ttl: float,
     allowed_senders: list[str] | tuple[str, ...] | None,
     label: str | None,
+    webhook_url: str | None = None,
 ) -> Op[Inbox]:
     published = None if address else (yield Call("get", (keys.address_template,)))
     template = address_template(address, as_str(published) if published else None)
-    new = new_inbox(template, ttl, allowed_senders, label, now_ms())
+    new = new_inbox(template, ttl, allowed_senders, label, now_ms(), webhook_url)
     yield Batch(
         (
             Call("hset", (keys.inbox(new.id),), {"mapping": new.fields}),
@@ -51,6 +54,24 @@ def get_inbox(keys: Keys, inbox_id: str) -> Op[Inbox]:
     if not raw:
         raise missing_inbox(inbox_id)
     return parse_inbox(inbox_id, raw)
+
+
+def rotate_webhook_secret(
+    keys: Keys, inbox_id: str, overlap: float = ROTATION_OVERLAP_S
+) -> Op[str]:
+    """A new signing secret for the inbox's webhook; deliveries also carry a signature with
+    the old one for ``overlap`` seconds (0: the old one stops at once)."""
+    check_inbox_id(inbox_id)
+    if not (overlap >= 0 and overlap <= 365 * 24 * 3600):
+        raise ValueError("overlap must be between 0 and one year (seconds)")
+    secret = new_webhook_secret()
+    until = now_ms() + int(overlap * 1000) if overlap > 0 else 0
+    found = yield Call("eval", (ROTATE_SCRIPT, 1, keys.inbox(inbox_id), secret, str(until)))
+    if int(found) < 0:
+        raise missing_inbox(inbox_id)
+    if int(found) == 0:
+        raise ValueError(f"inbox {inbox_id} has no webhook_url (set it at creation)")
+    return secret
 
 
 def list_inboxes(keys: Keys) -> Op[list[Inbox]]:

@@ -7,11 +7,12 @@ import math
 import secrets
 import string
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final
 
 from otpbridge.bridge.errors import ConfigError, InboxNotFoundError, WatcherDownError
 from otpbridge.bridge.sdk.models import Inbox, ms_to_datetime
+from otpbridge.bridge.sdk.webhooks import webhook_fields
 from otpbridge.worker.keys import Keys
 
 __all__ = [
@@ -75,10 +76,12 @@ class NewInbox:
     id: str
     fields: dict[str, str]
     expires_ms: int
+    webhook_secret: str | None = None
 
     @property
     def inbox(self) -> Inbox:
-        return parse_inbox(self.id, self.fields)
+        """As ``inboxes.create`` returns it: the one time (with rotation) the secret is shown."""
+        return replace(parse_inbox(self.id, self.fields), webhook_secret=self.webhook_secret)
 
 
 def new_inbox(
@@ -87,15 +90,17 @@ def new_inbox(
     allowed_senders: Iterable[str] | None,
     label: str | None,
     now_ms: int,
+    webhook_url: str | None = None,
 ) -> NewInbox:
-    """Check the arguments of ``inboxes.create`` and draw a fresh id."""
+    """Check the arguments of ``inboxes.create`` and draw a fresh id (and webhook secret)."""
     if not (math.isfinite(ttl) and 0 < ttl <= MAX_TTL_S):
         raise ValueError(f"ttl must be a positive number of seconds, at most {MAX_TTL_S}")
     senders = normalize_senders(allowed_senders)
+    hook, secret = webhook_fields(webhook_url)
     inbox_id = new_inbox_id()
     expires = now_ms + int(ttl * 1000)
     fields = inbox_fields(render_address(template, inbox_id), now_ms, expires, senders, label)
-    return NewInbox(inbox_id, fields, expires)
+    return NewInbox(inbox_id, fields | hook, expires, secret)
 
 
 def inbox_keys(keys: Keys, inbox_id: str, message_keys: Iterable[str]) -> set[str]:
@@ -107,6 +112,7 @@ def inbox_keys(keys: Keys, inbox_id: str, message_keys: Iterable[str]) -> set[st
         keys.published(inbox_id),
         keys.consumed(inbox_id),
         keys.seen(inbox_id),
+        keys.webhooks(inbox_id),
     }
     doomed.update(keys.message(inbox_id, mk) for mk in message_keys)
     doomed.update(keys.rendered(inbox_id, mk) for mk in message_keys)
@@ -158,6 +164,7 @@ def parse_inbox(inbox_id: str, raw: Mapping[Any, Any]) -> Inbox:
         expires_at=expires,
         allowed_senders=tuple(str(s) for s in senders if isinstance(s, str)),
         label=fields.get("label") or None,
+        webhook_url=fields.get("webhook_url") or None,
     )
 
 
