@@ -31,6 +31,7 @@ from otpbridge.worker.keys import INBOX_ID_RE, Keys
 from otpbridge.worker.mailbody import Rendered, render
 from otpbridge.worker.metrics import EXTRACTION_SECONDS, MAIL_TO_EVENT_SECONDS, MESSAGES_FAILED
 from otpbridge.worker.publish import Publisher
+from otpbridge.worker.webhook.queue import enqueue_deliveries, enqueue_if_hooked
 
 __all__ = [
     "LATENCY_SAMPLES",
@@ -74,23 +75,27 @@ class _Stored:
     published: bool
     raw: bytes | None
     routed_at_ms: int | None
+    #: The inbox has a ``webhook_url``: its published events get a delivery job.
+    hooked: bool = False
 
 
 def _read(client: redis.Redis, keys: Keys, items: Sequence[Item]) -> list[_Stored]:
     """Per message: already published?, the stored mail, when the bridge routed it (the
-    listing index's score); one round trip for all."""
+    listing index's score), whether the inbox has a webhook; one round trip for all."""
     with client.pipeline(transaction=False) as pipe:
         for inbox_id, message_key, *_ in items:
             pipe.sismember(keys.published(inbox_id), message_key)
             pipe.get(keys.message(inbox_id, message_key))
             pipe.zscore(keys.messages(inbox_id), message_key)
+            pipe.hexists(keys.inbox(inbox_id), "webhook_url")
         replies = pipe.execute()
     out: list[_Stored] = []
     for n in range(len(items)):
-        published, raw, routed_at = replies[3 * n : 3 * n + 3]
+        published, raw, routed_at, hooked = replies[4 * n : 4 * n + 4]
         if raw is not None and not isinstance(raw, bytes):
             raw = str(raw).encode()
-        out.append(_Stored(bool(published), raw, int(routed_at) if routed_at else None))
+        routed = int(routed_at) if routed_at else None
+        out.append(_Stored(bool(published), raw, routed, bool(hooked)))
     return out
 
 
@@ -144,9 +149,12 @@ def process_messages(
     ``duplicate``: an earlier run already published. ``published``: this run did. An
     :class:`ExtractionError` when the extractor raised on that mail (nothing published for it):
     the caller retries it. Reads, publishes and latency samples take one round trip each for
-    the whole list.
+    the whole list. Published (and duplicate: an earlier run may have died right after
+    publishing) events of inboxes with a webhook get one delivery job each (see
+    :mod:`worker.webhook.queue`).
     """
     results: list[str | ExtractionError] = ["gone"] * len(items)
+    hooked: list[int] = []
     pending: list[tuple[int, str, str, dict[str, str], int | None, Rendered]] = []
     valid: list[tuple[int, Item]] = []
     for n, item in enumerate(items):
@@ -160,6 +168,8 @@ def process_messages(
     ):
         if found.published:
             results[n] = "duplicate"
+            if found.hooked:
+                hooked.append(n)
             continue
         if found.raw is None:
             log.info("job_message_gone", inbox_id=inbox_id, message_key=message_key)
@@ -178,6 +188,8 @@ def process_messages(
         # an older bridge), never from INTERNALDATE (whole seconds, the mail server's clock).
         seen_ms = seen_at_ms or found.routed_at_ms
         pending.append((n, inbox_id, message_key, fields, seen_ms, render(found.raw)))
+        if found.hooked:
+            hooked.append(n)
         log.info(
             "message_extracted", inbox_id=inbox_id, message_key=message_key, kind=extraction.kind
         )
@@ -197,6 +209,10 @@ def process_messages(
             pipe.lpush(keys.latency, *latencies)
             pipe.ltrim(keys.latency, 0, LATENCY_SAMPLES - 1)
             pipe.execute()
+    # Only messages whose event exists (an extractor failure or a gone inbox: nothing to send).
+    hooks = [items[n][:2] for n in hooked if results[n] in ("published", "duplicate")]
+    if hooks:
+        enqueue_deliveries(client, hooks)
     return results
 
 
@@ -329,3 +345,5 @@ def on_extract_failure(
         reason=reason,
         outcome=outcome.status,
     )
+    if outcome.status != "inbox_gone":
+        enqueue_if_hooked(connection, inbox_id, message_key)

@@ -31,6 +31,7 @@ from otpbridge.worker.keys import Keys
 from otpbridge.worker.redis_conn import sync_client
 from otpbridge.worker.rq_worker import ExtractionForkWorker, ExtractionSimpleWorker
 from otpbridge.worker.settings import WorkerSettings
+from otpbridge.worker.webhook.queue import configure_webhooks
 
 __all__ = ["ExtractionForkWorker", "ExtractionSimpleWorker", "build_worker", "run_workers"]
 
@@ -45,13 +46,21 @@ log = structlog.get_logger()
 def build_worker(
     settings: WorkerSettings, connection: redis.Redis, name: str | None = None
 ) -> ExtractionSimpleWorker | ExtractionForkWorker:
-    """One RQ worker on the extraction queue, configured to never log job arguments."""
-    configure_jobs(Keys(settings.prefix))
+    """One RQ worker on the extraction queue, the webhook queue or both (extraction first:
+    a code never waits behind a slow receiver), configured to never log job arguments."""
+    keys = Keys(settings.prefix)
+    configure_jobs(keys)
+    configure_webhooks(keys, settings.webhooks)
+    names = {
+        "all": [settings.queue_name, settings.webhooks.queue_name],
+        "extraction": [settings.queue_name],
+        "webhooks": [settings.webhooks.queue_name],
+    }[settings.queues]
     cls: type[ExtractionSimpleWorker | ExtractionForkWorker] = (
         ExtractionSimpleWorker if settings.worker_class == "simple" else ExtractionForkWorker
     )
     worker = cls(
-        [Queue(settings.queue_name, connection=connection, job_class=ExtractionJob)],
+        [Queue(name, connection=connection, job_class=ExtractionJob) for name in names],
         name=name,
         job_class=ExtractionJob,
         connection=connection,
@@ -71,7 +80,12 @@ def _work(settings: WorkerSettings, burst: bool, name: str | None) -> int:
     # RQ raises the socket timeout above its blocking dequeue itself; the connect timeout is ours.
     connection = sync_client(settings.redis_url, socket_connect_timeout=5)
     worker = build_worker(settings, connection, name)
-    log.info("worker_started", worker=worker.name, worker_class=settings.worker_class)
+    log.info(
+        "worker_started",
+        worker=worker.name,
+        worker_class=settings.worker_class,
+        queues=settings.queues,
+    )
     try:
         worker.work(burst=burst, with_scheduler=True, logging_level=_RQ_LOG_LEVEL)
     finally:

@@ -13,6 +13,7 @@ import redis
 
 from otpbridge.worker.errors import WorkerConfigError
 from otpbridge.worker.redis_conn import SCHEMES, check_url, is_sentinel_url, sentinel_url_from_env
+from otpbridge.worker.webhook.settings import WebhookSettings
 
 __all__ = [
     "ABANDON_GRACE_S",
@@ -23,6 +24,7 @@ __all__ = [
     "RESULT_TTL_S",
     "RETRY_INTERVALS_S",
     "WorkerClass",
+    "WorkerQueues",
     "WorkerSettings",
     "check_redis_url",
     "read_redis_url",
@@ -45,6 +47,8 @@ MAINTENANCE_INTERVAL_S: Final = 10
 ABANDON_GRACE_S: Final = 15
 
 WorkerClass = Literal["simple", "fork"]
+#: Which queues a worker takes jobs from: both (extraction first), or one of them.
+WorkerQueues = Literal["all", "extraction", "webhooks"]
 
 _QUERY_PASSWORD = re.compile(r"(password=)[^&]*")
 _AUTHORITY_END = re.compile(r"[/?#]")
@@ -149,6 +153,8 @@ class WorkerSettings:
     maintenance_interval_s: int = MAINTENANCE_INTERVAL_S
     worker_class: WorkerClass = "simple"
     metrics_port: int | None = None
+    queues: WorkerQueues = "all"
+    webhooks: WebhookSettings = field(default_factory=WebhookSettings)
 
     @property
     def redis_url_redacted(self) -> str:
@@ -158,14 +164,16 @@ class WorkerSettings:
         return (
             f"WorkerSettings(redis_url={self.redis_url_redacted!r}, prefix={self.prefix!r}, "
             f"queue_name={self.queue_name!r}, worker_class={self.worker_class!r}, "
-            f"metrics_port={self.metrics_port!r})"
+            f"metrics_port={self.metrics_port!r}, queues={self.queues!r})"
         )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> WorkerSettings:
         """Read ``OTPBRIDGE_REDIS_URL`` (or ``OTPBRIDGE_REDIS_URL_FILE``), ``OTPBRIDGE_PREFIX``,
         ``OTPBRIDGE_WORKER_CLASS`` (simple|fork), ``OTPBRIDGE_METRICS_PORT``,
-        ``OTPBRIDGE_ABANDON_GRACE`` and ``OTPBRIDGE_MAINTENANCE_INTERVAL`` (seconds)."""
+        ``OTPBRIDGE_ABANDON_GRACE`` and ``OTPBRIDGE_MAINTENANCE_INTERVAL`` (seconds),
+        ``OTPBRIDGE_WORKER_QUEUES`` (all|extraction|webhooks) and the webhook settings
+        (:meth:`WebhookSettings.from_env`)."""
         env = os.environ if env is None else env
         url = read_redis_url(env)
         prefix = env.get("OTPBRIDGE_PREFIX", "").strip() or "otpb"
@@ -175,6 +183,11 @@ class WorkerSettings:
                 f"OTPBRIDGE_WORKER_CLASS={worker_class!r}: use 'simple' or 'fork'"
             )
         port = _int(env, "OTPBRIDGE_METRICS_PORT", 0, maximum=65535)
+        queues = env.get("OTPBRIDGE_WORKER_QUEUES", "").strip() or "all"
+        if queues not in ("all", "extraction", "webhooks"):
+            raise WorkerConfigError(
+                f"OTPBRIDGE_WORKER_QUEUES={queues!r}: use 'all', 'extraction' or 'webhooks'"
+            )
         return cls(
             redis_url=url,
             prefix=prefix,
@@ -184,4 +197,10 @@ class WorkerSettings:
             ),
             worker_class="fork" if worker_class == "fork" else "simple",
             metrics_port=port or None,
+            queues="extraction"
+            if queues == "extraction"
+            else "webhooks"
+            if queues == "webhooks"
+            else "all",
+            webhooks=WebhookSettings.from_env(env),
         )
