@@ -89,6 +89,7 @@ class Cues:
     def nouns(self) -> Spans:
         return self._of("nouns", CODE_NOUNS)
 
-    def shopping_after(self, end: int, window: int) -> str | None:
+    def shopping_after(self, end: int, window: int) -> tuple[int, str] | None:
+        """Nearest shopping word starting within ``window`` after ``end`` (distance, word)."""
         m = SHOPPING_CUES.search(self.text, end, end + window)
-        return m.group(0) if m is not None else None
+        return (m.start() - end, m.group(0)) if m is not None else None

@@ -16,7 +16,6 @@ from otpbridge.extract.code_context import ScoredCode, judge_in_context
 from otpbridge.extract.code_mentions import (
     first_person,
     forward_subject,
-    greeting,
     hands_over,
     labels_aside,
     not_handed_over,
@@ -41,6 +40,12 @@ from otpbridge.extract.keywords import CODE_KEYWORDS, NEGATIVE_KEYWORDS, STRONG_
 from otpbridge.extract.mail_cues import card_authorization, reports_card_payment
 from otpbridge.extract.model import CodeCandidate
 from otpbridge.extract.origin_bound import origin_bound
+from otpbridge.extract.precedence import (
+    claim_before,
+    hand_over,
+    same_sentence,
+    specific_code_phrase,
+)
 
 __all__ = ["THRESHOLD", "find_codes"]
 
@@ -88,12 +93,6 @@ _TO_VERIFY = re.compile(
     r"verificare|confermare|accedere|verifiëren|bevestigen|in te loggen|bestätigen|"
     r"verifizieren|anzumelden)\b",
     re.IGNORECASE,
-)
-# Labels that number things but do not qualify a code word ("Apple ID code is: 804316").
-_LABELS = frozenset(("id", "#", "no.", "nr", "nr.", "number", "ip"))
-_NUMBER = re.compile(r"\d{2,}")
-_JOINERS = frozenset(
-    ("", "or", "and", "oder", "und", "ou", "et", "o", "y", "e", "или", "或", "和", "、")
 )
 # A code word in a question labels no number after it: the number answers a form's field.
 _SENTENCE_STOP = re.compile(r"[.!?。！？؟\n]")
@@ -261,49 +260,30 @@ class _Scorer:
                 score += 0.5 if wk[0] <= 3 else 0.3 if wk[0] <= 40 else 0.2
                 reasons.append(f"weak keyword '{wk[1].strip()}' {wk[0]} chars away")
         first = _CODE_FIRST.match(text, end, min(len(text), end + 60))
-        if (
+        says_code = (
             first is not None
-            and CODE_KEYWORDS.search(first.group(1))
+            and CODE_KEYWORDS.search(first.group(1)) is not None
             and not NEGATIVE_KEYWORDS.search(first.group(1))
-        ):
+        )
+        if says_code:
             score += 0.5
             named = True
             reasons.append("sentence says it is a code")
-        if _USE_BEFORE.search(text, max(0, start - 24), start) and _TO_VERIFY.match(
-            text, end, min(len(text), end + 60)
-        ):
+        says_use = bool(
+            _USE_BEFORE.search(text, max(0, start - 24), start)
+            and _TO_VERIFY.match(text, end, min(len(text), end + 60))
+        )
+        if says_use:
             score += 0.45
             named = True
             reasons.append("sentence says to use it to verify")
-        neg = negative.before(start, 40)
-        # A negative word claims the first number after it ("card ending 1245 is 811739"),
-        # and a list of them ("promo code SAVE20 or WELCOME50").
-        if neg is not None:
-            claimed = [m.end() for m in _NUMBER.finditer(text, start - neg[0], start)]
-            if claimed and text[claimed[-1] : start].strip(" ,/").lower() not in _JOINERS:
-                neg = None
-        if neg is not None and neg[1] == "#" and text[start - neg[0] : start].strip(" :"):
-            neg = None  # "#" numbers only what follows it directly; "<#> 482913 is…" is SMS syntax
-        if neg is not None and greeting(text, start - neg[0] - len(neg[1]), start - neg[0], start):
-            neg = None  # "Dear Customer, 482913 is the OTP…": the reader, not a number's label
-        if neg is not None:
-            positives = [d for d in (strong.before(start, 300), weak.before(start, 300)) if d]
-            pos_dist, pos_len = min(((d[0], len(d[1])) for d in positives), default=(10**9, 0))
-            # "order 1533 … OTP 572123": the nearer claim wins; "promo code X": the negative
-            # word qualifies the code word right after it.
-            # …unless the negative word is the tail of the code phrase ("security key").
-            tail = neg[0] == pos_dist and pos_len > len(neg[1])
-            # ("39,000원⏎인증번호 [740518]", "金额268.00元，验证码": a unit ending the clause
-            # before qualifies nothing.)
-            gap = text[start - neg[0] : start - pos_dist - pos_len]
-            qualifies = (
-                neg[1].strip().lower() not in _LABELS
-                and neg[0] <= pos_dist + pos_len + 2
-                and not gap.strip(" \t-(（[【")
-            )
-            if not tail and (neg[0] < pos_dist or qualifies):
-                score -= 0.6
-                reasons.append(f"vetoed by '{neg[1].strip()}'")
+        handed = hand_over(
+            text, start, kw if named and where == "before" else None, alone, says_code, says_use
+        )
+        veto = claim_before(text, start, cues, handed)
+        if veto:
+            score -= 0.6
+            reasons.append(veto)
         neg_after = negative.after(end, 3)
         # "…kodunuz: 403615. Tutar: 1.250 TL": a new sentence claims its own number.
         if (
@@ -315,11 +295,19 @@ class _Scorer:
             reasons.append(f"followed by '{neg_after[1].strip()}'")
         shop = cues.shopping_after(end, 120)
         # …a shopping word in a later paragraph belongs to that paragraph (not so for a
-        # promotion's "FALL20", which the offer below explains).
-        later = alone and named and value.isdigit() and "\n\n" in text[end : end + 120]
+        # promotion's "FALL20", which the offer below explains), and one in a later sentence
+        # takes no code the mail hands over ("…is 339104. Use it to finish your purchase").
+        later = shop is not None and (
+            (alone and named and value.isdigit() and "\n\n" in text[end : end + 120])
+            or (
+                bool(handed)
+                and (value.isdigit() or specific_code_phrase(handed.keyword))
+                and not same_sentence(text, end, end + shop[0])
+            )
+        )
         if shop is not None and not later:
             score -= 0.5
-            reasons.append(f"shopping word '{shop.strip()}' after it")
+            reasons.append(f"shopping word '{shop[1].strip()}' after it")
         if is_year_or_date(value) and not (
             kw is not None and where == "before" and hands_over(text, start, end, kw[0])
         ):
