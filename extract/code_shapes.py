@@ -30,6 +30,11 @@ CONSONANT_RUN = re.compile(r"[B-DF-HJ-NP-TV-XZ]{4}")
 HEX = re.compile(r"^[0-9a-f]+$")
 LETTERS = re.compile(r"^[A-Za-z]+$")
 BRAND = re.compile(r"^[a-z]?(?:[A-Z][a-z]{2,})+$")
+# Up to 10 characters a token of any code shape; 11 and 12 only letters of both cases with
+# digits ("RVWQragqSq48"): generators draw such codes, and numbers that long are accounts.
+_MAX_DIGITS_LEN = 10
+_MAX_LEN = 12
+_MIXED_CASE_ALNUM = re.compile(r"^(?=[^a-z]*[a-z])(?=[^A-Z]*[A-Z])(?=\D*\d)[A-Za-z0-9]+$")
 
 
 def value_of(token: str) -> tuple[str, str] | None:
@@ -41,7 +46,9 @@ def value_of(token: str) -> tuple[str, str] | None:
         if any(len(p) < 2 for p in parts):
             return None
         token_value = "".join(parts)
-    if not 4 <= len(token_value) <= 10:
+    if not 4 <= len(token_value) <= _MAX_LEN or (
+        len(token_value) > _MAX_DIGITS_LEN and not _MIXED_CASE_ALNUM.match(token_value)
+    ):
         return None
     if not token_value.isdigit():
         if not any(c.isdigit() for c in token_value):

@@ -79,6 +79,8 @@ _AFTER_KEYWORD = re.compile(
     r"(?:[ \t]+(?:is|ist|lautet|est|es|é|è|är|er|jest|je))?[ \t:：\"“'«*]{0,4}"
     r"([A-Za-z0-9]{5,16})(?![\w@/%-])"
 )
+# …or alone on the next line, under a heading ("Your verification code⏎⏎bYqTmKzRaP").
+_BELOW_KEYWORD = re.compile(r"[ \t:：]*\n\s*([A-Za-z0-9]{5,16})(?=[ \t]*(?:\n|$))")
 _LONG_CODE = range(11, 17)
 # "…this temporary login code:⏎⏎iqjy-tayyf-vvph": groups of small letters on their own line
 # under the line of a code word; one group at least unpronounceable (words are not).
@@ -119,7 +121,7 @@ def keyword_led_tokens(
             token = below.group(1)
             yield below.start(1), below.end(1), (token.replace("-", ""), token)
             continue
-        m = _AFTER_KEYWORD.match(text, end)
+        m = _AFTER_KEYWORD.match(text, end) or _BELOW_KEYWORD.match(text, end)
         if m is None:
             continue
         token = m.group(1)
