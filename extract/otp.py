@@ -23,6 +23,7 @@ from otpbridge.extract.code_mentions import (
     quoted_reply_line,
     reply_subject,
 )
+from otpbridge.extract.code_prefix import typed_prefix
 from otpbridge.extract.code_shapes import (
     is_year_or_date,
     shape_prior,
@@ -173,7 +174,7 @@ class _Scorer:
         parsed: tuple[str, str],
         cues: Cues,
     ) -> ScoredCode | None:
-        value, display = parsed
+        value, display = typed_prefix(text, start, end, *parsed)
         lower_left = text[max(0, start - 12) : start].lower()
         right = text[end : end + 14]
         if _CURRENCY_BEFORE.search(lower_left) or _UNIT_AFTER.match(right):
