@@ -13,6 +13,7 @@ __all__ = [
     "CONSONANT_RUN",
     "HEX",
     "LETTERS",
+    "PASSPHRASE",
     "VOWELS",
     "WORD_NUMBER",
     "brand_shaped",
@@ -30,6 +31,7 @@ CONSONANT_RUN = re.compile(r"[B-DF-HJ-NP-TV-XZ]{4}")
 HEX = re.compile(r"^[0-9a-f]+$")
 LETTERS = re.compile(r"^[A-Za-z]+$")
 BRAND = re.compile(r"^[a-z]?(?:[A-Z][a-z]{2,})+$")
+PASSPHRASE = re.compile(r"^[a-z]{3,9}(?:-[a-z]{3,9}){2,5}$")
 # Up to 10 characters a token of any code shape; 11 and 12 only letters of both cases with
 # digits ("RVWQragqSq48"): generators draw such codes, and numbers that long are accounts.
 _MAX_DIGITS_LEN = 10
@@ -68,6 +70,8 @@ def pronounceable(letters: str) -> bool:
 
 
 def shape_prior(value: str, display: str) -> tuple[float, str]:
+    if PASSPHRASE.match(value):
+        return 0.0, "words joined by hyphens"
     if value.isdigit():
         n = len(value)
         if n == 6:

@@ -85,6 +85,13 @@ _LONG_CODE = range(11, 17)
 # "…this temporary login code:⏎⏎iqjy-tayyf-vvph": groups of small letters on their own line
 # under the line of a code word; one group at least unpronounceable (words are not).
 _WORD_GROUPS_BELOW = re.compile(r"[^\n]{0,40}\n\s*([a-z]{3,6}(?:-[a-z]{3,6}){2,3})[ \t]*(?:\n|$)")
+# "Your sign-in code is: maple-river-stone-cloud", "…this phrase to confirm your email:
+# amber-falcon-quiet-harbor": a passphrase of three to six small words joined by hyphens, on
+# the code phrase's line (after a colon or a copula) or alone on the next one.
+_PASSPHRASE = re.compile(
+    r"(?:[^\n:：]{0,60}[:：]|[ \t]+(?:is|ist|lautet|est|es|é|è|är|er|to|jest))?"
+    r"[ \t\"“'«*]*(?:\n\s*)?([a-z]{3,9}(?:-[a-z]{3,9}){2,5})(?![\w-])"
+)
 _ENDS_SENTENCE = re.compile(r"[ \t]*(?:[.!。]?[ \t]*(?:\n|$))")
 
 
@@ -113,9 +120,17 @@ def keyword_led_tokens(
     text: str, keyword_ends: list[int], shown: Callable[[str], bool]
 ) -> Iterator[tuple[int, int, tuple[str, str]]]:
     """Codes the token scan skips (letters of both cases, long random tokens, groups of
-    small letters), found only right after a strong code word ending at one of
-    ``keyword_ends``, and only when shown as the code (a brand name after "code" is not)."""
+    small letters, passphrases of small words), found only right after a strong code word
+    ending at one of ``keyword_ends``, and only when shown as the code (a brand name after
+    "code" is not)."""
     for end in keyword_ends:
+        phrase = _PASSPHRASE.match(text, end)
+        if phrase is not None and all(map(pronounceable, phrase.group(1).split("-"))):
+            token = phrase.group(1)
+            if shown(token) or _ENDS_SENTENCE.match(text, phrase.end(1)):
+                # The words and their hyphens are what one types: no separator to drop.
+                yield phrase.start(1), phrase.end(1), (token, token)
+                continue
         below = _WORD_GROUPS_BELOW.match(text, end)
         if below is not None and not all(map(pronounceable, below.group(1).split("-"))):
             token = below.group(1)

@@ -32,7 +32,8 @@ _STRONG: dict[str, str] = {
     "following code|code below|code is|code:|verification token|login token|sign-in token|"
     "one-time token|security key|unlock code|reset code|sign-in otp|login otp|your pin is|"
     "your pin:|your pin code|your pin-code|login pin|log-in pin|sign-in pin|one-time pin|"
-    "new code|fresh code",
+    "new code|fresh code|passphrase|pass phrase|this phrase|security phrase|login phrase|"
+    "sign-in phrase",
     "de": "neuer code|neuen code|code lautet|"
     "bestätigungscode|sicherheitscode|anmeldecode|verifizierungscode|aktivierungscode|"
     "zugangscode|einmalcode|einmalpasswort|einmalkennwort|einmal-passwort|einmal-code|"
