@@ -13,11 +13,13 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page
 from webapp import SignupApp
 from webapp.chromium import launched
 from webapp.pipeline import Pipeline, running_pipeline
+from webapp.serve import running_serve
 
 from otpbridge import Client
 from otpbridge.bridge.embedded import DovecotServer
@@ -123,3 +125,45 @@ def test_agent_signs_up_and_logs_in_with_the_sdk(
         # The code was handed out once: a second wait finds nothing new.
         assert client.messages.wait_for_otp(inbox.id, timeout=0.5) is None
     print(f"mail → agent: code {timings['code']:.2f} s, magic link {timings['magic_link']:.2f} s")
+
+
+def test_agent_signs_up_and_logs_in_over_the_http_api(
+    pipeline: Pipeline, webapp: SignupApp, browser: Browser, tmp_path: Path
+) -> None:
+    """The same agent holding only ``serve``'s URL and a per-inbox token (no Redis URL)."""
+    with running_serve(pipeline.redis_url) as serve, httpx.Client(base_url=serve.url) as http:
+        created = http.post(
+            "/v1/inboxes",
+            json={"ttl": 600, "allowed_senders": [SENDER_DOMAIN], "label": "signup-http"},
+            headers={"Authorization": f"Bearer {serve.admin_token}"},
+        )
+        assert created.status_code == 201, created.text
+        inbox = created.json()
+        own = {"Authorization": f"Bearer {inbox['token']}"}
+
+        def get_code() -> str:
+            got = http.get(
+                f"/v1/inboxes/{inbox['id']}/otp", params={"timeout": 30}, headers=own, timeout=40
+            )
+            assert got.status_code == 200, got.text + pipeline.log("bridge")
+            body = got.json()
+            assert body["message"]["from_address"].endswith("@mail.acme-cloud.test")
+            return str(body["code"])
+
+        def get_magic_link() -> str:
+            got = http.get(
+                f"/v1/inboxes/{inbox['id']}/link",
+                params={"kind": "magic_link", "timeout": 30},
+                headers=own,
+                timeout=40,
+            )
+            assert got.status_code == 200, got.text + pipeline.log("bridge")
+            assert got.json()["kind"] == "magic_link"
+            return str(got.json()["url"])
+
+        timings = signup_and_login(
+            browser, webapp, inbox["email"], get_code, get_magic_link, tmp_path
+        )
+        again = http.get(f"/v1/inboxes/{inbox['id']}/otp", params={"timeout": 0.5}, headers=own)
+        assert again.status_code == 204
+    print(f"over HTTP: code {timings['code']:.2f} s, magic link {timings['magic_link']:.2f} s")
