@@ -67,6 +67,9 @@ def _check(mail: Mail, where: str) -> None:
         raise ValueError(f"{where}: code not in body")
     if mail.link and mail.link not in body and mail.link.replace("&", "&amp;") not in body:
         raise ValueError(f"{where}: link not in body")
+    for marker in ("{{", "}}", "%{", "<%"):
+        if marker in body or marker in mail.subject:
+            raise ValueError(f"{where}: unrendered template marker {marker!r}")
     if mail.kind == "none" and (mail.code or mail.link):
         raise ValueError(f"{where}: a none mail carries a code or link")
     if mail.kind != "none" and not (mail.code or mail.link):
