@@ -19,6 +19,7 @@ import importlib
 import json
 import pkgutil
 import random
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -36,6 +37,7 @@ from values import Values  # noqa: E402
 
 __all__ = ["Job", "load_projects", "main", "render_all"]
 
+_MARKER = re.compile(r"\{\{-?\s*[.\w$/]|%\{\w+\}|<%|__[a-z]\w*__")
 Job = tuple[str, str, Callable[[Values], Mail | None]]  # (job id, locale, render)
 
 
@@ -67,9 +69,9 @@ def _check(mail: Mail, where: str) -> None:
         raise ValueError(f"{where}: code not in body")
     if mail.link and mail.link not in body and mail.link.replace("&", "&amp;") not in body:
         raise ValueError(f"{where}: link not in body")
-    for marker in ("{{", "}}", "%{", "<%"):
-        if marker in body or marker in mail.subject:
-            raise ValueError(f"{where}: unrendered template marker {marker!r}")
+    left = _MARKER.search(body + mail.subject)
+    if left:
+        raise ValueError(f"{where}: unrendered template marker {left.group(0)!r}")
     if mail.kind == "none" and (mail.code or mail.link):
         raise ValueError(f"{where}: a none mail carries a code or link")
     if mail.kind != "none" and not (mail.code or mail.link):
