@@ -146,15 +146,9 @@ def deliver(client: redis.Redis, inbox_id: str, message_key: str) -> str:
     if prev and int(_text(prev_until) or 0) > now * 1000:
         secrets.append(_text(prev))
     body = json.dumps(delivery.payload, separators=(",", ":"), ensure_ascii=False).encode()
-    # To addresses[0], checked just above: no second lookup that a rebinding DNS could answer.
-    status, took_ms = _post(
-        settings.timeout_s,
-        target,
-        addresses[0],
-        f"evt_{inbox_id}_{delivery.event_id}",
-        body,
-        secrets,
-    )
+    # To the addresses checked just above: no second lookup that a rebinding DNS could answer.
+    msg_id = f"evt_{inbox_id}_{delivery.event_id}"
+    status, took_ms = _post(settings.timeout_s, target, addresses, msg_id, body, secrets)
     fields = {"inbox_id": inbox_id, "message_key": message_key, "host": target.host}
     if 200 <= status < 300:
         WEBHOOK_DELIVERIES.labels(outcome="delivered").inc()
@@ -170,17 +164,16 @@ def deliver(client: redis.Redis, inbox_id: str, message_key: str) -> str:
 def _post(
     timeout_s: float,
     target: WebhookTarget,
-    ip: IPAddress,
+    addresses: list[IPAddress],
     msg_id: str,
     body: bytes,
     secrets: list[str],
 ) -> tuple[int, int]:
-    """POST ``body`` signed with each of ``secrets`` to ``ip``; the status and milliseconds.
-    The response body is never read."""
+    """POST ``body`` signed with each of ``secrets`` to the first of ``addresses`` that takes
+    the connection (as browsers do with a name's several records); the status and
+    milliseconds. The response body is never read."""
     at = datetime.now(UTC)
-    url, host_header, extensions = _pinned(target, ip)
     headers = {
-        **host_header,
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,
         "webhook-id": msg_id,
@@ -188,15 +181,22 @@ def _post(
         "webhook-signature": _signature(secrets, msg_id, at, body),
     }
     started = time.perf_counter()
-    try:
-        with (
-            httpx.Client(timeout=timeout_s, trust_env=False, follow_redirects=False) as http,
-            http.stream("POST", url, content=body, headers=headers, extensions=extensions) as resp,
-        ):
-            status = resp.status_code
-    except httpx.HTTPError as exc:
-        raise WebhookDeliveryError(f"{target.host}: {type(exc).__name__}") from None
-    return status, int((time.perf_counter() - started) * 1000)
+    failure = "no address"
+    for ip in addresses:
+        url, host_header, extensions = _pinned(target, ip)
+        try:
+            with (
+                httpx.Client(timeout=timeout_s, trust_env=False, follow_redirects=False) as http,
+                http.stream(
+                    "POST", url, content=body, headers=headers | host_header, extensions=extensions
+                ) as resp,
+            ):
+                return resp.status_code, int((time.perf_counter() - started) * 1000)
+        except httpx.ConnectError:
+            failure = "ConnectError"  # refused or unreachable: the next address may take it
+        except httpx.HTTPError as exc:
+            raise WebhookDeliveryError(f"{target.host}: {type(exc).__name__}") from None
+    raise WebhookDeliveryError(f"{target.host}: {failure}")
 
 
 def _text(value: object) -> str:
