@@ -33,6 +33,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from otpbridge.extract.document import Anchor, Document
 from otpbridge.extract.link_body import points_to, subject_or_body
 from otpbridge.extract.link_cues import Purpose, bare_label, purposes_in
+from otpbridge.extract.link_share import unshared
 from otpbridge.extract.link_votes import purposes_kinds, strongest, vote
 from otpbridge.extract.model import LinkCandidate, LinkKind
 from otpbridge.extract.unwrap import looks_like_tracker, unwrap_url
@@ -114,7 +115,7 @@ def find_links(doc: Document, code: str | None = None) -> tuple[LinkCandidate, .
             indirect = seen.wrapped or not seen.url.lower().startswith(("http://", "https://"))
             scored.append((result.score, -seen.position, result, indirect))
     scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
-    return _prefer_direct([(item[2], item[3]) for item in scored])
+    return unshared(doc, _prefer_direct([(item[2], item[3]) for item in scored]))
 
 
 def _prefer_direct(ranked: list[tuple[LinkCandidate, bool]]) -> tuple[LinkCandidate, ...]:

@@ -1,0 +1,68 @@
+"""Content shared with the reader is not an account action.
+
+"Anna shared a document with you", "Anna Schmidt hat ein Dokument mit Ihnen geteilt", "Sam
+invited you to edit 'Roadmap'": the button opens a document, board or folder. Its URL often
+has an invitation's words and token ("/invite/…?token=", "?invite=…"), which elsewhere make a
+confirm link; here it proves nothing about the mailbox and the agent must not open it as one.
+Only a link whose own label asks to sign in, confirm or reset (or whose URL is a known auth
+route) keeps its kind. The phrases are data, per language.
+"""
+
+from __future__ import annotations
+
+from otpbridge.extract.document import Document
+from otpbridge.extract.keywords import compile_table
+from otpbridge.extract.link_cues import purposes_in
+from otpbridge.extract.model import LinkCandidate
+from otpbridge.extract.url_signatures import analyse_url
+
+__all__ = ["unshared"]
+
+_SHARED: dict[str, str] = {
+    "en": "shared a document|shared a file|shared a folder|shared a spreadsheet|shared a board|"
+    "shared a presentation|shared a note|shared an album|shared with you|has shared|have shared|"
+    "wants to share|invited you to edit|invited you to view|invited you to comment|"
+    "invited you to collaborate on|gave you access to",
+    "de": "mit ihnen geteilt|mit dir geteilt|mit euch geteilt|für sie freigegeben|"
+    "für dich freigegeben|ihnen freigegeben|dir freigegeben|zu bearbeiten|zur mitarbeit an|"
+    "zum bearbeiten",
+    "fr": "a partagé|partagé avec vous|partagé avec toi|vous a invité à modifier|"
+    "vous invite à modifier|à commenter",
+    "es": "ha compartido|compartió contigo|compartido contigo|compartió un|compartió una|"
+    "te invitó a editar|te ha invitado a editar",
+    "pt": "compartilhou|partilhou|compartilhado com você|partilhado consigo|"
+    "convidou você para editar",
+    "it": "ha condiviso|condiviso con te|ti ha invitato a modificare",
+    "nl": "met je gedeeld|met u gedeeld|heeft gedeeld|gedeeld met jou|om te bewerken",
+    "pl": "udostępnił|udostępniła|udostępniono ci|do edycji",
+    "sv": "har delat|delade ett|delade en",
+    "da": "har delt",
+    "ru": "поделился|поделилась|предоставил доступ|предоставила доступ",
+    "tr": "sizinle paylaştı|seninle paylaştı",
+    "ja": "共有しました|を共有",
+    "zh": "与您共享|与你共享|共享了|分享了",
+    "ko": "공유했습니다",
+}
+_SHARED_WORDS = compile_table(_SHARED)
+_ASKS = frozenset(("magic", "confirm", "reset", "password"))
+#: Sharing is said at the top: the subject and the first lines.
+_HEAD = 3000
+
+
+def unshared(doc: Document, links: tuple[LinkCandidate, ...]) -> tuple[LinkCandidate, ...]:
+    """``links`` with the kind taken from links that open shared content."""
+    if not any(c.kind for c in links) or not _shares(doc):
+        return links
+    return tuple(_content(c) if c.kind else c for c in links)
+
+
+def _content(c: LinkCandidate) -> LinkCandidate:
+    """``c`` as a content link, unless its label or its auth route says otherwise."""
+    facts = analyse_url(c.url)
+    if facts is None or facts.signature or _ASKS & purposes_in(c.text):
+        return c
+    return LinkCandidate(url=c.url, kind=None, score=min(c.score, 0.3), text=c.text)
+
+
+def _shares(doc: Document) -> bool:
+    return bool(_SHARED_WORDS.search(doc.subject) or _SHARED_WORDS.search(doc.text[:_HEAD]))
