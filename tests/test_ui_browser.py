@@ -88,6 +88,11 @@ def test_timeline_page_in_chromium(
         row = page.locator(f'tr[data-inbox="{inbox.id}"]')
         expect(row).to_contain_text("signup-bot")
         expect(row).to_contain_text(inbox.email)
+        expect(row).to_contain_text("extracted")  # its last event
+        expect(page.locator(".bridges")).to_contain_text("catchall:INBOX")  # its heartbeat
+        listing = tmp_path / "ui-inboxes.png"
+        page.screenshot(path=str(listing), full_page=True)
+        _keep(listing)
         row.get_by_role("link").click()
         page.wait_for_url(f"**/ui/inboxes/{inbox.id}")
 

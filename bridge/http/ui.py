@@ -239,7 +239,8 @@ async def _index(request: Request) -> Response:
             last_type = _text(fields.get(b"type", fields.get("type", b"")))
             last_ms = int(_text(entry_id).partition("-")[0])
         rows.append(InboxRow(parse_inbox(inbox_id, raw), mails, processed, last_type, last_ms))
-    body = inbox_list_body(rows, await _bridges(state), now)
+    total = int(await r.zcount(keys.inboxes, now, "+inf"))
+    body = inbox_list_body(rows, await _bridges(state), now, total=total)
     return _html(body, title="Inboxes", nonce=secrets.token_urlsafe(16))
 
 

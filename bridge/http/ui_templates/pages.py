@@ -134,7 +134,9 @@ def _bridges(bridges: Sequence[BridgeRow], now_ms: int) -> str:
     return f'<ul class="bridges">{"".join(items)}</ul>'
 
 
-def inbox_list_body(rows: Sequence[InboxRow], bridges: Sequence[BridgeRow], now_ms: int) -> str:
+def inbox_list_body(
+    rows: Sequence[InboxRow], bridges: Sequence[BridgeRow], now_ms: int, *, total: int
+) -> str:
     head = (
         "<tr><th>Inbox</th><th>Label</th><th>Address</th><th>Expires</th>"
         "<th>Mails</th><th>Processed</th><th>Last event</th></tr>"
@@ -160,8 +162,14 @@ def inbox_list_body(rows: Sequence[InboxRow], bridges: Sequence[BridgeRow], now_
         if body
         else '<p class="mute">No live inboxes.</p>'
     )
-    return f"<h1>Live inboxes ({len(rows)})</h1><h2>Bridges</h2>{_bridges(bridges, now_ms)}" + (
-        f"<h2>Inboxes</h2>{table}"
+    more = (
+        f'<p class="mute small">Showing the {len(rows)} expiring last of {total}.</p>'
+        if total > len(rows)
+        else ""
+    )
+    return (
+        f"<h1>Live inboxes ({total})</h1><h2>Bridges</h2>{_bridges(bridges, now_ms)}"
+        f"<h2>Inboxes</h2>{more}{table}"
     )
 
 
