@@ -29,12 +29,14 @@ from otpbridge.bridge.http.state import ApiState, get_state
 from otpbridge.bridge.sdk.models import ms_to_datetime
 from otpbridge.bridge.sdk.results import iso_time
 from otpbridge.bridge.sdk.wire import BLOCK_S, as_str
-from otpbridge.worker.events import EVENT_EXTRACTED, decode_fields
+from otpbridge.worker.events import EVENT_EXTRACTED, EVENT_RECEIVED, decode_fields
 
 __all__ = ["event_data", "inbox_events"]
 
 _STREAM_ID = re.compile(r"\A\d{1,20}-\d{1,20}\Z")
 _READ_COUNT: Final = 100
+#: Mails whose seen_at one stream remembers (an inbox stream holds ~1,000 events).
+_SEEN_LIMIT: Final = 2000
 #: ``received``/``failed``/``dropped`` fields passed on as they are (no body, no code in them).
 _PLAIN: Final = (
     "message_key",
@@ -56,8 +58,9 @@ def _ms(raw: str | None) -> int | None:
     return int(raw) if raw and raw.isdigit() else None
 
 
-def event_data(entry_id: str, fields: dict[str, str]) -> dict[str, Any]:
-    """The JSON of one event: strings kept, times as ISO-8601, never a code or a link."""
+def event_data(entry_id: str, fields: dict[str, str], seen_ms: int | None = None) -> dict[str, Any]:
+    """The JSON of one event: strings kept, times as ISO-8601, never a code or a link.
+    ``seen_ms``: when the bridge saw the mail (its ``received`` event), for ``latency_ms``."""
     out: dict[str, Any] = {"id": entry_id, "type": fields.get("type", "")}
     for name in _PLAIN:
         if fields.get(name):
@@ -73,7 +76,7 @@ def event_data(entry_id: str, fields: dict[str, str]) -> dict[str, Any]:
             out["confidence"] = float(fields.get("confidence") or 0)
         except ValueError:
             out["confidence"] = 0.0
-        seen, done = _ms(fields.get("seen_at")), _ms(fields.get("extracted_at"))
+        done = _ms(fields.get("extracted_at"))
         try:
             result = json.loads(fields.get("result") or "{}")
         except ValueError:
@@ -86,13 +89,19 @@ def event_data(entry_id: str, fields: dict[str, str]) -> dict[str, Any]:
         out["reasons"] = reasons
         if result.get("error"):
             out["error"] = result["error"]
-        if seen is not None and done is not None:
-            out["latency_ms"] = done - seen
+        if seen_ms is not None and done is not None:
+            out["latency_ms"] = done - seen_ms
     return out
 
 
-def _frame(entry_id: str, fields: dict[str, str]) -> str:
-    data = json.dumps(event_data(entry_id, fields), ensure_ascii=False, separators=(",", ":"))
+def _frame(entry_id: str, fields: dict[str, str], seen: dict[str, int]) -> str:
+    """One SSE frame; ``seen`` remembers each mail's ``seen_at`` from its ``received`` event."""
+    key = fields.get("message_key", "")
+    if fields.get("type") == EVENT_RECEIVED and (at := _ms(fields.get("seen_at"))) is not None:
+        if len(seen) < _SEEN_LIMIT:
+            seen[key] = at
+    payload = event_data(entry_id, fields, seen.get(key))
+    data = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     return f"id: {entry_id}\nevent: {fields.get('type') or 'message'}\ndata: {data}\n\n"
 
 
@@ -136,6 +145,7 @@ async def _events(
     gone = asyncio.ensure_future(_gone(request))
     closing = asyncio.ensure_future(state.closing.wait())
     last_sent = time.monotonic()
+    seen: dict[str, int] = {}
     try:
         yield "retry: 2000\n\n"
         while True:
@@ -160,7 +170,7 @@ async def _events(
             for _, entries in replies:
                 for entry_id, raw in entries:
                     position = as_str(entry_id)
-                    yield _frame(position, decode_fields(raw))
+                    yield _frame(position, decode_fields(raw), seen)
                     last_sent = time.monotonic()
             if time.monotonic() - last_sent >= settings.sse_heartbeat_s:
                 if not await state.redis.exists(inbox_key):

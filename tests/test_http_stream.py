@@ -1,0 +1,153 @@
+"""The parts of ``serve`` that hold a connection open: Server-Sent Events and long-polls whose
+client goes away. Real uvicorn on loopback, real Redis, a real worker process."""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+import redis
+from http_support import ADMIN, admin, bearer, running, serve_settings
+from pipeline_helpers import Ingest, WorkerProcess, code_mail
+
+from otpbridge.bridge.embedded import RedisServer
+from otpbridge.bridge.http.session import SESSION_COOKIE, issue_session
+from otpbridge.worker.metrics import REGISTRY
+
+
+@pytest.fixture(scope="module")
+def worker_proc(redis_server: RedisServer) -> Iterator[WorkerProcess]:
+    proc = WorkerProcess(redis_server.url)
+    yield proc
+    assert proc.stop() == 0, proc.log()
+
+
+@pytest.fixture
+def server(redis_url: str) -> Iterator[str]:
+    settings = serve_settings(
+        redis_url, OTPBRIDGE_HTTP_SSE_HEARTBEAT="0.3", OTPBRIDGE_HTTP_SSE_MAX="4"
+    )
+    with running(settings) as srv:
+        yield srv.url
+
+
+def _create(base: str) -> dict[str, str]:
+    r = httpx.post(f"{base}/v1/inboxes", json={"ttl": 300}, headers=admin())
+    assert r.status_code == 201
+    return dict(r.json())
+
+
+def _frames(lines: Iterator[str], until: str, limit_s: float = 15) -> list[dict[str, str]]:
+    """SSE frames (``id``/``event``/``data`` or ``comment``) up to one whose event is ``until``."""
+    frames: list[dict[str, str]] = []
+    frame: dict[str, str] = {}
+    deadline = time.monotonic() + limit_s
+    for line in lines:
+        assert time.monotonic() < deadline, frames
+        if line == "":
+            if frame:
+                frames.append(frame)
+                if frame.get("event") == until:
+                    return frames
+            frame = {}
+        elif line.startswith(":"):
+            frames.append({"comment": line[1:].strip()})
+        else:
+            name, _, value = line.partition(":")
+            frame[name] = value.lstrip()
+    return frames
+
+
+def test_sse_streams_the_timeline_without_codes(
+    server: str, redis_client: redis.Redis, worker_proc: WorkerProcess
+) -> None:
+    inbox = _create(server)
+    ingest = Ingest(redis_client)
+    ingest.deliver(inbox["id"], code_mail(inbox["email"], "975310"))
+    url = f"{server}/v1/inboxes/{inbox['id']}/events"
+    with httpx.stream("GET", url, headers=bearer(inbox["token"]), timeout=20) as r:
+        assert r.status_code == 200
+        assert r.headers["content-type"].startswith("text/event-stream")
+        frames = _frames(r.iter_lines(), until="extracted")
+    events = [f for f in frames if "event" in f]
+    assert [f["event"] for f in events] == ["received", "extracted"]
+    received, extracted = (json.loads(f["data"]) for f in events)
+    assert received["subject"] == "Your verification code"
+    assert received["received_at"].endswith("Z")
+    assert extracted["kind"] == "otp"
+    assert extracted["has_code"] is True
+    assert extracted["reasons"]
+    assert extracted["latency_ms"] >= 0
+    assert "code" not in extracted
+    assert "975310" not in json.dumps(frames)
+    # Resuming after the first event yields only the second; the admin cookie works too.
+    cookie = {SESSION_COOKIE: issue_session(ADMIN, 60)}
+    with httpx.stream(
+        "GET", url, headers={"Last-Event-ID": events[0]["id"]}, cookies=cookie, timeout=20
+    ) as r:
+        assert r.status_code == 200
+        again = _frames(r.iter_lines(), until="extracted")
+    assert [f["event"] for f in again if "event" in f] == ["extracted"]
+
+
+def test_sse_heartbeats_and_ends_after_its_max_duration(server: str) -> None:
+    inbox = _create(server)
+    url = f"{server}/v1/inboxes/{inbox['id']}/events?from=now"
+    started = time.monotonic()
+    with httpx.stream("GET", url, headers=bearer(inbox["token"]), timeout=20) as r:
+        frames = _frames(r.iter_lines(), until="end")
+    elapsed = time.monotonic() - started
+    assert frames[-1]["event"] == "end"
+    assert sum(1 for f in frames if f.get("comment") == "keepalive") >= 5
+    assert 3.5 < elapsed < 8
+
+
+def test_sse_ends_when_the_inbox_is_deleted(server: str) -> None:
+    inbox = _create(server)
+    url = f"{server}/v1/inboxes/{inbox['id']}/events"
+    with httpx.stream("GET", url, headers=bearer(inbox["token"]), timeout=20) as r:
+        lines = r.iter_lines()
+        assert next(lines).startswith("retry:")
+        assert httpx.delete(url.removesuffix("/events"), headers=admin()).status_code == 204
+        frames = _frames(lines, until="deleted")
+    assert frames[-1]["event"] == "deleted"
+
+
+def _gone_count() -> float:
+    labels = {"kind": "otp", "outcome": "client_gone"}
+    return REGISTRY.get_sample_value("otpbridge_http_waits_total", labels) or 0.0
+
+
+def _waits(redis_client: redis.Redis) -> int:
+    return int(redis_client.zcard("otpb:waiting"))
+
+
+def test_long_poll_is_cancelled_when_the_client_disconnects(
+    server: str, redis_client: redis.Redis
+) -> None:
+    inbox = _create(server)
+    Ingest(redis_client)  # a fresh bridge heartbeat: the wait must not fail as "bridge down"
+    before = _gone_count()
+    host, port = server.removeprefix("http://").split(":")
+    sock = socket.create_connection((host, int(port)), timeout=5)
+    request = (
+        f"GET /v1/inboxes/{inbox['id']}/otp?timeout=60 HTTP/1.1\r\nHost: x\r\n"
+        f"Authorization: Bearer {inbox['token']}\r\n\r\n"
+    )
+    sock.sendall(request.encode())
+    deadline = time.monotonic() + 5
+    while _waits(redis_client) == 0:
+        assert time.monotonic() < deadline, "the wait never started"
+        time.sleep(0.02)
+    closed_at = time.monotonic()
+    sock.close()
+    while _waits(redis_client) != 0:
+        assert time.monotonic() - closed_at < 3, "the wait outlived its client"
+        time.sleep(0.02)
+    while _gone_count() != before + 1:
+        assert time.monotonic() - closed_at < 3, "the wait was not counted as abandoned"
+        time.sleep(0.02)
