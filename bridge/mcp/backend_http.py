@@ -31,15 +31,15 @@ _READ_MARGIN_S: Final = 30.0
 _SECRET_FIELDS: Final = ("token", "webhook_secret")
 
 
-def _detail(response: httpx.Response) -> str:
-    """The ``detail`` (else ``error``) of serve's JSON error body, cut short."""
+def _error(response: httpx.Response) -> tuple[str, str]:
+    """``(error, detail)`` of serve's JSON error body (``detail`` cut short)."""
     try:
         body = response.json()
     except ValueError:
-        return response.reason_phrase
-    if isinstance(body, dict):
-        return str(body.get("detail") or body.get("error") or response.reason_phrase)[:500]
-    return response.reason_phrase
+        body = None
+    if not isinstance(body, dict):
+        return "", response.reason_phrase
+    return str(body.get("error") or ""), str(body.get("detail") or response.reason_phrase)[:500]
 
 
 class HttpBackend:
@@ -99,7 +99,7 @@ class HttpBackend:
         status = response.status_code
         if status < 400:
             return
-        detail = _detail(response)
+        error, detail = _error(response)
         if status == 404 and path.startswith("/v1/inboxes/"):
             inbox_id = path.split("/")[3]
             raise InboxNotFoundError(
@@ -111,8 +111,10 @@ class HttpBackend:
         if status == 429:
             retry = response.headers.get("Retry-After", "a few")
             raise BackendError(f"rate limited by otpbridge serve: try again in {retry} s")
-        if status == 503:
-            raise PipelineError(f"the mail pipeline cannot deliver: {detail}")
+        if error == "shutting_down":
+            raise BackendError("otpbridge serve is restarting: call the tool again")
+        if status in (502, 503):  # extraction failed, bridge down, no address template
+            raise PipelineError(f"otpbridge serve answered {status} ({error}): {detail}")
         raise BackendError(f"otpbridge serve answered {status}: {detail}")
 
     @staticmethod
