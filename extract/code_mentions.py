@@ -64,7 +64,9 @@ _QUESTION_AFTER = re.compile(r"[^.!?。\n(（\[—–;]{0,40}[?？]")
 # "…so 940701 no longer works", "(772915) ist nicht mehr gültig", "983645 was used to sign
 # in": an old code, replaced or spent, or one somebody complains about.
 _SUPERSEDED = re.compile(
-    r"[ \t]*[),]?[ \t]*(?:(?:has|have|is|was)[ \t]+)?(?:no longer|expired|been replaced|"
+    # (a few words may come between: "the code 493021 from your screenshot no longer works")
+    r"[ \t]*[),]?[ \t]*(?:[^\s.,;:!?()]+[ \t]+){0,4}?(?:(?:has|have|is|was)[ \t]+)?"
+    r"(?:no longer|expired|been replaced|"
     r"ist nicht mehr|ist abgelaufen|wurde ersetzt|n'est plus|a expiré|ya no es|ha caducado|"
     r"dejó de|não é mais|expirou|non è più|è scaduto|is niet meer|is verlopen|wygasł|"
     r"nie jest już|больше не|истёк|истек|(?:was|has been) used|wurde (?:bereits )?verwendet|"
@@ -113,7 +115,7 @@ def not_handed_over(text: str, end: int) -> str:
     longer works (replaced, used, or complained about)."""
     if _QUESTION_AFTER.match(text, end) is not None:
         return "asked about in a question"
-    if _SUPERSEDED.match(text, end, end + 40) is not None:
+    if _SUPERSEDED.match(text, end, end + 60) is not None:
         return "said to work no longer"
     return ""
 

@@ -184,7 +184,8 @@ _EVENT: dict[str, str] = {
 # A conference-call invitation: its passcode opens a meeting, not an account.
 _MEETING: dict[str, str] = {
     "en": "meeting id|webinar id|conference id|join zoom meeting|join the meeting|join meeting|"
-    "dial-in|dial in|or dial|join by phone|one tap mobile",
+    "dial-in|dial in|or dial|join by phone|one tap mobile|followed by #|followed by the # key|"
+    "followed by the pound key|host key|participant pin|participant code|conference pin",
     "de": "meeting-id|besprechungs-id|konferenz-id|einwahl",
     "fr": "id de réunion|id de la réunion|rejoindre la réunion",
     "es": "id de reunión|unirse a la reunión",

@@ -44,6 +44,7 @@ from otpbridge.extract.origin_bound import origin_bound
 from otpbridge.extract.precedence import (
     claim_before,
     hand_over,
+    labels_own_value,
     same_sentence,
     specific_code_phrase,
 )
@@ -217,6 +218,8 @@ class _Scorer:
             where = "before"
         if kw is not None and where == "before" and _asks(text, start - kw[0], start):
             kw = None  # "Your verification code from the app?⏎263158": a form's answer
+        if kw is not None and where == "before" and labels_own_value(text, start - kw[0], start):
+            kw = None  # "Gift code: 8JX2-KP4Q-77MZ⏎PIN: 4820": the code word's own line
         named = kw is not None or whole_body
         if kw is not None and where == "before":
             kw_start = start - kw[0] - len(kw[1])
@@ -254,7 +257,13 @@ class _Scorer:
             after_break = wk_after is not None and _BREAK.search(text, end, end + wk_after[0])
             if wk is None and wk_after and (alone or not after_break):
                 wk = wk_after
-            elif wk is not None and _asks(text, start - wk[0], start):
+            elif wk is not None and (
+                _asks(text, start - wk[0], start) or labels_own_value(text, start - wk[0], start)
+            ):
+                wk = None
+            elif wk is not None and self.receipt and card_authorization(text, start - wk[0]):
+                score -= 0.6  # "Authorisation code 839204" on a card slip, as above
+                reasons.append(f"'{wk[1].strip()}' on a payment receipt")
                 wk = None
             if wk is not None:
                 # "Code RFY3XT": a bare code word right before the token is strong enough.

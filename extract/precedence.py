@@ -18,7 +18,14 @@ from otpbridge.extract.code_mentions import greeting
 from otpbridge.extract.cues import Cues
 from otpbridge.extract.keywords import compile_table
 
-__all__ = ["HandOver", "claim_before", "hand_over", "same_sentence", "specific_code_phrase"]
+__all__ = [
+    "HandOver",
+    "claim_before",
+    "hand_over",
+    "labels_own_value",
+    "same_sentence",
+    "specific_code_phrase",
+]
 
 # Words that make a code phrase name a one-time code by themselves ("verification code",
 # "Anmeldecode"): a word before such a phrase is a brand or a purpose, not what the code is
@@ -68,6 +75,8 @@ _JOINERS = frozenset(
 #: How far a code phrase may stand before the token it hands over: in its sentence, or in
 #: the heading above a token alone on its line.
 _IN_SENTENCE = 60
+# The rest of a code word's line when it is a value of its own ("Gift code: 8JX2-KP4Q-77MZ").
+_OWN_VALUE = re.compile(r"[ \t:：#]*(?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]{3,}[ \t.]*")
 _ABOVE = 120
 
 
@@ -174,3 +183,10 @@ def claim_before(text: str, start: int, cues: Cues, handed: HandOver) -> str:
     ):
         return ""
     return f"vetoed by '{word.strip()}'"
+
+
+def labels_own_value(text: str, keyword_end: int, start: int) -> bool:
+    """The code word ending at ``keyword_end`` labels a value on its own line, and the token
+    at ``start`` stands on a later line: the word is that value's, not the token's."""
+    nl = text.find("\n", keyword_end, start)
+    return nl >= 0 and _OWN_VALUE.fullmatch(text, keyword_end, nl) is not None
