@@ -1,6 +1,7 @@
 """The seed's Node.js flow from outside Python: ``node --test tests/node/*.test.mjs`` with plain
-``fetch`` against ``serve``, while the mails travel the real pipeline (the test web app mails
-over SMTP into Dovecot; ``otpbridge bridge`` and ``otpbridge worker`` run as processes)."""
+``fetch`` against ``otpbridge serve`` (its own process), while the mails travel the real
+pipeline (the test web app mails over SMTP into Dovecot; ``otpbridge bridge`` and ``otpbridge
+worker`` run as processes)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 from webapp import SignupApp
 from webapp.pipeline import Pipeline, running_pipeline
-from webapp.serve import Serve, running_serve
+from webapp.serve import Serve, serve_process
 
 from otpbridge.bridge.embedded import DovecotServer
 
@@ -40,12 +41,12 @@ def _node() -> str:
     return node
 
 
-def test_node_flow_with_fetch(pipeline: Pipeline) -> None:
+def test_node_flow_with_fetch(pipeline: Pipeline, tmp_path: Path) -> None:
     node = _node()
     assert NODE_TESTS, "tests/node/*.test.mjs"
     serve: Serve
     with (
-        running_serve(pipeline.redis_url) as serve,
+        serve_process(pipeline.redis_url, tmp_path / "serve.log") as serve,
         SignupApp(pipeline.smtp_port) as app,
     ):
         env = {
@@ -64,5 +65,9 @@ def test_node_flow_with_fetch(pipeline: Pipeline) -> None:
             check=False,
         )
     print(done.stdout)
-    assert done.returncode == 0, done.stdout + done.stderr + pipeline.log("bridge")
+    logs = (tmp_path / "serve.log").read_text(errors="replace")
+    assert done.returncode == 0, done.stdout + done.stderr + logs + pipeline.log("bridge")
+    # serve logged each request without a token or a code in it.
+    assert "http_request" in logs
+    assert serve.admin_token not in logs
     assert "# fail 0" in done.stdout or "ℹ fail 0" in done.stdout

@@ -1,14 +1,20 @@
-"""``otpbridge serve``'s app under uvicorn in a thread on a free loopback port: the browser,
-Node and UI tests talk to it over real HTTP."""
+"""``otpbridge serve`` for the browser, Node and UI tests, over real HTTP on a free loopback
+port: its app under uvicorn in a thread (:func:`running_serve`), or the command as its own
+process (:func:`serve_process`), the way an operator runs it."""
 
 from __future__ import annotations
 
+import os
 import secrets
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import uvicorn
@@ -17,7 +23,7 @@ from otpbridge.bridge.embedded.ports import free_port
 from otpbridge.bridge.http.app import create_app
 from otpbridge.bridge.http.settings import load_serve_settings
 
-__all__ = ["Serve", "running_serve"]
+__all__ = ["Serve", "running_serve", "serve_process"]
 
 
 @dataclass(frozen=True)
@@ -56,3 +62,53 @@ def running_serve(redis_url: str, **env: str) -> Iterator[Serve]:
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+_CLI = "import sys; from otpbridge.bridge.cli import main; sys.exit(main())"
+
+
+@contextmanager
+def serve_process(redis_url: str, log_path: Path, **env: str) -> Iterator[Serve]:
+    """``otpbridge serve`` as its own process, as an operator starts it; SIGTERM at the end."""
+    token = secrets.token_urlsafe(32)
+    port = free_port()
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("OTPBRIDGE_")}
+    full_env.update(
+        {
+            "OTPBRIDGE_REDIS_URL": redis_url,
+            "OTPBRIDGE_API_TOKEN": token,
+            "OTPBRIDGE_HTTP_HOST": "127.0.0.1",
+            "OTPBRIDGE_HTTP_PORT": str(port),
+            **env,
+        }
+    )
+    url = f"http://127.0.0.1:{port}"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", _CLI, "serve"],
+            env=full_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            if proc.poll() is not None:
+                raise AssertionError(f"otpbridge serve exited: {log_path.read_text()}")
+            try:
+                if httpx.get(f"{url}/openapi.json", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise AssertionError(f"otpbridge serve did not answer: {log_path.read_text()}")
+            time.sleep(0.05)
+        yield Serve(url, token)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
