@@ -32,7 +32,7 @@ def _events() -> list[tuple[bytes, dict[bytes, bytes]]]:
         return entry.encode(), {k.encode(): v.encode() for k, v in fields.items()}
 
     return [
-        ev("1000-0", type="received", message_key="m1", subject="<b>hi</b>", **{"from": "A"},
+        ev("1000-0", type="received", message_key="m1", subject="<b>hi</b> 284913", **{"from": "A"},
            received_at="900", seen_at="950", sender_allowed="1", sender_auth="pass"),
         ev("1100-0", type="extracted", message_key="m1", kind="otp", code="284913",
            code_display="284 913", link="https://x.example/v?t=1", link_kind="magic_link",
@@ -66,7 +66,7 @@ def test_rows_per_mail_newest_first() -> None:
     page = timeline_html(rows)
     assert "284913" not in page
     assert "t=1" not in page
-    assert "&lt;b&gt;hi&lt;/b&gt;" in page
+    assert "&lt;b&gt;hi&lt;/b&gt; 28••••" in page  # the subject's copy of the code is masked
     assert "<b>hi</b>" not in page
 
 

@@ -47,6 +47,7 @@ from otpbridge.bridge.http.ui_templates.pages import (
     timeline_html,
 )
 from otpbridge.bridge.http.ui_templates.timeline import build_timeline
+from otpbridge.bridge.sdk.models import Inbox
 from otpbridge.bridge.sdk.records import parse_inbox
 from otpbridge.bridge.sdk.wire import check_inbox_id
 
@@ -138,7 +139,7 @@ async def _form(request: Request) -> dict[str, str] | None:
     return {k: v[0] for k, v in fields.items() if v}
 
 
-async def _login(request: Request) -> Response:
+async def ui_login(request: Request) -> Response:
     state = get_state(request)
     nonce = secrets.token_urlsafe(16)
     if request.method == "GET":
@@ -176,7 +177,7 @@ async def _login(request: Request) -> Response:
     return out
 
 
-async def _logout(request: Request) -> Response:
+async def ui_logout(request: Request) -> Response:
     state = get_state(request)
     out = _redirect("/ui/login")
     out.delete_cookie(
@@ -211,7 +212,7 @@ async def _bridges(state: ApiState) -> list[BridgeRow]:
     return rows
 
 
-async def _index(request: Request) -> Response:
+async def ui_index(request: Request) -> Response:
     answer = await _admin_or_answer(request)
     if answer is not None:
         return answer
@@ -244,7 +245,7 @@ async def _index(request: Request) -> Response:
     return _html(body, title="Inboxes", nonce=secrets.token_urlsafe(16))
 
 
-async def _inbox_data(request: Request) -> tuple[Any, Any, dict[str, str]] | None:
+async def _inbox_data(request: Request) -> tuple[Inbox, list[Any], dict[str, str]] | None:
     state = get_state(request)
     try:
         inbox_id = check_inbox_id(request.path_params["inbox_id"])
@@ -259,7 +260,7 @@ async def _inbox_data(request: Request) -> tuple[Any, Any, dict[str, str]] | Non
     if not raw:
         return None
     decoded = {_text(k): _text(v) for k, v in (consumed or {}).items()}
-    return parse_inbox(inbox_id, raw), entries or [], decoded
+    return parse_inbox(inbox_id, raw), list(entries or []), decoded
 
 
 def _missing(nonce: str) -> HTMLResponse:
@@ -270,7 +271,7 @@ def _missing(nonce: str) -> HTMLResponse:
     return _html(body, title="Not found", nonce=nonce, status=404)
 
 
-async def _inbox(request: Request) -> Response:
+async def ui_inbox(request: Request) -> Response:
     answer = await _admin_or_answer(request)
     if answer is not None:
         return answer
@@ -290,7 +291,7 @@ async def _inbox(request: Request) -> Response:
     return _html(body, title=f"Inbox {inbox.id}", nonce=nonce, live=True)
 
 
-async def _timeline(request: Request) -> Response:
+async def ui_timeline(request: Request) -> Response:
     """The rows alone, for the live script (no page around them)."""
     principal = await _principal(request)
     if principal is None or not principal.admin:
@@ -310,9 +311,9 @@ async def _timeline(request: Request) -> Response:
 def routes() -> list[BaseRoute]:
     """The ``/ui`` routes, with full paths; ``create_app`` adds them to its route list."""
     return [
-        Route("/ui", _index, methods=["GET"]),
-        Route("/ui/login", _login, methods=["GET", "POST"]),
-        Route("/ui/logout", _logout, methods=["POST"]),
-        Route("/ui/inboxes/{inbox_id}", _inbox, methods=["GET"]),
-        Route("/ui/inboxes/{inbox_id}/timeline", _timeline, methods=["GET"]),
+        Route("/ui", ui_index, methods=["GET"]),
+        Route("/ui/login", ui_login, methods=["GET", "POST"]),
+        Route("/ui/logout", ui_logout, methods=["POST"]),
+        Route("/ui/inboxes/{inbox_id}", ui_inbox, methods=["GET"]),
+        Route("/ui/inboxes/{inbox_id}/timeline", ui_timeline, methods=["GET"]),
     ]

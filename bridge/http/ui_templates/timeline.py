@@ -124,13 +124,14 @@ class MailRow:
         return max(0, self.done_ms - self.seen_ms)
 
 
-def _scrub(reason: str, secrets: Iterable[str]) -> str:
-    """A reason never quotes a code or link whole (the extractor's reasons name keywords and
-    positions, but a hostile mail decides what its words are)."""
+def _scrub(text: str, secrets: Iterable[str], limit: int = 200) -> str:
+    """``text`` (a reason, a subject) never quotes a code or link whole: the extractor's reasons
+    name keywords and positions, but a mail decides what its words are, and many subjects
+    carry the code ("284913 is your code")."""
     for value in secrets:
         if len(value) >= 4:
-            reason = reason.replace(value, mask_code(value))
-    return reason[:200]
+            text = text.replace(value, mask_code(value))
+    return text[:limit]
 
 
 def _apply_result(row: MailRow, result: Mapping[str, Any], code: str, link: str) -> None:
@@ -202,6 +203,8 @@ def _extracted(row: MailRow, entry_id: str, f: Mapping[str, str]) -> None:
         result = {}
     if isinstance(result, dict):
         _apply_result(row, result, code, link)
+    # The received event came first (stream order): its subject may quote the code.
+    row.subject = _scrub(row.subject, (code, link), limit=len(row.subject))
 
 
 def build_timeline(entries: Iterable[Any], consumed: Mapping[str, str]) -> list[MailRow]:
