@@ -4,7 +4,9 @@ every request with ``standardwebhooks`` (as a user's endpoint would)."""
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import json
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -30,9 +32,10 @@ from otpbridge.worker.metrics import REGISTRY
 from otpbridge.worker.publish import Publisher
 from otpbridge.worker.runner import build_worker
 from otpbridge.worker.settings import WorkerQueues, WorkerSettings
+from otpbridge.worker.webhook.deliver import _pinned
 from otpbridge.worker.webhook.queue import configure_webhooks, enqueue_deliveries
 from otpbridge.worker.webhook.settings import WEBHOOK_QUEUE_NAME, WebhookSettings
-from otpbridge.worker.webhook.target import AllowPrivate
+from otpbridge.worker.webhook.target import AllowPrivate, parse_target
 
 CODE = "482913"
 ADDRESS = "agents+{id}@corp.example"
@@ -272,8 +275,7 @@ def test_private_target_is_refused_without_the_operator_setting(
     assert receiver.requests == []
     assert deliveries("refused") == before + 1
     (refused,) = [e for e in logs if e["event"] == "webhook_refused"]
-    assert refused["host"] == "localhost"
-    assert refused["reason"] == "127.0.0.1 is loopback"
+    assert refused["reason"] == "localhost: 127.0.0.1 is loopback"
     assert Queue(WEBHOOK_QUEUE_NAME, connection=redis_client).count == 0  # not retried
     # Nothing secret or from the mail in any log line.
     assert CODE not in repr(logs)
@@ -419,3 +421,69 @@ def test_otpbridge_worker_delivers_with_backoff_from_the_scheduler(
         assert json.loads(receiver.requests[1][1]) == payloads[1]
     finally:
         assert worker.stop() == 0
+
+
+def _fake_dns(monkeypatch: pytest.MonkeyPatch, answers: dict[str, list[str]]) -> list[str]:
+    """Answer ``getaddrinfo`` for the names in ``answers`` (a pure seam: the resolver; other
+    names, Redis's included, go to the real one); returns the fake names looked up."""
+    asked: list[str] = []
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        if host not in answers:
+            return real(host, port, *args, **kwargs)
+        asked.append(host)
+        return [
+            (socket.AF_INET6 if ":" in a else socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port))
+            for a in answers[host]
+        ]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return asked
+
+
+def test_delivery_connects_to_the_checked_address_and_keeps_the_name(
+    redis_url: str,
+    redis_client: redis.Redis,
+    sdk: Client,
+    receiver: Receiver,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    port = receiver.server.server_address[1]
+    asked = _fake_dns(monkeypatch, {"hooks.agent.test": ["127.0.0.1"]})
+    inbox = sdk.inboxes.create(ttl=600, webhook_url=f"http://hooks.agent.test:{port}/in")
+    assert inbox.webhook_secret is not None
+    Ingest(redis_client).deliver(inbox.id, code_mail(inbox.email, CODE))
+    run_worker(redis_url)
+    (payload,) = receiver.verified(inbox.webhook_secret)
+    assert payload["data"]["code"] == CODE
+    assert receiver.requests[0][0]["Host"] == f"hooks.agent.test:{port}"
+    assert asked == ["hooks.agent.test"]  # one lookup, and the request went to its answer
+
+
+def test_a_name_with_any_private_record_is_refused(
+    redis_url: str,
+    redis_client: redis.Redis,
+    sdk: Client,
+    receiver: Receiver,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _fake_dns(monkeypatch, {"mixed.agent.test": ["8.8.8.8", "::ffff:169.254.169.254"]})
+    inbox = sdk.inboxes.create(ttl=600, webhook_url="https://mixed.agent.test/hook")
+    Ingest(redis_client).deliver(inbox.id, code_mail(inbox.email, CODE))
+    with structlog.testing.capture_logs() as logs:
+        run_worker(redis_url, allow_private=False)
+    reasons = [e["reason"] for e in logs if e["event"] == "webhook_refused"]
+    assert reasons == ["mixed.agent.test: ::ffff:a9fe:a9fe is link-local (IPv4 inside IPv6)"]
+
+
+def test_https_is_pinned_with_sni_and_host_of_the_name() -> None:
+    target = parse_target("https://Hooks.Example.com:8443/p?q=1")
+    url, headers, extensions = _pinned(target, ipaddress.ip_address("2606:4700::1"))
+    assert str(url) == "https://[2606:4700::1]:8443/p?q=1"
+    assert headers == {"Host": "hooks.example.com:8443"}
+    assert extensions == {"sni_hostname": "hooks.example.com"}
+    url, headers, extensions = _pinned(
+        parse_target("http://8.8.8.8/x"), ipaddress.ip_address("8.8.8.8")
+    )
+    assert (str(url), headers, extensions) == ("http://8.8.8.8/x", {}, {})

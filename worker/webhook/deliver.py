@@ -42,6 +42,7 @@ from otpbridge.worker.errors import WorkerError
 from otpbridge.worker.metrics import REGISTRY
 from otpbridge.worker.webhook.payload import build_payload
 from otpbridge.worker.webhook.queue import webhook_context
+from otpbridge.worker.webhook.settings import WebhookSettings
 from otpbridge.worker.webhook.target import IPAddress, WebhookTarget, parse_target
 
 __all__ = [
@@ -106,6 +107,17 @@ def _pinned(
     return url, {"Host": host}, extensions
 
 
+def _check(settings: WebhookSettings, url: str) -> tuple[WebhookTarget, list[IPAddress]] | str:
+    """The target and its checked addresses, or why it is refused (not worth a retry)."""
+    try:
+        target = parse_target(url)
+    except ValueError as exc:  # stored around the SDK's check
+        return str(exc)
+    addresses = resolve(target)
+    refusal = settings.allow_private.refusal(addresses)
+    return (target, addresses) if refusal is None else f"{target.host}: {refusal}"
+
+
 def deliver(client: redis.Redis, inbox_id: str, message_key: str) -> str:
     """One attempt; returns the outcome (``delivered``, ``rejected``, ``refused``,
     ``dropped``) or raises :class:`WebhookDeliveryError` for a retry."""
@@ -129,19 +141,12 @@ def deliver(client: redis.Redis, inbox_id: str, message_key: str) -> str:
             reason="event gone" if url else "inbox or webhook gone",
         )
         return "dropped"
-    target = parse_target(_text(url))
-    addresses = resolve(target)
-    refusal = settings.allow_private.refusal(addresses)
-    if refusal is not None:
+    checked = _check(settings, _text(url))
+    if isinstance(checked, str):
         WEBHOOK_DELIVERIES.labels(outcome="refused").inc()
-        log.warning(
-            "webhook_refused",
-            inbox_id=inbox_id,
-            message_key=message_key,
-            host=target.host,
-            reason=refusal,
-        )
+        log.warning("webhook_refused", inbox_id=inbox_id, message_key=message_key, reason=checked)
         return "refused"
+    target, addresses = checked
     secrets = [_text(secret)]
     if prev and int(_text(prev_until) or 0) > now * 1000:
         secrets.append(_text(prev))
