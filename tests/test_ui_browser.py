@@ -22,10 +22,12 @@ from webapp.chromium import launched
 from webapp.serve import Serve, running_serve
 
 from otpbridge import Client
+from otpbridge.worker.keys import Keys
 
 pytestmark = pytest.mark.slow
 
 ADDRESS = "agents+{id}@corp.test"
+KEYS = Keys()
 HOSTILE = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">'
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -66,11 +68,18 @@ def test_timeline_page_in_chromium(
     serve: Serve, redis_url: str, browser: Browser, tmp_path: Path
 ) -> None:
     r = redis.Redis.from_url(redis_url)
-    ingest = Ingest(r)
+    ingest = Ingest(r)  # writes the bridge's heartbeat time; a running bridge adds its status
+    r.hset(KEYS.heartbeat("catchall", "INBOX"), "status", "ok")
     with Client.from_url(redis_url, address=ADDRESS) as client:
         inbox = client.inboxes.create(ttl=600, label="signup-bot")
         ingest.deliver(inbox.id, code_mail(inbox.email, "284913", subject=f"Code {HOSTILE}"))
         run_jobs(redis_url)
+    # A mail for an expired inbox, as the bridge records it (ids and the reason only).
+    r.xadd(
+        KEYS.unrouted,
+        {"mailbox": "catchall", "folder": "INBOX", "uid": "99", "reason": "inbox_not_found",
+         "message_id": "<late-mail@accounts.example.com>", "seen_at": "0"},
+    )  # fmt: skip
 
     context = browser.new_context()
     page = context.new_page()
@@ -89,7 +98,8 @@ def test_timeline_page_in_chromium(
         expect(row).to_contain_text("signup-bot")
         expect(row).to_contain_text(inbox.email)
         expect(row).to_contain_text("extracted")  # its last event
-        expect(page.locator(".bridges")).to_contain_text("catchall:INBOX")  # its heartbeat
+        expect(page.locator(".bridges")).to_contain_text("catchall:INBOX ok")
+        expect(page.locator("#unrouted")).to_contain_text("inbox_not_found")
         listing = tmp_path / "ui-inboxes.png"
         page.screenshot(path=str(listing), full_page=True)
         _keep(listing)

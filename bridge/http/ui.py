@@ -2,7 +2,8 @@
 says "no code came".
 
 - ``GET /ui`` lists live inboxes (newest expiry first, at most 200) with their mail counts and
-  last event, and the bridges' heartbeats (no bridge: no mail can arrive).
+  last event, the bridges' heartbeats (no bridge: no mail can arrive) and the newest mail no
+  live inbox took (a mistyped address, an expired inbox).
 - ``GET /ui/inboxes/{id}`` shows one inbox's timeline, one row per mail: received → extracted /
   failed / refused / pending, latency, the extractor's kind, confidence and reasons, the
   sender decision, and who was handed the code. It stays live over the API's SSE endpoint
@@ -40,6 +41,7 @@ from otpbridge.bridge.http.tokens import admin_matches
 from otpbridge.bridge.http.ui_templates.pages import (
     BridgeRow,
     InboxRow,
+    UnroutedRow,
     inbox_list_body,
     inbox_page_body,
     login_body,
@@ -50,6 +52,7 @@ from otpbridge.bridge.http.ui_templates.timeline import build_timeline
 from otpbridge.bridge.sdk.models import Inbox
 from otpbridge.bridge.sdk.records import parse_inbox
 from otpbridge.bridge.sdk.wire import check_inbox_id
+from otpbridge.worker.events import decode_fields
 
 __all__ = ["routes"]
 
@@ -57,6 +60,8 @@ log = structlog.get_logger("otpbridge.http.ui")
 
 #: Inboxes listed on ``/ui`` (the soonest-to-expire beyond this are left out, and said so).
 _LIST_MAX: Final = 200
+#: The newest entries of the unrouted stream shown under the list (mail no live inbox took).
+_UNROUTED_SHOWN: Final = 10
 #: The login form's body is one short field; anything bigger is not a login.
 _FORM_MAX_BYTES: Final = 8192
 
@@ -212,6 +217,21 @@ async def _bridges(state: ApiState) -> list[BridgeRow]:
     return rows
 
 
+async def _unrouted(state: ApiState) -> list[UnroutedRow]:
+    entries: Any = await state.redis.xrevrange(state.keys.unrouted, count=_UNROUTED_SHOWN)
+    rows = []
+    for entry_id, raw in entries or []:
+        fields = decode_fields(raw or {})
+        rows.append(
+            UnroutedRow(
+                at_ms=int(_text(entry_id).partition("-")[0]),
+                reason=fields.get("reason", ""),
+                message_id=fields.get("message_id", "")[:200],
+            )
+        )
+    return rows
+
+
 async def ui_index(request: Request) -> Response:
     answer = await _admin_or_answer(request)
     if answer is not None:
@@ -241,7 +261,7 @@ async def ui_index(request: Request) -> Response:
             last_ms = int(_text(entry_id).partition("-")[0])
         rows.append(InboxRow(parse_inbox(inbox_id, raw), mails, processed, last_type, last_ms))
     total = int(await r.zcount(keys.inboxes, now, "+inf"))
-    body = inbox_list_body(rows, await _bridges(state), now, total=total)
+    body = inbox_list_body(rows, await _bridges(state), await _unrouted(state), now, total=total)
     return _html(body, title="Inboxes", nonce=secrets.token_urlsafe(16))
 
 

@@ -21,6 +21,7 @@ from otpbridge.bridge.sdk.models import Inbox
 __all__ = [
     "BridgeRow",
     "InboxRow",
+    "UnroutedRow",
     "esc",
     "inbox_list_body",
     "inbox_page_body",
@@ -83,6 +84,29 @@ class BridgeRow:
     ts_ms: int | None
 
 
+@dataclass(frozen=True, slots=True)
+class UnroutedRow:
+    at_ms: int
+    reason: str
+    message_id: str
+
+
+def _unrouted(rows: Sequence[UnroutedRow], now_ms: int) -> str:
+    if not rows:
+        return '<p class="mute">None recently.</p>'
+    items = "".join(
+        f'<tr><td>{when(r.at_ms)} <span class="mute small">{esc(relative(r.at_ms, now_ms))}'
+        f"</span></td><td>{esc(r.reason)}</td><td><code>{esc(r.message_id)}</code></td></tr>"
+        for r in rows
+    )
+    return (
+        '<p class="mute small">Mail that reached the mailbox but no live inbox: the address '
+        "was mistyped, or the inbox had expired or been deleted.</p>"
+        '<table id="unrouted"><thead><tr><th>Seen</th><th>Reason</th><th>Message-ID</th></tr>'
+        f"</thead><tbody>{items}</tbody></table>"
+    )
+
+
 def page(title: str, body: str, nonce: str, *, signed_in: bool, live: bool = False) -> str:
     nav = ""
     if signed_in:
@@ -135,7 +159,12 @@ def _bridges(bridges: Sequence[BridgeRow], now_ms: int) -> str:
 
 
 def inbox_list_body(
-    rows: Sequence[InboxRow], bridges: Sequence[BridgeRow], now_ms: int, *, total: int
+    rows: Sequence[InboxRow],
+    bridges: Sequence[BridgeRow],
+    unrouted: Sequence[UnroutedRow],
+    now_ms: int,
+    *,
+    total: int,
 ) -> str:
     head = (
         "<tr><th>Inbox</th><th>Label</th><th>Address</th><th>Expires</th>"
@@ -170,6 +199,7 @@ def inbox_list_body(
     return (
         f"<h1>Live inboxes ({total})</h1><h2>Bridges</h2>{_bridges(bridges, now_ms)}"
         f"<h2>Inboxes</h2>{more}{table}"
+        f"<h2>Mail no inbox took</h2>{_unrouted(unrouted, now_ms)}"
     )
 
 
