@@ -261,7 +261,7 @@ class _Scorer:
                 _asks(text, start - wk[0], start) or labels_own_value(text, start - wk[0], start)
             ):
                 wk = None
-            elif wk is not None and self.receipt and card_authorization(text, start - wk[0]):
+            elif wk is not None and card_authorization(text, start - wk[0]) and self.receipt:
                 score -= 0.6  # "Authorisation code 839204" on a card slip, as above
                 reasons.append(f"'{wk[1].strip()}' on a payment receipt")
                 wk = None
