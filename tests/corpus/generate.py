@@ -86,7 +86,8 @@ def render_all(projects: dict[str, ModuleType], cache: Path, mirror: Path | None
         if name not in splits:
             raise ValueError(f"{name}: not in splits.json (add it before rendering it)")
         root = materialise(mod.SOURCE, cache, mirror)
-        jobs: Iterable[Job] = mod.jobs(root)
+        extra = [materialise(x, cache, mirror) for x in getattr(mod, "EXTRA_SOURCES", ())]
+        jobs: Iterable[Job] = mod.jobs(root, *extra)
         for job_id, locale, render in jobs:
             v = Values(_rng(seed, name, job_id))
             try:
