@@ -165,6 +165,8 @@ def test_unknown_inbox_is_404_and_no_token_is_401(api: httpx.Client) -> None:
         ({"ttl": 60, "label": 7}, "label"),
         ({"ttl": 60, "colour": "red"}, "colour"),
         ({"ttl": 60, "webhook_url": "ftp://x.example/"}, "webhook_url"),
+        ({"ttl": 60, "webhook_url": "http://127.0.0.1:9/hook"}, "webhook_url"),
+        ({"ttl": 60, "webhook_url": 5}, "webhook_url"),
         ([1, 2], "body"),
     ],
 )
@@ -284,3 +286,24 @@ def test_totp(api: httpx.Client) -> None:
     assert r.status_code == 422
     assert r.json()["field"] == "secret"
     assert api.get("/v1/totp", params={"secret": secret}).status_code == 401
+
+
+def test_webhook_secret_once_and_rotation(api: httpx.Client) -> None:
+    inbox = _create(api, ttl=60, webhook_url="https://hooks.example.com/otp")
+    secret = str(inbox["webhook_secret"])
+    assert secret.startswith("whsec_")
+    assert inbox["webhook_url"] == "https://hooks.example.com/otp"
+    path = f"/v1/inboxes/{inbox['id']}"
+    shown = api.get(path, headers=admin()).json()
+    assert shown["webhook_url"] == "https://hooks.example.com/otp"
+    assert "webhook_secret" not in shown
+    r = api.post(path + "/webhook-secret", headers=bearer(str(inbox["token"])))
+    assert r.status_code == 200
+    assert r.json()["webhook_secret"].startswith("whsec_")
+    assert r.json()["webhook_secret"] != secret
+    plain = _create(api)
+    r = api.post(f"/v1/inboxes/{plain['id']}/webhook-secret", headers=admin())
+    assert r.status_code == 409
+    assert r.json()["error"] == "no_webhook"
+    r = api.post(f"/v1/inboxes/{plain['id']}/webhook-secret", headers=bearer(str(inbox["token"])))
+    assert r.status_code == 404

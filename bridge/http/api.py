@@ -22,7 +22,9 @@ from otpbridge.bridge.http.sse import inbox_events
 from otpbridge.bridge.http.state import ApiState, get_state
 from otpbridge.bridge.http.waits import wait_link, wait_otp
 from otpbridge.bridge.sdk.models import Inbox
+from otpbridge.bridge.sdk.records import normalize_senders
 from otpbridge.bridge.sdk.results import email_result, inbox_result
+from otpbridge.bridge.sdk.webhooks import check_webhook_url
 from otpbridge.bridge.totp import totp
 
 __all__ = ["api_routes"]
@@ -61,11 +63,18 @@ async def create_inbox(request: Request) -> Response:
     senders = sender_list(body)
     label = optional_str(body, "label", 200)
     webhook_url = optional_str(body, "webhook_url", 2000)
+    for field, check in (
+        ("allowed_senders", lambda: normalize_senders(senders)),
+        ("webhook_url", lambda: webhook_url is None or check_webhook_url(webhook_url)),
+    ):
+        try:
+            check()
+        except ValueError as exc:
+            raise invalid(field, str(exc)) from None
     try:
         inbox = await state.client.inboxes.create(ttl, senders, label, webhook_url=webhook_url)
-    except ValueError as exc:
-        field = "webhook_url" if webhook_url and "webhook" in str(exc).lower() else None
-        raise invalid(field or "allowed_senders", str(exc)) from None
+    except ValueError as exc:  # the checks above should have caught it
+        raise invalid("body", str(exc)) from None
     except ConfigError as exc:  # no address template: the operator's to fix, not the caller's
         raise ApiError(503, "not_configured", str(exc)) from None
     out: dict[str, Any] = inbox_result(inbox)

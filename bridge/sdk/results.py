@@ -86,7 +86,7 @@ def inbox_result(inbox: Inbox) -> dict[str, Any]:
         "expires_at": iso_time(inbox.expires_at),
         "allowed_senders": list(inbox.allowed_senders),
         "label": inbox.label,
-        "webhook_url": getattr(inbox, "webhook_url", None),
+        "webhook_url": inbox.webhook_url,
     }
 
 
