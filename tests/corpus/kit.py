@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 __all__ = [
-    "Layout", "esc", "fill", "flatten", "lang_of", "load_ini", "load_json", "load_po",
+    "Layout", "esc", "fill", "flatten", "lang_of", "load_ini", "load_json", "load_php_array", "load_po",
     "load_yaml", "text_of",
 ]
 
@@ -167,3 +167,14 @@ class Layout:
 
 
 Maker = Callable[..., Any]
+
+
+_PHP_PAIR = re.compile(r"""(['"])((?:(?!\1).)+)\1\s*=>\s*(['"])((?:\\.|(?!\3).)*)\3""", re.S)
+
+
+def load_php_array(path: Path) -> dict[str, str]:
+    """Flat ``'key' => 'value'`` pairs of a PHP language file (nested arrays flattened by key)."""
+    out = {}
+    for _, key, quote, value in _PHP_PAIR.findall(path.read_text(encoding="utf-8")):
+        out[key] = value.replace("\\" + quote, quote).replace("\\\\", "\\")
+    return out
