@@ -67,7 +67,7 @@ def test_keda_scales_the_worker_on_the_rq_queue() -> None:
 
 def test_deployments_are_hardened_and_probed() -> None:
     deployments = _by_kind("Deployment")
-    assert set(deployments) == {"otpbridge-bridge", "otpbridge-worker"}
+    assert set(deployments) == {"otpbridge-bridge", "otpbridge-worker", "otpbridge-serve"}
     for dep in deployments.values():
         pod = dep["spec"]["template"]["spec"]
         assert pod["securityContext"]["runAsNonRoot"] is True
@@ -150,3 +150,28 @@ def test_compose_dovecot_config_parses(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert "allow_all_users=yes" in proc.stdout
+
+
+def test_serve_exposes_the_api_port_only_and_reads_its_token_from_the_secret() -> None:
+    serve = _by_kind("Deployment")["otpbridge-serve"]["spec"]["template"]["spec"]
+    (container,) = serve["containers"]
+    assert container["args"] == ["serve"]
+    ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+    env = {e["name"]: e for e in container["env"]}
+    assert str(ports["http"]) == env["OTPBRIDGE_HTTP_PORT"]["value"]
+    assert env["OTPBRIDGE_HTTP_HOST"]["value"] == "0.0.0.0"
+    assert env["OTPBRIDGE_API_TOKEN_FILE"]["value"].startswith("/run/secrets/otpbridge/")
+    assert "OTPBRIDGE_API_TOKEN" not in env
+    service = _by_kind("Service")["otpbridge-serve"]["spec"]
+    assert [p["targetPort"] for p in service["ports"]] == ["http"]
+    assert service["selector"] == serve_labels()
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())["services"]["serve"]
+    assert compose["command"] == ["serve"]
+    assert compose["environment"]["OTPBRIDGE_HTTP_HOST"] == "0.0.0.0"
+    assert all(p.startswith("127.0.0.1:") for p in compose["ports"])
+
+
+def serve_labels() -> dict[str, str]:
+    dep = _by_kind("Deployment")["otpbridge-serve"]
+    labels: dict[str, str] = dep["spec"]["selector"]["matchLabels"]
+    return labels
