@@ -17,14 +17,18 @@ from starlette.routing import Route
 from otpbridge.bridge.errors import ConfigError
 from otpbridge.bridge.http.auth import Principal, authenticate, authorize_inbox, require_admin
 from otpbridge.bridge.http.errors import ApiError, invalid
-from otpbridge.bridge.http.params import json_body, optional_str, sender_list, ttl_value
+from otpbridge.bridge.http.params import (
+    json_body,
+    optional_str,
+    sender_list,
+    ttl_value,
+    webhook_url_value,
+)
 from otpbridge.bridge.http.sse import inbox_events
 from otpbridge.bridge.http.state import ApiState, get_state
 from otpbridge.bridge.http.waits import wait_link, wait_otp
 from otpbridge.bridge.sdk.models import Inbox
-from otpbridge.bridge.sdk.records import normalize_senders
 from otpbridge.bridge.sdk.results import email_result, inbox_result
-from otpbridge.bridge.sdk.webhooks import check_webhook_url
 from otpbridge.bridge.totp import totp
 
 __all__ = ["api_routes"]
@@ -62,18 +66,10 @@ async def create_inbox(request: Request) -> Response:
     ttl = ttl_value(body)
     senders = sender_list(body)
     label = optional_str(body, "label", 200)
-    webhook_url = optional_str(body, "webhook_url", 2000)
-    for field, check in (
-        ("allowed_senders", lambda: normalize_senders(senders)),
-        ("webhook_url", lambda: webhook_url is None or check_webhook_url(webhook_url)),
-    ):
-        try:
-            check()
-        except ValueError as exc:
-            raise invalid(field, str(exc)) from None
+    webhook_url = webhook_url_value(body)
     try:
         inbox = await state.client.inboxes.create(ttl, senders, label, webhook_url=webhook_url)
-    except ValueError as exc:  # the checks above should have caught it
+    except ValueError as exc:  # params checked every value already; kept as a safety net
         raise invalid("body", str(exc)) from None
     except ConfigError as exc:  # no address template: the operator's to fix, not the caller's
         raise ApiError(503, "not_configured", str(exc)) from None

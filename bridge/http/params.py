@@ -13,7 +13,8 @@ from starlette.requests import Request
 
 from otpbridge.bridge.http.errors import ApiError, invalid
 from otpbridge.bridge.sdk.models import LinkKindFilter
-from otpbridge.bridge.sdk.records import MAX_TTL_S
+from otpbridge.bridge.sdk.records import MAX_TTL_S, normalize_senders
+from otpbridge.bridge.sdk.webhooks import check_webhook_url
 
 __all__ = [
     "LINK_KINDS",
@@ -27,6 +28,7 @@ __all__ = [
     "since_param",
     "timeout_param",
     "ttl_value",
+    "webhook_url_value",
 ]
 
 #: The largest JSON body any endpoint takes.
@@ -76,7 +78,22 @@ def sender_list(body: dict[str, Any]) -> list[str] | None:
         raise invalid("allowed_senders", "must be a list of domains or addresses")
     if len(raw) > 100:
         raise invalid("allowed_senders", "at most 100 entries")
+    try:
+        normalize_senders(raw)  # the SDK's own rule, so its error names this field
+    except ValueError as exc:
+        raise invalid("allowed_senders", str(exc)) from None
     return [str(s) for s in raw]
+
+
+def webhook_url_value(body: dict[str, Any]) -> str | None:
+    """``webhook_url`` checked by the SDK's rule (http/https, no literal non-public address)."""
+    url = optional_str(body, "webhook_url", 2048)
+    if url is None:
+        return None
+    try:
+        return check_webhook_url(url)
+    except ValueError as exc:
+        raise invalid("webhook_url", str(exc)) from None
 
 
 def optional_str(body: dict[str, Any], name: str, max_len: int) -> str | None:

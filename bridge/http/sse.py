@@ -97,9 +97,9 @@ def event_data(entry_id: str, fields: dict[str, str], seen_ms: int | None = None
 def _frame(entry_id: str, fields: dict[str, str], seen: dict[str, int]) -> str:
     """One SSE frame; ``seen`` remembers each mail's ``seen_at`` from its ``received`` event."""
     key = fields.get("message_key", "")
-    if fields.get("type") == EVENT_RECEIVED and (at := _ms(fields.get("seen_at"))) is not None:
-        if len(seen) < _SEEN_LIMIT:
-            seen[key] = at
+    at = _ms(fields.get("seen_at")) if fields.get("type") == EVENT_RECEIVED else None
+    if at is not None and len(seen) < _SEEN_LIMIT:
+        seen[key] = at
     payload = event_data(entry_id, fields, seen.get(key))
     data = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     return f"id: {entry_id}\nevent: {fields.get('type') or 'message'}\ndata: {data}\n\n"
