@@ -10,8 +10,9 @@ from otpbridge.extract.expiry import find_expiry
 from otpbridge.extract.links import PRIMARY_MIN_SCORE, find_links
 from otpbridge.extract.mime import MimeError
 from otpbridge.extract.model import CodeCandidate, Extraction, Kind, LinkCandidate, LinkKind
-from otpbridge.extract.otp import THRESHOLD, find_codes
+from otpbridge.extract.otp import THRESHOLD, candidates, rank_codes
 from otpbridge.extract.parse import parse_document
+from otpbridge.extract.verdict import verdict_reasons
 
 __all__ = [
     "Anchor",
@@ -33,7 +34,8 @@ _EXPIRY_WINDOW = 20_000
 
 def extract_document(doc: Document) -> Extraction:
     """Codes and links of an already parsed mail; the primary artifact decides ``kind``."""
-    codes = find_codes(doc)
+    ranked = rank_codes(doc)
+    codes = candidates(ranked)
     code = codes[0] if codes and codes[0].score >= THRESHOLD else None
     links = find_links(doc, code.value if code is not None else None)
     link = next((c for c in links if c.kind is not None and c.score >= PRIMARY_MIN_SCORE), None)
@@ -55,6 +57,7 @@ def extract_document(doc: Document) -> Extraction:
         language=doc.language,
         candidates=codes,
         links=links,
+        reasons=verdict_reasons(ranked, code is not None, links, link),
     )
 
 

@@ -58,6 +58,8 @@ class ScoredCode:
     reasons: list[str]
     named: bool = False  # a strong code word or a "… is your code" sentence names it
     keyword: str = ""  # the code word next to it, if any
+    at: int = -1  # where it starts in the text it was read from (for ``--explain``)
+    source: str = ""  # which text: "body", "text part" or "subject"
 
 
 def judge_in_context(doc: Document, ranked: list[ScoredCode], threshold: float) -> list[ScoredCode]:

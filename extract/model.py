@@ -52,6 +52,9 @@ class Extraction:
     candidates: tuple[CodeCandidate, ...] = field(default_factory=tuple)
     links: tuple[LinkCandidate, ...] = field(default_factory=tuple)
     error: str | None = None
+    #: Why: the evidence of the chosen code and link and of the best rejected candidate of
+    #: each, one line each (``extract.verdict``); no URL (a link's token stays out of it).
+    reasons: tuple[str, ...] = field(default_factory=tuple)
 
     def to_dict(self, file: str | None = None) -> dict[str, Any]:
         out: dict[str, Any] = {} if file is None else {"file": file}
@@ -66,6 +69,7 @@ class Extraction:
             language=self.language,
             candidates=[c.to_dict() for c in self.candidates],
             links=[c.to_dict() for c in self.links],
+            reasons=list(self.reasons),
             error=self.error,
         )
         return out

@@ -24,6 +24,7 @@ from otpbridge.extract.code_mentions import (
     reply_subject,
 )
 from otpbridge.extract.code_prefix import typed_prefix
+from otpbridge.extract.code_quantities import measures_something
 from otpbridge.extract.code_shapes import (
     is_year_or_date,
     shape_prior,
@@ -49,7 +50,7 @@ from otpbridge.extract.precedence import (
     specific_code_phrase,
 )
 
-__all__ = ["THRESHOLD", "find_codes"]
+__all__ = ["THRESHOLD", "candidates", "find_codes", "rank_codes"]
 
 #: Minimum score for a candidate to be returned as *the* code.
 THRESHOLD = 0.5
@@ -61,21 +62,6 @@ _MAX_CANDIDATES = 5
 #: Scoring one costs ~80 µs, so a text of nothing but numbers would otherwise take seconds.
 MAX_SCORED_TOKENS = 1_000
 
-_CURRENCY_BEFORE = re.compile(r"(?:[$€£¥₹₽₩]|\b(?:usd|eur|gbp|rs\.?|inr|chf|cad|aud|r\$))\s?$")
-_UNIT_AFTER = re.compile(
-    r"^\s?(?:[%$€£¥₹₽₩]|(?:usd|eur|gbp|chf|jpy|cny|rub|pln|zł|kr|元|円|원|руб|"
-    r"min|mins|minutes?|minuten|minutos|minuti|hours?|stunden|days?|tage|seconds?|sec|"
-    r"ms|px|pt|kb|mb|gb|tb|km|kg|mm|cm|x\b|times|characters?|zeichen|users?|items?|"
-    r"分|秒|小时|时|天|日|月|年|号|點|点|分钟))",
-    re.IGNORECASE,
-)
-# "2261 Market Street", "18 W. Elm Ave": a house number before a street name.
-_STREET_AFTER = re.compile(
-    r" (?:[A-Z][\w'.-]*\.? ){0,3}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|"
-    r"Drive|Dr|Way|Place|Pl|Court|Ct|Parkway|Pkwy|Square|Sq|Terrace|Highway|Hwy)\b"
-)
-# A word with a number stuck on ("WELCOME10", "FALL20"): the shape of a promotion code.
-_PHONE_SHAPE = re.compile(r"^\(?\d{3}\)?[ -]\d{3}[ -]\d{4}$|^\d{2,4}(?: \d{2,4}){3}$")
 # "482913 is your Acme code": the token is the subject of a sentence about a code.
 _CODE_FIRST = re.compile(
     r"[ \t]*(?:is|ist|est|es|é|è|là)[ \t]+(?:your|dein|deine|ihr|ihre|votre|ton|tu|su|seu|sua|"
@@ -106,6 +92,12 @@ def _asks(text: str, keyword_end: int, start: int) -> bool:
     """The sentence of the code word that ends before the token is a question."""
     stop = _SENTENCE_STOP.search(text, keyword_end, start)
     return stop is not None and stop.group() in "?？؟"
+
+
+def _placed(scored: ScoredCode, start: int, source: str) -> ScoredCode:
+    scored.reasons.append(f"in {source}")
+    scored.at, scored.source = start, source
+    return scored
 
 
 class _Scorer:
@@ -141,8 +133,7 @@ class _Scorer:
         for start, end, parsed in islice(code_tokens(text), MAX_SCORED_TOKENS):
             scored = self._score(text, start, end, parsed, cues)
             if scored is not None:
-                scored.reasons.append(f"in {source}")
-                out.append(scored)
+                out.append(_placed(scored, start, source))
         out.extend(self._codes_after_keyword(text, cues, source))
         return out
 
@@ -153,8 +144,7 @@ class _Scorer:
         for start, end, parsed in islice(led, MAX_SCORED_TOKENS):
             scored = self._score(text, start, end, parsed, cues)
             if scored is not None:
-                scored.reasons.append(f"in {source}")
-                out.append(scored)
+                out.append(_placed(scored, start, source))
         return out
 
     def _shown(self, token: str) -> bool:
@@ -176,13 +166,7 @@ class _Scorer:
         cues: Cues,
     ) -> ScoredCode | None:
         value, display = typed_prefix(text, start, end, *parsed)
-        lower_left = text[max(0, start - 12) : start].lower()
-        right = text[end : end + 14]
-        if _CURRENCY_BEFORE.search(lower_left) or _UNIT_AFTER.match(right):
-            return None
-        if " " in display and _PHONE_SHAPE.match(display):
-            return None
-        if _STREET_AFTER.match(text, end, min(len(text), end + 60)) and value.isdigit():
+        if measures_something(text, start, end, value, display):
             return None
         strong, weak, negative = cues.strong, cues.weak, cues.negative
         reasons: list[str] = []
@@ -362,11 +346,12 @@ class _Scorer:
         return None
 
 
-def find_codes(doc: Document) -> tuple[CodeCandidate, ...]:
-    """Code candidates, best first. The first one is *the* code iff its score ≥ THRESHOLD."""
+def rank_codes(doc: Document) -> list[ScoredCode]:
+    """Every candidate, best first, after the whole-mail judgements; none dropped (what
+    ``--explain`` and the reasons of a verdict read)."""
     bound = origin_bound(doc)
     if bound is not None:
-        return (bound,)
+        return [ScoredCode(bound.value, bound.display, bound.score, [bound.reason], True)]
     scorer = _Scorer(doc)
     scored = scorer.score_text(doc.text, "body")
     if doc.html_text and doc.plain_text:
@@ -384,7 +369,16 @@ def find_codes(doc: Document) -> tuple[CodeCandidate, ...]:
         if prev is None or s.score > prev.score:
             best[s.value] = s
     ranked = sorted(best.values(), key=lambda s: s.score, reverse=True)
-    ranked = judge_in_context(doc, ranked, THRESHOLD)
+    return judge_in_context(doc, ranked, THRESHOLD)
+
+
+def find_codes(doc: Document) -> tuple[CodeCandidate, ...]:
+    """Code candidates, best first. The first one is *the* code iff its score ≥ THRESHOLD."""
+    return candidates(rank_codes(doc))
+
+
+def candidates(ranked: list[ScoredCode]) -> tuple[CodeCandidate, ...]:
+    """The candidates of ``ranked`` worth reporting: the best few above 0.2."""
     return tuple(
         CodeCandidate(
             value=s.value,
