@@ -64,8 +64,13 @@ _QUESTION_AFTER = re.compile(r"[^.!?。\n(（\[—–;]{0,40}[?？]")
 # "…so 940701 no longer works", "(772915) ist nicht mehr gültig", "983645 was used to sign
 # in": an old code, replaced or spent, or one somebody complains about.
 _SUPERSEDED = re.compile(
-    # (a few words may come between: "the code 493021 from your screenshot no longer works")
-    r"[ \t]*[),]?[ \t]*(?:[^\s.,;:!?()]+[ \t]+){0,4}?(?:(?:has|have|is|was)[ \t]+)?"
+    # (a few words may come between: "the code 493021 from your screenshot no longer works";
+    # not a conjunction or another code: "482913 and your old code has expired" hands one over)
+    r"[ \t]*(?:[),][ \t]*|(?:(?!(?:and|but|because|while|since|whereas|or|und|aber|weil|et|"
+    r"mais|y|pero|e|ma|en|maar|code|codes|one|ones|pin|previous|old|older|earlier|last|other|"
+    r"prior|former|new|alte|alter|alten|vorherige|letzte|ancien|précédent|anterior|antiguo|"
+    r"vecchio|precedente|oude|vorige|poprzedni|stary)\b)[^\s.,;:!?()]+[ \t]+){0,4}?)"
+    r"(?:(?:has|have|is|was)[ \t]+)?"
     r"(?:no longer|expired|been replaced|"
     r"ist nicht mehr|ist abgelaufen|wurde ersetzt|n'est plus|a expiré|ya no es|ha caducado|"
     r"dejó de|não é mais|expirou|non è più|è scaduto|is niet meer|is verlopen|wygasł|"

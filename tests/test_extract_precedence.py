@@ -63,6 +63,20 @@ def test_claimed_or_old_numbers_are_not_codes(text: str) -> None:
     assert result.code is None, [c.reason for c in result.candidates]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Your new code is 482913 and your old code has expired.",
+        "Your verification code is 482913 and the previous one no longer works.",
+        "Your verification code is 482913 because the last code expired.",
+        "Ihr neuer Code lautet 482913, der alte ist abgelaufen.",
+    ],
+)
+def test_an_old_code_said_to_be_expired_takes_no_new_one(text: str) -> None:
+    result = extract_message(_mail("Your code", text))
+    assert result.code == "482913", [c.reason for c in result.candidates]
+
+
 def test_code_in_sign_in_url_gives_code_and_link() -> None:
     url = "https://id.example/verify?otp=RVWQragqSq48"
     result = extract_message(_mail("Login", f"RVWQragqSq48 is your login code.\n\nLog in: {url}\n"))
