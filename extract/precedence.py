@@ -30,22 +30,21 @@ __all__ = [
 # Words that make a code phrase name a one-time code by themselves ("verification code",
 # "Anmeldecode"): a word before such a phrase is a brand or a purpose, not what the code is
 # ("Garage verification code"), unlike before a bare "code" ("promo code", "gift code").
+# Not "security code" or "auth code": a card's or a ticket's have those names too.
 _SPECIFIC: dict[str, str] = {
     "en": "verif|sign-in|sign in|signin|login|log-in|log in|one-time|one time|single-use|otp|"
-    "2fa|two-factor|two-step|mfa|passcode|pass code|authenticat|auth code|security code|"
-    "temporary code",
-    "de": "verifizierung|anmelde|einmal|bestätigungscode|sicherheitscode|authentifizierung|"
-    "prüfcode",
-    "fr": "vérification|connexion|sécurité|usage unique",
-    "es": "verificación|seguridad|inicio de sesión|un solo uso",
-    "pt": "verificação|segurança|uso único|código de login",
-    "it": "verifica|sicurezza|monouso",
-    "nl": "verificatie|beveiligings|inlog|eenmalig",
-    "pl": "weryfikac|jednorazow|logowania|bezpieczeństwa",
-    "sv": "verifiering|engångs|inloggning|säkerhetskod",
+    "2fa|two-factor|two-step|mfa|passcode|pass code|authenticat|temporary code",
+    "de": "verifizierung|anmelde|einmal|bestätigungscode|authentifizierung|prüfcode",
+    "fr": "vérification|connexion|usage unique",
+    "es": "verificación|inicio de sesión|un solo uso",
+    "pt": "verificação|uso único|código de login",
+    "it": "verifica|monouso",
+    "nl": "verificatie|inlog|eenmalig",
+    "pl": "weryfikac|jednorazow|logowania",
+    "sv": "verifiering|engångs|inloggning",
     "ru": "подтвержд|проверочн|одноразов",
-    "tr": "doğrulama|güvenlik kodu|tek kullanımlık",
-    "ja": "認証|確認コード|ワンタイム",
+    "tr": "doğrulama|tek kullanımlık",
+    "ja": "認証|ワンタイム",
     "zh": "验证|驗證|动态|動態",
     "ko": "인증",
 }
