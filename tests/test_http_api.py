@@ -197,10 +197,14 @@ def test_bad_query_is_422_naming_the_field(api: httpx.Client) -> None:
     assert r.json()["field"] == "body"
 
 
-def test_delete_then_404(api: httpx.Client) -> None:
-    inbox = _create(api)
+def test_delete_then_404(api: httpx.Client, redis_client: redis.Redis) -> None:
+    inbox = _create(api, ttl=86400)
     path = f"/v1/inboxes/{inbox['id']}"
     assert api.delete(path, headers=bearer(str(inbox["token"]))).status_code == 204
+    # The token's keys now expire within the hour (not at the inbox's original expiry).
+    digest = hashlib.sha256(str(inbox["token"]).encode()).hexdigest()
+    assert 0 < redis_client.pttl(f"otpb:token:{digest}") <= 3600_000
+    assert 0 < redis_client.pttl(f"otpb:tokenof:{{{inbox['id']}}}") <= 3600_000
     for headers in (admin(), bearer(str(inbox["token"]))):
         assert api.get(path, headers=headers).status_code == 404
         assert api.delete(path, headers=headers).status_code == 404

@@ -35,6 +35,8 @@ __all__ = ["api_routes"]
 
 log = structlog.get_logger("otpbridge.http")
 _NO_STORE = {"Cache-Control": "no-store"}
+#: How long a deleted inbox's token still answers 404 (then 401: unknown token).
+_DELETED_TOKEN_S = 3600.0
 
 
 async def _admit(request: Request) -> tuple[ApiState, Principal]:
@@ -111,13 +113,14 @@ async def get_inbox(request: Request) -> Response:
 
 
 async def delete_inbox(request: Request) -> Response:
-    """``204``; afterwards the inbox is ``404`` for everyone. Its token keeps opening nothing
-    but that ``404`` until the inbox's original expiry, then it is gone from Redis too."""
+    """``204``; afterwards the inbox is ``404`` for everyone. Its token opens nothing but that
+    ``404`` for an hour (or until the inbox would have expired, if sooner), then it is gone."""
     state, principal = await _admit(request)
     inbox_id = request.path_params["inbox_id"]
     authorize_inbox(principal, inbox_id)
     if not await state.client.inboxes.delete(inbox_id):
         raise ApiError(404, "inbox_not_found", "no such inbox")
+    await state.tokens.retire(inbox_id, _DELETED_TOKEN_S)
     log.info("http_inbox_deleted", inbox_id=inbox_id)
     return Response(status_code=204)
 

@@ -37,6 +37,19 @@ redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[3])
 return old and 1 or 0
 """
 
+#: KEYS[1] tokenof:{id}; ARGV: the token key prefix, ms. Shortens the life of the inbox's token
+#: (both keys) to at most ARGV[2] ms from now.
+_RETIRE: Final = """
+local h = redis.call('GET', KEYS[1])
+if not h then return 0 end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 or ttl > tonumber(ARGV[2]) then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  redis.call('PEXPIRE', ARGV[1] .. h, ARGV[2])
+end
+return 1
+"""
+
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
@@ -57,6 +70,7 @@ class TokenStore:
         self._token_prefix = f"{prefix}:token:"
         self._prefix = prefix
         self._swap: Any = client.register_script(_SWAP)
+        self._retire: Any = client.register_script(_RETIRE)
 
     def _owner_key(self, inbox_id: str) -> str:
         return f"{self._prefix}:tokenof:{{{inbox_id}}}"
@@ -85,5 +99,14 @@ class TokenStore:
         """Forget the inbox's token; ``False`` when it had none."""
         found = await self._swap(
             keys=[self._owner_key(inbox_id)], args=["", inbox_id, 0, self._token_prefix]
+        )
+        return bool(found)
+
+    async def retire(self, inbox_id: str, within_s: float) -> bool:
+        """After a deletion: the token keeps answering ``404`` (not ``401``: its holder learns
+        the inbox is gone, as the contract says) for at most ``within_s``, then it is gone."""
+        found = await self._retire(
+            keys=[self._owner_key(inbox_id)],
+            args=[self._token_prefix, max(1, int(within_s * 1000))],
         )
         return bool(found)
