@@ -93,18 +93,19 @@ async def list_inboxes(request: Request) -> Response:
 
 
 def _summary(email: dict[str, Any]) -> dict[str, Any]:
-    extraction = email.get("extraction") or {}
+    """A mail in the inbox view: ``kind`` is ``null`` until the worker has extracted it."""
+    extraction = email["extraction"]
     return {
         "message": email["message"],
-        "kind": extraction.get("kind") if email.get("extraction") is not None else None,
+        "kind": extraction.get("kind") if extraction is not None else None,
         "reasons": email["reasons"],
         "handed_out": email["handed_out"],
     }
 
 
 async def get_inbox(request: Request) -> Response:
-    """The inbox and, per mail, what the extractor made of it and why (no bodies, no codes:
-    ``/messages`` has those)."""
+    """The inbox and, per mail, what the extractor made of it and why (no bodies: ``/messages``
+    has them). Reading it consumes nothing."""
     state, _, inbox = await _own_inbox(request)
     emails = await state.client.inboxes.list_emails(inbox.id)
     out = inbox_result(inbox)
