@@ -19,6 +19,7 @@ __all__ = [
     "brand_shaped",
     "case_flips_inside",
     "is_year_or_date",
+    "name_like",
     "pronounceable",
     "randomish",
     "shape_prior",
@@ -104,6 +105,13 @@ def case_flips_inside(value: str) -> bool:
     """Lower and upper case with a capital after the first letter: not a word, not a
     capitalised word or an acronym."""
     return any(c.islower() for c in value) and any(c.isupper() for c in value[1:])
+
+
+def name_like(letters: str) -> bool:
+    """Most small letters come in runs of two or more, as in names written in camel case
+    ("McKinsey", "YouTube", "iPhone"); a generator of both cases scatters them ("bYqTmKzRaP")."""
+    runs = re.findall("[a-z]{2,}", letters)
+    return 2 * sum(map(len, runs)) >= len(letters)
 
 
 def brand_shaped(token: str) -> bool:

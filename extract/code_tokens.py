@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from otpbridge.extract.code_shapes import (
     brand_shaped,
     case_flips_inside,
+    name_like,
     pronounceable,
     randomish,
     value_of,
@@ -136,9 +137,12 @@ def keyword_led_tokens(
             token = below.group(1)
             yield below.start(1), below.end(1), (token.replace("-", ""), token)
             continue
-        m = _AFTER_KEYWORD.match(text, end) or _BELOW_KEYWORD.match(text, end)
+        m = _AFTER_KEYWORD.match(text, end)
         if m is None:
-            continue
+            m = _BELOW_KEYWORD.match(text, end)
+            # …below a heading, a name's letters ("McKinsey", "YouTube") are no code.
+            if m is None or (m.group(1).isalpha() and name_like(m.group(1))):
+                continue
         token = m.group(1)
         if token.isalpha():
             if not case_flips_inside(token):

@@ -4,8 +4,9 @@
 invited you to edit 'Roadmap'": the button opens a document, board or folder. Its URL often
 has an invitation's words and token ("/invite/…?token=", "?invite=…"), which elsewhere make a
 confirm link; here it proves nothing about the mailbox and the agent must not open it as one.
-Only a link whose own label asks to sign in, confirm or reset (or whose URL is a known auth
-route) keeps its kind. The phrases are data, per language.
+Only a link whose own label (or the words before a bare URL on its line) asks to sign in,
+confirm or reset, or whose URL is a known auth route, keeps its kind. The phrases are data,
+per language.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ _SHARED: dict[str, str] = {
     "en": "shared a document|shared a file|shared a folder|shared a spreadsheet|shared a board|"
     "shared a presentation|shared a note|shared an album|shared with you|has shared|have shared|"
     "wants to share|invited you to edit|invited you to view|invited you to comment|"
-    "invited you to collaborate on|gave you access to",
+    "gave you access to",
     "de": "mit ihnen geteilt|mit dir geteilt|mit euch geteilt|für sie freigegeben|"
     "für dich freigegeben|ihnen freigegeben|dir freigegeben|zu bearbeiten|zur mitarbeit an|"
     "zum bearbeiten",
@@ -47,20 +48,25 @@ _SHARED_WORDS = compile_table(_SHARED)
 _ASKS = frozenset(("magic", "confirm", "reset", "password"))
 #: Sharing is said at the top: the subject and the first lines.
 _HEAD = 3000
+_LINE = 200  # how far back a bare URL's line is read
 
 
 def unshared(doc: Document, links: tuple[LinkCandidate, ...]) -> tuple[LinkCandidate, ...]:
     """``links`` with the kind taken from links that open shared content."""
     if not any(c.kind for c in links) or not _shares(doc):
         return links
-    return tuple(_content(c) if c.kind else c for c in links)
+    return tuple(_content(c, doc.plain_text) if c.kind else c for c in links)
 
 
-def _content(c: LinkCandidate) -> LinkCandidate:
-    """``c`` as a content link, unless its label or its auth route says otherwise."""
+def _content(c: LinkCandidate, plain: str) -> LinkCandidate:
+    """``c`` as a content link, unless its label (or, for a bare URL of the text part, the
+    words before it on its line) or its auth route says otherwise."""
     facts = analyse_url(c.url)
     if facts is None or facts.signature or _ASKS & purposes_in(c.text):
         return c
+    at = plain.find(c.url)
+    if at >= 0 and _ASKS & purposes_in(plain[max(plain.rfind("\n", 0, at) + 1, at - _LINE) : at]):
+        return c  # "Verify your email to open it: https://…"
     return LinkCandidate(url=c.url, kind=None, score=min(c.score, 0.3), text=c.text)
 
 

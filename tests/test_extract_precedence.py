@@ -56,6 +56,9 @@ def test_handed_over_code_is_taken(subject: str, text: str, code: str) -> None:
         "Tom sent you a gift card.\n\nGift code: 8JX2-KP4Q-77MZ\n\nPIN: 4820",
         "Use the promo phrase summer-sun-beach-fun at checkout for 20% off.",
         "Hi, the code 493021 from your screenshot no longer works. Request a new one.",
+        "Thanks for buying a gift card!\n\nGift card security code: 4821",
+        "Payment of $20.00 approved. Transaction security code 4821.",
+        "Your account is ready.\n\nYour verification code\n\nMcKinsey\n\nThanks",
     ],
 )
 def test_claimed_or_old_numbers_are_not_codes(text: str) -> None:
@@ -111,3 +114,10 @@ def test_specific_code_phrases() -> None:
     assert specific_code_phrase("Anmeldecode")
     assert not specific_code_phrase("code:")
     assert not specific_code_phrase("your code")
+
+
+def test_shared_content_keeps_a_link_that_asks_to_verify() -> None:
+    url = "https://app.example/verify-email?token=9f3c2a7b1e6d4c08a5b2e9f7d3c1a6b4"
+    text = f"Lena shared a document with you.\n\nVerify your email to open it: {url}\n"
+    result = extract_message(_mail("Lena shared a document with you", text))
+    assert (result.kind, result.link) == ("confirm_link", url)
