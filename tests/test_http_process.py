@@ -150,3 +150,19 @@ def test_serve_refuses_to_start_without_an_admin_token(redis_url: str, tmp_path:
     assert proc.proc.wait(30) == 2
     proc.kill()  # closes the log
     assert "OTPBRIDGE_API_TOKEN" in proc.log()
+
+
+def test_serve_says_which_port_is_taken(redis_url: str, tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        base = {"OTPBRIDGE_REDIS_URL": redis_url, "OTPBRIDGE_API_TOKEN": ADMIN}
+        for env, status, says in (
+            ({"OTPBRIDGE_HTTP_PORT": port}, 1, f"could not listen on 127.0.0.1:{port}"),
+            ({"OTPBRIDGE_HTTP_PORT": "0", "OTPBRIDGE_METRICS_PORT": port}, 2, "metrics port"),
+        ):
+            proc = CliProcess([OTPBRIDGE, "serve"], {**base, **env}, tmp_path / f"{status}.log")
+            assert proc.proc.wait(30) == status
+            proc.kill()
+            assert says in proc.log()

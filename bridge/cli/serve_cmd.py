@@ -124,6 +124,8 @@ def run(args: argparse.Namespace) -> int:
     )
     try:
         server.run()
+    except SystemExit:  # uvicorn exits (status 3) when it cannot bind or start up
+        pass
     finally:
         if metrics is not None:
             metrics.close()
