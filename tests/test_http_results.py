@@ -94,4 +94,6 @@ def test_email_result_carries_reasons() -> None:
     assert out["html"] is None
     json.dumps(out)
     assert extraction_reasons(None) == []
+    given = {"reasons": ["code 847291 chosen (0.97 ≥ 0.5): keyword"], "candidates": []}
+    assert extraction_reasons(given) == ["code 847291 chosen (0.97 ≥ 0.5): keyword"]
     assert extraction_reasons({"error": "message too large"}) == ["error: message too large"]

@@ -16,6 +16,7 @@ from pipeline_helpers import Ingest, WorkerProcess, code_mail
 
 from otpbridge.bridge.embedded import RedisServer
 from otpbridge.bridge.http.session import SESSION_COOKIE, issue_session
+from otpbridge.bridge.http.sse import event_data
 from otpbridge.worker.metrics import REGISTRY
 
 
@@ -83,6 +84,7 @@ def test_sse_streams_the_timeline_without_codes(
     assert extracted["reasons"]
     assert extracted["latency_ms"] >= 0
     assert "code" not in extracted
+    assert extracted["reasons"][0].startswith("code *** chosen")
     assert "975310" not in json.dumps(frames)
     # Resuming after the first event yields only the second; the admin cookie works too.
     cookie = {SESSION_COOKIE: issue_session(ADMIN, 60)}
@@ -151,3 +153,36 @@ def test_long_poll_is_cancelled_when_the_client_disconnects(
     while _gone_count() != before + 1:
         assert time.monotonic() - closed_at < 3, "the wait was not counted as abandoned"
         time.sleep(0.02)
+
+
+def test_event_data_masks_codes_in_reasons_and_drops_code_and_link() -> None:
+    result = {
+        "kind": "otp",
+        "code": "NW44970",
+        "candidates": [{"value": "NW44970", "score": 0.9, "reason": "typed prefix"}],
+        "reasons": [
+            "code NW44970 chosen (0.90 ≥ 0.5): shown as NW-44970, no code word names 2026",
+            "code 2026 rejected (0.07 < 0.5): looks like a year/date",
+        ],
+    }
+    fields = {
+        "type": "extracted",
+        "message_key": "k1",
+        "kind": "otp",
+        "code": "NW44970",
+        "code_display": "NW-44970",
+        "link": "https://app.example.com/v?token=s3cret",
+        "link_kind": "confirm_link",
+        "confidence": "0.9",
+        "extracted_at": "1767322800123",
+        "result": json.dumps(result),
+    }
+    data = event_data("1-0", fields, seen_ms=1767322800000)
+    text = json.dumps(data)
+    for secret in ("NW44970", "NW-44970", "s3cret", "token="):
+        assert secret not in text
+    assert data["reasons"][0].startswith("code *** chosen (0.90 ≥ 0.5): shown as ***")
+    assert data["reasons"][1].startswith("code *** rejected")
+    assert data["latency_ms"] == 123
+    assert data["extracted_at"] == "2026-01-02T03:00:00.123Z"
+    assert (data["has_code"], data["has_link"], data["link_kind"]) == (True, True, "confirm_link")

@@ -27,13 +27,15 @@ from otpbridge.bridge.http.auth import authenticate, authorize_inbox
 from otpbridge.bridge.http.errors import invalid
 from otpbridge.bridge.http.state import ApiState, get_state
 from otpbridge.bridge.sdk.models import ms_to_datetime
-from otpbridge.bridge.sdk.results import iso_time
+from otpbridge.bridge.sdk.results import extraction_reasons, iso_time
 from otpbridge.bridge.sdk.wire import BLOCK_S, as_str
 from otpbridge.worker.events import EVENT_EXTRACTED, EVENT_RECEIVED, decode_fields
 
 __all__ = ["event_data", "inbox_events"]
 
 _STREAM_ID = re.compile(r"\A\d{1,20}-\d{1,20}\Z")
+#: ``code <value> chosen|rejected``: the extractor's reason lines name the code they are about.
+_CODE_WORD = re.compile(r"\A(code )\S+")
 _READ_COUNT: Final = 100
 #: Mails whose seen_at one stream remembers (an inbox stream holds ~1,000 events).
 _SEEN_LIMIT: Final = 2000
@@ -52,6 +54,24 @@ _PLAIN: Final = (
     "link_kind",
 )
 _TIMES: Final = ("received_at", "routed_at", "seen_at", "extracted_at", "expires_at")
+
+
+def _masked_reasons(result: dict[str, Any], fields: dict[str, str]) -> list[str]:
+    """The extractor's reasons with every code value in them masked: ``code *** chosen (…)``.
+    Watching the stream must not hand out what only a wait may."""
+    values = {fields.get("code", ""), fields.get("code_display", "")}
+    values |= {
+        str(c.get("value", "")) for c in result.get("candidates") or () if isinstance(c, dict)
+    }
+    # Longest first (a display form contains the code); values this short are no codes.
+    known = sorted((v for v in values if len(v) >= 3), key=len, reverse=True)
+    out = []
+    for reason in extraction_reasons(result):
+        masked = _CODE_WORD.sub(r"\1***", reason)
+        for value in known:
+            masked = masked.replace(value, "***")
+        out.append(masked)
+    return out
 
 
 def _ms(raw: str | None) -> int | None:
@@ -81,12 +101,7 @@ def event_data(entry_id: str, fields: dict[str, str], seen_ms: int | None = None
             result = json.loads(fields.get("result") or "{}")
         except ValueError:
             result = {}
-        reasons = [
-            c["reason"]
-            for c in (result.get("candidates") or [])
-            if isinstance(c, dict) and isinstance(c.get("reason"), str)
-        ]
-        out["reasons"] = reasons
+        out["reasons"] = _masked_reasons(result, fields)
         if result.get("error"):
             out["error"] = result["error"]
         if seen_ms is not None and done is not None:

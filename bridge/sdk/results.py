@@ -91,14 +91,21 @@ def inbox_result(inbox: Inbox) -> dict[str, Any]:
 
 
 def extraction_reasons(extraction: dict[str, Any] | None) -> list[str]:
-    """The "why" of an extraction in plain words: the extractor's reason for each scored code
-    candidate (best first, as it ranked them) and its error, if any. Empty before extraction."""
+    """The "why" of an extraction in plain words: the extractor's own ``reasons`` (one line
+    each for the chosen and the best rejected code and link, §6), or from an older worker's
+    result the reason of each scored code candidate; then its error, if any. Empty before
+    extraction."""
     if not extraction:
         return []
-    reasons: list[str] = []
-    for cand in extraction.get("candidates") or ():
-        if isinstance(cand, dict) and cand.get("reason"):
-            reasons.append(f"{cand.get('value', '')}: {cand['reason']}")
+    given = extraction.get("reasons")
+    if isinstance(given, list):
+        reasons = [r for r in given if isinstance(r, str)]
+    else:
+        reasons = [
+            f"{cand.get('value', '')}: {cand['reason']}"
+            for cand in extraction.get("candidates") or ()
+            if isinstance(cand, dict) and cand.get("reason")
+        ]
     if extraction.get("error"):
         reasons.append(f"error: {extraction['error']}")
     return reasons
