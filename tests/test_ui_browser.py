@@ -112,7 +112,7 @@ def test_timeline_page_in_chromium(
         expect(first).to_contain_text("28••••")
         expect(first).to_contain_text("kind otp")
         expect(first).to_contain_text("no allowlist")
-        expect(first.locator(".reasons li").first).to_be_visible()
+        expect(first.locator(".reasons li").first).to_contain_text("code 28•••• chosen")
         # The hostile subject is text: no element made from it, no script run.
         expect(first.locator(".subject")).to_contain_text("<script>window.__xss = 1</script>")
         assert page.locator("img").count() == 0
@@ -131,6 +131,15 @@ def test_timeline_page_in_chromium(
         expect(newest).to_contain_text("60••••")
         assert "605118" not in page.content()
         assert dialogs == []
+
+        # An agent takes the code: the page says who got it, and that the older one is stale.
+        with Client.from_url(redis_url, address=ADDRESS, name="agent-7") as agent:
+            taken = agent.messages.wait_for_otp(inbox.id, timeout=5)
+        assert taken is not None
+        assert taken.code == "605118"
+        page.reload()
+        expect(page.locator("tr.mail").first).to_contain_text("code → agent-7")
+        expect(page.locator("tr.mail").nth(1)).to_contain_text("superseded")
 
         shot = tmp_path / "ui-timeline.png"
         page.screenshot(path=str(shot), full_page=True)

@@ -81,3 +81,25 @@ def test_unreadable_events_do_not_break_the_page() -> None:
     assert row.confidence is None
     assert row.done_ms == 1
     assert "extracted" in timeline_html([row])
+
+
+def test_the_extractors_own_reasons_are_shown_masked() -> None:
+    result = {
+        "kind": "otp",
+        "reasons": [
+            "code 384917 chosen (0.99 ≥ 0.5): keyword 'verification code' 20 chars after",
+            "code 771204 rejected (0.31 < 0.5): looks like an order number",
+            "link to app.example chosen (magic_link, 0.95): 'Sign in'",
+        ],
+    }
+    entries = [
+        (b"5-0", {b"type": b"received", b"message_key": b"m", b"subject": b"Sign in"}),
+        (b"6-0", {b"type": b"extracted", b"message_key": b"m", b"kind": b"otp",
+                  b"code": b"384917", b"result": json.dumps(result).encode()}),
+    ]  # fmt: skip
+    (row,) = build_timeline(entries, {})
+    assert row.reasons == (
+        "code 38•••• chosen (0.99 ≥ 0.5): keyword 'verification code' 20 chars after",
+        "code 77•••• rejected (0.31 < 0.5): looks like an order number",
+        "link to app.example chosen (magic_link, 0.95): 'Sign in'",
+    )

@@ -11,6 +11,7 @@ the full value has the API. Pure: no I/O, no clock.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
@@ -34,6 +35,14 @@ Outcome = Literal["pending", "extracted", "failed", "refused"]
 _DOT: Final = "\u2022"
 #: Reasons shown per mail (the extractor gives a few candidates; the best ones say enough).
 _MAX_REASONS: Final = 3
+#: The extractor's own reason lines kept per mail (it writes up to four).
+_MAX_GIVEN_REASONS: Final = 6
+#: "code 847291 chosen …" / "code 2026 rejected …": the value a reason line names.
+_CODE_LINE: Final = re.compile(r"\bcode (\S+) (?=chosen|rejected)")
+
+
+def _mask_match(match: re.Match[str]) -> str:
+    return f"code {mask_code(match.group(1))} "
 
 
 def mask_code(code: str) -> str:
@@ -134,36 +143,48 @@ def _scrub(text: str, secrets: Iterable[str], limit: int = 200) -> str:
     return text[:limit]
 
 
+def _candidate_reasons(result: Mapping[str, Any]) -> list[str]:
+    """Reasons built from ``candidates`` and ``links``: what an extractor without its own
+    ``reasons`` lines (events written before it had them) still tells."""
+    reasons: list[str] = []
+    candidates = result.get("candidates")
+    for cand in candidates[:_MAX_REASONS] if isinstance(candidates, list) else ():
+        if not isinstance(cand, dict):
+            continue
+        score = cand.get("score")
+        text = str(cand.get("reason") or "").strip()
+        shown = mask_code(str(cand.get("value") or ""))
+        prefix = f"{shown} ({score:.2f})" if isinstance(score, int | float) else shown
+        reasons.append(f"{prefix}: {text}" if text else prefix)
+    links = result.get("links")
+    for item in links[:_MAX_REASONS] if isinstance(links, list) else ():
+        if isinstance(item, dict) and item.get("kind"):
+            score = item.get("score")
+            label = str(item.get("text") or "").strip()[:60]
+            how = f"{score:.2f}" if isinstance(score, int | float) else "?"
+            reasons.append(f"link {item['kind']} ({how}){': ' + label if label else ''}")
+    return reasons
+
+
 def _apply_result(row: MailRow, result: Mapping[str, Any], code: str, link: str) -> None:
     row.language = str(result.get("language") or "")
     expires = result.get("expires_in_s")
     row.expires_in_s = expires if isinstance(expires, int) else None
     values = [code, link]
-    reasons: list[str] = []
     candidates = result.get("candidates")
-    if isinstance(candidates, list):
-        for cand in candidates:
-            if isinstance(cand, dict):
-                values.append(str(cand.get("value") or ""))
-        for cand in candidates[:_MAX_REASONS]:
-            if not isinstance(cand, dict):
-                continue
-            score = cand.get("score")
-            text = str(cand.get("reason") or "").strip()
-            shown = mask_code(str(cand.get("value") or ""))
-            prefix = f"{shown} ({score:.2f})" if isinstance(score, int | float) else shown
-            reasons.append(f"{prefix}: {text}" if text else prefix)
-    links = result.get("links")
-    if isinstance(links, list):
-        for item in links[:_MAX_REASONS]:
-            if isinstance(item, dict) and item.get("kind"):
-                score = item.get("score")
-                label = str(item.get("text") or "").strip()[:60]
-                how = f"{score:.2f}" if isinstance(score, int | float) else "?"
-                reasons.append(f"link {item['kind']} ({how}){': ' + label if label else ''}")
+    for cand in candidates if isinstance(candidates, list) else ():
+        if isinstance(cand, dict):
+            values.append(str(cand.get("value") or ""))
+    # The extractor's own "why" lines (DESIGN §6 ``reasons``: chosen and best rejected code
+    # and link), else what its candidates say.
+    given = result.get("reasons")
+    if isinstance(given, list) and given:
+        reasons = [r for r in given[:_MAX_GIVEN_REASONS] if isinstance(r, str)]
+    else:
+        reasons = _candidate_reasons(result)
     if result.get("error"):
         reasons.append(f"error: {result['error']}")
-    row.reasons = tuple(_scrub(r, values) for r in reasons)
+    row.reasons = tuple(_scrub(_CODE_LINE.sub(_mask_match, r), values) for r in reasons)
 
 
 def _received(row: MailRow, f: Mapping[str, str]) -> None:
