@@ -3,6 +3,7 @@ the per-token rate limit (real Redis, real HTTP)."""
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -118,3 +119,16 @@ def test_ui_cookie_is_admin_only_and_signed(redis_url: str) -> None:
         http.cookies.clear()
         http.cookies.update({SESSION_COOKIE: issue_session("another-admin-token-xyz", 60)})
         assert http.get("/v1/inboxes").status_code == 401
+
+
+def test_redis_down_is_503_json() -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed again: nothing listens there
+    settings = serve_settings(f"redis://127.0.0.1:{port}/0")
+    with running(settings) as server, httpx.Client(base_url=server.url, timeout=30) as http:
+        for headers in (admin(), bearer("x" * 43)):
+            r = http.get("/v1/inboxes", headers=headers)
+            assert r.status_code == 503, r.text
+            assert r.json()["error"] == "redis_unavailable"
+            assert r.headers["Retry-After"] == "5"
