@@ -113,6 +113,8 @@ class _Scorer:
         self.emphasized = emph
         self.other_texts = (doc.plain_text, doc.preheader) if doc.html_text else ()
         self._receipt: bool | None = None
+        # The sender's address and display name: a claim word there is the sender's brand.
+        self.sender = (doc.from_addr + " " + doc.headers.get("from", "")).lower()
         self.reply = reply_subject(doc.subject)
         self.forward = forward_subject(doc.subject)
         self._quotation = 0
@@ -274,7 +276,7 @@ class _Scorer:
         handed = hand_over(
             text, start, kw if named and where == "before" else None, alone, says_code, says_use
         )
-        veto = claim_before(text, start, cues, handed)
+        veto = claim_before(text, start, cues, handed, self.sender)
         if veto:
             score -= 0.6
             reasons.append(veto)

@@ -20,6 +20,7 @@ from otpbridge.extract.keywords import compile_table
 
 __all__ = [
     "HandOver",
+    "brand",
     "claim_before",
     "hand_over",
     "labels_own_value",
@@ -71,9 +72,10 @@ _NUMBER = re.compile(r"\d{2,}")
 _JOINERS = frozenset(
     ("", "or", "and", "oder", "und", "ou", "et", "o", "y", "e", "или", "或", "和", "、")
 )
-#: How far a code phrase may stand before the token it hands over: in its sentence, or in
+#: How far a code phrase may stand before the token it hands over: in its sentence (a long
+#: one: "…code de vérification pour valider le paiement de votre panier est : 881204"), or in
 #: the heading above a token alone on its line.
-_IN_SENTENCE = 60
+_IN_SENTENCE = 100
 # The rest of a code word's line when it is a value of its own ("Gift code: 8JX2-KP4Q-77MZ").
 _OWN_VALUE = re.compile(r"[ \t:：#]*(?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]{3,}[ \t.]*")
 _ABOVE = 120
@@ -135,7 +137,7 @@ def hand_over(
     return HandOver()
 
 
-def claim_before(text: str, start: int, cues: Cues, handed: HandOver) -> str:
+def claim_before(text: str, start: int, cues: Cues, handed: HandOver, sender: str = "") -> str:
     """The veto of a claim word before the token (order, tracking, promo…), or ``""``.
 
     A claim word takes the first number after it ("card ending 1245 is 811739") and a list
@@ -173,14 +175,14 @@ def claim_before(text: str, start: int, cues: Cues, handed: HandOver) -> str:
     if not (nearer or qualifies):
         return ""
     # A bare code word yields to a claim word qualifying it ("De nieuwe code van de
-    # fietsenstalling is 7309"); a specific code phrase does not ("Ihr Bestätigungscode für
-    # Ihre Bestellung lautet 847120", "Your Garage verification code is 482913").
-    if (
-        handed
-        and specific_code_phrase(pos_word)
-        and not (nearer and claims_token(text, word.strip(), word_end, start))
-    ):
-        return ""
+    # fietsenstalling is 7309"); a specific code phrase yields only to a claim on the token
+    # ("Ihr Bestätigungscode für Ihre Bestellung lautet 847120") and not to a brand before it
+    # ("Your Garage verification code is 482913"; but "Ticket verification code: 4821").
+    if handed and specific_code_phrase(pos_word):
+        if nearer and not claims_token(text, word.strip(), word_end, start):
+            return ""
+        if not nearer and brand(text, word_end - len(word), word.strip(), sender):
+            return ""
     return f"vetoed by '{word.strip()}'"
 
 
@@ -189,3 +191,16 @@ def labels_own_value(text: str, keyword_end: int, start: int) -> bool:
     at ``start`` stands on a later line: the word is that value's, not the token's."""
     nl = text.find("\n", keyword_end, start)
     return nl >= 0 and _OWN_VALUE.fullmatch(text, keyword_end, nl) is not None
+
+
+def brand(text: str, word_start: int, word: str, sender: str) -> bool:
+    """The claim word at ``word_start`` is (part of) a name: the sender's, or a capitalised
+    word inside a sentence ("Your Garage verification code"), not a sentence's first word
+    ("Ticket verification code: 4821") or a common noun ("your ticket verification code")."""
+    if word.lower() in sender:
+        return True
+    if not word[:1].isupper():
+        return False
+    lo = text.rfind("\n", 0, word_start) + 1
+    before = text[lo:word_start].rstrip(" \t\"'“„«(")
+    return bool(before) and before[-1] not in ".!?:;。！？·•*-–—|>"

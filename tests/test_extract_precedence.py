@@ -59,6 +59,7 @@ def test_handed_over_code_is_taken(subject: str, text: str, code: str) -> None:
         "Thanks for buying a gift card!\n\nGift card security code: 4821",
         "Payment of $20.00 approved. Transaction security code 4821.",
         "Your account is ready.\n\nYour verification code\n\nMcKinsey\n\nThanks",
+        "Ticket verification code: 4821-7730\n\nShow it at gate B.",
     ],
 )
 def test_claimed_or_old_numbers_are_not_codes(text: str) -> None:
