@@ -1,7 +1,7 @@
 """The agent examples under examples/: the MCP example's server config starts the real
 ``otpbridge mcp``, every tool its plan calls exists and takes the arguments it passes, and the
 plan run without an LLM signs up and logs in against a real ``serve`` (the LLM part cannot run
-in CI). The Playwright example is loaded (its flow runs in tests/test_browser_login.py)."""
+in CI). The Playwright example's functions run in a real browser against the test web app."""
 
 from __future__ import annotations
 
@@ -24,9 +24,13 @@ from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 from mcp_support import structured
 from pipeline_helpers import Ingest, WorkerProcess
+from webapp import SignupApp
+from webapp.chromium import launched
 from webapp.mails import code_mail, magic_link_mail
+from webapp.pipeline import running_pipeline
 
-from otpbridge.bridge.embedded import RedisServer
+from otpbridge import Client
+from otpbridge.bridge.embedded import DovecotServer, RedisServer
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 APP = "https://app.example"
@@ -157,8 +161,27 @@ def test_the_plan_without_an_llm_signs_up_and_logs_in(
     assert results["delete_inbox"]["deleted"] is True
 
 
-def test_the_playwright_example_loads_without_side_effects() -> None:
+@pytest.mark.slow
+def test_the_playwright_example_signs_up_and_logs_in(
+    tmp_path_factory: pytest.TempPathFactory, dovecot: DovecotServer
+) -> None:
+    """examples/playwright_agent.py's own functions, in Debian's Chromium, against the test web
+    app, with mail over SMTP → Dovecot → bridge → worker (the flow of test_browser_login.py)."""
     module = _load("playwright_agent")
-    assert callable(module.sign_up)
-    assert callable(module.log_in)
-    assert module.SELECTORS.email == 'input[name="email"]'
+    with (
+        running_pipeline(tmp_path_factory.mktemp("example-playwright"), dovecot) as pipeline,
+        SignupApp(pipeline.smtp_port) as app,
+        launched() as browser,
+        Client.from_url(pipeline.redis_url) as client,
+    ):
+        page = browser.new_page()
+        page.set_default_timeout(15_000)
+        inbox_id = module.sign_up(page, client, app.url, senders=["acme-cloud.test"])
+        page.wait_for_url("**/dashboard")
+        later = browser.new_page()  # a fresh profile: only the magic link gets it in
+        later.set_default_timeout(15_000)
+        module.log_in(later, client, app.url, inbox_id)
+        later.wait_for_url("**/dashboard")
+        email = client.inboxes.get(inbox_id).email
+        assert email in later.inner_text('[data-testid="welcome"]')
+        assert [what for to, what in app.sent if to == email] == ["code", "magic_link"]

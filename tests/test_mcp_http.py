@@ -238,3 +238,22 @@ def test_the_mount_takes_a_bearer_token_only(serve: ServerThread) -> None:
     assert httpx.get(f"{serve.url}/v1/inboxes", cookies=cookies).status_code == 200
     assert with_cookie.status_code == 401
     assert ok.status_code == 200, ok.text
+
+
+def test_a_wait_on_the_mount_ends_when_serve_begins_to_stop(serve: ServerThread) -> None:
+    inbox = _new_inbox(serve)
+    state = serve.app.state.otpb
+
+    async def main() -> tuple[Any, float]:
+        async with _remote(serve.url, ADMIN) as session:
+            threading.Timer(0.5, state.begin_shutdown).start()
+            started = time.monotonic()
+            result = await session.call_tool(
+                "wait_for_otp", {"inbox_id": inbox["id"], "timeout": 30}
+            )
+            return result, time.monotonic() - started
+
+    result, took = anyio.run(main)
+    assert result.is_error
+    assert "call the tool again" in text(result)
+    assert took < 5
