@@ -487,3 +487,17 @@ def test_https_is_pinned_with_sni_and_host_of_the_name() -> None:
         parse_target("http://8.8.8.8/x"), ipaddress.ip_address("8.8.8.8")
     )
     assert (str(url), headers, extensions) == ("http://8.8.8.8/x", {}, {})
+
+
+def test_a_deleted_inbox_gets_no_more_deliveries(
+    redis_url: str, redis_client: redis.Redis, sdk: Client, receiver: Receiver
+) -> None:
+    inbox = sdk.inboxes.create(ttl=600, webhook_url=receiver.url)
+    Ingest(redis_client).deliver(inbox.id, code_mail(inbox.email, CODE))
+    run_worker(redis_url, queues="extraction")
+    assert Queue(WEBHOOK_QUEUE_NAME, connection=redis_client).count == 1
+    assert sdk.inboxes.delete(inbox.id)
+    before = deliveries("dropped")
+    run_worker(redis_url, queues="webhooks")
+    assert receiver.requests == []
+    assert deliveries("dropped") == before + 1
