@@ -231,11 +231,18 @@ _PROBE = (
 )
 
 
-def test_the_stdio_server_needs_no_server_extra() -> None:
+@pytest.mark.parametrize(
+    ("backend", "settings"),
+    [
+        ("http", {"OTPBRIDGE_SERVE_URL": "http://127.0.0.1:9", "OTPBRIDGE_API_TOKEN": "t" * 32}),
+        ("redis", {"OTPBRIDGE_REDIS_URL": "redis://127.0.0.1:9/0"}),
+    ],
+)
+def test_the_stdio_server_needs_no_server_extra(backend: str, settings: dict[str, str]) -> None:
     """Neither the bridge's nor the worker's packages load: ``otpbridge mcp`` runs with the
     ``mcp`` extra alone. (starlette and uvicorn do load: the MCP SDK 2.x imports them itself
     in ``mcp/__init__``, so they come with the ``mcp`` extra anyway.)"""
-    env = mcp_env(OTPBRIDGE_SERVE_URL="http://127.0.0.1:9", OTPBRIDGE_API_TOKEN="t" * 32)
+    env = mcp_env(**settings)
     done = subprocess.run(
         [sys.executable, "-c", _PROBE],
         env=env,
@@ -247,7 +254,7 @@ def test_the_stdio_server_needs_no_server_extra() -> None:
     )
     assert done.returncode == 0, done.stderr
     modules = set(done.stderr.split("MODULES", 1)[1].split())
-    assert "otpbridge.bridge.mcp.backend_http" in modules
+    assert f"otpbridge.bridge.mcp.backend_{backend}" in modules
     for heavy in ("rq", "imapclient", "structlog", "html2text", "prometheus_client"):
         assert heavy not in modules, heavy
     assert not any(m.startswith("otpbridge.bridge.http") for m in modules)
