@@ -10,7 +10,12 @@ import anyio
 import httpx
 import pytest
 
-from otpbridge.bridge.errors import InboxNotFoundError, PipelineError
+from otpbridge.bridge.errors import (
+    ExtractionFailedError,
+    InboxNotFoundError,
+    PipelineError,
+    WatcherDownError,
+)
 from otpbridge.bridge.mcp.backend import BackendError, NothingArrived
 from otpbridge.bridge.mcp.backend_http import HttpBackend
 from otpbridge.bridge.settings import Secret
@@ -90,7 +95,15 @@ def test_create_drops_the_inbox_token_and_webhook_secret() -> None:
         ),
         (401, {"error": "unauthorized", "detail": "x"}, {}, BackendError, "OTPBRIDGE_API_TOKEN"),
         (429, {"error": "rate_limited", "detail": "x"}, {"Retry-After": "7"}, BackendError, "7 s"),
-        (503, {"error": "bridge_down", "detail": "no bridge"}, {}, PipelineError, "no bridge"),
+        (503, {"error": "bridge_down", "detail": "no bridge"}, {}, WatcherDownError, "no bridge"),
+        (
+            502,
+            {"error": "extraction_failed", "detail": "too big"},
+            {},
+            ExtractionFailedError,
+            "too big",
+        ),
+        (503, {"error": "pipeline_error", "detail": "odd"}, {}, PipelineError, "odd"),
         (503, {"error": "shutting_down", "detail": "x"}, {}, BackendError, "call the tool again"),
         (
             422,
@@ -111,7 +124,7 @@ def test_error_statuses_become_errors_the_tools_explain(
         _run(handler, lambda b: b.wait_for_otp(INBOX, 1))
     assert says in str(info.value)
     assert TOKEN not in str(info.value)
-    if error is PipelineError:
+    if issubclass(error, PipelineError):
         assert not isinstance(info.value, BackendError)
 
 

@@ -259,3 +259,18 @@ def test_the_stdio_server_needs_no_server_extra(backend: str, settings: dict[str
         assert heavy not in modules, heavy
     assert not any(m.startswith("otpbridge.bridge.http") for m in modules)
     assert not any(m.startswith("otpbridge.bridge.imap") for m in modules)
+
+
+def test_a_broken_pipeline_is_a_tool_error_that_says_so(redis_url: str, tmp_path: Path) -> None:
+    """No bridge heartbeat: waiting would be silent forever, so the tool says who must act."""
+    env = mcp_env(OTPBRIDGE_REDIS_URL=redis_url, OTPBRIDGE_ADDRESS=ADDRESS)
+
+    async def main() -> Any:
+        async with mcp_session(env, tmp_path / "mcp.log") as session:
+            inbox = structured(await session.call_tool("create_inbox", {}))
+            return await session.call_tool("wait_for_otp", {"inbox_id": inbox["id"], "timeout": 5})
+
+    result = anyio.run(main)
+    assert result.is_error
+    assert "no bridge has ever run" in text(result)
+    assert "otpbridge doctor" in text(result)

@@ -16,7 +16,12 @@ from urllib.parse import quote
 
 import httpx
 
-from otpbridge.bridge.errors import InboxNotFoundError, PipelineError
+from otpbridge.bridge.errors import (
+    ExtractionFailedError,
+    InboxNotFoundError,
+    PipelineError,
+    WatcherDownError,
+)
 from otpbridge.bridge.mcp.backend import BackendError, NothingArrived
 from otpbridge.bridge.sdk.models import LinkKindFilter
 from otpbridge.bridge.settings import Secret
@@ -113,7 +118,11 @@ class HttpBackend:
             raise BackendError(f"rate limited by otpbridge serve: try again in {retry} s")
         if error == "shutting_down":
             raise BackendError("otpbridge serve is restarting: call the tool again")
-        if status in (502, 503):  # extraction failed, bridge down, no address template
+        if error == "extraction_failed":
+            raise ExtractionFailedError(detail)
+        if error == "bridge_down":
+            raise WatcherDownError(detail)
+        if status in (502, 503):  # another pipeline error, or no address template
             raise PipelineError(f"otpbridge serve answered {status} ({error}): {detail}")
         raise BackendError(f"otpbridge serve answered {status}: {detail}")
 

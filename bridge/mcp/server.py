@@ -21,7 +21,12 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import Field
 
-from otpbridge.bridge.errors import BridgeError, InboxNotFoundError, PipelineError
+from otpbridge.bridge.errors import (
+    BridgeError,
+    ExtractionFailedError,
+    InboxNotFoundError,
+    PipelineError,
+)
 from otpbridge.bridge.mcp.backend import Backend, NothingArrived
 from otpbridge.bridge.mcp.schemas import (
     DeletedOut,
@@ -106,6 +111,11 @@ async def _guard(call: Awaitable[_T]) -> _T:
         raise ToolError(
             f"{exc}. Check the inbox_id, or make a new inbox with create_inbox."
         ) from exc
+    except ExtractionFailedError as exc:
+        raise ToolError(
+            f"{exc}. A mail reached the inbox but could not be read: list_emails shows it; ask "
+            "the site to resend, then wait again."
+        ) from exc
     except PipelineError as exc:
         raise ToolError(
             f"{exc}. Waiting longer will not help: the operator has to fix the mail pipeline "
@@ -136,8 +146,9 @@ def _nothing(
     else:
         hint = (
             f"{nothing.mails_arrived} mail(s) arrived but carried no {what} not already handed "
-            f"out. Call list_emails to read them (the site may have sent a "
-            f"{'link' if what == 'code' else 'code'} instead), or call {retry} again."
+            f"out (or came from a sender outside allowed_senders). Call list_emails to read "
+            f"them (the site may have sent a {'link' if what == 'code' else 'code'} instead), "
+            f"or call {retry} again."
         )
     out: dict[str, Any] = {
         "status": "timeout",

@@ -9,7 +9,6 @@ import anyio
 
 from otpbridge.bridge.mcp.backend import Backend
 from otpbridge.bridge.mcp.settings import McpSettings
-from otpbridge.bridge.settings import Secret
 
 __all__ = ["make_backend", "serve_stdio"]
 
@@ -20,7 +19,8 @@ def make_backend(settings: McpSettings) -> Backend:
         from otpbridge.bridge.mcp.backend_http import HttpBackend  # noqa: PLC0415
 
         assert settings.serve_url is not None
-        return HttpBackend(settings.serve_url, settings.api_token or Secret(""))
+        assert settings.api_token is not None
+        return HttpBackend(settings.serve_url, settings.api_token)
     from otpbridge.bridge.mcp.backend_redis import RedisBackend  # noqa: PLC0415
 
     assert settings.redis_url is not None
