@@ -11,6 +11,7 @@ import configparser
 import html
 import json
 import re
+from functools import lru_cache
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -48,10 +49,12 @@ def esc(s: str) -> str:
     return html.escape(s, quote=True)
 
 
+@lru_cache(maxsize=256)
 def load_json(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8-sig"))
 
 
+@lru_cache(maxsize=256)
 def load_yaml(path: Path) -> Any:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
@@ -67,6 +70,7 @@ def flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=256)
 def load_ini(path: Path) -> dict[str, dict[str, str]]:
     parser = configparser.RawConfigParser(strict=False, interpolation=None)
     parser.optionxform = str  # type: ignore[assignment,method-assign]
@@ -75,6 +79,7 @@ def load_ini(path: Path) -> dict[str, dict[str, str]]:
             for s in parser.sections()}
 
 
+@lru_cache(maxsize=256)
 def load_po(path: Path) -> dict[str, str]:
     """msgid -> msgstr of a gettext catalogue (no plurals, no fuzzy entries)."""
     out: dict[str, str] = {}
@@ -172,6 +177,7 @@ Maker = Callable[..., Any]
 _PHP_PAIR = re.compile(r"""(['"])((?:(?!\1).)+)\1\s*=>\s*(['"])((?:\\.|(?!\3).)*)\3""", re.S)
 
 
+@lru_cache(maxsize=256)
 def load_php_array(path: Path) -> dict[str, str]:
     """Flat ``'key' => 'value'`` pairs of a PHP language file (nested arrays flattened by key)."""
     out = {}

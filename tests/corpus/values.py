@@ -86,9 +86,10 @@ class Values:
         return first + "".join(str(self.rng.randrange(10)) for _ in range(n - 1))
 
     def alnum(self, n: int, alphabet: str = string.ascii_uppercase + string.digits) -> str:
-        while True:
+        mixed = any(c.isdigit() for c in alphabet) and any(c.isalpha() for c in alphabet)
+        while True:  # a mixed alphabet yields a code with both letters and digits
             s = "".join(self.rng.choice(alphabet) for _ in range(n))
-            if any(c.isdigit() for c in s) and any(c.isalpha() for c in s):
+            if not mixed or (any(c.isdigit() for c in s) and any(c.isalpha() for c in s)):
                 return s
 
     def mixed(self, n: int) -> str:
