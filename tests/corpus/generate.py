@@ -44,6 +44,8 @@ Job = tuple[str, str, Callable[[Values], Mail | None]]  # (job id, locale, rende
 def load_projects() -> dict[str, ModuleType]:
     out = {}
     for info in pkgutil.iter_modules([str(HERE / "projects")]):
+        if info.name.startswith("_"):
+            continue
         mod = importlib.import_module(f"projects.{info.name}")
         src: Source = mod.SOURCE
         out[src.project] = mod

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 __all__ = [
-    "Layout", "esc", "fill", "flatten", "lang_of", "load_ini", "load_json", "load_php_array", "load_po",
+    "Layout", "esc", "fill", "flatten", "lang_of", "load_ini", "load_json", "load_php_array", "load_po", "render_simple",
     "load_yaml", "text_of",
 ]
 
@@ -184,3 +184,15 @@ def load_php_array(path: Path) -> dict[str, str]:
     for _, key, quote, value in _PHP_PAIR.findall(path.read_text(encoding="utf-8")):
         out[key] = value.replace("\\" + quote, quote).replace("\\\\", "\\")
     return out
+
+
+_GO_IF = re.compile(r"\{\{-?\s*if\s+\.?(\w+)\s*-?\}\}(.*?)(?:\{\{-?\s*else\s*-?\}\}(.*?))?\{\{-?\s*end\s*-?\}\}", re.S)
+_ANY_VAR = re.compile(r"\{\{\{?-?\s*\.?([A-Za-z_]\w*)\s*-?\}?\}\}")
+
+
+def render_simple(template: str, values: Mapping[str, str]) -> str:
+    """Fill a one-language template: Go ``{{ if .X }}…{{ else }}…{{ end }}`` (not nested) and
+    ``{{ .X }}`` / ``{{X}}`` / ``{{{X}}}`` placeholders; an unknown name is an error."""
+    s = re.sub(r"\{\{-?\s*/\*.*?\*/\s*-?\}\}\s*", "", template, flags=re.S)  # licence comments
+    s = _GO_IF.sub(lambda m: m.group(2) if values.get(m.group(1)) else (m.group(3) or ""), s)
+    return _ANY_VAR.sub(lambda m: values[m.group(1)], s)
