@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 __all__ = [
-    "Layout", "esc", "fill", "flatten", "lang_of", "load_ini", "load_json", "load_php_array", "load_po", "render_simple",
+    "Layout", "esc", "fill", "flatten", "lang_of", "load_ini", "load_json", "load_php_array", "load_php_tree", "load_po", "render_simple",
     "load_yaml", "text_of",
 ]
 
@@ -196,3 +196,36 @@ def render_simple(template: str, values: Mapping[str, str]) -> str:
     s = re.sub(r"\{\{-?\s*/\*.*?\*/\s*-?\}\}\s*", "", template, flags=re.S)  # licence comments
     s = _GO_IF.sub(lambda m: m.group(2) if values.get(m.group(1)) else (m.group(3) or ""), s)
     return _ANY_VAR.sub(lambda m: values[m.group(1)], s)
+
+
+_PHP_TOKEN = re.compile(r"""'((?:\\.|[^'\\])*)'|"((?:\\.|[^"\\])*)"|(=>)|(\[)|(\])|(//[^\n]*|/\*.*?\*/)""", re.S)
+
+
+@lru_cache(maxsize=256)
+def load_php_tree(path: Path) -> dict[str, str]:
+    """A PHP ``return [...]`` language file as dotted keys (``emails.orders.created.subject``)."""
+    out: dict[str, str] = {}
+    stack: list[str] = []
+    pending: str | None = None
+    arrow = False
+    for m in _PHP_TOKEN.finditer(path.read_text(encoding="utf-8")):
+        single, double, is_arrow, opening, closing, _comment = m.groups()
+        text = single if single is not None else double
+        if text is not None:
+            text = text.replace("\\'", "'").replace('\\"', '"')
+            if arrow and pending is not None:
+                out[".".join([*stack, pending])] = text
+                pending, arrow = None, False
+            else:
+                pending = text
+        elif is_arrow:
+            arrow = True
+        elif opening:
+            if arrow and pending is not None:
+                stack.append(pending)
+            else:
+                stack.append("")
+            pending, arrow = None, False
+        elif closing and stack:
+            stack.pop()
+    return {k.lstrip("."): x for k, x in out.items()}
