@@ -186,3 +186,37 @@ def test_event_data_masks_codes_in_reasons_and_drops_code_and_link() -> None:
     assert data["latency_ms"] == 123
     assert data["extracted_at"] == "2026-01-02T03:00:00.123Z"
     assert (data["has_code"], data["has_link"], data["link_kind"]) == (True, True, "confirm_link")
+
+
+def test_event_streams_past_the_limit_get_503_and_the_api_keeps_answering(
+    server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each stream holds a pooled Redis connection; past the process's limit a new stream is
+    refused with a JSON 503, while token checks (same pool) still work."""
+    monkeypatch.setattr("otpbridge.bridge.http.sse.MAX_EVENT_STREAMS", 2)
+    inbox = _create(server)
+    url = f"{server}/v1/inboxes/{inbox['id']}/events"
+    with (
+        httpx.stream("GET", url, headers=bearer(inbox["token"]), timeout=20) as one,
+        httpx.stream("GET", url, headers=bearer(inbox["token"]), timeout=20) as two,
+    ):
+        assert one.status_code == two.status_code == 200
+        # Both streams have started (each holds its slot). The line iterators are kept: a
+        # discarded one closes its response.
+        lines_one, lines_two = one.iter_lines(), two.iter_lines()
+        assert next(lines_one) == next(lines_two) == "retry: 2000"
+        third = httpx.get(url, headers=bearer(inbox["token"]), timeout=5)
+        assert third.status_code == 503
+        assert third.headers["retry-after"] == "5"
+        assert third.json()["error"] == "too_many_streams"
+        info = httpx.get(f"{server}/v1/inboxes/{inbox['id']}", headers=bearer(inbox["token"]))
+        assert info.status_code == 200
+    # Slots come back when streams end.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with httpx.stream("GET", url, headers=bearer(inbox["token"]), timeout=20) as again:
+            if again.status_code == 200:
+                break
+        time.sleep(0.2)
+    else:
+        pytest.fail("stream slots were not given back")

@@ -24,8 +24,8 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from otpbridge.bridge.http.auth import authenticate, authorize_inbox
-from otpbridge.bridge.http.errors import invalid
-from otpbridge.bridge.http.state import ApiState, get_state
+from otpbridge.bridge.http.errors import ApiError, invalid
+from otpbridge.bridge.http.state import MAX_EVENT_STREAMS, ApiState, get_state
 from otpbridge.bridge.sdk.models import ms_to_datetime
 from otpbridge.bridge.sdk.results import extraction_reasons, iso_time
 from otpbridge.bridge.sdk.wire import BLOCK_S, as_str
@@ -206,8 +206,26 @@ async def inbox_events(request: Request) -> Response:
     authorize_inbox(principal, inbox_id)
     await state.client.inboxes.get(inbox_id)  # 404 before the stream starts
     start = _start(request)
+    if state.event_streams >= MAX_EVENT_STREAMS:
+        raise ApiError(
+            503,
+            "too_many_streams",
+            f"this server has {MAX_EVENT_STREAMS} event streams open; retry shortly",
+            headers={"Retry-After": "5"},
+        )
     return StreamingResponse(
-        _events(request, state, inbox_id, start),
+        _counted(state, _events(request, state, inbox_id, start)),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
+
+
+async def _counted(state: ApiState, frames: AsyncIterator[str]) -> AsyncIterator[str]:
+    """Holds one of the process's stream slots while the response streams. Requests checked
+    in the same instant may overshoot the limit by a few: the side pool keeps 56 spare."""
+    state.event_streams += 1
+    try:
+        async for frame in frames:
+            yield frame
+    finally:
+        state.event_streams -= 1

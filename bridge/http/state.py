@@ -20,10 +20,14 @@ from otpbridge.bridge.sdk.wire import CONNECTION_OPTIONS, default_name
 from otpbridge.worker.keys import Keys
 from otpbridge.worker.redis_conn import async_client
 
-__all__ = ["ApiState", "get_state", "open_state"]
+__all__ = ["MAX_EVENT_STREAMS", "ApiState", "get_state", "open_state"]
 
 #: Connections of the side client: each SSE stream holds one while it blocks in XREAD.
 _SIDE_MAX_CONNECTIONS = 256
+#: Event streams one process serves at once. Below the side pool's size, so that token checks
+#: and rate limits (same pool) always find a connection: a stream past it gets a 503, never the
+#: API's other requests.
+MAX_EVENT_STREAMS = 200
 
 
 @dataclass(slots=True)
@@ -39,6 +43,8 @@ class ApiState:
     closing: asyncio.Event = field(default_factory=asyncio.Event)
     #: The loop the app runs on (set at start-up), for :meth:`begin_shutdown` from a signal.
     loop: asyncio.AbstractEventLoop | None = None
+    #: Event streams open now (at most :data:`MAX_EVENT_STREAMS`).
+    event_streams: int = 0
     #: Optional parts mounted by other modules (MCP session manager, …) keep their state here.
     extras: dict[str, Any] = field(default_factory=dict)
 
