@@ -5,13 +5,13 @@ No I/O, no network, no logging: bytes in, :class:`Extraction` out.
 
 from __future__ import annotations
 
-from otpbridge.extract.document import Anchor, Document
+from otpbridge.extract.codes.otp import THRESHOLD, candidates, rank_codes
 from otpbridge.extract.expiry import find_expiry
-from otpbridge.extract.links import PRIMARY_MIN_SCORE, find_links
-from otpbridge.extract.mime import MimeError
+from otpbridge.extract.links.choose import PRIMARY_MIN_SCORE, find_links
 from otpbridge.extract.model import CodeCandidate, Extraction, Kind, LinkCandidate, LinkKind
-from otpbridge.extract.otp import THRESHOLD, candidates, rank_codes
-from otpbridge.extract.parse import parse_document
+from otpbridge.extract.parse.document import Anchor, Document
+from otpbridge.extract.parse.mime import MimeError
+from otpbridge.extract.parse.reader import parse_document
 from otpbridge.extract.verdict import verdict_reasons
 
 __all__ = [

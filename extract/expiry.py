@@ -6,7 +6,7 @@ an expiry cue sits in the same sentence: a validity word ("valid", "expires", "g
 "خلال", "תוך", ...). Validity words win over "within" words; among equals the first
 duration in the text wins (the code's own expiry comes before footers such as "we reply
 within 24 hours"). The cue tables of all languages are matched at once, as in
-:mod:`extract.link_cues`, because templates mix languages.
+:mod:`extract.links.cues`, because templates mix languages.
 """
 
 from __future__ import annotations

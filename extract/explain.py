@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 
 from otpbridge.extract import extract_document
-from otpbridge.extract.code_context import ScoredCode
-from otpbridge.extract.document import Document
-from otpbridge.extract.links import PRIMARY_MIN_SCORE
-from otpbridge.extract.mime import MimeError
-from otpbridge.extract.otp import THRESHOLD, rank_codes
-from otpbridge.extract.parse import parse_document
+from otpbridge.extract.codes.context import ScoredCode
+from otpbridge.extract.codes.otp import THRESHOLD, rank_codes
+from otpbridge.extract.links.choose import PRIMARY_MIN_SCORE
+from otpbridge.extract.parse.document import Document
+from otpbridge.extract.parse.mime import MimeError
+from otpbridge.extract.parse.reader import parse_document
 
 __all__ = ["explain_document", "explain_message"]
 

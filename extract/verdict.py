@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from otpbridge.extract.code_context import ScoredCode
-from otpbridge.extract.links import PRIMARY_MIN_SCORE
+from otpbridge.extract.codes.context import ScoredCode
+from otpbridge.extract.codes.otp import THRESHOLD
+from otpbridge.extract.links.choose import PRIMARY_MIN_SCORE
 from otpbridge.extract.model import LinkCandidate
-from otpbridge.extract.otp import THRESHOLD
 
 __all__ = ["code_line", "link_line", "verdict_reasons"]
 

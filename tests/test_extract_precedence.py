@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from otpbridge.extract import extract_message
-from otpbridge.extract.precedence import claims_token, specific_code_phrase
+from otpbridge.extract.codes.precedence import claims_token, specific_code_phrase
 
 
 def _mail(subject: str, text: str) -> bytes:

@@ -8,11 +8,11 @@ from urllib.parse import quote
 
 import pytest
 
-from otpbridge.extract.document import Anchor, Document
-from otpbridge.extract.links import PRIMARY_MIN_SCORE, find_links
+from otpbridge.extract.links.choose import PRIMARY_MIN_SCORE, find_links
+from otpbridge.extract.links.unwrap import unwrap_url
+from otpbridge.extract.links.url_signatures import analyse_url
 from otpbridge.extract.model import LinkCandidate
-from otpbridge.extract.unwrap import unwrap_url
-from otpbridge.extract.url_signatures import analyse_url
+from otpbridge.extract.parse.document import Anchor, Document
 
 TOKEN = "Hk8Qz2Lm9Xw4Rt7Vb3Nc"
 

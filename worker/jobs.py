@@ -23,7 +23,7 @@ from rq.job import Job
 from rq.timeouts import JobTimeoutException
 
 from otpbridge.extract import Extraction, extract_document, parse_document
-from otpbridge.extract.mime import MimeError
+from otpbridge.extract.parse.mime import MimeError
 from otpbridge.worker.enqueue import Item, enqueue_single_jobs
 from otpbridge.worker.errors import ExtractionError, WorkerError
 from otpbridge.worker.events import EVENT_EXTRACTED, EVENT_FAILED, EVENT_SCHEMA

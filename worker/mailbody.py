@@ -263,7 +263,7 @@ class _BoundedText(html2text.HTML2Text):
 @functools.cache
 def _block_start() -> re.Pattern[str]:
     """A ``>`` right before a block-level tag (see :func:`html_to_text`)."""
-    from otpbridge.extract.html_prune import BLOCK_TAGS  # noqa: PLC0415 - only HTML-only mails need it
+    from otpbridge.extract.parse.html_prune import BLOCK_TAGS  # noqa: PLC0415 - only HTML-only mails need it
 
     return re.compile(rf">(?=</?(?:{'|'.join(sorted(BLOCK_TAGS))})[\s/>])", re.IGNORECASE)
 
@@ -272,12 +272,12 @@ def html_to_text(html: str) -> str:
     """``html`` rendered as text (markdown-ish, as html2text writes it), bounded in time, memory
     and length. Never raises: markup that cannot be rendered gives ``""``.
 
-    The markup is pruned first (:func:`extract.html_prune.prune_html`: linear, and it escapes
+    The markup is pruned first (:func:`extract.parse.html_prune.prune_html`: linear, and it escapes
     the unterminated constructs the stdlib parser rescans to the end for every time). Pruning
     drops the whitespace in front of block tags; a space is put back there, because html2text
     does not separate the blocks inside a table cell ("is:482913Questions?").
     """
-    from otpbridge.extract.html_prune import prune_html  # noqa: PLC0415 - only HTML-only mails need it
+    from otpbridge.extract.parse.html_prune import prune_html  # noqa: PLC0415 - only HTML-only mails need it
 
     try:
         markup = _block_start().sub("> ", prune_html(html, MAX_RENDER_CHARS))

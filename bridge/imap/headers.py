@@ -5,7 +5,7 @@ are not safe for that: ``email.utils.getaddresses``/``parseaddr`` recurse once p
 group (``a: a: a: …`` raises ``RecursionError``) and ``email.header.decode_header`` is quadratic
 in the number of encoded words. So the bridge reads a bounded prefix of each value, finds
 addresses with non-backtracking patterns, and decodes RFC 2047 words with the extractor's
-bounded decoder (:mod:`otpbridge.extract.rfc2047`).
+bounded decoder (:mod:`otpbridge.extract.parse.rfc2047`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from email.message import Message
 from email.utils import formataddr
 from typing import Final
 
-from otpbridge.extract.rfc2047 import decode_header_value
+from otpbridge.extract.parse.rfc2047 import decode_header_value
 
 __all__ = [
     "MAX_HEADER_CHARS",

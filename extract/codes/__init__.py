@@ -1,0 +1,1 @@
+"""Stage 2: one-time codes — every code-shaped token, its evidence, precedence, the verdict."""

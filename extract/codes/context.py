@@ -1,0 +1,146 @@
+"""Whole-mail judgements on the ranked code candidates of one mail.
+
+``extract.codes.otp`` scores every token by its own neighbourhood; some verdicts need the whole
+mail: a conference call's passcode opens a meeting, a booking's PIN manages the booking, and
+a list of backup codes hands out standing credentials. Each lowers the candidates it concerns
+so that the mail abstains rather than returning one of them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from otpbridge.extract.codes.context_words import SIGN_IN_VERBS
+from otpbridge.extract.codes.keywords import STRONG_CODE_KEYWORDS
+from otpbridge.extract.codes.mail_cues import (
+    EVENT_CUES,
+    GIFT_CARD_CUES,
+    MEETING_CUES,
+    RESERVATION_CUES,
+)
+from otpbridge.extract.expiry import find_expiry
+from otpbridge.extract.parse.document import Document
+
+__all__ = ["ScoredCode", "judge_in_context"]
+
+_MAX_TEXT = 100_000  # as extract.codes.otp: cue searches cost per character
+_PENALTY = 0.45
+_EXPIRY_TEXT = 20_000
+# A mail of recovery codes lists several of one shape ("k3f9a-2bq7x" x 10); a sign-in
+# mail shows one code, however often. Siblings need some standing of their own.
+_LIST_MIN = 3
+_SIBLING_MARGIN = 0.2
+_ALNUM = re.compile(r"[A-Za-z0-9]")
+# "Confirmation code XK29PL" in a hotel or flight mail identifies the booking: under these
+# words alone a code of letters and digits (a record locator's shape; sign-in codes under
+# the same words are mostly digits) does not count as named when the mail is a reservation.
+_BOOKING_CODE_WORDS = re.compile(
+    r"(?:confirmation|booking|reservation) code|bestätigungscode|buchungscode|"
+    r"code de (?:confirmation|réservation)|código de (?:confirmación|confirmação|reserva|"
+    r"reservación)|codice di (?:conferma|prenotazione)|bevestigingscode|boekingscode|"
+    r"kod (?:potwierdzenia|rezerwacji)|код (?:подтверждения|бронирования|підтвердження|"
+    r"бронювання)|(?:onay|rezervasyon) kodu|رمز (?:التأكيد|الحجز)|קוד (?:אישור|הזמנה)|"
+    r"確認コード|予約コード|确认码|確認碼|预订码|預訂碼|(?:확인|예약) ?코드",
+    re.IGNORECASE,
+)
+
+
+# "Access code: HT4829" in a stay's mail opens the guest Wi-Fi or the door: named as a
+# sign-in code only when the mail gives it a lifetime, a code subject or a signing-in verb.
+_ACCESS_CODE_WORDS = re.compile(
+    r"access code|zugangscode|code d['’]accès|código de acceso|código de acesso|"
+    r"codice di accesso|toegangscode|kod dostępu|код доступа|erişim kodu",
+    re.IGNORECASE,
+)
+
+
+@dataclass(slots=True)
+class ScoredCode:
+    value: str
+    display: str
+    score: float
+    reasons: list[str]
+    named: bool = False  # a strong code word or a "… is your code" sentence names it
+    keyword: str = ""  # the code word next to it, if any
+    at: int = -1  # where it starts in the text it was read from (for ``--explain``)
+    source: str = ""  # which text: "body", "text part" or "subject"
+
+
+def judge_in_context(doc: Document, ranked: list[ScoredCode], threshold: float) -> list[ScoredCode]:
+    """``ranked`` (best first) after the whole-mail vetoes, best first again."""
+    if ranked and ranked[0].score >= threshold and _meeting(doc):
+        for s in ranked:  # a conference-call passcode opens a meeting, not an account
+            s.score -= _PENALTY
+            s.reasons.append("conference-call invitation")
+    # "Confirmation number 4021.339.871 ⏎ PIN 8812": a booking's PIN manages the booking, a
+    # gift card's PIN spends it; a sign-in code for such a site says "verification code".
+    holder = ""
+    named = _Naming(doc)
+    if ranked and ranked[0].score >= threshold and not named(ranked[0]):
+        holder = "reservation" if _reservation(doc) else "gift card" if _gift_card(doc) else ""
+    if holder:
+        for s in ranked:
+            if not named(s):
+                s.score -= _PENALTY
+                s.reasons.append(f"{holder}, no code word names it")
+        ranked.sort(key=lambda s: s.score, reverse=True)
+    if ranked and ranked[0].score >= threshold:
+        shape = _shape(ranked[0])
+        floor = threshold - _SIBLING_MARGIN
+        listed = [s for s in ranked if s.score >= floor and _shape(s) == shape]
+        if len(listed) >= _LIST_MIN:
+            for s in listed:
+                s.score -= _PENALTY
+                s.reasons.append(f"one of {len(listed)} codes listed alike")
+            ranked.sort(key=lambda s: s.score, reverse=True)
+    return ranked
+
+
+class _Naming:
+    """Whether a code word names a candidate as a one-time code. A booking's code word
+    ("Confirmation code: 73021") names a record locator when the code has letters, and also
+    when the mail gives it no lifetime, its subject no code word and its text no signing-in
+    verb: a one-time code expires and signs in, an appointment's confirmation code does
+    neither."""
+
+    def __init__(self, doc: Document) -> None:
+        self._doc = doc
+        self._lasting: bool | None = None
+
+    def __call__(self, code: ScoredCode) -> bool:
+        if code.named and _ACCESS_CODE_WORDS.fullmatch(code.keyword):
+            return not self.lasting
+        if not code.named or not _BOOKING_CODE_WORDS.fullmatch(code.keyword):
+            return code.named
+        return code.value.isdigit() and not self.lasting
+
+    @property
+    def lasting(self) -> bool:
+        if self._lasting is None:
+            doc = self._doc
+            self._lasting = (
+                STRONG_CODE_KEYWORDS.search(doc.subject) is None
+                and find_expiry(doc.text[:_EXPIRY_TEXT]) is None
+                and SIGN_IN_VERBS.search(doc.text[:_EXPIRY_TEXT]) is None
+            )
+        return self._lasting
+
+
+def _shape(code: ScoredCode) -> str:
+    """Length and separators, and whether digits only: "k3f9a-2bq7x" is "alnum xxxxx-xxxxx"."""
+    return ("digits " if code.value.isdigit() else "alnum ") + _ALNUM.sub("x", code.display)
+
+
+def _meeting(doc: Document) -> bool:
+    return bool(EVENT_CUES.search(doc.subject) or MEETING_CUES.search(doc.text[:_MAX_TEXT]))
+
+
+def _reservation(doc: Document) -> bool:
+    return bool(
+        RESERVATION_CUES.search(doc.subject) or RESERVATION_CUES.search(doc.text[:_MAX_TEXT])
+    )
+
+
+def _gift_card(doc: Document) -> bool:
+    return bool(GIFT_CARD_CUES.search(doc.subject) or GIFT_CARD_CUES.search(doc.text[:_MAX_TEXT]))

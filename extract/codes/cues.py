@@ -1,0 +1,95 @@
+"""Keyword spans of one text: where the code words, negative words and shopping cues are.
+
+Built once per scored text so that every candidate looks up its nearest cue by bisection.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from otpbridge.extract.codes.context_words import SHOPPING_CUES
+from otpbridge.extract.codes.keywords import (
+    CODE_KEYWORDS,
+    CODE_NOUNS,
+    NEGATIVE_KEYWORDS,
+    STRONG_CODE_KEYWORDS,
+    keyword_spans,
+)
+
+__all__ = ["Cues", "Spans"]
+
+
+@dataclass(frozen=True, slots=True)
+class Spans:
+    """Sorted keyword match spans of one text, for nearest-match look-ups."""
+
+    starts: list[int]
+    ends: list[int]
+    words: list[str]
+
+    @classmethod
+    def of(cls, pattern: re.Pattern[str], text: str) -> Spans:
+        starts, ends, words = [], [], []
+        for m in keyword_spans(pattern, text):
+            starts.append(m.start())
+            ends.append(m.end())
+            words.append(m.group(0))
+        return cls(starts, ends, words)
+
+    def before(self, pos: int, window: int) -> tuple[int, str] | None:
+        """Nearest match ending at or before ``pos`` (distance, word) within ``window``."""
+        i = bisect.bisect_right(self.ends, pos) - 1
+        if i >= 0 and pos - self.ends[i] <= window:
+            return pos - self.ends[i], self.words[i]
+        return None
+
+    def words_in(self, lo: int, hi: int) -> list[str]:
+        """Words of the matches that start within [lo, hi)."""
+        i, j = bisect.bisect_left(self.starts, lo), bisect.bisect_left(self.starts, hi)
+        return self.words[i:j]
+
+    def after(self, pos: int, window: int) -> tuple[int, str] | None:
+        i = bisect.bisect_left(self.starts, pos)
+        if i < len(self.starts) and self.starts[i] - pos <= window:
+            return self.starts[i] - pos, self.words[i]
+        return None
+
+
+class Cues:
+    """Keyword spans of one text, by what they announce, each found when first asked for:
+    a text without code-shaped tokens needs only the strong code words."""
+
+    __slots__ = ("_spans", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._spans: dict[str, Spans] = {}
+
+    def _of(self, name: str, pattern: re.Pattern[str]) -> Spans:
+        spans = self._spans.get(name)
+        if spans is None:
+            spans = self._spans[name] = Spans.of(pattern, self.text)
+        return spans
+
+    @property
+    def strong(self) -> Spans:
+        return self._of("strong", STRONG_CODE_KEYWORDS)
+
+    @property
+    def weak(self) -> Spans:
+        return self._of("weak", CODE_KEYWORDS)
+
+    @property
+    def negative(self) -> Spans:
+        return self._of("negative", NEGATIVE_KEYWORDS)
+
+    @property
+    def nouns(self) -> Spans:
+        return self._of("nouns", CODE_NOUNS)
+
+    def shopping_after(self, end: int, window: int) -> tuple[int, str] | None:
+        """Nearest shopping word starting within ``window`` after ``end`` (distance, word)."""
+        m = SHOPPING_CUES.search(self.text, end, end + window)
+        return (m.start() - end, m.group(0)) if m is not None else None

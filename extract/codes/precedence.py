@@ -1,0 +1,185 @@
+"""Precedence between a code the mail hands over and the words that claim a number.
+
+A mail *hands over* a code when it says so about that very token: "your verification code
+is 482913", "482913 is your code", "enter 482913 to verify", or the token alone in a box
+under a code heading. Such a code is taken away only by a closer, more specific claim on the
+same token ("order number 482913", "booking code 482913", "promo code SAVE20"), never by a
+claim word elsewhere in its sentence ("…code for your order is 482913"), in the brand ("Your
+Garage verification code is…") or in a later sentence ("…482913. Use it for your purchase").
+Words for the specific code phrases are data (``_SPECIFIC``), per language.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from otpbridge.extract.codes.cues import Cues
+from otpbridge.extract.codes.mentions import greeting
+from otpbridge.extract.lang.patterns import table_pattern
+
+__all__ = [
+    "HandOver",
+    "brand",
+    "claim_before",
+    "hand_over",
+    "labels_own_value",
+    "same_sentence",
+    "specific_code_phrase",
+]
+
+_SPECIFIC_WORDS = table_pattern("code", "specific")
+
+# What may stand between a claim word and the token it claims: punctuation, a copula, a
+# number's label ("order number: 4821", "Bestellnr. 4821", "booking code X7K2"). Anything
+# else (a preposition, another noun) means the word claims something else.
+_PUNCT = r"[\s:#.\-–—=()（）\[\]*]*"
+_NUMBER_LABEL = r"number|no|nr|nummer|numéro|número|numero|numer|code|codes|id|ref"
+_COPULA = r"is|ist|lautet|est|es|é|è|är|er|to|jest"
+_LABEL_GAP = re.compile(
+    rf"{_PUNCT}(?:(?P<label>{_NUMBER_LABEL})\b{_PUNCT})?(?:(?:{_COPULA})\b{_PUNCT})?",
+    re.IGNORECASE,
+)
+# A claim word that is itself a number's name ("Bestellnummer", "ref", "#"): it labels the
+# token even across a copula ("Ihre Bestellnummer lautet 4021"), unlike a plain noun ("…für
+# Ihre Bestellung lautet 847120", where the copula belongs to the code phrase).
+_NAMES_NUMBER = re.compile(rf"(?:{_NUMBER_LABEL}|nr\.|no\.|#|nummer\w*|number\w*)$", re.I)
+_BREAK = re.compile(r"\n|[.!?;。！？]\s")
+# Labels that number things but do not qualify a code word ("Apple ID code is: 804316").
+_LABELS = frozenset(("id", "#", "no.", "nr", "nr.", "number", "ip"))
+_NUMBER = re.compile(r"\d{2,}")
+_JOINERS = frozenset(
+    ("", "or", "and", "oder", "und", "ou", "et", "o", "y", "e", "или", "或", "和", "、")
+)
+#: How far a code phrase may stand before the token it hands over: in its sentence (a long
+#: one: "…code de vérification pour valider le paiement de votre panier est : 881204"), or in
+#: the heading above a token alone on its line.
+_IN_SENTENCE = 100
+# The rest of a code word's line when it is a value of its own ("Gift code: 8JX2-KP4Q-77MZ").
+_OWN_VALUE = re.compile(r"[ \t:：#]*(?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]{3,}[ \t.]*")
+_ABOVE = 120
+
+
+@dataclass(frozen=True, slots=True)
+class HandOver:
+    """Why the mail hands a token over, or ``""``; and the code phrase that does it."""
+
+    why: str = ""
+    keyword: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.why)
+
+
+def specific_code_phrase(keyword: str) -> bool:
+    """The code phrase names a one-time code by itself (not a bare "code" or "your code")."""
+    return _SPECIFIC_WORDS.search(keyword) is not None
+
+
+def claims_token(text: str, word: str, word_end: int, start: int) -> bool:
+    """The claim word ending at ``word_end`` labels the token at ``start`` directly: only
+    punctuation, a copula or a number's label stand between them, on one line."""
+    m = _LABEL_GAP.match(text, word_end, start)
+    if m is None or m.end() != start:
+        return False
+    copula = m.group(0).strip(" \t:#.-–—=()（）[]*") not in ("", m.group("label"))
+    return not copula or m.group("label") is not None or bool(_NAMES_NUMBER.search(word))
+
+
+def same_sentence(text: str, lo: int, hi: int) -> bool:
+    """No sentence or line break between ``lo`` and ``hi``."""
+    return _BREAK.search(text, lo, hi) is None
+
+
+def hand_over(
+    text: str,
+    start: int,
+    keyword: tuple[int, str] | None,
+    alone: bool,
+    says_code: bool,
+    says_use: bool,
+) -> HandOver:
+    """Whether the mail hands the token at ``start`` over: a sentence about it says it is a
+    code or to enter it, or a code phrase (``keyword``: distance, words) before it names it,
+    in its sentence or in the heading above it when it stands alone on its line."""
+    if says_code:
+        return HandOver("the sentence says it is a code")
+    if says_use:
+        return HandOver("the sentence says to enter it")
+    if keyword is None:
+        return HandOver()
+    dist, word = keyword
+    if alone and dist <= _ABOVE:
+        return HandOver(f"alone under '{word.strip()}'", word)
+    if dist <= _IN_SENTENCE and same_sentence(text, start - dist, start):
+        return HandOver(f"'{word.strip()}' names it in its sentence", word)
+    return HandOver()
+
+
+def claim_before(text: str, start: int, cues: Cues, handed: HandOver, sender: str = "") -> str:
+    """The veto of a claim word before the token (order, tracking, promo…), or ``""``.
+
+    A claim word takes the first number after it ("card ending 1245 is 811739") and a list
+    of them ("promo code SAVE20 or WELCOME50"); between a claim word and a code phrase the
+    nearer one wins ("order 1533 … OTP 572123"), and a claim word qualifying the code phrase
+    right after it takes the token ("promo code X"). A token handed over by a specific code
+    phrase yields only to a claim on itself: the claim word labels it directly.
+    """
+    neg = cues.negative.before(start, 40)
+    if neg is None:
+        return ""
+    dist, word = neg
+    word_end = start - dist
+    claimed = [m.end() for m in _NUMBER.finditer(text, word_end, start)]
+    if claimed and text[claimed[-1] : start].strip(" ,/").lower() not in _JOINERS:
+        return ""
+    if word == "#" and text[word_end:start].strip(" :"):
+        return ""  # "#" numbers only what follows it directly; "<#> 482913 is…" is SMS syntax
+    if greeting(text, word_end - len(word), word_end, start):
+        return ""  # "Dear Customer, 482913 is the OTP…": the reader, not a number's label
+    positives = [d for d in (cues.strong.before(start, 300), cues.weak.before(start, 300)) if d]
+    pos_dist, pos_word = min(positives, key=lambda d: (d[0], len(d[1])), default=(10**9, ""))
+    # …unless the claim word is the tail of the code phrase ("security key").
+    if dist == pos_dist and len(pos_word) > len(word):
+        return ""
+    # ("39,000원⏎인증번호 [740518]", "金额268.00元，验证码": a unit ending the clause
+    # before qualifies nothing.)
+    gap = text[word_end : start - pos_dist - len(pos_word)]
+    qualifies = (
+        word.strip().lower() not in _LABELS
+        and dist <= pos_dist + len(pos_word) + 2
+        and not gap.strip(" \t-(（[【")
+    )
+    nearer = dist < pos_dist
+    if not (nearer or qualifies):
+        return ""
+    # A bare code word yields to a claim word qualifying it ("De nieuwe code van de
+    # fietsenstalling is 7309"); a specific code phrase yields only to a claim on the token
+    # ("Ihr Bestätigungscode für Ihre Bestellung lautet 847120") and not to a brand before it
+    # ("Your Garage verification code is 482913"; but "Ticket verification code: 4821").
+    if handed and specific_code_phrase(pos_word):
+        if nearer and not claims_token(text, word.strip(), word_end, start):
+            return ""
+        if not nearer and brand(text, word_end - len(word), word.strip(), sender):
+            return ""
+    return f"vetoed by '{word.strip()}'"
+
+
+def labels_own_value(text: str, keyword_end: int, start: int) -> bool:
+    """The code word ending at ``keyword_end`` labels a value on its own line, and the token
+    at ``start`` stands on a later line: the word is that value's, not the token's."""
+    nl = text.find("\n", keyword_end, start)
+    return nl >= 0 and _OWN_VALUE.fullmatch(text, keyword_end, nl) is not None
+
+
+def brand(text: str, word_start: int, word: str, sender: str) -> bool:
+    """The claim word at ``word_start`` is (part of) a name: the sender's, or a capitalised
+    word inside a sentence ("Your Garage verification code"), not a sentence's first word
+    ("Ticket verification code: 4821") or a common noun ("your ticket verification code")."""
+    if word.lower() in sender:
+        return True
+    if not word[:1].isupper():
+        return False
+    lo = text.rfind("\n", 0, word_start) + 1
+    before = text[lo:word_start].rstrip(" \t\"'“„«(")
+    return bool(before) and before[-1] not in ".!?:;。！？·•*-–—|>"

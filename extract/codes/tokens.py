@@ -1,0 +1,173 @@
+"""Where the code-shaped tokens of a text are: plain tokens ("482913", "K7P-2QM") and
+grouped ones ("482 913", "4 8 2 9 1 3"), with URLs, addresses and colours blanked out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from otpbridge.extract.codes.shapes import (
+    brand_shaped,
+    case_flips_inside,
+    name_like,
+    pronounceable,
+    randomish,
+    value_of,
+)
+
+__all__ = ["code_tokens", "keyword_led_tokens", "line_bounds", "mask", "strip_marks"]
+
+_ASCII_WORD = "A-Za-z0-9_"
+# The address alternative starts only where a word starts: tried inside a long run of word
+# characters it would rescan the rest of the run at every position (quadratic).
+_URLISH = re.compile(
+    r"(?:https?://|www\.)\S+|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|#[0-9a-fA-F]{3,8}(?![0-9A-Za-z])",
+)
+_TOKEN = re.compile(
+    rf"(?<![{_ASCII_WORD}@#$€£¥₹%&=/\\+.\-'’])(?<!\d:)"
+    # Words of letters with any lower case are never codes: skip them inside the engine.
+    r"(?![A-Za-z]*[a-z][A-Za-z]*(?![A-Za-z0-9-]))"
+    r"([A-Za-z0-9]+(?:-[A-Za-z0-9]+){1,2}|[A-Za-z0-9]{4,})"
+    # A Turkish copula after an apostrophe ("482913'tür") ends the code like a full stop.
+    rf"(?![{_ASCII_WORD}@/%]|[.:\-][{_ASCII_WORD}]|['’](?![dt][ıiuü]r\b)[{_ASCII_WORD}]"
+    rf"|,(?!\d{{1,3}}[^\x00-\x7f\s])[{_ASCII_WORD}])"
+)
+_GROUPED = re.compile(
+    rf"(?<![{_ASCII_WORD}$€£¥₹#@+.,/\-])(?<!\d:)"
+    # "391 584", "391-584", "391 · 584" (a middle dot or bullet between digit groups).
+    # "4 8 2 9 1 3", "4 8 2 - 9 1 3": one character per group, a dash between halves.
+    r"(\d{2,4}(?:(?:[ -]| ?[·•] ?)\d{2,4}){1,3}|(?:[A-Z0-9] (?:- )?){3,9}[A-Z0-9])"
+    rf"(?![{_ASCII_WORD}%/]|[.,:\-][0-9])"
+)
+# Scanned on their own so that a rejected match ("PIN 4141") hides no digit group.
+_OTHER_GROUPS = (
+    # "A7R 2KQ", "K7 Q2 9M": capitals and digits in groups of three or four, or of two.
+    re.compile(
+        rf"(?<![{_ASCII_WORD}$€£¥₹#@+.,/\-])([A-Z0-9]{{3,4}}(?: [A-Z0-9]{{3,4}}){{1,2}}"
+        r"|[A-Z0-9]{2}(?: [A-Z0-9]{2}){2,4})"
+        rf"(?![{_ASCII_WORD}%/]|[.,:\-][0-9])"
+    ),
+    # One character per line: a code drawn as a column of boxes, one block element each.
+    re.compile(r"(?<![^\n])((?:[A-Z0-9][ \t]*\n(?:[ \t]*\n)?){3,9}[A-Z0-9])(?=[ \t]*(?:\n|$))"),
+)
+# Postcodes look like capital groups: "SW1A 1AA" (UK; its last two letters are never
+# C I K M O V), "K1A 0B1" (Canada).
+_POSTCODE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]? \d[ABD-HJLNP-UW-Z]{2}|[A-Z]\d[A-Z] \d[A-Z]\d")
+_MIXED = re.compile(r"(?=[A-Z]*\d)(?=\d*[A-Z])[A-Z\d]+")
+
+
+def _grouped(token: str) -> tuple[str, str] | None:
+    """(value, display) of a grouped token; groups of capitals need one group mixing
+    letters and digits ("A7R 2KQ", not "PIN 4821")."""
+    groups = token.replace("-", " ").replace("·", " ").replace("•", " ").split()
+    value = "".join(groups)
+    if not 4 <= len(value) <= 10:
+        return None
+    if "\n" in token:
+        return value, " ".join(groups)
+    capitals = len(groups) > 1 and len(groups[0]) > 1 and not value.isdigit()
+    if capitals and (_POSTCODE.fullmatch(token) or not any(_MIXED.fullmatch(g) for g in groups)):
+        return None
+    return value, token
+
+
+# Right after a code word, codes the token scan skips: letters-only whose case flips inside
+# ("bEwois", "kQmTzx"; generators drawing from both cases give them, words do not look so)
+# and long random tokens of letters and digits ("aB3dEf9hJkMn", a link code typed by hand).
+_AFTER_KEYWORD = re.compile(
+    r"(?:[ \t]+(?:is|ist|lautet|est|es|é|è|är|er|jest|je))?[ \t:：\"“'«*]{0,4}"
+    r"([A-Za-z0-9]{5,16})(?![\w@/%-])"
+)
+# …or alone on the next line, under a heading ("Your verification code⏎⏎bYqTmKzRaP").
+_BELOW_KEYWORD = re.compile(r"[ \t:：]*\n\s*([A-Za-z0-9]{5,16})(?=[ \t]*(?:\n|$))")
+_LONG_CODE = range(11, 17)
+# "…this temporary login code:⏎⏎iqjy-tayyf-vvph": groups of small letters on their own line
+# under the line of a code word; one group at least unpronounceable (words are not).
+_WORD_GROUPS_BELOW = re.compile(r"[^\n]{0,40}\n\s*([a-z]{3,6}(?:-[a-z]{3,6}){2,3})[ \t]*(?:\n|$)")
+# "Your sign-in code is: maple-river-stone-cloud", "…this phrase to confirm your email:
+# amber-falcon-quiet-harbor": a passphrase of three to six small words joined by hyphens, on
+# the code phrase's line (after a colon or a copula) or alone on the next one.
+_PASSPHRASE = re.compile(
+    r"(?:[^\n:：]{0,60}[:：]|[ \t]+(?:is|ist|lautet|est|es|é|è|är|er|to|jest))?"
+    r"[ \t\"“'«*]*(?:\n\s*)?([a-z]{3,9}(?:-[a-z]{3,9}){2,5})(?![\w-])"
+)
+_ENDS_SENTENCE = re.compile(r"[ \t]*(?:[.!。]?[ \t]*(?:\n|$))")
+
+
+def mask(text: str) -> str:
+    """Blank out URLs, e-mail addresses and CSS colours, keeping offsets."""
+    return _URLISH.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def code_tokens(text: str) -> Iterator[tuple[int, int, tuple[str, str]]]:
+    """(start, end, (value, display)) of every code-shaped token of a masked text; a grouped
+    token wins over the plain tokens that start where it starts."""
+    seen: set[int] = set()
+    for pattern in (_GROUPED, *_OTHER_GROUPS, _TOKEN):
+        for m in pattern.finditer(text):
+            if m.start() in seen:
+                continue
+            token = m.group(1)
+            parsed = value_of(token) if pattern is _TOKEN else _grouped(token)
+            if parsed is None:
+                continue
+            seen.add(m.start())
+            yield m.start(), m.end(), parsed
+
+
+def keyword_led_tokens(
+    text: str, keyword_ends: list[int], shown: Callable[[str], bool]
+) -> Iterator[tuple[int, int, tuple[str, str]]]:
+    """Codes the token scan skips (letters of both cases, long random tokens, groups of
+    small letters, passphrases of small words), found only right after a strong code word
+    ending at one of ``keyword_ends``, and only when shown as the code (a brand name after
+    "code" is not)."""
+    for end in keyword_ends:
+        phrase = _PASSPHRASE.match(text, end)
+        if phrase is not None and all(map(pronounceable, phrase.group(1).split("-"))):
+            token = phrase.group(1)
+            if shown(token) or _ENDS_SENTENCE.match(text, phrase.end(1)):
+                # The words and their hyphens are what one types: no separator to drop.
+                yield phrase.start(1), phrase.end(1), (token, token)
+                continue
+        below = _WORD_GROUPS_BELOW.match(text, end)
+        if below is not None and not all(map(pronounceable, below.group(1).split("-"))):
+            token = below.group(1)
+            yield below.start(1), below.end(1), (token.replace("-", ""), token)
+            continue
+        m = _AFTER_KEYWORD.match(text, end)
+        if m is None:
+            m = _BELOW_KEYWORD.match(text, end)
+            # …below a heading, a name's letters ("McKinsey", "YouTube") are no code.
+            if m is None or (m.group(1).isalpha() and name_like(m.group(1))):
+                continue
+        token = m.group(1)
+        if token.isalpha():
+            if not case_flips_inside(token):
+                continue
+        elif len(token) not in _LONG_CODE or token.isdigit() or not randomish(token):
+            continue
+        # …shown as the code: emphasised, carried by a link, or ending its sentence.
+        if not shown(token) and (brand_shaped(token) or not _ENDS_SENTENCE.match(text, m.end(1))):
+            continue
+        yield m.start(1), m.end(1), (token, token)
+
+
+def strip_marks(line: str) -> str:
+    """The line without the marks around it: "【482913】", "🔐 482913", "* 482913 *" leave
+    the code alone on its line. Walks in from both ends (a hostile line can be huge)."""
+    lo, hi = 0, len(line)
+    while lo < hi and not line[lo].isalnum():
+        lo += 1
+    while hi > lo and not line[hi - 1].isalnum():
+        hi -= 1
+    return line[lo:hi]
+
+
+def line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Start and end offsets of the line holding text[start:end]."""
+    lo = text.rfind("\n", 0, start) + 1
+    hi = text.find("\n", end)
+    return lo, hi if hi >= 0 else len(text)

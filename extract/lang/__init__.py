@@ -1,0 +1,100 @@
+"""The extractor's words, one data file per language: ``extract/lang/<code>.toml``.
+
+Every file may hold any of these tables (a missing table is an empty one); the logic modules
+never spell a word, they read the merged, compiled tables from here. All languages are matched
+at once, because templates mix languages (a German mail quotes an English code line).
+
+``[detect]``
+    ``stopwords``: frequent short words that tell Latin-script languages apart.
+``[code]``
+    ``strong``: phrases that alone make a token a one-time code ("verification code", "验证码");
+    ``weak``: a bare code word or a verb that introduces one ("code", "enter");
+    ``nouns``: the bare nouns among the weak words ("code", "pin");
+    ``claims``: words that claim a number for something else ("order", "tracking", "promo");
+    ``specific``: words that make a code phrase name a one-time code by themselves, so a word
+    before it is a brand ("Garage verification code"), unlike before a bare "code";
+    ``type_the_letters``: "including the letters" — a letter prefix is part of the code.
+``[context]``
+    ``shopping``: words after a code that make it a shop's or a trip's ("% off", "flight");
+    ``sign_in``: what one does with a one-time code ("enter it", "sign in").
+``[mail]``
+    whole-mail cues: ``card_auth``, ``receipt``, ``reservation``, ``gift_card``, ``event``,
+    ``meeting`` (a conference call's passcode opens a meeting, not an account).
+``[link]``
+    what a link's label or sentence asks for, by purpose (``magic``, ``confirm``, ``reset``,
+    ``unsubscribe``, ``alert``, … — :data:`otpbridge.extract.links.cues.Purpose`), and
+    ``shared_content`` ("shared a document with you").
+``[url]``
+    localised route words of auth URLs, as ASCII path words: ``confirm``, ``reset``, ``magic``.
+
+``mul.toml`` holds stems shared by several languages (or not yet sorted into one).
+Adding a language is adding its file (and goldens): see the README.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from importlib import resources
+from types import MappingProxyType
+
+__all__ = ["LANGUAGES", "TABLES", "by_language", "words"]
+
+#: The section → table names a language file may hold (anything else is a typo).
+TABLES: Mapping[str, frozenset[str]] = MappingProxyType({
+    "detect": frozenset({"stopwords"}),
+    "code": frozenset({"strong", "weak", "nouns", "claims", "specific", "type_the_letters"}),
+    "context": frozenset({"shopping", "sign_in"}),
+    "mail": frozenset({"card_auth", "receipt", "reservation", "gift_card", "event", "meeting"}),
+    "link": frozenset({
+        "magic", "confirm", "reset", "password", "unsubscribe", "decline", "utility", "alert",
+        "generic", "commerce", "invite", "join", "done", "changed", "browse", "account",
+        "pointer", "feature", "affirm", "restore", "shared_content",
+    }),
+    "url": frozenset({"confirm", "reset", "magic"}),
+})  # fmt: skip
+
+
+class LanguageFileError(ValueError):
+    """A language file names a table the extractor does not read (a typo would be lost)."""
+
+
+def _load() -> dict[str, dict[str, dict[str, tuple[str, ...]]]]:
+    out: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {}
+    files = sorted(
+        (f for f in resources.files(__name__).iterdir() if f.name.endswith(".toml")),
+        key=lambda f: f.name,
+    )
+    for f in files:
+        lang = f.name.removesuffix(".toml")
+        data = tomllib.loads(f.read_text(encoding="utf-8"))
+        sections: dict[str, dict[str, tuple[str, ...]]] = {}
+        for section, tables in data.items():
+            known = TABLES.get(section)
+            if known is None or not isinstance(tables, dict) or not set(tables) <= known:
+                raise LanguageFileError(f"{f.name}: unknown table in [{section}]")
+            sections[section] = {k: tuple(str(w) for w in v) for k, v in tables.items()}
+        out[lang] = sections
+    return out
+
+
+_DATA = _load()
+#: Every language with a file, in file-name order.
+LANGUAGES: tuple[str, ...] = tuple(_DATA)
+
+
+def by_language(section: str, table: str) -> dict[str, tuple[str, ...]]:
+    """``{language: entries}`` of one table, for the languages that have it."""
+    return {
+        lang: entries
+        for lang, sections in _DATA.items()
+        if (entries := sections.get(section, {}).get(table))
+    }
+
+
+def words(section: str, table: str) -> tuple[str, ...]:
+    """One table's entries of every language, in file order (duplicates kept once)."""
+    seen: dict[str, None] = {}
+    for entries in by_language(section, table).values():
+        seen.update(dict.fromkeys(entries))
+    return tuple(seen)

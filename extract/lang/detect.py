@@ -1,0 +1,69 @@
+"""A small, dependency-free language guess: script first, then common function words.
+
+Precision matters only so far as it picks keyword tables and shows up in reports; every stage
+also tries all languages, so a wrong guess costs little.
+"""
+
+from __future__ import annotations
+
+import re
+
+from otpbridge.extract.lang import by_language
+
+__all__ = ["detect_language"]
+
+
+_SAMPLE = 6000
+
+# (language, characters that identify it among scripts shared with others)
+_SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("ko", re.compile(r"[\uac00-\ud7af]")),
+    ("ja", re.compile(r"[\u3040-\u30ff]")),
+    ("zh", re.compile(r"[\u4e00-\u9fff]")),
+    ("he", re.compile(r"[\u0590-\u05ff]")),
+    ("ar", re.compile(r"[\u0600-\u06ff]")),
+    ("ru", re.compile(r"[\u0400-\u04ff]")),
+    ("bn", re.compile(r"[\u0980-\u09ff]")),
+    ("hi", re.compile(r"[\u0900-\u097f]")),
+    ("th", re.compile(r"[\u0e00-\u0e7f]")),
+    ("el", re.compile(r"[\u0370-\u03ff]")),
+)
+_PERSIAN = re.compile(r"[پچژگکی]")
+_UKRAINIAN = re.compile(r"[іїєґІЇЄҐ]")
+_VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
+_WORD = re.compile(r"[a-zà-ÿąćęłńóśźżçğıöşü]+")
+
+# Ties go to the language listed first (English before German…); others follow by name.
+_TIE_ORDER = ("en", "de", "fr", "es", "pt", "it", "nl", "pl", "tr", "sv")
+_STOPWORDS: dict[str, frozenset[str]] = {
+    lang: frozenset(entries)
+    for lang, entries in sorted(
+        by_language("detect", "stopwords").items(),
+        key=lambda item: (*_TIE_ORDER, item[0]).index(item[0]),
+    )
+}
+
+
+def detect_language(text: str) -> str | None:
+    """Primary language tag ("en", "de", "zh"…) of ``text``, or None when unsure."""
+    sample = text[:_SAMPLE]
+    counts = [(len(rx.findall(sample)), lang) for lang, rx in _SCRIPTS]
+    best_count, best = max(counts)
+    lowered = sample.lower()
+    words = _WORD.findall(lowered)
+    # A foreign name or a footer line in another script must not outvote the body.
+    if best_count >= 3 and best_count >= len(words) // 4:
+        if best == "zh" and counts[1][0] >= 2:
+            return "ja"
+        if best == "ar" and _PERSIAN.search(sample):
+            return "fa"
+        if best == "ru" and _UKRAINIAN.search(sample):
+            return "uk"
+        return best
+    if len(_VIETNAMESE.findall(lowered)) >= 5:
+        return "vi"
+    if not words:
+        return None
+    scores = {lang: sum(w in stop for w in words) for lang, stop in _STOPWORDS.items()}
+    lang = max(scores, key=lambda k: scores[k])
+    return lang if scores[lang] >= 2 else None

@@ -1,0 +1,68 @@
+"""Word tables into compiled patterns: one trie-shaped alternation per table.
+
+Latin, Greek and Cyrillic entries match at word starts only, so ``code`` does not fire inside
+``barcode``; Hebrew and Arabic attach prefixes and CJK has no spaces, so those match anywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from otpbridge.extract.lang import words
+
+__all__ = ["compile_words", "keyword_spans", "table_pattern"]
+
+
+def _trie(entries: list[str]) -> str:
+    """One alternation per shared prefix: the regex engine branches once per character
+    instead of trying hundreds of words at every position."""
+    root: dict[str, dict[str, Any]] = {}
+    for word in entries:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict[str, Any]]) -> str:
+        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 and len(alts[0]) == 1 else "(?:" + "|".join(alts) + ")"
+        return body + "?" if "" in node else body
+
+    return emit(root)
+
+
+def compile_words(entries: Iterable[str]) -> re.Pattern[str]:
+    """One case-insensitive pattern for a set of phrases."""
+    unique = {w.lower() for w in entries if w}
+    bounded = sorted(w for w in unique if w[0].isalnum() and ord(w[0]) < 0x0590)
+    free = sorted(unique.difference(bounded))
+    alternatives = [rf"(?<![^\W_])(?:{_trie(bounded)})"] if bounded else []
+    if free:
+        alternatives.append(_trie(free))
+    return re.compile("|".join(alternatives) or r"(?!x)x", re.IGNORECASE)
+
+
+def table_pattern(section: str, table: str) -> re.Pattern[str]:
+    """The compiled pattern of one table of every language file."""
+    return compile_words(words(section, table))
+
+
+def keyword_spans(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """Matches of a keyword pattern; short Latin words must also end at a word boundary
+    ("pin" but not "pink"); longer ones may be inflected ("verifying", "kodunuz")."""
+    for m in pattern.finditer(text):
+        word = m.group(0)
+        nxt = text[m.end() : m.end() + 1]
+        if (
+            len(word) <= 4
+            and word.isascii()
+            and word[-1].isalpha()
+            and nxt.isascii()
+            and nxt.isalpha()
+        ):
+            continue
+        yield m

@@ -1,0 +1,1 @@
+"""Stage 3: links — every anchor and bare URL, what it asks for, the primary link."""

@@ -1,0 +1,93 @@
+"""Words that say what a link is for, in the languages otpbridge reads.
+
+The ``[link]`` tables of the language files (:mod:`otpbridge.extract.lang`) map a purpose
+(what a link requests, or what says it requests nothing) to stems.
+Latin and Cyrillic stems match at a word start (so "verif" finds "verify", "verifizieren",
+"vérifier" is listed separately); stems in other scripts match anywhere, because
+Chinese/Japanese have no spaces and Arabic/Hebrew glue articles and prepositions to the
+word. The tables are matched all at once rather than per language: mail mixes languages
+(English buttons in a German template) and the language guess of a short mail is
+unreliable.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Literal, get_args
+
+from otpbridge.extract.lang import words
+from otpbridge.extract.parse.normalize import normalize_text
+
+__all__ = ["Purpose", "bare_label", "purposes_in"]
+
+
+Purpose = Literal[
+    "magic", "confirm", "reset", "password", "unsubscribe", "decline", "utility", "alert",
+    "generic", "commerce", "invite", "join", "done", "changed", "browse", "account", "pointer",
+    "feature", "affirm", "restore",
+]  # fmt: skip
+
+_CUES: dict[Purpose, tuple[str, ...]] = {
+    p: cues for p in get_args(Purpose) if (cues := words("link", p))
+}
+
+# A whole label that only moves the reader on ("Go", "Next", "Weiter", "続ける"): as a
+# substring these words are everywhere ("go" in "Google", "next" in "next steps"), so only
+# the entire label counts.
+_BARE_LABEL = re.compile(
+    r"(?:go|go on|go ahead|let'?s go|ok|okay|next|proceed|start|yes|weiter|los|los geht'?s|"
+    r"fortfahren|weiter geht'?s|allons-y|suivant|continuer|poursuivre|vamos|siguiente|"
+    r"continuar|seguinte|prosseguir|avanti|continua|procedi|verder|volgende|doorgaan|"
+    r"dalej|kontynuuj|далее|продолжить|вперёд|вперед|далі|продовжити|devam|devam et|ileri|"
+    r"ileri git|fortsätt|nästa|videre|fortsæt|jatka|pokračovat|dále|lanjut|lanjutkan|"
+    r"続ける|次へ|進む|继续|繼續|下一步|계속|다음|계속하기|tiếp tục|tiếp theo|التالي|متابعة|"
+    r"استمرار|המשך|הבא|ادامه|بعدی)"
+)
+_LABEL_TRIM = " \t.!?:>→»›➜▶✓-–—()[]"
+
+_LATIN_OR_CYRILLIC = re.compile(r"^[\s\-'a-zà-ɏЀ-ӿ]+$")
+
+
+def _compile(stems: tuple[str, ...]) -> re.Pattern[str]:
+    # The text read is NFKC-normalised (Thai "คำ" becomes "คํา"): the stems must be too.
+    stems = tuple(normalize_text(s) for s in stems)
+    anchored = [re.escape(s) for s in stems if _LATIN_OR_CYRILLIC.match(s)]
+    loose = [re.escape(s) for s in stems if not _LATIN_OR_CYRILLIC.match(s)]
+    parts = []
+    if anchored:
+        parts.append(r"(?<!\w)(?:" + "|".join(sorted(anchored, key=len, reverse=True)) + ")")
+    if loose:
+        parts.append("(?:" + "|".join(sorted(loose, key=len, reverse=True)) + ")")
+    return re.compile("|".join(parts))
+
+
+_PATTERNS: dict[Purpose, re.Pattern[str]] = {p: _compile(s) for p, s in _CUES.items()}
+
+
+# A mail asks about the same few strings many times (subject, a label that is also the end
+# of its context, the same footer on every link); the answer depends on the text alone.
+# Only short texts are remembered: a hostile mail's megabyte label must not stay in memory.
+_CACHED_LENGTH = 1000
+
+
+def purposes_in(text: str) -> frozenset[Purpose]:
+    """Which purposes the (visible) ``text`` speaks of."""
+    if not text:
+        return frozenset()
+    return _cached_purposes(text) if len(text) <= _CACHED_LENGTH else _purposes(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_purposes(text: str) -> frozenset[Purpose]:
+    return _purposes(text)
+
+
+def _purposes(text: str) -> frozenset[Purpose]:
+    lowered = text.lower() + " "  # stems ending in a space ("изменен ") end a word
+    return frozenset(p for p, pattern in _PATTERNS.items() if pattern.search(lowered))
+
+
+def bare_label(label: str) -> bool:
+    """The whole ``label`` is a word that moves on without naming what it opens."""
+    return _BARE_LABEL.fullmatch(label.strip(_LABEL_TRIM).lower()) is not None

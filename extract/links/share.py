@@ -1,0 +1,49 @@
+"""Content shared with the reader is not an account action.
+
+"Anna shared a document with you", "Anna Schmidt hat ein Dokument mit Ihnen geteilt", "Sam
+invited you to edit 'Roadmap'": the button opens a document, board or folder. Its URL often
+has an invitation's words and token ("/invite/…?token=", "?invite=…"), which elsewhere make a
+confirm link; here it proves nothing about the mailbox and the agent must not open it as one.
+Only a link whose own label (or the words before a bare URL on its line) asks to sign in,
+confirm or reset, or whose URL is a known auth route, keeps its kind. The phrases are data,
+per language.
+"""
+
+from __future__ import annotations
+
+from otpbridge.extract.lang.patterns import table_pattern
+from otpbridge.extract.links.cues import purposes_in
+from otpbridge.extract.links.url_signatures import analyse_url
+from otpbridge.extract.model import LinkCandidate
+from otpbridge.extract.parse.document import Document
+
+__all__ = ["unshared"]
+
+_SHARED_WORDS = table_pattern("link", "shared_content")
+_ASKS = frozenset(("magic", "confirm", "reset", "password"))
+#: Sharing is said at the top: the subject and the first lines.
+_HEAD = 3000
+_LINE = 200  # how far back a bare URL's line is read
+
+
+def unshared(doc: Document, links: tuple[LinkCandidate, ...]) -> tuple[LinkCandidate, ...]:
+    """``links`` with the kind taken from links that open shared content."""
+    if not any(c.kind for c in links) or not _shares(doc):
+        return links
+    return tuple(_content(c, doc.plain_text) if c.kind else c for c in links)
+
+
+def _content(c: LinkCandidate, plain: str) -> LinkCandidate:
+    """``c`` as a content link, unless its label (or, for a bare URL of the text part, the
+    words before it on its line) or its auth route says otherwise."""
+    facts = analyse_url(c.url)
+    if facts is None or facts.signature or _ASKS & purposes_in(c.text):
+        return c
+    at = plain.find(c.url)
+    if at >= 0 and _ASKS & purposes_in(plain[max(plain.rfind("\n", 0, at) + 1, at - _LINE) : at]):
+        return c  # "Verify your email to open it: https://…"
+    return LinkCandidate(url=c.url, kind=None, score=min(c.score, 0.3), text=c.text)
+
+
+def _shares(doc: Document) -> bool:
+    return bool(_SHARED_WORDS.search(doc.subject) or _SHARED_WORDS.search(doc.text[:_HEAD]))
