@@ -29,7 +29,9 @@ def _from_mirror(mirror_root: Path, src: Source, path: str) -> bytes | None:
         return None
     proc = subprocess.run(
         ["git", "--git-dir", str(git_dir), "show", f"{src.commit}:{path}"],
-        capture_output=True, timeout=60, check=False,
+        capture_output=True,
+        timeout=60,
+        check=False,
     )
     return proc.stdout if proc.returncode == 0 else None
 
@@ -37,7 +39,7 @@ def _from_mirror(mirror_root: Path, src: Source, path: str) -> bytes | None:
 def _from_github(src: Source, path: str) -> bytes:
     url = _RAW.format(repo=src.repo, commit=src.commit, path=path)
     try:
-        with urllib.request.urlopen(url, timeout=30) as resp:  # noqa: S310 (fixed https host)
+        with urllib.request.urlopen(url, timeout=30) as resp:
             data: bytes = resp.read()
             return data
     except OSError as exc:

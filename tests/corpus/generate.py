@@ -74,14 +74,17 @@ def _check(mail: Mail, where: str) -> None:
     left = _MARKER.search(body + mail.subject)
     if left:
         raise ValueError(f"{where}: unrendered template marker {left.group(0)!r}")
+    if mail.link and any(c.isspace() or c in '"<>' for c in mail.link):
+        raise ValueError(f"{where}: the truth link is not a valid URL")
     if mail.kind == "none" and (mail.code or mail.link):
         raise ValueError(f"{where}: a none mail carries a code or link")
     if mail.kind != "none" and not (mail.code or mail.link):
         raise ValueError(f"{where}: a {mail.kind} mail has no code and no link")
 
 
-def render_all(projects: dict[str, ModuleType], cache: Path, mirror: Path | None,
-               seed: int) -> Iterator[tuple[str, bytes, dict[str, object]]]:
+def render_all(
+    projects: dict[str, ModuleType], cache: Path, mirror: Path | None, seed: int
+) -> Iterator[tuple[str, bytes, dict[str, object]]]:
     """Yield (file name, mail bytes, truth row) for every job of every project."""
     splits = load_splits()
     for name, mod in projects.items():
@@ -106,10 +109,16 @@ def render_all(projects: dict[str, ModuleType], cache: Path, mirror: Path | None
                 _check(vmail, where)
                 stem = f"{name}__{job_id}{variant}".replace("/", "_").replace(" ", "_")
                 row = {
-                    "file": f"{stem}.eml", "source": f"{name}/{vmail.template}",
-                    "project": name, "split": splits[name], "language": vmail.language,
-                    "kind": vmail.kind, "class": vmail.cls, "code": vmail.code,
-                    "code_display": vmail.code_display, "link": vmail.link,
+                    "file": f"{stem}.eml",
+                    "source": f"{name}/{vmail.template}",
+                    "project": name,
+                    "split": splits[name],
+                    "language": vmail.language,
+                    "kind": vmail.kind,
+                    "class": vmail.cls,
+                    "code": vmail.code,
+                    "code_display": vmail.code_display,
+                    "link": vmail.link,
                     "notes": vmail.notes,
                 }
                 yield row["file"], to_bytes(vmail, v, where), row  # type: ignore[misc]
@@ -120,8 +129,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("out", type=Path)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "otpbridge-corpus")
-    ap.add_argument("--mirror-root", type=Path, default=None,
-                    help="dir of bare git mirrors named OWNER+NAME/repo (else GitHub raw)")
+    ap.add_argument(
+        "--mirror-root",
+        type=Path,
+        default=None,
+        help="dir of bare git mirrors named OWNER+NAME/repo (else GitHub raw)",
+    )
     ap.add_argument("--only", nargs="*", default=None, help="render only these projects")
     ap.add_argument("--split", choices=("train", "test"), default=None)
     args = ap.parse_args(argv)

@@ -11,16 +11,27 @@ import configparser
 import html
 import json
 import re
-from functools import lru_cache
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 __all__ = [
-    "Layout", "esc", "fill", "flatten", "lang_of", "load_ini", "load_json", "load_php_array", "load_php_tree", "load_po", "render_simple",
-    "load_yaml", "text_of",
+    "Layout",
+    "esc",
+    "fill",
+    "flatten",
+    "lang_of",
+    "load_ini",
+    "load_json",
+    "load_php_array",
+    "load_php_tree",
+    "load_po",
+    "load_yaml",
+    "render_simple",
+    "text_of",
 ]
 
 _PLACEHOLDER = {
@@ -35,6 +46,7 @@ _PLACEHOLDER = {
 def fill(template: str, values: Mapping[str, str], style: str = "mustache") -> str:
     """Replace placeholders of one syntax; an unknown name is an error (a silent gap would
     make a mail whose truth is not in it)."""
+
     def sub(m: re.Match[str]) -> str:
         key = m.group(1)
         if key not in values:
@@ -42,6 +54,7 @@ def fill(template: str, values: Mapping[str, str], style: str = "mustache") -> s
                 return m.group(0)
             raise KeyError(key)
         return values[key]
+
     return _PLACEHOLDER[style].sub(sub, template)
 
 
@@ -75,8 +88,10 @@ def load_ini(path: Path) -> dict[str, dict[str, str]]:
     parser = configparser.RawConfigParser(strict=False, interpolation=None)
     parser.optionxform = str  # type: ignore[assignment,method-assign]
     parser.read_string("[_top]\n" + path.read_text(encoding="utf-8-sig"))
-    return {s: {k: v.strip().strip('"').replace('\\n', "\n") for k, v in parser[s].items()}
-            for s in parser.sections()}
+    return {
+        s: {k: v.strip().strip('"').replace("\\n", "\n") for k, v in parser[s].items()}
+        for s in parser.sections()
+    }
 
 
 @lru_cache(maxsize=256)
@@ -92,8 +107,8 @@ def load_po(path: Path) -> dict[str, str]:
         if mid and mstr and not fuzzy:
             out[mid] = mstr
 
-    for line in path.read_text(encoding="utf-8").splitlines() + [""]:
-        line = line.strip()
+    for raw in [*path.read_text(encoding="utf-8").splitlines(), ""]:
+        line = raw.strip()
         if not line:
             close()
             entry, current, fuzzy = {}, "", False
@@ -134,7 +149,9 @@ class Layout:
         return self
 
     def p(self, s: str) -> Layout:
-        self.parts.append(f'<p style="margin:0 0 14px;line-height:1.5">{s}</p>'.replace("\n", "<br>"))
+        self.parts.append(
+            f'<p style="margin:0 0 14px;line-height:1.5">{s}</p>'.replace("\n", "<br>")
+        )
         return self
 
     def button(self, label: str, url: str) -> Layout:
@@ -142,17 +159,21 @@ class Layout:
             f'<table role="presentation" cellpadding="0" cellspacing="0"><tr><td style="background:'
             f'{self.accent};border-radius:6px"><a href="{esc(url)}" style="display:inline-block;'
             f'padding:12px 22px;color:#fff;text-decoration:none;font-weight:600">{label}</a>'
-            '</td></tr></table>')
+            "</td></tr></table>"
+        )
         return self
 
     def link(self, url: str) -> Layout:
-        self.parts.append(f'<p style="word-break:break-all"><a href="{esc(url)}">{esc(url)}</a></p>')
+        self.parts.append(
+            f'<p style="word-break:break-all"><a href="{esc(url)}">{esc(url)}</a></p>'
+        )
         return self
 
     def code(self, code: str) -> Layout:
         self.parts.append(
             '<div style="font-size:28px;font-weight:700;letter-spacing:6px;background:#f1f3f5;'
-            f'padding:14px 20px;border-radius:6px;display:inline-block">{esc(code)}</div>')
+            f'padding:14px 20px;border-radius:6px;display:inline-block">{esc(code)}</div>'
+        )
         return self
 
     def raw(self, s: str) -> Layout:
@@ -164,11 +185,13 @@ class Layout:
         foot = f'<p style="color:#868e96;font-size:12px">{footer}</p>' if footer else ""
         return (
             '<!DOCTYPE html><html><head><meta charset="utf-8"></head><body style="font-family:'
-            'Helvetica,Arial,sans-serif;background:#f8f9fa;padding:24px"><table role="presentation" '
+            'Helvetica,Arial,sans-serif;background:#f8f9fa;padding:24px">'
+            '<table role="presentation" '
             'width="100%" style="max-width:560px;margin:auto;background:#fff;padding:28px;'
             f'border-radius:8px"><tr><td><div style="font-weight:700;color:{self.accent};'
             f'margin-bottom:20px">{esc(self.brand)}</div>\n{body}\n{foot}</td></tr></table>'
-            "</body></html>")
+            "</body></html>"
+        )
 
 
 Maker = Callable[..., Any]
@@ -186,7 +209,10 @@ def load_php_array(path: Path) -> dict[str, str]:
     return out
 
 
-_GO_IF = re.compile(r"\{\{-?\s*if\s+\.?(\w+)\s*-?\}\}(.*?)(?:\{\{-?\s*else\s*-?\}\}(.*?))?\{\{-?\s*end\s*-?\}\}", re.S)
+_GO_IF = re.compile(
+    r"\{\{-?\s*if\s+\.?(\w+)\s*-?\}\}(.*?)(?:\{\{-?\s*else\s*-?\}\}(.*?))?\{\{-?\s*end\s*-?\}\}",
+    re.S,
+)
 _ANY_VAR = re.compile(r"\{\{\{?-?\s*\.?([A-Za-z_]\w*)\s*-?\}?\}\}")
 
 
@@ -198,7 +224,9 @@ def render_simple(template: str, values: Mapping[str, str]) -> str:
     return _ANY_VAR.sub(lambda m: values[m.group(1)], s)
 
 
-_PHP_TOKEN = re.compile(r"""'((?:\\.|[^'\\])*)'|"((?:\\.|[^"\\])*)"|(=>)|(\[)|(\])|(//[^\n]*|/\*.*?\*/)""", re.S)
+_PHP_TOKEN = re.compile(
+    r"""'((?:\\.|[^'\\])*)'|"((?:\\.|[^"\\])*)"|(=>)|(\[)|(\])|(//[^\n]*|/\*.*?\*/)""", re.S
+)
 
 
 @lru_cache(maxsize=256)

@@ -28,6 +28,9 @@ def to_bytes(mail: Mail, v: Values, ident: str) -> bytes:
         msg.set_content(mail.text, charset="utf-8")
         if mail.html is not None:
             msg.add_alternative(mail.html, subtype="html", charset="utf-8")
+            msg.set_boundary(
+                f"=_{digest}{hashlib.sha1(digest.encode()).hexdigest()[:12]}"
+            )  # not random
     elif mail.html is not None:
         msg.set_content(mail.html, subtype="html", charset="utf-8")
     else:

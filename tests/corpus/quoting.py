@@ -19,8 +19,13 @@ __all__ = ["quote_variants"]
 
 # language: (reply prefix, forward prefix, reply line, "on DATE NAME wrote:", forward note)
 _WRAP = {
-    "en": ("Re: ", "Fwd: ", "Thanks, sorted now - ignore my last message.", "On {d}, {n} wrote:",
-           "FYI, see below."),
+    "en": (
+        "Re: ",
+        "Fwd: ",
+        "Thanks, sorted now - ignore my last message.",
+        "On {d}, {n} wrote:",
+        "FYI, see below.",
+    ),
     "de": ("AW: ", "WG: ", "Danke, hat sich erledigt.", "Am {d} schrieb {n}:", "Zur Info."),
     "fr": ("RE: ", "TR: ", "Merci, c'est réglé.", "Le {d}, {n} a écrit :", "Pour info."),
     "es": ("RE: ", "RV: ", "Gracias, ya está resuelto.", "El {d}, {n} escribió:", "Para tu info."),
@@ -43,11 +48,26 @@ def quote_variants(mail: Mail, v: Values, rng: random.Random) -> Iterator[tuple[
         body = f"{line}\n\n{on.format(d=when, n=mail.sender)}\n{quoted}\n"
         subject, tag = re_p + mail.subject, "reply"
     else:
-        body = (f"{note}\n\n{_FWD_HEAD}\nFrom: {mail.sender}\nDate: {when}\n"
-                f"Subject: {mail.subject}\nTo: {v.email}\n\n{old}")
+        body = (
+            f"{note}\n\n{_FWD_HEAD}\nFrom: {mail.sender}\nDate: {when}\n"
+            f"Subject: {mail.subject}\nTo: {v.email}\n\n{old}"
+        )
         subject, tag = fw_p + mail.subject, "forward"
-    yield f"__{tag}", replace(
-        mail, template=f"{mail.template}+{tag}", kind="none", cls=f"quoted_{tag}",
-        subject=subject, sender=f"{v.name} <{v.email}>", text=body, html=None, code=None,
-        code_display=None, link=None, notes=f"{tag} quoting an old {mail.kind} mail",
-        headers={"In-Reply-To": f"<old-{rng.randrange(10**9)}@{v.host}>"})
+    yield (
+        f"__{tag}",
+        replace(
+            mail,
+            template=f"{mail.template}+{tag}",
+            kind="none",
+            cls=f"quoted_{tag}",
+            subject=subject,
+            sender=f"{v.name} <{v.email}>",
+            text=body,
+            html=None,
+            code=None,
+            code_display=None,
+            link=None,
+            notes=f"{tag} quoting an old {mail.kind} mail",
+            headers={"In-Reply-To": f"<old-{rng.randrange(10**9)}@{v.host}>"},
+        ),
+    )

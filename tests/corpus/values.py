@@ -9,29 +9,128 @@ from __future__ import annotations
 import random
 import string
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 __all__ = ["Values"]
 
-_FIRST = ("Anna", "Jonas", "Maria", "Liam", "Sofia", "Mateo", "Yuki", "Aisha", "Olga", "Pierre",
-          "Chen", "Fatima", "Lars", "Elif", "Raj", "Zofia", "Tomás", "Ingrid", "Kwame", "Leilani")
-_LAST = ("Keller", "Nakamura", "Okafor", "Silva", "Novak", "Dubois", "Larsen", "Yilmaz", "Patel",
-         "Kowalski", "García", "Müller", "Rossi", "Haddad", "Lindqvist", "Moreau", "Tanaka")
-_BRANDS = ("Northwind", "Acme Cloud", "Bluefin", "Kestrel", "Lumen Notes", "Orbit Tasks",
-           "Pinecone Books", "Harbor", "Tidepool", "Quillstone", "Mapleworks", "Cobalt HQ")
-_HOSTS = ("app.northwind.io", "cloud.acme.dev", "bluefin.example.com", "kestrel.app",
-          "notes.lumen.so", "tasks.orbit.team", "shop.pinecone-books.com", "harbor.example.org",
-          "tidepool.dev", "quillstone.net", "mapleworks.co", "hq.cobalt.systems")
-_DEVICES = (("Chrome", "desktop", "Windows"), ("Firefox", "desktop", "Linux"),
-            ("Safari", "smartphone", "iOS"), ("Edge", "desktop", "Windows"),
-            ("Chrome Mobile", "smartphone", "Android"), ("Safari", "desktop", "macOS"))
-_PLACES = (("Berlin", "Germany"), ("Lyon", "France"), ("Osaka", "Japan"), ("Porto", "Portugal"),
-           ("Austin", "United States"), ("Kraków", "Poland"), ("Nairobi", "Kenya"),
-           ("Izmir", "Türkiye"), ("Pune", "India"), ("Curitiba", "Brazil"))
-_WORDS = ("amber", "brave", "cedar", "delta", "ember", "frost", "glade", "harbor", "ivory",
-          "jolly", "karma", "lunar", "maple", "noble", "olive", "pixel", "quartz", "river",
-          "solar", "tiger", "ultra", "vivid", "willow", "xenon", "yonder", "zephyr")
+_FIRST = (
+    "Anna",
+    "Jonas",
+    "Maria",
+    "Liam",
+    "Sofia",
+    "Mateo",
+    "Yuki",
+    "Aisha",
+    "Olga",
+    "Pierre",
+    "Chen",
+    "Fatima",
+    "Lars",
+    "Elif",
+    "Raj",
+    "Zofia",
+    "Tomás",
+    "Ingrid",
+    "Kwame",
+    "Leilani",
+)
+_LAST = (
+    "Keller",
+    "Nakamura",
+    "Okafor",
+    "Silva",
+    "Novak",
+    "Dubois",
+    "Larsen",
+    "Yilmaz",
+    "Patel",
+    "Kowalski",
+    "García",
+    "Müller",
+    "Rossi",
+    "Haddad",
+    "Lindqvist",
+    "Moreau",
+    "Tanaka",
+)
+_BRANDS = (
+    "Northwind",
+    "Acme Cloud",
+    "Bluefin",
+    "Kestrel",
+    "Lumen Notes",
+    "Orbit Tasks",
+    "Pinecone Books",
+    "Harbor",
+    "Tidepool",
+    "Quillstone",
+    "Mapleworks",
+    "Cobalt HQ",
+)
+_HOSTS = (
+    "app.northwind.io",
+    "cloud.acme.dev",
+    "bluefin.example.com",
+    "kestrel.app",
+    "notes.lumen.so",
+    "tasks.orbit.team",
+    "shop.pinecone-books.com",
+    "harbor.example.org",
+    "tidepool.dev",
+    "quillstone.net",
+    "mapleworks.co",
+    "hq.cobalt.systems",
+)
+_DEVICES = (
+    ("Chrome", "desktop", "Windows"),
+    ("Firefox", "desktop", "Linux"),
+    ("Safari", "smartphone", "iOS"),
+    ("Edge", "desktop", "Windows"),
+    ("Chrome Mobile", "smartphone", "Android"),
+    ("Safari", "desktop", "macOS"),
+)
+_PLACES = (
+    ("Berlin", "Germany"),
+    ("Lyon", "France"),
+    ("Osaka", "Japan"),
+    ("Porto", "Portugal"),
+    ("Austin", "United States"),
+    ("Kraków", "Poland"),
+    ("Nairobi", "Kenya"),
+    ("Izmir", "Türkiye"),
+    ("Pune", "India"),
+    ("Curitiba", "Brazil"),
+)
+_WORDS = (
+    "amber",
+    "brave",
+    "cedar",
+    "delta",
+    "ember",
+    "frost",
+    "glade",
+    "harbor",
+    "ivory",
+    "jolly",
+    "karma",
+    "lunar",
+    "maple",
+    "noble",
+    "olive",
+    "pixel",
+    "quartz",
+    "river",
+    "solar",
+    "tiger",
+    "ultra",
+    "vivid",
+    "willow",
+    "xenon",
+    "yonder",
+    "zephyr",
+)
 _URLSAFE = string.ascii_letters + string.digits + "-_"
 _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 
@@ -45,8 +144,9 @@ class Values:
         self.host = _HOSTS[_BRANDS.index(self.brand)]
         self.first = rng.choice(_FIRST)
         self.last = rng.choice(_LAST)
-        self.base_time = datetime(2026, 3, 1, 8, 0, tzinfo=timezone.utc) + timedelta(
-            minutes=rng.randrange(0, 60 * 24 * 200))
+        self.base_time = datetime(2026, 3, 1, 8, 0, tzinfo=UTC) + timedelta(
+            minutes=rng.randrange(0, 60 * 24 * 200)
+        )
 
     # people and places -------------------------------------------------------------------
     @property
@@ -72,7 +172,8 @@ class Values:
 
     def ip(self) -> str:
         r = self.rng
-        return f"{r.choice((81, 93, 176, 203, 62, 188))}.{r.randrange(256)}.{r.randrange(256)}.{r.randrange(1, 255)}"
+        first = r.choice((81, 93, 176, 203, 62, 188))
+        return f"{first}.{r.randrange(256)}.{r.randrange(256)}.{r.randrange(1, 255)}"
 
     def when(self, fmt: str = "%Y-%m-%d %H:%M") -> str:
         return self.base_time.strftime(fmt)
@@ -96,7 +197,7 @@ class Values:
         return self.alnum(n, string.ascii_letters + string.digits)
 
     def grouped(self, code: str, size: int = 3, sep: str = " ") -> str:
-        return sep.join(code[i:i + size] for i in range(0, len(code), size))
+        return sep.join(code[i : i + size] for i in range(0, len(code), size))
 
     # tokens and links -------------------------------------------------------------------
     def token(self, n: int = 32, alphabet: str = _URLSAFE) -> str:
@@ -123,8 +224,14 @@ class Values:
         return "R" + self.digits(9)
 
     def tracking(self) -> str:
-        return self.rng.choice(("1Z" + self.alnum(16), "JD0" + self.digits(17), self.digits(12),
-                                "LX" + self.digits(9) + "DE"))
+        return self.rng.choice(
+            (
+                "1Z" + self.alnum(16),
+                "JD0" + self.digits(17),
+                self.digits(12),
+                "LX" + self.digits(9) + "DE",
+            )
+        )
 
     def phone(self) -> str:
         return f"+49 30 {self.digits(4)} {self.digits(4)}"

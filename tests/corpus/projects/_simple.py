@@ -34,15 +34,28 @@ def _render(root: Path, spec: Spec, sender: Callable[[Values], str], v: Values) 
     vals, code, link = spec.build(v)
     body = render_simple((root / spec.path).read_text(encoding="utf-8"), vals)
     subject = render_simple(spec.subject, vals)
-    return Mail(template=spec.path.rsplit("/", 1)[-1], language="en", kind=spec.kind,
-                cls=spec.cls, subject=subject, sender=sender(v),
-                html=body if spec.html else None,
-                text=text_of(body) if spec.html else body, code=code, code_display=code,
-                link=link)
+    return Mail(
+        template=spec.path.rsplit("/", 1)[-1],
+        language="en",
+        kind=spec.kind,
+        cls=spec.cls,
+        subject=subject,
+        sender=sender(v),
+        html=body if spec.html else None,
+        text=text_of(body) if spec.html else body,
+        code=code,
+        code_display=code,
+        link=link,
+    )
 
 
-def simple_jobs(root: Path, specs: tuple[Spec, ...],
-                sender: Callable[[Values], str]) -> Iterator[tuple[str, str, object]]:
+def simple_jobs(
+    root: Path, specs: tuple[Spec, ...], sender: Callable[[Values], str]
+) -> Iterator[tuple[str, str, object]]:
     for n, spec in enumerate(specs):
         for i in range(spec.repeat):
-            yield f"{n}-{spec.path.rsplit('/', 1)[-1]}-{i}", "en", partial(_render, root, spec, sender)
+            yield (
+                f"{n}-{spec.path.rsplit('/', 1)[-1]}-{i}",
+                "en",
+                partial(_render, root, spec, sender),
+            )

@@ -16,22 +16,40 @@ from values import Values
 
 _T = "internal/templates/embed/notification/"
 SOURCE = Source(
-    project="authelia", repo="authelia/authelia",
-    commit="23572030b4048922a377ca40d59e804e0ed25fd7", licence="Apache-2.0",
-    files=tuple(f"{_T}{n}.{e}" for n in ("Event", "IdentityVerificationJWT",
-                                         "IdentityVerificationOTC") for e in ("html", "txt")),
+    project="authelia",
+    repo="authelia/authelia",
+    commit="23572030b4048922a377ca40d59e804e0ed25fd7",
+    licence="Apache-2.0",
+    files=tuple(
+        f"{_T}{n}.{e}"
+        for n in ("Event", "IdentityVerificationJWT", "IdentityVerificationOTC")
+        for e in ("html", "txt")
+    ),
 )
 _RANGE = re.compile(r"\{\{-?\s*\$keys.*?\{\{-?\s*end\s*-?\}\}", re.S)
-_EVENTS = (("Password Reset", "your", "password", "has been successfully reset."),
-           ("Second Factor Method Added", "a", "Time-based One-Time Password",
-            "was added to your account."),
-           ("Password Changed", "your", "password", "has been successfully changed."))
+_EVENTS = (
+    ("Password Reset", "your", "password", "has been successfully reset."),
+    (
+        "Second Factor Method Added",
+        "a",
+        "Time-based One-Time Password",
+        "was added to your account.",
+    ),
+    ("Password Changed", "your", "password", "has been successfully changed."),
+)
 
 
 def _render(root: Path, name: str, variant: int, v: Values) -> Mail:
     domain = v.host
-    vals = {"DisplayName": v.name, "Domain": domain, "RemoteIP": v.ip(), "LinkText": "Validate",
-            "RevocationLinkText": "Revoke", "OneTimeCode": "", "LinkURL": ""}
+    vals = {
+        "DisplayName": v.name,
+        "Domain": domain,
+        "RemoteIP": v.ip(),
+        "LinkText": "Validate",
+        "RevocationLinkText": "Revoke",
+        "OneTimeCode": "",
+        "LinkURL": "",
+    }
     code = link = None
     rev_id = v.uuid()
     vals["RevocationLinkURL"] = f"https://{domain}/revoke/one-time-code?id={rev_id}"
@@ -49,8 +67,11 @@ def _render(root: Path, name: str, variant: int, v: Values) -> Mail:
         title, prefix, event, suffix = _EVENTS[variant % len(_EVENTS)]
         vals.update(Title=title, BodyPrefix=prefix, BodyEvent=event, BodySuffix=suffix)
         kind, cls = "none", "password_changed" if "Password" in title else "security_notice"
-    details = {"Action": vals["Title"], "Date": v.when("%Y-%m-%d %H:%M:%S UTC"),
-               "IP Address": vals["RemoteIP"]}
+    details = {
+        "Action": vals["Title"],
+        "Date": v.when("%Y-%m-%d %H:%M:%S UTC"),
+        "IP Address": vals["RemoteIP"],
+    }
 
     def part(ext: str) -> str:
         raw = (root / f"{_T}{name}.{ext}").read_text(encoding="utf-8")
@@ -58,9 +79,19 @@ def _render(root: Path, name: str, variant: int, v: Values) -> Mail:
         raw = _RANGE.sub(lambda m: sep.join(f"{k}: {d}" for k, d in details.items()), raw)
         return fill(raw, vals)
 
-    return Mail(template=name, language="en", kind=kind, cls=cls,
-                subject=f"[Authelia] {vals['Title']}", sender=f"Authelia <authelia@{domain}>",
-                text=part("txt"), html=part("html"), code=code, code_display=code, link=link)
+    return Mail(
+        template=name,
+        language="en",
+        kind=kind,
+        cls=cls,
+        subject=f"[Authelia] {vals['Title']}",
+        sender=f"Authelia <authelia@{domain}>",
+        text=part("txt"),
+        html=part("html"),
+        code=code,
+        code_display=code,
+        link=link,
+    )
 
 
 def jobs(root: Path) -> Iterator[tuple[str, str, object]]:

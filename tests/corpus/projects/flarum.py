@@ -14,9 +14,13 @@ from values import Values
 _CORE = "framework/core/locale/core.yml"
 _SUBS = "extensions/subscriptions/locale/en.yml"
 _MENT = "extensions/mentions/locale/en.yml"
-SOURCE = Source(project="flarum", repo="flarum/framework",
-                commit="3b7b4055f1a76c45d15477bb7ae71adf136f3257", licence="MIT",
-                files=(_CORE, _SUBS, _MENT))
+SOURCE = Source(
+    project="flarum",
+    repo="flarum/framework",
+    commit="3b7b4055f1a76c45d15477bb7ae71adf136f3257",
+    licence="MIT",
+    files=(_CORE, _SUBS, _MENT),
+)
 _MAILS = {  # (file, key) -> (kind, class, url path)
     (_CORE, "activate_account"): ("confirm_link", "confirm_email", "/confirm/"),
     (_CORE, "confirm_email"): ("confirm_link", "confirm_email_change", "/confirm/"),
@@ -25,9 +29,11 @@ _MAILS = {  # (file, key) -> (kind, class, url path)
     (_SUBS, "new_post"): ("none", "notification", ""),
     (_MENT, "post_mentioned"): ("none", "notification", ""),
 }
-_POSTS = ("Thanks, that fixed it. For the record my order number was 4471203.",
-          "Try port 5432 and restart; the error 0x80070005 means permissions.",
-          "Meeting moved: dial-in 0800 123 4567, PIN 440921#.")
+_POSTS = (
+    "Thanks, that fixed it. For the record my order number was 4471203.",
+    "Try port 5432 and restart; the error 0x80070005 means permissions.",
+    "Meeting moved: dial-in 0800 123 4567, PIN 440921#.",
+)
 
 
 def _render(root: Path, file: str, key: str, v: Values) -> Mail:
@@ -45,15 +51,33 @@ def _render(root: Path, file: str, key: str, v: Values) -> Mail:
         subject = node  # type: ignore[assignment]
     body = email["body"] if "body" in email else email["plain"]["body"]
     title = "Upgrading to 2.0 broke my login"
-    vals = {"forum": f"{v.brand} Community", "url": link or f"{forum}/d/{v.rng.randrange(10, 999)}-upgrading/12",
-            "title": title, "poster_display_name": v.other_name(), "replier_display_name": v.other_name(),
-            "content": v.rng.choice(_POSTS), "post_number": str(v.rng.randrange(2, 40))}
+    vals = {
+        "forum": f"{v.brand} Community",
+        "url": link or f"{forum}/d/{v.rng.randrange(10, 999)}-upgrading/12",
+        "title": title,
+        "poster_display_name": v.other_name(),
+        "replier_display_name": v.other_name(),
+        "content": v.rng.choice(_POSTS),
+        "post_number": str(v.rng.randrange(2, 40)),
+    }
     core = load_yaml(root / _CORE)["core"]
     greeting = fill(core["email"]["greeting"], {"displayName": v.first}, "brace")
-    signoff = fill(core["email"]["signoff"], {"forumTitle": vals["forum"]}, "brace") if file == _CORE else ""
+    signoff = (
+        fill(core["email"]["signoff"], {"forumTitle": vals["forum"]}, "brace")
+        if file == _CORE
+        else ""
+    )
     text = f"{greeting}\n\n{fill(body, vals, 'brace')}\n{signoff}\n"
-    return Mail(template=key, language="en", kind=kind, cls=cls, subject=fill(subject, vals, "brace"),
-                sender=f"{vals['forum']} <noreply@{v.host}>", text=text, link=link)
+    return Mail(
+        template=key,
+        language="en",
+        kind=kind,
+        cls=cls,
+        subject=fill(subject, vals, "brace"),
+        sender=f"{vals['forum']} <noreply@{v.host}>",
+        text=text,
+        link=link,
+    )
 
 
 def jobs(root: Path) -> Iterator[tuple[str, str, object]]:

@@ -8,18 +8,29 @@ from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 
-from kit import esc, fill, load_ini
+from kit import esc, load_ini
 from model import Mail, Source
 from values import Values
 
 SUBJECT_LOCALES = ("en-US", "de-DE", "fr-FR", "es-ES", "ru-RU", "zh-CN", "ja-JP", "pt-BR")
 SOURCE = Source(
-    project="gogs", repo="gogs/gogs", commit="eb1054e5432fc8397678372f08613429be233d7c",
+    project="gogs",
+    repo="gogs/gogs",
+    commit="eb1054e5432fc8397678372f08613429be233d7c",
     licence="MIT",
     files=tuple(f"conf/locale/locale_{lc}.ini" for lc in SUBJECT_LOCALES)
-    + tuple(f"templates/mail/{t}.tmpl" for t in (
-        "auth/activate", "auth/activate_email", "auth/reset_passwd", "auth/register_notify",
-        "issue/comment", "issue/mention", "notify/collaborator")),
+    + tuple(
+        f"templates/mail/{t}.tmpl"
+        for t in (
+            "auth/activate",
+            "auth/activate_email",
+            "auth/reset_passwd",
+            "auth/register_notify",
+            "issue/comment",
+            "issue/mention",
+            "notify/collaborator",
+        )
+    ),
 )
 # template -> (subject key or None, kind, class)
 _MAILS = {
@@ -48,10 +59,18 @@ def _render(root: Path, tpl: str, locale: str, v: Values) -> Mail:
     code = v.when("%Y%m%d%H%M") + minutes + v.hex(40) + v.username.encode().hex()
     number = v.rng.randrange(2, 400)
     vals = {
-        "AppURL": app_url, "AppName": v.brand, "Year": "2026", ".Username": v.username,
-        ".ActiveCodeLives": "3", ".ResetPwdCodeLives": "3", ".Code": code, ".Email": v.email,
-        ".RepoName": repo, ".Link": f"{app_url}{repo}/issues/{number}",
-        ".Doer.DisplayName": v.other_name(), ".Body": esc(v.rng.choice(_COMMENTS)),
+        "AppURL": app_url,
+        "AppName": v.brand,
+        "Year": "2026",
+        ".Username": v.username,
+        ".ActiveCodeLives": "3",
+        ".ResetPwdCodeLives": "3",
+        ".Code": code,
+        ".Email": v.email,
+        ".RepoName": repo,
+        ".Link": f"{app_url}{repo}/issues/{number}",
+        ".Doer.DisplayName": v.other_name(),
+        ".Body": esc(v.rng.choice(_COMMENTS)),
         ".Subject": "",
     }
     if subj_key:
@@ -67,9 +86,17 @@ def _render(root: Path, tpl: str, locale: str, v: Values) -> Mail:
     if kind != "none":
         m = re.search(r'href="([^"]+)"', body)
         link = m.group(1) if m else None
-    return Mail(template=tpl, language="en", kind=kind, cls=cls, subject=subject,
-                sender=f"{v.brand} <gogs@{v.host}>", html=body, link=link,
-                notes="" if locale == "en-US" else f"subject in {locale}")
+    return Mail(
+        template=tpl,
+        language="en",
+        kind=kind,
+        cls=cls,
+        subject=subject,
+        sender=f"{v.brand} <gogs@{v.host}>",
+        html=body,
+        link=link,
+        notes="" if locale == "en-US" else f"subject in {locale}",
+    )
 
 
 def jobs(root: Path) -> Iterator[tuple[str, str, object]]:

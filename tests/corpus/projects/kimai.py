@@ -13,14 +13,51 @@ from kit import Layout, esc, lang_of, text_of
 from model import Mail, Source
 from values import Values
 
-LOCALES = ("en", "de", "fr", "es", "it", "pt_BR", "nl", "pl", "ru", "uk", "tr", "ja", "zh_CN",
-           "ko", "ar", "he", "sv", "cs", "fi", "da", "el", "hu", "ro", "vi", "id", "fa", "nb_NO",
-           "sk", "hr", "ca")
-SOURCE = Source(project="kimai", repo="kimai/kimai",
-                commit="1f421c276badbf9eeff40852de305a1e4c1e829f", licence="AGPL-3.0-only",
-                files=tuple(f"translations/email.{lc}.xlf" for lc in LOCALES))
-_MAILS = {"reset": ("magic_link", "magic_link"), "registration": ("confirm_link", "confirm_email"),
-          "approval_requested": ("none", "notification"), "approval_approved": ("none", "notification")}
+LOCALES = (
+    "en",
+    "de",
+    "fr",
+    "es",
+    "it",
+    "pt_BR",
+    "nl",
+    "pl",
+    "ru",
+    "uk",
+    "tr",
+    "ja",
+    "zh_CN",
+    "ko",
+    "ar",
+    "he",
+    "sv",
+    "cs",
+    "fi",
+    "da",
+    "el",
+    "hu",
+    "ro",
+    "vi",
+    "id",
+    "fa",
+    "nb_NO",
+    "sk",
+    "hr",
+    "ca",
+)
+SOURCE = Source(
+    project="kimai",
+    repo="kimai/kimai",
+    commit="1f421c276badbf9eeff40852de305a1e4c1e829f",
+    licence="AGPL-3.0-only",
+    files=tuple(f"translations/email.{lc}.xlf" for lc in LOCALES),
+)
+_MAILS = {
+    "reset": ("magic_link", "magic_link"),
+    "registration": ("confirm_link", "confirm_email"),
+    "approval_requested": ("none", "notification"),
+    "approval_approved": ("none", "notification"),
+}
 _NS = "{urn:oasis:names:tc:xliff:document:1.2}"
 
 
@@ -39,9 +76,15 @@ def _render(root: Path, locale: str, key: str, v: Values) -> Mail | None:
     tr = {**en, **_xlf(root / f"translations/email.{locale}.xlf")}
     kind, cls = _MAILS[key]
     base = f"https://time.{v.host.split('.', 1)[-1]}"
-    vals = {"%username%": v.first, "%email%": v.email, "%user%": v.name,
-            "%created_by%": v.other_name(), "%url%": f"{base}/en/wizard/approval/{v.rng.randrange(2, 500)}",
-            "%type%": "Holiday", "%list%": f"{v.when('%Y-%m-%d')} – {v.when('%Y-%m-%d')}"}
+    vals = {
+        "%username%": v.first,
+        "%email%": v.email,
+        "%user%": v.name,
+        "%created_by%": v.other_name(),
+        "%url%": f"{base}/en/wizard/approval/{v.rng.randrange(2, 500)}",
+        "%type%": "Holiday",
+        "%list%": f"{v.when('%Y-%m-%d')} – {v.when('%Y-%m-%d')}",
+    }
 
     def t(k: str) -> str:
         s = tr[k]
@@ -49,21 +92,40 @@ def _render(root: Path, locale: str, key: str, v: Values) -> Mail | None:
             s = s.replace(a, b)
         return s
 
-    subj_k = f"{key}.subject" if "." not in key and key in ("reset", "registration") else f"{key}_subject"
+    subj_k = (
+        f"{key}.subject"
+        if "." not in key and key in ("reset", "registration")
+        else f"{key}_subject"
+    )
     if locale != "en" and tr[subj_k] == en[subj_k]:
         return None
     link = None
     lay = Layout("Kimai", "#206bc4")
     if key in ("reset", "registration"):
-        link = (f"{base}/auth/login-link/{v.token(43)}?expires={v.rng.randrange(1_770_000_000, 1_790_000_000)}"
-                f"&hash={v.token(43)}" if key == "reset" else f"{base}/en/register/confirm/{v.token(43)}")
-        lay.heading(esc(t(f"{key}.title"))).p(esc(t(f"{key}.intro"))).button(esc(t(f"{key}.button")), link)
+        link = (
+            f"{base}/auth/login-link/{v.token(43)}"
+            f"?expires={v.rng.randrange(1_770_000_000, 1_790_000_000)}"
+            f"&hash={v.token(43)}"
+            if key == "reset"
+            else f"{base}/en/register/confirm/{v.token(43)}"
+        )
+        lay.heading(esc(t(f"{key}.title"))).p(esc(t(f"{key}.intro"))).button(
+            esc(t(f"{key}.button")), link
+        )
     else:
         lay.p(esc(t(f"{key}_message")).replace("\n", "<br>"))
     html = lay.html(esc(t("automated_email_dont_answer")))
-    return Mail(template=key, language=lang_of(locale), kind=kind, cls=cls, subject=t(subj_k),
-                sender=f"Kimai <kimai@{v.host}>", html=re.sub(r"\n{2,}", "\n", html),
-                text=text_of(html), link=link)
+    return Mail(
+        template=key,
+        language=lang_of(locale),
+        kind=kind,
+        cls=cls,
+        subject=t(subj_k),
+        sender=f"Kimai <kimai@{v.host}>",
+        html=re.sub(r"\n{2,}", "\n", html),
+        text=text_of(html),
+        link=link,
+    )
 
 
 def jobs(root: Path) -> Iterator[tuple[str, str, object]]:

@@ -27,10 +27,13 @@ _MAILS = {
     "authenticator_key_added": ("none", "security_notice"),
 }
 SOURCE = Source(
-    project="ory-kratos", repo="ory/kratos", commit="b86338da04a040247a07f46100a86dcfb3875909",
+    project="ory-kratos",
+    repo="ory/kratos",
+    commit="b86338da04a040247a07f46100a86dcfb3875909",
     licence="Apache-2.0",
-    files=tuple(f"{_T}{d}/email.{p}.gotmpl" for d in _MAILS
-                for p in ("subject", "body", "body.plaintext")),
+    files=tuple(
+        f"{_T}{d}/email.{p}.gotmpl" for d in _MAILS for p in ("subject", "body", "body.plaintext")
+    ),
 )
 _INDEX = re.compile(r'\{\{\s*index\s+\.Identity\s+"(\w+)"\s*\}\}')
 
@@ -41,22 +44,44 @@ def _render(root: Path, key: str, v: Values) -> Mail:
     flow = v.uuid()
     link = None
     if kind in ("otp+link", "confirm_link"):
-        link = v.url("/self-service/verification", code=code, flow=flow) if code else v.url(
-            "/self-service/verification", flow=flow, token=v.token(32))
+        link = (
+            v.url("/self-service/verification", code=code, flow=flow)
+            if code
+            else v.url("/self-service/verification", flow=flow, token=v.token(32))
+        )
     elif kind == "reset_link":
         link = v.url("/self-service/recovery", flow=flow, token=v.token(32))
-    vals = {"LoginCode": code or "", "RegistrationCode": code or "", "RecoveryCode": code or "",
-            "VerificationCode": code or "", "VerificationURL": link or "", "RecoveryURL": link or "",
-            "ExpiresInMinutes": str(v.rng.choice((15, 60))), "To": v.email, "Identity": v.uuid(),
-            "AddedAt": v.when("%Y-%m-%dT%H:%M:%SZ"), "ChangedAt": v.when("%Y-%m-%dT%H:%M:%SZ")}
+    vals = {
+        "LoginCode": code or "",
+        "RegistrationCode": code or "",
+        "RecoveryCode": code or "",
+        "VerificationCode": code or "",
+        "VerificationURL": link or "",
+        "RecoveryURL": link or "",
+        "ExpiresInMinutes": str(v.rng.choice((15, 60))),
+        "To": v.email,
+        "Identity": v.uuid(),
+        "AddedAt": v.when("%Y-%m-%dT%H:%M:%SZ"),
+        "ChangedAt": v.when("%Y-%m-%dT%H:%M:%SZ"),
+    }
 
     def part(name: str) -> str:
         raw = (root / f"{_T}{key}/email.{name}.gotmpl").read_text(encoding="utf-8")
         return fill(_INDEX.sub(lambda m: vals["Identity"], raw), vals)
 
-    return Mail(template=key, language="en", kind=kind, cls=cls, subject=part("subject").strip(),
-                sender=f"{v.brand} <no-reply@{v.host}>", text=part("body.plaintext"),
-                html=part("body"), code=code, code_display=code, link=link)
+    return Mail(
+        template=key,
+        language="en",
+        kind=kind,
+        cls=cls,
+        subject=part("subject").strip(),
+        sender=f"{v.brand} <no-reply@{v.host}>",
+        text=part("body.plaintext"),
+        html=part("body"),
+        code=code,
+        code_display=code,
+        link=link,
+    )
 
 
 def jobs(root: Path) -> Iterator[tuple[str, str, object]]:

@@ -1,5 +1,6 @@
 """PocketBase (MIT): the default auth mail templates of ``core/collection_model_auth_templates.go``
-(Go string concatenations of literals and ``{PLACEHOLDER}`` constants), read from the fetched file."""
+(Go string concatenations of literals and ``{PLACEHOLDER}`` constants), read from the fetched
+file."""
 
 from __future__ import annotations
 
@@ -12,8 +13,13 @@ from model import Mail, Source
 from values import Values
 
 _FILE = "core/collection_model_auth_templates.go"
-SOURCE = Source(project="pocketbase", repo="pocketbase/pocketbase",
-                commit="5d217ddb50cb144d80a5d0b0bdf11b52b2c3e457", licence="MIT", files=(_FILE,))
+SOURCE = Source(
+    project="pocketbase",
+    repo="pocketbase/pocketbase",
+    commit="5d217ddb50cb144d80a5d0b0bdf11b52b2c3e457",
+    licence="MIT",
+    files=(_FILE,),
+)
 _MAILS = {  # Go var stem -> (kind, class)
     "Verification": ("confirm_link", "confirm_email"),
     "ResetPassword": ("reset_link", "reset_password"),
@@ -21,7 +27,9 @@ _MAILS = {  # Go var stem -> (kind, class)
     "OTP": ("otp", "otp_login"),
     "AuthAlert": ("none", "sign_in_alert"),
 }
-_VAR = re.compile(r"var default(\w+)Template = EmailTemplate\{\s*Subject:(.*?),\s*Body:(.*?),\s*\}", re.S)
+_VAR = re.compile(
+    r"var default(\w+)Template = EmailTemplate\{\s*Subject:(.*?),\s*Body:(.*?),\s*\}", re.S
+)
 _PART = re.compile(r'"((?:[^"\\]|\\.)*)"|`([^`]*)`|(\w+)')
 
 
@@ -38,9 +46,14 @@ def _render(root: Path, stem: str, v: Values) -> Mail:
     otp = v.digits(8) if kind == "otp" else None
     agent, _, os_name = v.device()
     city, country = v.place()
-    vals = {"{APP_NAME}": v.brand, "{APP_URL}": f"https://{v.host}", "{TOKEN}": jwt,
-            "{OTP}": otp or "", "{OTP_ID}": v.token(15, "abcdefghijklmnopqrstuvwxyz0123456789"),
-            "{ALERT_INFO}": f"{agent} on {os_name}, {v.ip()} ({city}, {country})"}
+    vals = {
+        "{APP_NAME}": v.brand,
+        "{APP_URL}": f"https://{v.host}",
+        "{TOKEN}": jwt,
+        "{OTP}": otp or "",
+        "{OTP_ID}": v.token(15, "abcdefghijklmnopqrstuvwxyz0123456789"),
+        "{ALERT_INFO}": f"{agent} on {os_name}, {v.ip()} ({city}, {country})",
+    }
 
     def fill(s: str) -> str:
         for k, x in vals.items():
@@ -50,11 +63,18 @@ def _render(root: Path, stem: str, v: Values) -> Mail:
     body = fill(_go_concat(body_e, consts))
     m = re.search(r'href="([^"]+)"', body)
     link = m.group(1) if m and kind not in ("otp", "none") else None
-    return Mail(template=stem, language="en", kind=kind, cls=cls,
-                subject=fill(_go_concat(subject_e, consts)),
-                sender=f"{v.brand} <noreply@{v.host}>",
-                html=f"<!DOCTYPE html><html><body>{body}</body></html>", code=otp,
-                code_display=otp, link=link)
+    return Mail(
+        template=stem,
+        language="en",
+        kind=kind,
+        cls=cls,
+        subject=fill(_go_concat(subject_e, consts)),
+        sender=f"{v.brand} <noreply@{v.host}>",
+        html=f"<!DOCTYPE html><html><body>{body}</body></html>",
+        code=otp,
+        code_display=otp,
+        link=link,
+    )
 
 
 def jobs(root: Path) -> Iterator[tuple[str, str, object]]:
