@@ -9,9 +9,10 @@ so that the mail abstains rather than returning one of them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from otpbridge.extract.codes.context_words import SIGN_IN_VERBS
+from otpbridge.extract.codes.features import weight
 from otpbridge.extract.codes.keywords import STRONG_CODE_KEYWORDS
 from otpbridge.extract.codes.mail_cues import (
     EVENT_CUES,
@@ -25,7 +26,6 @@ from otpbridge.extract.parse.document import Document
 __all__ = ["ScoredCode", "judge_in_context"]
 
 _MAX_TEXT = 100_000  # as extract.codes.otp: cue searches cost per character
-_PENALTY = 0.45
 _EXPIRY_TEXT = 20_000
 # A mail of recovery codes lists several of one shape ("k3f9a-2bq7x" x 10); a sign-in
 # mail shows one code, however often. Siblings need some standing of their own.
@@ -59,20 +59,27 @@ _ACCESS_CODE_WORDS = re.compile(
 class ScoredCode:
     value: str
     display: str
-    score: float
+    score: float  # the evidence: BIAS + Σ weight · value of ``features``
     reasons: list[str]
     named: bool = False  # a strong code word or a "… is your code" sentence names it
     keyword: str = ""  # the code word next to it, if any
     at: int = -1  # where it starts in the text it was read from (for ``--explain``)
     source: str = ""  # which text: "body", "text part" or "subject"
+    features: dict[str, float] = field(default_factory=dict)  # name → value
+
+    def add(self, name: str, reason: str, value: float = 1.0) -> None:
+        """Record feature ``name`` (see :mod:`extract.codes.features`) and its evidence."""
+        w = weight(name) * value
+        self.score += w
+        self.features[name] = self.features.get(name, 0.0) + value
+        self.reasons.append(f"{reason} [{name} {w:+.2f}]")
 
 
 def judge_in_context(doc: Document, ranked: list[ScoredCode], threshold: float) -> list[ScoredCode]:
     """``ranked`` (best first) after the whole-mail vetoes, best first again."""
     if ranked and ranked[0].score >= threshold and _meeting(doc):
         for s in ranked:  # a conference-call passcode opens a meeting, not an account
-            s.score -= _PENALTY
-            s.reasons.append("conference-call invitation")
+            s.add("conference_call", "conference-call invitation")
     # "Confirmation number 4021.339.871 ⏎ PIN 8812": a booking's PIN manages the booking, a
     # gift card's PIN spends it; a sign-in code for such a site says "verification code".
     holder = ""
@@ -82,8 +89,7 @@ def judge_in_context(doc: Document, ranked: list[ScoredCode], threshold: float) 
     if holder:
         for s in ranked:
             if not named(s):
-                s.score -= _PENALTY
-                s.reasons.append(f"{holder}, no code word names it")
+                s.add("holder_unnamed", f"{holder}, no code word names it")
         ranked.sort(key=lambda s: s.score, reverse=True)
     if ranked and ranked[0].score >= threshold:
         shape = _shape(ranked[0])
@@ -91,8 +97,7 @@ def judge_in_context(doc: Document, ranked: list[ScoredCode], threshold: float) 
         listed = [s for s in ranked if s.score >= floor and _shape(s) == shape]
         if len(listed) >= _LIST_MIN:
             for s in listed:
-                s.score -= _PENALTY
-                s.reasons.append(f"one of {len(listed)} codes listed alike")
+                s.add("listed_alike", f"one of {len(listed)} codes listed alike")
             ranked.sort(key=lambda s: s.score, reverse=True)
     return ranked
 

@@ -22,7 +22,7 @@ __all__ = [
     "name_like",
     "pronounceable",
     "randomish",
-    "shape_prior",
+    "shape_feature",
     "value_of",
 ]
 
@@ -70,35 +70,42 @@ def pronounceable(letters: str) -> bool:
     return any(c in VOWELS for c in upper) and CONSONANT_RUN.search(upper) is None
 
 
-def shape_prior(value: str, display: str) -> tuple[float, str]:
+def shape_feature(value: str, display: str) -> tuple[str, str]:
+    """The token's shape as a feature of :mod:`extract.codes.features` (name, reason)."""
+    del display  # the shape is the value's (a display's separators do not change it)
     if PASSPHRASE.match(value):
-        return 0.0, "words joined by hyphens"
+        return "shape_passphrase", "words joined by hyphens"
     if value.isdigit():
         n = len(value)
-        if n == 6:
-            return 0.12, "6 digits"
-        if n in (7, 8):
-            return 0.08, f"{n} digits"
-        if n in (4, 5):
-            return 0.0, f"{n} digits"
-        return -0.08, f"{n} digits"
+        name = {6: "shape_6_digits", 7: "shape_7_8_digits", 8: "shape_7_8_digits"}.get(
+            n, "shape_4_5_digits" if n in (4, 5) else "shape_other_digits"
+        )
+        return name, f"{n} digits"
     if LETTERS.match(value):
-        if case_flips_inside(value):
-            return -0.05, "letters of both cases"
-        if len(value) >= 5 and not pronounceable(value):
-            return -0.05, "letters only, not a word"
-        return -0.3, "letters only"
+        return _letters_shape(value)
     promo = WORD_NUMBER.match(value)
     if promo is not None and pronounceable(promo.group(1)):
-        return -0.25, "a word with a number"
+        return "shape_word_number", "a word with a number"
+    return _alnum_shape(value)
+
+
+def _letters_shape(value: str) -> tuple[str, str]:
+    if case_flips_inside(value):
+        return "shape_letters_case_flips", "letters of both cases"
+    if len(value) >= 5 and not pronounceable(value):
+        return "shape_letters_random", "letters only, not a word"
+    return "shape_letters_word", "letters only"
+
+
+def _alnum_shape(value: str) -> tuple[str, str]:
     if value.isupper() or value.upper() == value:
-        return 0.02, "letters and digits"
+        return "shape_upper_alnum", "letters and digits"
     if any(c.islower() for c in value) and any(c.isupper() for c in value):
-        return -0.05, "mixed case"
+        return "shape_mixed_case", "mixed case"
     alternations = sum(a.isdigit() != b.isdigit() for a, b in pairwise(value))
     if alternations >= 3 and not HEX.match(value):
-        return -0.05, "lower case, random"  # "k7d2q9"; hex is more likely a hash or an id
-    return -0.15, "lower case"
+        return "shape_lower_random", "lower case, random"  # hex is more likely a hash or an id
+    return "shape_lower", "lower case"
 
 
 def case_flips_inside(value: str) -> bool:

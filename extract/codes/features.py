@@ -1,0 +1,138 @@
+"""The evidence model of code candidates: every signal a token gets is a named feature, and
+this module is the one table of their weights.
+
+A candidate's *evidence* is ``BIAS + Σ weight(f) · value(f)`` over the features it has
+(most values are 1; ``shape`` features are one-hot, ``origin_bound`` carries the origin's
+own score). The token is *the* code when its evidence reaches ``THRESHOLD`` (0.5), and its
+probability is logistic in the evidence: ``p = σ(SCALE · (evidence − THRESHOLD))``, so
+``p ≥ 0.5`` exactly when the evidence reaches the threshold; ``confidence`` is ``p`` after
+the calibration in :data:`CALIBRATION` (Platt: ``σ(a·z + b)``, ``z`` the logit).
+
+Three kinds of feature:
+
+- ``for``: evidence that the mail hands this token over as a one-time code;
+- ``claim``: something else claims the token (an order number, a price, a quotation);
+- ``veto``: the whole mail is of a kind whose codes are not sign-in codes (a meeting, a
+  booking, a list of backup codes).
+
+Precedence is a hard rule outside the weights (:mod:`otpbridge.extract.codes.precedence`):
+a code the mail hands over can only lose to a closer, more specific claim on that very
+token, so ``claimed_before`` is never set for a handed-over code by a word elsewhere in the
+sentence, the brand or the subject.
+
+The weights below are the hand-set ones of otpbridge ≤ 0.9, which the fitted table
+(``tests/bench/fit_weights.py``) must beat on held-out mail to replace; see the README.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = [
+    "BIAS",
+    "CALIBRATION",
+    "FEATURES",
+    "SCALE",
+    "THRESHOLD",
+    "Feature",
+    "confidence",
+    "weight",
+]
+
+FeatureKind = Literal["for", "claim", "veto"]
+
+
+@dataclass(frozen=True, slots=True)
+class Feature:
+    name: str
+    weight: float
+    kind: FeatureKind
+    doc: str
+
+
+#: Evidence a candidate must reach to be *the* code.
+THRESHOLD = 0.5
+#: Evidence of a candidate with no feature at all.
+BIAS = 0.0
+#: Logits per unit of evidence: ``z = SCALE · (evidence − THRESHOLD)``.
+SCALE = 8.0
+#: Platt calibration of ``confidence`` on the logit: ``σ(a·z + b)``.
+CALIBRATION = (1.0, 0.0)
+
+# fmt: off
+_TABLE: tuple[Feature, ...] = (
+    # -- where the token stands
+    Feature("alone_on_line", 0.15, "for", "The token is all its line says (a code box)."),
+    Feature("whole_body", 0.3, "for",
+            "The body is nothing but this token, under a subject with a code word."),
+    Feature("in_text_part", -0.05, "for",
+            "Read from the text/plain part of a mail that has HTML too (weaker)."),
+    Feature("in_subject_only", -0.1, "for", "Read from the subject (weaker than the body)."),
+    # -- the words that name it
+    Feature("code_word_near", 0.55, "for",
+            "A strong code word ('verification code', 'Bestätigungscode') within 40 chars."),
+    Feature("code_word_mid", 0.42, "for", "A strong code word 41–120 chars away."),
+    Feature("code_word_far", 0.3, "for",
+            "A strong code word 121–300 chars above a code alone on its line."),
+    Feature("weak_word_adjacent", 0.5, "for",
+            "A bare code word right before the token ('Code RFY3XT')."),
+    Feature("weak_word_near", 0.3, "for", "A bare code word or 'enter' within 40 chars."),
+    Feature("weak_word_far", 0.2, "for", "A bare code word or 'enter' further away."),
+    Feature("says_code", 0.5, "for", "'482913 is your Acme code': the sentence says so."),
+    Feature("says_use_to_verify", 0.45, "for", "'Use 582014 to verify your email'."),
+    Feature("emphasised", 0.2, "for", "Bold, large or boxed in the HTML."),
+    Feature("in_subject_code_subject", 0.25, "for",
+            "Also in a subject that has a code word."),
+    Feature("in_subject", 0.12, "for", "Also in the subject (no code word there)."),
+    Feature("code_subject", 0.05, "for", "The subject has a code word (the token is not in it)."),
+    Feature("in_other_part", 0.05, "for", "Also in the mail's other body part."),
+    Feature("origin_bound", 1.0, "for",
+            "The sender's own code format (value = its score, extract.codes.origin_bound)."),
+    # -- the token's shape (one-hot)
+    Feature("shape_6_digits", 0.12, "for", "Six digits, the most common code."),
+    Feature("shape_7_8_digits", 0.08, "for", "Seven or eight digits."),
+    Feature("shape_4_5_digits", 0.0, "for", "Four or five digits."),
+    Feature("shape_other_digits", -0.08, "for", "Digits, another length."),
+    Feature("shape_passphrase", 0.0, "for", "Words joined by hyphens."),
+    Feature("shape_letters_case_flips", -0.05, "for", "Letters of both cases (bYqTmKzR)."),
+    Feature("shape_letters_random", -0.05, "for", "Letters only, not pronounceable."),
+    Feature("shape_letters_word", -0.3, "for", "Letters only, reads like a word."),
+    Feature("shape_word_number", -0.25, "for", "A word with a number (a promo: FALL20)."),
+    Feature("shape_upper_alnum", 0.02, "for", "Capitals and digits (K7QX2M)."),
+    Feature("shape_mixed_case", -0.05, "for", "Letters of both cases and digits."),
+    Feature("shape_lower_random", -0.05, "for", "Lower case and digits interleaved."),
+    Feature("shape_lower", -0.15, "for", "Lower case and digits (a hash, an id)."),
+    # -- claims by something else
+    Feature("speaker_own_code", -0.5, "claim", "'my code is 902114': somebody is quoted."),
+    Feature("payment_receipt", -0.6, "claim",
+            "The code word is a card slip's authorisation code on a payment receipt."),
+    Feature("claimed_before", -0.6, "claim",
+            "A claim word ('order number', 'booking code') claims this token (precedence)."),
+    Feature("claim_word_after", -0.4, "claim", "A claim word right after it ('4821 EUR')."),
+    Feature("shopping_word_after", -0.5, "claim", "A shop or trip word after it ('% off')."),
+    Feature("year_or_date", -0.45, "claim", "Looks like a year or a date."),
+    Feature("talked_about", -0.4, "claim",
+            "The sentence talks about the code instead of handing it over (expired, old)."),
+    Feature("quoted_in_reply", -0.5, "claim", "Quoted from an earlier mail in a reply."),
+    # -- whole-mail vetoes
+    Feature("conference_call", -0.45, "veto", "A meeting invitation: its passcode opens a call."),
+    Feature("holder_unnamed", -0.45, "veto",
+            "A reservation or gift-card mail and no code word names the token."),
+    Feature("listed_alike", -0.45, "veto", "One of several codes listed alike (backup codes)."),
+)
+# fmt: on
+
+FEATURES: dict[str, Feature] = {f.name: f for f in _TABLE}
+
+
+def weight(name: str) -> float:
+    return FEATURES[name].weight
+
+
+def confidence(evidence: float) -> float:
+    """Calibrated probability that a candidate of this evidence is the code."""
+    a, b = CALIBRATION
+    z = a * SCALE * (evidence - THRESHOLD) + b
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
