@@ -11,6 +11,8 @@ command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 # The /ui and browser-login tests drive Debian's Chromium (Playwright never downloads one);
 # the Node tests call `serve` with plain fetch (Node >= 18).
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+# The OCR tests read rendered code images with Debian's tesseract (tests/test_ocr.py).
+command -v tesseract >/dev/null 2>&1 || need_apt+=(tesseract-ocr)
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
 # Debian/Ubuntu ship venv/ensurepip separately from python3.
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need_apt+=("python3-venv" "python3-pip")

@@ -30,6 +30,7 @@ from otpbridge.worker.events import EVENT_EXTRACTED, EVENT_FAILED, EVENT_SCHEMA
 from otpbridge.worker.keys import INBOX_ID_RE, Keys
 from otpbridge.worker.mailbody import Rendered, render
 from otpbridge.worker.metrics import EXTRACTION_SECONDS, MAIL_TO_EVENT_SECONDS, MESSAGES_FAILED
+from otpbridge.worker.ocr import second_look
 from otpbridge.worker.publish import Publisher
 from otpbridge.worker.webhook.queue import enqueue_deliveries, enqueue_if_hooked
 
@@ -53,15 +54,18 @@ log = structlog.get_logger()
 @dataclass(frozen=True, slots=True)
 class _Context:
     keys: Keys
+    #: Read a code shown as an image when the text has none (``OTPBRIDGE_OCR``).
+    ocr: bool = True
 
 
 _context = _Context(keys=Keys())
 
 
-def configure_jobs(keys: Keys) -> None:
-    """Set the key layout jobs of this process use; the worker entry point calls it once."""
+def configure_jobs(keys: Keys, *, ocr: bool = True) -> None:
+    """Set the key layout jobs of this process use, and whether they may OCR an image; the
+    worker entry point calls it once."""
     global _context  # noqa: PLW0603 - one per worker process, set before the first job
-    _context = _Context(keys=keys)
+    _context = _Context(keys=keys, ocr=ocr)
 
 
 def _now_ms() -> int:
@@ -107,7 +111,10 @@ def _extract(raw: bytes) -> Extraction:
     """
     started = time.perf_counter()
     try:
-        extraction = extract_document(parse_document(raw))
+        document = parse_document(raw)
+        extraction = extract_document(document)
+        if _context.ocr:  # a code shown as an image (worker.ocr; never raises but the timeout)
+            extraction = second_look(raw, document, extraction)
     except MimeError as exc:
         extraction = Extraction(error=f"unreadable mail: {exc}")
     except JobTimeoutException:

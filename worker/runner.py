@@ -49,7 +49,7 @@ def build_worker(
     """One RQ worker on the extraction queue, the webhook queue or both (extraction first:
     a code never waits behind a slow receiver), configured to never log job arguments."""
     keys = Keys(settings.prefix)
-    configure_jobs(keys)
+    configure_jobs(keys, ocr=settings.ocr == "auto")
     configure_webhooks(keys, settings.webhooks)
     names = {
         "all": [settings.queue_name, settings.webhooks.queue_name],

@@ -23,6 +23,7 @@ __all__ = [
     "QUEUE_NAME",
     "RESULT_TTL_S",
     "RETRY_INTERVALS_S",
+    "OcrMode",
     "WorkerClass",
     "WorkerQueues",
     "WorkerSettings",
@@ -49,6 +50,9 @@ ABANDON_GRACE_S: Final = 15
 WorkerClass = Literal["simple", "fork"]
 #: Which queues a worker takes jobs from: both (extraction first), or one of them.
 WorkerQueues = Literal["all", "extraction", "webhooks"]
+#: ``OTPBRIDGE_OCR``: ``auto`` reads codes shown as images when the ``ocr`` extra and
+#: tesseract are installed (:mod:`worker.ocr`), ``off`` never does.
+OcrMode = Literal["auto", "off"]
 
 _QUERY_PASSWORD = re.compile(r"(password=)[^&]*")
 _AUTHORITY_END = re.compile(r"[/?#]")
@@ -155,6 +159,8 @@ class WorkerSettings:
     metrics_port: int | None = None
     queues: WorkerQueues = "all"
     webhooks: WebhookSettings = field(default_factory=WebhookSettings)
+    #: Read codes shown as images (``otpbridge[ocr]``): ``auto`` when installed, or ``off``.
+    ocr: OcrMode = "auto"
 
     @property
     def redis_url_redacted(self) -> str:
@@ -164,7 +170,7 @@ class WorkerSettings:
         return (
             f"WorkerSettings(redis_url={self.redis_url_redacted!r}, prefix={self.prefix!r}, "
             f"queue_name={self.queue_name!r}, worker_class={self.worker_class!r}, "
-            f"metrics_port={self.metrics_port!r}, queues={self.queues!r})"
+            f"metrics_port={self.metrics_port!r}, queues={self.queues!r}, ocr={self.ocr!r})"
         )
 
     @classmethod
@@ -172,8 +178,8 @@ class WorkerSettings:
         """Read ``OTPBRIDGE_REDIS_URL`` (or ``OTPBRIDGE_REDIS_URL_FILE``), ``OTPBRIDGE_PREFIX``,
         ``OTPBRIDGE_WORKER_CLASS`` (simple|fork), ``OTPBRIDGE_METRICS_PORT``,
         ``OTPBRIDGE_ABANDON_GRACE`` and ``OTPBRIDGE_MAINTENANCE_INTERVAL`` (seconds),
-        ``OTPBRIDGE_WORKER_QUEUES`` (all|extraction|webhooks) and the webhook settings
-        (:meth:`WebhookSettings.from_env`)."""
+        ``OTPBRIDGE_WORKER_QUEUES`` (all|extraction|webhooks), ``OTPBRIDGE_OCR`` (auto|off)
+        and the webhook settings (:meth:`WebhookSettings.from_env`)."""
         env = os.environ if env is None else env
         url = read_redis_url(env)
         prefix = env.get("OTPBRIDGE_PREFIX", "").strip() or "otpb"
@@ -188,6 +194,9 @@ class WorkerSettings:
             raise WorkerConfigError(
                 f"OTPBRIDGE_WORKER_QUEUES={queues!r}: use 'all', 'extraction' or 'webhooks'"
             )
+        ocr = env.get("OTPBRIDGE_OCR", "").strip().lower() or "auto"
+        if ocr not in ("auto", "off"):
+            raise WorkerConfigError(f"OTPBRIDGE_OCR={ocr!r}: use 'auto' or 'off'")
         return cls(
             redis_url=url,
             prefix=prefix,
@@ -203,4 +212,5 @@ class WorkerSettings:
             if queues == "webhooks"
             else "all",
             webhooks=WebhookSettings.from_env(env),
+            ocr="off" if ocr == "off" else "auto",
         )
