@@ -128,3 +128,12 @@ def test_eval_accepts_the_extra_fields(tmp_path: Path) -> None:
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1].startswith("code_acc=")
+
+
+def test_sources_md_names_every_pinned_source() -> None:
+    text = (CORPUS / "SOURCES.md").read_text(encoding="utf-8")
+    for mod in generate.load_projects().values():
+        for src in (mod.SOURCE, *getattr(mod, "EXTRA_SOURCES", ())):
+            assert f"[{src.repo}](https://github.com/{src.repo})" in text, src.repo
+            assert f"`{src.commit[:12]}`" in text, src.repo
+            assert src.licence in text, src.repo
