@@ -215,16 +215,24 @@ class TokenScorer:
     def _word_gain(self, t: _Token) -> None:
         if t.kw is not None:
             dist = t.kw[0]
-            name = "code_word_near" if dist <= 40 else "code_word_mid" if dist <= 120 else (
-                "code_word_far"
+            name = (
+                "code_word_near"
+                if dist <= 40
+                else "code_word_mid"
+                if dist <= 120
+                else ("code_word_far")
             )
             t.s.add(name, f"keyword '{t.kw[1].strip()}' {dist} chars {t.where}")
             return
         wk = self._weak_word(t)
         if wk is not None:
             # "Code RFY3XT": a bare code word right before the token is strong enough.
-            name = "weak_word_adjacent" if wk[0] <= 3 else "weak_word_near" if wk[0] <= 40 else (
-                "weak_word_far"
+            name = (
+                "weak_word_adjacent"
+                if wk[0] <= 3
+                else "weak_word_near"
+                if wk[0] <= 40
+                else ("weak_word_far")
             )
             t.s.add(name, f"weak keyword '{wk[1].strip()}' {wk[0]} chars away")
 

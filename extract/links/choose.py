@@ -138,7 +138,7 @@ def _prefer_direct(ranked: list[tuple[LinkCandidate, bool]]) -> tuple[LinkCandid
     return (promoted, *(c for c, _ in ranked if c is not direct))
 
 
-def _collect(anchors: tuple[Anchor, ...], plain: str) -> list[_Seen]:
+def _collect(anchors: tuple[Anchor, ...], plain: str) -> list[_Seen]:  # noqa: C901 - to split (issue 10)
     """One entry per distinct target URL, merging what every occurrence tells about it."""
     by_url: dict[str, _Seen] = {}
     ordered = sorted(anchors, key=lambda a: a.position)[:_MAX_ANCHORS]
@@ -182,7 +182,7 @@ def _collect(anchors: tuple[Anchor, ...], plain: str) -> list[_Seen]:
     return list(by_url.values())
 
 
-def _score(
+def _score(  # noqa: C901, PLR0912, PLR0915 - to split (issue 10)
     seen: _Seen, facts: UrlFacts, subject: frozenset[Purpose], *, lone: bool
 ) -> LinkCandidate | None:
     label = seen.text if seen.text and not _URL_TEXT.match(seen.text) else ""

@@ -169,7 +169,7 @@ class _Renderer(html2text.HTML2Text):
         return style.lower().replace(" ", "") if style else ""
 
     # -- parser callbacks --------------------------------------------------------------------
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:  # noqa: C901, PLR0912 - to split (issue 10)
         self.tags += 1
         amap = dict(attrs)
         tiny = self.frames[-1].tiny if self.frames else False

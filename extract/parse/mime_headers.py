@@ -69,7 +69,7 @@ def _text(raw: bytes) -> str:
     return raw[:MAX_VALUE_CHARS].decode("utf-8", "replace")
 
 
-def read_headers(
+def read_headers(  # noqa: C901 - to split (issue 10)
     buf: bytes,
     start: int,
     end: int,
