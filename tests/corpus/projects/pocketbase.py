@@ -43,7 +43,8 @@ def _render(root: Path, stem: str, v: Values) -> Mail:
     subject_e, body_e = next((s, b) for n, s, b in _VAR.findall(src) if n == stem)
     kind, cls = _MAILS[stem]
     jwt = f"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.{v.token(140)}.{v.token(43)}"
-    otp = v.digits(8) if kind == "otp" else None
+    # the OTP length is a collection setting (default 8); sites also pick 6 or 10
+    otp = v.digits(v.rng.choice((8, 8, 6, 10))) if kind == "otp" else None
     agent, _, os_name = v.device()
     city, country = v.place()
     vals = {
