@@ -51,12 +51,18 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(size=size)
 
 
-def picture(text: str, fmt: str = "PNG", size: int = 36) -> bytes:
-    """``text`` drawn black on white in a plain font, as a mail's code box would be."""
+def picture(
+    text: str,
+    fmt: str = "PNG",
+    size: int = 36,
+    colours: tuple[object, object] = ("black", "white"),
+    mode: str = "RGB",
+) -> bytes:
+    """``text`` drawn (default: black on white) in a plain font, as a mail's code box is."""
     font = _font(size)
     width = int(font.getlength(text)) + 48
-    img = Image.new("RGB", (width, size + 40), "white")
-    ImageDraw.Draw(img).text((24, 16), text, fill="black", font=font)
+    img = Image.new(mode, (width, size + 40), colours[1])
+    ImageDraw.Draw(img).text((24, 16), text, fill=colours[0], font=font)
     out = io.BytesIO()
     img.save(out, fmt)
     return out.getvalue()
@@ -81,7 +87,7 @@ def image_mail(
     else:
         msg.set_content(text)
         msg.add_alternative(html, subtype="html")
-        html_part = msg.get_payload()[1]  # type: ignore[index]
+        html_part = msg.get_payload()[1]
     for cid, (data, subtype) in (images or {}).items():
         html_part.add_related(data, maintype="image", subtype=subtype, cid=f"<{cid}>")
     return msg.as_bytes()
@@ -100,7 +106,7 @@ def png_header(width: int, height: int) -> bytes:
 
 
 LOGO = "<p><img src='cid:logo@acme' alt='Acme'></p>"
-BOX = "<p>Hello,</p><p>Your verification code is:</p><p><img src=\"cid:code@acme\"></p>"
+BOX = '<p>Hello,</p><p>Your verification code is:</p><p><img src="cid:code@acme"></p>'
 FOOT = "<p>It expires in 10 minutes. If you did not ask for it, ignore this mail.</p>"
 
 
@@ -130,9 +136,7 @@ def _reasons(event: dict[str, str]) -> list[str]:
 
 
 @needs_tesseract
-@pytest.mark.parametrize(
-    ("fmt", "subtype"), [("PNG", "png"), ("GIF", "gif"), ("JPEG", "jpeg")]
-)
+@pytest.mark.parametrize(("fmt", "subtype"), [("PNG", "png"), ("GIF", "gif"), ("JPEG", "jpeg")])
 def test_inline_cid_image_code_reaches_the_agent(
     redis_url: str, redis_client: redis.Redis, sdk: Client, fmt: str, subtype: str
 ) -> None:
@@ -216,6 +220,24 @@ def test_corrupt_image_is_no_code_not_a_failed_job(
     raw = image_mail(BOX + FOOT, {"code@acme": (data, "png")})
     _, event, _ = _through_worker(redis_url, redis_client, sdk, raw)
     assert event["kind"] == "none"
+
+
+@needs_tesseract
+@pytest.mark.parametrize(
+    "data",
+    [
+        picture(CODE, colours=("white", "#1a1a2e")),  # a dark code box
+        picture(CODE, colours=((255, 255, 255, 255), (0, 0, 0, 0)), mode="RGBA"),  # for dark mail
+        picture(CODE, colours=((0, 0, 0, 255), (0, 0, 0, 0)), mode="RGBA"),
+        picture(CODE, size=12),  # small: upscaled for tesseract
+        picture("4 8 2 9 1 3", "GIF", 48),
+    ],
+    ids=["dark", "transparent-light", "transparent-dark", "small", "spaced"],
+)
+def test_read_image_variants(data: bytes) -> None:
+    text = otpbridge.worker.ocr.read_image(data)
+    assert text is not None
+    assert "".join(text.lines).replace(" ", "") == CODE
 
 
 def test_ocr_off_reads_no_image(

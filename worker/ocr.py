@@ -22,7 +22,7 @@ import shutil
 import subprocess
 import time
 import warnings
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import structlog
 from rq.timeouts import JobTimeoutException
@@ -37,6 +37,9 @@ from otpbridge.extract.image_code import (
     states_code_without_one,
     with_image_text,
 )
+
+if TYPE_CHECKING:
+    from PIL.Image import Image as PILImage
 
 __all__ = ["MAX_PIXELS", "OCR_TIMEOUT_S", "ocr_available", "read_image", "second_look"]
 
@@ -78,6 +81,17 @@ def ocr_available() -> bool:
     return _State.available
 
 
+def _page_colour(frame: PILImage) -> str:
+    """What transparent pixels become: the page the drawn ones stand out from. Light text
+    (drawn for a dark mail) goes on black, dark text on white."""
+    from PIL import ImageStat  # noqa: PLC0415 - the ocr extra is optional
+
+    alpha = frame.getchannel("A")
+    if alpha.getextrema()[0] == 255 or alpha.getbbox() is None:  # opaque, or nothing drawn
+        return "white"
+    return "black" if ImageStat.Stat(frame.convert("L"), mask=alpha).mean[0] > 128 else "white"
+
+
 def _prepared(data: bytes) -> bytes | None:
     """The image as a grey PNG fit for tesseract, or None when it is refused (too large,
     too small, not an image we open, broken)."""
@@ -94,8 +108,8 @@ def _prepared(data: bytes) -> bytes | None:
                 return None
             img.seek(0)  # an animation's first frame
             frame = img.convert("RGBA")
-    page = Image.new("RGBA", frame.size, "white")
-    page.alpha_composite(frame)  # transparent pixels read as the white page they sit on
+    page = Image.new("RGBA", frame.size, _page_colour(frame))
+    page.alpha_composite(frame)
     grey = page.convert("L")
     scale = min(_MAX_SCALE, max(1, _TARGET_HEIGHT // max(1, height)))
     while scale > 1 and width * height * scale * scale > MAX_PIXELS:
