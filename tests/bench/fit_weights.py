@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""Fit the code features' weights (extract/codes/features.py) by logistic regression.
+
+    python tests/bench/fit_weights.py TRAIN_DIR [TRAIN_DIR…] [--golden] [--out FILE]
+                                      [--eval DIR…]
+
+TRAIN_DIR is a labelled corpus (DESIGN §7: ``emails/`` + ``truth.jsonl``), e.g. the train
+split of ``tests/corpus/generate.py`` rendered into /tmp (rows whose ``split`` is ``test``
+are skipped, always). ``--golden`` adds tests/golden. The unit of training is a candidate:
+every code-shaped token the scorer reads (after the whole-mail judgements), labelled by
+whether it is the mail's code. The fit is plain batch gradient descent with L2 (no numpy),
+deterministic; weights are written on the evidence scale of features.py
+(``weight = v / SCALE``, the intercept folded into the one-hot shape features, since every
+token has exactly one). ``--eval`` scores hand-set and fitted tables side by side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from otpbridge.extract import extract_message, parse_document
+from otpbridge.extract.codes import features
+from otpbridge.extract.codes.otp import rank_codes
+from otpbridge.extract.scoring import score_row
+
+__all__ = ["fit", "main", "rows"]
+
+REPO = Path(__file__).resolve().parents[2]
+#: Not fitted: the origin-bound line is a machine-readable statement, read before scoring.
+FIXED = frozenset({"origin_bound"})
+L2 = 0.001
+STEPS = 3000
+RATE = 2.0
+
+
+def _norm(code: object) -> str:
+    return "".join(str(code).replace("-", " ").split()).lower()
+
+
+def _path(directory: Path, name: str) -> Path:
+    inside = directory / "emails" / name
+    return inside if inside.exists() else directory / name
+
+
+def _mails(directory: Path) -> Iterator[tuple[bytes, dict[str, Any]]]:
+    for line in (directory / "truth.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        if row.get("split") == "test":
+            continue  # the frozen test split is never read for fitting
+        yield _path(directory, row["file"]).read_bytes(), row
+
+
+def _golden() -> Iterator[tuple[bytes, dict[str, Any]]]:
+    for eml in sorted((REPO / "tests" / "golden").glob("*.eml")):
+        yield eml.read_bytes(), json.loads(eml.with_suffix(".json").read_text(encoding="utf-8"))
+
+
+def rows(mails: Iterator[tuple[bytes, dict[str, Any]]]) -> list[tuple[dict[str, float], int]]:
+    """(features, label) of every candidate of every mail."""
+    out: list[tuple[dict[str, float], int]] = []
+    for raw, truth in mails:
+        want = _norm(truth["code"]) if truth.get("kind") == "otp" and truth.get("code") else ""
+        for s in rank_codes(parse_document(raw)):
+            if FIXED & s.features.keys():
+                continue
+            label = int(bool(want) and _norm(s.display or s.value) in (want, _norm(s.value)))
+            out.append((dict(s.features), label))
+    return out
+
+
+def fit(data: list[tuple[dict[str, float], int]]) -> dict[str, float]:
+    """Logistic regression weights (logit scale) and ``__bias__``."""
+    names = sorted({n for f, _ in data for n in f} - FIXED)
+    w = dict.fromkeys(names, 0.0)
+    bias = 0.0
+    n = len(data)
+    for _ in range(STEPS):
+        grad = dict.fromkeys(names, 0.0)
+        gb = 0.0
+        for f, y in data:
+            z = bias + sum(w[k] * v for k, v in f.items() if k in w)
+            p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+            err = p - y
+            gb += err
+            for k, v in f.items():
+                if k in grad:
+                    grad[k] += err * v
+        for k in names:
+            w[k] -= RATE * (grad[k] / n + L2 * w[k])
+        bias -= RATE * gb / n
+    w["__bias__"] = bias
+    return w
+
+
+def to_table(logit: dict[str, float]) -> dict[str, float]:
+    """Logit-scale weights to evidence-scale weights of features.py (the threshold 0.5 at
+    logit 0; the intercept folded into every shape feature)."""
+    scale = features.SCALE
+    bias = logit["__bias__"]
+    table = {}
+    for name in features.FEATURES:
+        if name in FIXED:
+            continue
+        v = logit.get(name, 0.0) + (bias if name.startswith("shape_") else 0.0)
+        table[name] = round(v / scale + (features.THRESHOLD if name.startswith("shape_") else 0), 4)
+    return table
+
+
+def _evaluate(directory: Path) -> dict[str, float]:
+    n = codes = codes_ok = false = 0
+    for line in (directory / "truth.jsonl").read_text(encoding="utf-8").splitlines():
+        truth = json.loads(line)
+        if truth.get("split") == "train":
+            continue  # a rendered corpus is scored on its frozen test split only
+        result = extract_message(_path(directory, truth["file"]).read_bytes()).to_dict()
+        score = score_row(result, truth)
+        n += 1
+        if score.code_ok is not None:
+            codes += 1
+            codes_ok += score.code_ok
+        wrong_code = truth.get("kind") != "otp" and bool(result.get("code"))
+        false += (
+            bool(score.false_positive)
+            or wrong_code
+            or (score.code_ok is False and bool(result.get("code")))
+        )
+    return {"mails": n, "codes": codes, "codes_right": codes_ok / max(1, codes), "false": false / n}
+
+
+def _use(table: dict[str, float]) -> None:
+    for name, value in table.items():
+        f = features.FEATURES[name]
+        features.FEATURES[name] = features.Feature(f.name, value, f.kind, f.doc)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("train", type=Path, nargs="*")
+    ap.add_argument("--golden", action="store_true")
+    ap.add_argument("--out", type=Path, default=REPO / "extract" / "codes" / "fitted.json")
+    ap.add_argument("--eval", type=Path, nargs="*", default=[])
+    args = ap.parse_args(argv)
+    mails = [m for d in args.train for m in _mails(d)] + (list(_golden()) if args.golden else [])
+    data = rows(iter(mails))
+    table = to_table(fit(data))
+    positives = sum(y for _, y in data)
+    doc = {
+        "_comment": "Written by tests/bench/fit_weights.py; evidence-scale weights of "
+        "extract/codes/features.py.",
+        "train": [str(d) for d in args.train] + (["tests/golden"] if args.golden else []),
+        "mails": len(mails),
+        "candidates": len(data),
+        "positives": positives,
+        "l2": L2,
+        "steps": STEPS,
+        "weights": table,
+    }
+    args.out.write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"{len(mails)} mails, {len(data)} candidates ({positives} codes) -> {args.out}")
+    hand = {n: f.weight for n, f in features.FEATURES.items() if n not in FIXED}
+    for d in args.eval:
+        before = _evaluate(d)
+        _use(table)
+        after = _evaluate(d)
+        _use(hand)
+        print(f"{d}: hand {before}  fitted {after}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
