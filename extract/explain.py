@@ -60,6 +60,8 @@ def explain_document(doc: Document) -> str:
         mark = "✓" if c.url == result.link else "✗"
         kind = c.kind or "no kind"
         lines.append(f"  {mark} {kind:<12} {c.score:5.2f}  '{_flat(c.text).strip()}'  {c.url}")
+        if c.reason:
+            lines.append(f"      {c.reason}")
     return "\n".join(lines) + "\n"
 
 

@@ -29,6 +29,8 @@ class LinkCandidate:
     kind: LinkKind | None
     score: float
     text: str = ""
+    #: Its features and weights (``extract.links.features``), "; "-joined.
+    reason: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -36,6 +38,7 @@ class LinkCandidate:
             "kind": self.kind,
             "score": round(self.score, 3),
             "text": self.text,
+            "reason": self.reason,
         }
 
 

@@ -63,7 +63,8 @@ def link_line(c: LinkCandidate, *, chosen: bool) -> str:
         verdict = f"rejected ({c.kind}, {c.score:.2f} < {PRIMARY_MIN_SCORE})"
     else:
         verdict = f"not chosen ({c.kind}, {c.score:.2f}, a better link won)"
-    return _cut(f"link to {host} {verdict}: {label}")
+    why = f" [{c.reason}]" if c.reason else ""
+    return _cut(f"link to {host} {verdict}: {label}{why}")
 
 
 def _cut(line: str) -> str:

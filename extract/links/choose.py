@@ -27,22 +27,21 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, replace
-from urllib.parse import parse_qsl, unquote, urlsplit
+from dataclasses import replace
+from urllib.parse import parse_qsl, urlsplit
 
-from otpbridge.extract.links.body import points_to, subject_or_body
-from otpbridge.extract.links.cues import Purpose, bare_label, purposes_in
+from otpbridge.extract.links.body import subject_or_body
+from otpbridge.extract.links.cues import purposes_in
+from otpbridge.extract.links.features import PRIMARY_MIN_SCORE
+from otpbridge.extract.links.score import Seen, score_link
 from otpbridge.extract.links.share import unshared
 from otpbridge.extract.links.unwrap import looks_like_tracker, unwrap_url
 from otpbridge.extract.links.url_signatures import UrlFacts, analyse_url
-from otpbridge.extract.links.votes import purposes_kinds, strongest, vote
-from otpbridge.extract.model import LinkCandidate, LinkKind
+from otpbridge.extract.model import LinkCandidate
 from otpbridge.extract.parse.document import Anchor, Document
 
 __all__ = ["PRIMARY_MIN_SCORE", "find_links"]
 
-#: ``extract_message`` takes the first candidate with a kind and at least this score.
-PRIMARY_MIN_SCORE = 0.5
 
 _TRAILING = ".,;:!?'\"»”’>،؛؟।"
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
@@ -56,10 +55,6 @@ _TEXT_STOP = re.compile(
 _URL_IN_TEXT = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_]+")
 _URL_TEXT = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
-# Weights of the sources of purpose evidence (URL signature > text > path words > subject).
-_W_SIGNATURE, _W_TEXT, _W_PATH, _W_SUBJECT, _W_CONTEXT = 3.0, 2.0, 1.5, 1.0, 0.7
-_MAX_CONTEXT_FOR_VETO = 160
-_NOT_ACCEPTING: frozenset[Purpose] = frozenset({"browse", "decline", "commerce"})
 # Auth mails are short: the subject alone can name the purpose of a lone secret link only
 # when the whole mail has at most this many links.
 _MAX_LONE_LINKS = 4
@@ -67,18 +62,6 @@ _MAX_LONE_LINKS = 4
 # cost seconds. Document order is kept, so the cut drops footers and listings first.
 _MAX_ANCHORS = 300
 _MAX_PLAIN = 50_000
-
-
-@dataclass(slots=True)
-class _Seen:
-    url: str
-    wrapped: bool  # an opaque click-tracking wrapper we could not decode
-    text: str
-    context: str
-    title: str
-    position: int
-    from_html: bool
-    in_plain_text: bool
 
 
 def find_links(doc: Document, code: str | None = None) -> tuple[LinkCandidate, ...]:
@@ -90,7 +73,7 @@ def find_links(doc: Document, code: str | None = None) -> tuple[LinkCandidate, .
     unsubscribe = {_clean_url(u) for u in doc.list_unsubscribe}
     plain = doc.plain_text[:_MAX_PLAIN]
     subject = purposes_in(doc.subject)
-    analysed: list[tuple[_Seen, UrlFacts]] = []
+    analysed: list[tuple[Seen, UrlFacts]] = []
     for seen in _collect(doc.anchors, plain):
         if seen.url in unsubscribe:
             continue
@@ -110,7 +93,9 @@ def find_links(doc: Document, code: str | None = None) -> tuple[LinkCandidate, .
     lone_subject = subject if lone is None else subject_or_body(subject, doc.text)
     scored: list[tuple[float, int, LinkCandidate, bool]] = []
     for seen, facts in analysed:
-        result = _score(seen, facts, lone_subject if seen is lone else subject, lone=seen is lone)
+        result = score_link(
+            seen, facts, lone_subject if seen is lone else subject, lone=seen is lone
+        )
         if result is not None:
             indirect = seen.wrapped or not seen.url.lower().startswith(("http://", "https://"))
             scored.append((result.score, -seen.position, result, indirect))
@@ -134,13 +119,19 @@ def _prefer_direct(ranked: list[tuple[LinkCandidate, bool]]) -> tuple[LinkCandid
     )
     if direct is None:
         return tuple(c for c, _ in ranked)
-    promoted = LinkCandidate(url=direct.url, kind=direct.kind, score=best.score, text=direct.text)
+    promoted = LinkCandidate(
+        url=direct.url,
+        kind=direct.kind,
+        score=best.score,
+        text=direct.text,
+        reason=f"{direct.reason}; direct URL of the best (indirect) link's kind",
+    )
     return (promoted, *(c for c, _ in ranked if c is not direct))
 
 
-def _collect(anchors: tuple[Anchor, ...], plain: str) -> list[_Seen]:  # noqa: C901 - to split (issue 10)
+def _collect(anchors: tuple[Anchor, ...], plain: str) -> list[Seen]:  # noqa: C901 - to split (issue 10)
     """One entry per distinct target URL, merging what every occurrence tells about it."""
-    by_url: dict[str, _Seen] = {}
+    by_url: dict[str, Seen] = {}
     ordered = sorted(anchors, key=lambda a: a.position)[:_MAX_ANCHORS]
     shown_for = _shown_targets(ordered)
     for anchor in ordered:
@@ -161,7 +152,7 @@ def _collect(anchors: tuple[Anchor, ...], plain: str) -> list[_Seen]:  # noqa: C
         for url in targets:
             entry = by_url.get(url)
             if entry is None:
-                by_url[url] = _Seen(
+                by_url[url] = Seen(
                     url=url,
                     wrapped=looks_like_tracker(url),
                     text=text,
@@ -182,162 +173,6 @@ def _collect(anchors: tuple[Anchor, ...], plain: str) -> list[_Seen]:  # noqa: C
     return list(by_url.values())
 
 
-def _score(  # noqa: C901, PLR0912, PLR0915 - to split (issue 10)
-    seen: _Seen, facts: UrlFacts, subject: frozenset[Purpose], *, lone: bool
-) -> LinkCandidate | None:
-    label = seen.text if seen.text and not _URL_TEXT.match(seen.text) else ""
-    text_purposes = purposes_in(label) | purposes_in(seen.title)
-    # The sentence, not the URLs in it: a long URL must not make its own line "long".
-    context = _URL_IN_TEXT.sub(" ", seen.context)
-    short_context = len(context) <= _MAX_CONTEXT_FOR_VETO
-    context_purposes = purposes_in(context)
-    text_kinds = purposes_kinds(text_purposes)
-    # "Your email is confirmed, your workspace is ready": a report, not a request.
-    context_kinds = set() if "done" in context_purposes else purposes_kinds(context_purposes)
-    if _excluded(facts, text_purposes, context_purposes if short_context else frozenset()):
-        return None
-    invited = "invite" in subject | context_purposes | text_purposes
-    # "Go", "Get started" without an invitation, a bare "Restore" (of a password? a cart?):
-    # a label that names no purpose of its own.
-    says_nothing = "generic" in text_purposes or bare_label(label) or text_purposes == {"restore"}
-    says_nothing = says_nothing or (text_purposes == {"join"} and not invited)
-    if not text_kinds and short_context and (not label or says_nothing):
-        # "Click here" or a bare URL: the sentence around it names its purpose.
-        text_kinds = context_kinds
-        # "Before you can sign in, activate it:": a sign-in word around a bare URL is often
-        # the goal, not the link's purpose; the URL's own activation or reset route decides.
-        if text_kinds == {"magic_link"} and facts.kind in ("confirm_link", "reset_link"):
-            text_kinds = {facts.kind}
-        # "New message. Log in to read it. [Open]": signing in is the way to the content; a
-        # label saying nothing signs in when its URL, the subject or a sentence pointing at
-        # it ("tap the button to sign in") says so.
-        if text_kinds == {"magic_link"} and label and facts.kind is None:
-            pointed = points_to(context.replace(label, " "), "magic")
-            text_kinds = text_kinds if pointed else text_kinds & purposes_kinds(subject)
-    # "Join Acme" under "bob invited you", "Aceptar invitación"; not "View/Decline invite".
-    if {"join", "invite"} & text_purposes and invited and not _NOT_ACCEPTING & text_purposes:
-        text_kinds = text_kinds | {"confirm_link"}
-    if text_kinds == {"confirm_link"} and facts.kind not in (None, "confirm_link"):
-        # A bare "Confirm" button confirms whatever its URL does ("/reset?ticket=").
-        text_kinds = {facts.kind}
-    # A notice about something done ("password changed", "new sign-in", "email verified")
-    # requests nothing; an "order confirmation" or a "confirm attendance" button is about a
-    # purchase or an appointment, not the mailbox.
-    alert = "alert" in subject and not subject & {"confirm", "reset"}
-    # "New device": pairing it is requested when both URL and sentence ask to confirm.
-    alert = alert and not (facts.kind == "confirm_link" and "confirm_link" in context_kinds)
-    if "affirm" in text_purposes and not alert:  # "Yes, that's me" approves the sign-in
-        text_kinds = text_kinds | {"confirm_link"}
-    # "Your password was changed": its "not you? reset it" link is no artifact; only the
-    # confirmation of a changed address ("confirm the new address") still asks for a click.
-    changed = "changed" in subject and bool(subject & {"account", "password"})
-    changed = changed and not subject & {"confirm", "reset"}
-    # A shop word in the subject may be the app's name ("Reservas", "Termine"): it does not
-    # silence a link whose own label and own route name the same purpose.
-    agreed = facts.kind is not None and facts.kind in purposes_kinds(text_purposes)
-    own_object = bool({"commerce", "feature"} & text_purposes)  # "Activate card/alerts"
-    commerce = own_object or ("commerce" in subject and not agreed)
-    # "Your trial ends on Monday. [Activate now]": a shop word in the sentence, no account
-    # word there or in the label, and a URL naming no route: a purchase, not the mailbox.
-    commerce = commerce or (
-        short_context
-        and "commerce" in context_purposes
-        and facts.kind is None
-        and "account" not in text_purposes | context_purposes
-    )
-    if own_object:
-        text_kinds = set()
-    quiet_subject = alert or commerce or changed or "done" in subject
-    subject_kinds = set() if quiet_subject else purposes_kinds(subject)
-
-    votes: dict[LinkKind, float] = {}
-    if facts.kind is not None:
-        vote(votes, {facts.kind}, _W_SIGNATURE if facts.signature else _W_PATH)
-    vote(votes, text_kinds, _W_TEXT)
-    vote(votes, subject_kinds, _W_SUBJECT)
-    vote(votes, context_kinds, _W_CONTEXT)
-
-    declined = facts.decline or "decline" in text_purposes
-    # A bare URL, "click here" or a button ("Get started") lets the subject speak for it;
-    # a label that leads to content ("Read more", "View order") does not.
-    others = {"browse", "utility", "decline", "unsubscribe", "commerce", "alert"}
-    unlabelled = not text_purposes & others
-    # A button needs a subject about the account ("Activate your account", not "Activate
-    # your trial"); a bare URL in a text mail is how plain auth templates look.
-    about_account = "account" in subject or not label
-    # A click-tracking wrapper qualifies too when it is the mail's only secret link: the
-    # opt-in mails of mailing services wrap every link and show no direct URL.
-    by_subject = lone and unlabelled and about_account and bool(subject_kinds)
-    own_evidence = facts.signature or facts.kind is not None or bool(text_kinds) or by_subject
-    quiet = facts.signature or not (alert or commerce)
-    # "View on rallly.co" to "/invite/<id>" under "Bob commented": a label leading to
-    # content, with nothing but a path word to call it an auth link, is a notification's.
-    browse_only = (
-        "browse" in text_purposes
-        and not (text_kinds or subject_kinds or facts.signature)
-        and "invite" not in text_purposes | subject
-    )
-    # A short link's code ("/p/Ab3dE9x") also shares posts ("How to reset your sleep"): a
-    # secret under a subject naming the purpose, or as an invitation's one secret link.
-    short_ok = bool(subject_kinds) or (lone and invited and "confirm_link" in text_kinds)
-    secret = facts.secret and (not facts.short_code or short_ok)
-    # "Onboarding" to "/Onboarding-9e8d…": a label naming no purpose that its URL repeats as
-    # a slug is a page's title; a route word from that slug alone makes no auth link.
-    titled = bool(label) and not text_purposes and _slugged(label, seen.url)
-    echoed = facts.signature or text_kinds or subject_kinds or context_kinds
-    # "Your password has been reset. [Sign in]": a report's label asks for nothing new.
-    reported = "done" in subject and facts.kind is None and not facts.signature
-    quiet = quiet and not browse_only and not (titled and not echoed) and not reported
-    qualified = secret and not declined and own_evidence and quiet
-    kind = strongest(votes) if qualified else None
-    if changed and kind not in (None, "confirm_link"):
-        kind = None
-
-    score = 0.05
-    if secret:
-        score += 0.25
-    if facts.signature:
-        score += 0.35
-    elif facts.kind is not None:
-        score += 0.15
-    if text_kinds:
-        score += 0.2
-    if kind is not None:
-        score += min(0.2, 0.04 * votes.get(kind, 0.0))
-        if kind in subject_kinds:
-            score += 0.05
-            if by_subject and facts.kind is None and not text_kinds:
-                score += 0.15
-    if seen.wrapped and not lone:
-        score -= 0.1  # …so that a direct URL of the same purpose outranks it
-    if seen.from_html and label:
-        score += 0.03
-    if seen.in_plain_text:
-        score += 0.02  # the text/plain part shows the very same URL: no hidden redirect
-    if kind is None:
-        score = min(score, 0.3)
-    if declined:
-        score = min(score, 0.1)
-    return LinkCandidate(
-        url=seen.url, kind=kind, score=round(max(0.0, min(1.0, score)), 3), text=label or seen.text
-    )
-
-
-def _excluded(
-    facts: UrlFacts, text_purposes: frozenset[Purpose], context_purposes: frozenset[Purpose]
-) -> bool:
-    """Links that are never a candidate: unsubscribe, assets, home pages, utility pages."""
-    if facts.unsubscribe or facts.asset or facts.home or "unsubscribe" in text_purposes:
-        return True
-    if "unsubscribe" in context_purposes and not purposes_kinds(text_purposes):
-        return True
-    strong_url = facts.secret and (facts.signature or facts.kind is not None)
-    # A social network mails its own "Verify email" through its own (tracking) host: a
-    # secret behind a label naming the purpose is no profile or share link.
-    own_mail = facts.social and facts.secret and bool(purposes_kinds(text_purposes))
-    return (facts.utility or "utility" in text_purposes) and not (strong_url or own_mail)
-
-
 def _carries(url: str, code: str) -> bool:
     """The URL holds ``code`` as a whole path segment or query value."""
     try:
@@ -347,20 +182,6 @@ def _carries(url: str, code: str) -> bool:
     if code in parts.path.split("/"):
         return True
     return any(value == code for _, value in parse_qsl(parts.query + "&" + parts.fragment))
-
-
-def _slugged(label: str, url: str) -> bool:
-    """A path segment joins every word of ``label`` to an id ("/Onboarding-9e8d7c6b5a4f"):
-    a title slug, unlike a route word standing alone ("/invitations/<id>/accept")."""
-    words = set(_WORD.findall(label.lower()))
-    if not words:
-        return False
-    for segment in unquote(urlsplit(url).path).lower().split("/"):
-        pieces = _WORD.findall(segment)
-        ids = [p for p in pieces if len(p) >= 8 and any(c.isdigit() for c in p)]
-        if ids and words <= set(pieces):
-            return True
-    return False
 
 
 def _better_text(new: str, old: str) -> bool:

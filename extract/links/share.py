@@ -42,7 +42,8 @@ def _content(c: LinkCandidate, plain: str) -> LinkCandidate:
     at = plain.find(c.url)
     if at >= 0 and _ASKS & purposes_in(plain[max(plain.rfind("\n", 0, at) + 1, at - _LINE) : at]):
         return c  # "Verify your email to open it: https://…"
-    return LinkCandidate(url=c.url, kind=None, score=min(c.score, 0.3), text=c.text)
+    reason = f"{c.reason}; shared content ≤0.30".lstrip("; ")
+    return LinkCandidate(url=c.url, kind=None, score=min(c.score, 0.3), text=c.text, reason=reason)
 
 
 def _shares(doc: Document) -> bool:
