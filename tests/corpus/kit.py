@@ -39,7 +39,6 @@ _PLACEHOLDER = {
     "underscore": re.compile(r"__([A-Za-z]\w*?)__"),
     "percent": re.compile(r"%\{(\w+)\}"),
     "brace": re.compile(r"\{(\w+)\}"),
-    "colon": re.compile(r":(\w+)\b"),
 }
 
 
@@ -50,11 +49,13 @@ def fill(template: str, values: Mapping[str, str], style: str = "mustache") -> s
     def sub(m: re.Match[str]) -> str:
         key = m.group(1)
         if key not in values:
-            if style == "colon":
-                return m.group(0)
             raise KeyError(key)
         return values[key]
 
+    if style == "colon":  # Laravel's own rule: plain replacement of ":key", longest key first
+        for key in sorted(values, key=len, reverse=True):
+            template = template.replace(f":{key}", values[key])
+        return template
     return _PLACEHOLDER[style].sub(sub, template)
 
 

@@ -113,6 +113,7 @@ def _render(root: Path, locale: str, key: str, v: Values) -> Mail | None:
     else:
         subject = tr["test_email"]
         lay.p(t("test_mail_text"))
+    subject = fill(subject, vals, "colon")  # some locales put :web in the subject
     lay.p(f"{t('best_regards')}<br>{esc(web)}")
     html = lay.html(f"© 2026 {esc(web)}. {t('rights_reserved')}")
     return Mail(
