@@ -158,6 +158,11 @@ class Values:
         return f"{self.first.lower()}.{self.last.lower()}".encode("ascii", "ignore").decode()
 
     @property
+    def domain(self) -> str:
+        """The registrable domain of the brand's host (``app.northwind.io`` -> ``northwind.io``)."""
+        return ".".join(self.host.split(".")[-2:])
+
+    @property
     def email(self) -> str:
         return f"{self.username}@mail.example.net"
 

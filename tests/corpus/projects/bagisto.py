@@ -60,7 +60,7 @@ def _render(root: Path, locale: str, key: str, v: Values) -> Mail | None:
     tr = {**en, **{k: x for k, x in load_php_tree(root / f"{_L}{locale}/app.php").items() if x}}
     kind, cls = _MAILS[key]
     p = f"emails.{key}."
-    base = f"https://shop.{v.host.split('.', 1)[-1]}"
+    base = f"https://shop.{v.domain}"
     order_id = f"#{v.digits(5)}"
     vals = {
         "customer_name": v.name,

@@ -17,7 +17,7 @@ Build = Callable[[Values, str], tuple[dict[str, str], str, str | None, str | Non
 
 
 def _base(v: Values) -> str:
-    return f"https://coolify.{v.host.split('.', 1)[-1]}"
+    return f"https://coolify.{v.domain}"
 
 
 def _code(v: Values, _: str) -> tuple[dict[str, str], str, str | None, str | None]:

@@ -41,7 +41,7 @@ def _render(root: Path, file: str, key: str, v: Values) -> Mail:
     ns = "core" if file == _CORE else next(iter(tree))
     email = tree[ns]["email"][key]
     kind, cls, path = _MAILS[(file, key)]
-    forum = f"https://forum.{v.host.split('.', 1)[-1]}"
+    forum = f"https://forum.{v.domain}"
     link = f"{forum}{path}{v.token(40, 'abcdefghijklmnopqrstuvwxyz0123456789')}" if path else None
     subject = email["subject"]
     if subject.startswith("=> "):

@@ -17,7 +17,7 @@ _T = "web/template/"
 def _base(v: Values) -> dict[str, str]:
     return {
         "Username": v.username.split(".")[0],
-        "InstanceURL": f"https://social.{v.host.split('.', 1)[-1]}",
+        "InstanceURL": f"https://social.{v.domain}",
         "InstanceName": f"{v.brand} Social",
         "NewSignup": "1" if v.rng.random() < 0.5 else "",
     }

@@ -75,7 +75,7 @@ def _render(root: Path, locale: str, key: str, v: Values) -> Mail | None:
     en = _xlf(root / "translations/email.en.xlf")
     tr = {**en, **_xlf(root / f"translations/email.{locale}.xlf")}
     kind, cls = _MAILS[key]
-    base = f"https://time.{v.host.split('.', 1)[-1]}"
+    base = f"https://time.{v.domain}"
     vals = {
         "%username%": v.first,
         "%email%": v.email,

@@ -16,7 +16,7 @@ _M = "server/mail/"
 def _vals(path: str, key: str) -> object:
     def build(v: Values) -> tuple[dict[str, str], str | None, str | None]:
         token = v.uuid()
-        domain = f"kutt.{v.host.split('.', 1)[-1]}"
+        domain = f"kutt.{v.domain}"
         vals = {
             "domain": domain,
             "site_name": v.brand,

@@ -15,13 +15,13 @@ _T = "apps/web/templates/"
 
 
 def _verify(v: Values) -> tuple[dict[str, str], str | None, str | None]:
-    base = f"https://links.{v.host.split('.', 1)[-1]}"
+    base = f"https://links.{v.domain}"
     link = f"{base}/auth/verify?token={v.hex(64)}&email={quote(v.email)}"
     return {"url": link}, None, link
 
 
 def _change(v: Values) -> tuple[dict[str, str], str | None, str | None]:
-    base = f"https://links.{v.host.split('.', 1)[-1]}"
+    base = f"https://links.{v.domain}"
     link = f"{base}/auth/verify-email?token={v.hex(64)}"
     return (
         {

@@ -92,7 +92,7 @@ def _render(root: Path, locale: str, name: str, v: Values) -> Mail | None:
     en = load_json(root / "i18n/en.json")
     tr = {**en, **{k: x for k, x in load_json(root / f"i18n/{locale}.json").items() if x}}
     kind, cls = _MAILS[name]
-    base = f"https://lists.{v.host.split('.', 1)[-1]}"
+    base = f"https://lists.{v.domain}"
     sub_uuid = v.uuid()
     optin = f"{base}/subscription/optin/{sub_uuid}?l={v.uuid()}"
     reset = f"{base}/admin/login/reset?token={v.token(32)}"

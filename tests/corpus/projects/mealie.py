@@ -75,7 +75,7 @@ def _render(root: Path, locale: str, key: str, v: Values) -> Mail | None:
     if locale != "en-US" and tr["message_top"] == en["message_top"]:
         return None
     kind, cls = _MAILS[key]
-    base = f"https://mealie.{v.host.split('.', 1)[-1]}"
+    base = f"https://mealie.{v.domain}"
     link = {
         "password": f"{base}/reset-password/?token={v.token(43)}",
         "invitation": f"{base}/register?token={v.token(43)}",

@@ -83,7 +83,7 @@ def _render(root: Path, locale: str, name: str, v: Values) -> Mail | None:
         **{k: x for k, x in load_json(root / f"public/language/{locale}/email.json").items() if x},
     }
     kind, cls, subj_key = _MAILS[name]
-    base = f"https://forum.{v.host.split('.', 1)[-1]}"
+    base = f"https://forum.{v.domain}"
     code = v.uuid()
     link = {
         "reset": f"{base}/reset/{code}",

@@ -15,7 +15,7 @@ _T = "apps/api/templates/emails/"
 
 
 def _base(v: Values) -> str:
-    return f"https://plane.{v.host.split('.', 1)[-1]}"
+    return f"https://plane.{v.domain}"
 
 
 def _code(v: Values) -> tuple[dict[str, str], str | None, str | None]:

@@ -78,7 +78,7 @@ def _render(root: Path, locale: str, key: str, v: Values) -> Mail | None:
         "fossconf26": "FOSSConf 2026",
         "datasummit": "Data Summit",
     }[event]
-    base = f"https://pretalx.{v.host.split('.', 1)[-1]}"
+    base = f"https://pretalx.{v.domain}"
     sub = v.alnum(6, "ABCDEFGHJKLMNPQRSTUVWXYZ")
     link = {
         "PASSWORD_RESET_TEXT": f"{base}/{event}/reset/{v.token(32)}",
@@ -114,7 +114,7 @@ def _render(root: Path, locale: str, key: str, v: Values) -> Mail | None:
         kind=kind,
         cls=cls,
         subject=subject,
-        sender=f"{event_name} <noreply@pretalx.{v.host.split('.', 1)[-1]}>",
+        sender=f"{event_name} <noreply@pretalx.{v.domain}>",
         text=text + "\n",
         link=link,
     )

@@ -64,7 +64,7 @@ def _render(root: Path, locale: str, key: str, v: Values) -> Mail | None:
     }
     kind, cls = _MAILS[key]
     web = f"{v.brand} Assets"
-    base = f"https://assets.{v.host.split('.', 1)[-1]}"
+    base = f"https://assets.{v.domain}"
     tag = f"{v.rng.choice(('LAP', 'MON', 'PH'))}-{v.digits(5)}"
     vals = {
         "web": web,

@@ -57,7 +57,7 @@ def _hbs(root: Path, name: str, vals: dict[str, str], escape: bool) -> str:
 
 def _render(root: Path, name: str, v: Values) -> Mail:
     kind, cls = _MAILS[name]
-    url = f"https://vault.{v.host.split('.', 1)[-1]}"
+    url = f"https://vault.{v.domain}"
     user_id = v.uuid()
     jwt = f"eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.{v.token(180)}.{v.token(342)}"
     code = v.digits(6) if kind == "otp" else None
