@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
+from urllib.parse import quote
 
 from kit import Layout, esc, fill, lang_of, load_json, text_of
 from model import Mail, Source
@@ -126,12 +127,14 @@ def _render(root: Path, locale: str, name: str, v: Values) -> Mail | None:
         return None
     base = "https://app.formbricks.com"
     jwt = f"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.{v.token(120)}.{v.token(43)}"
-    link = {
-        "verification": f"{base}/auth/verify?token={jwt}",
-        "forgot": f"{base}/auth/forgot-password/reset?token={jwt}",
-        "delete": f"{base}/auth/delete-account/confirm?token={jwt}",
-        "new_email": f"{base}/verify-email-change?token={jwt}",
-        "invite": f"{base}/invite?token={jwt}",
+    tok = v.token(32)
+    back = quote(f"{base}/auth/forgot-password/reset", safe="")
+    link = {  # Better Auth's callback routes, as Formbricks builds them
+        "verification": f"{base}/api/auth/verify-email?token={jwt}&callbackURL=%2F",
+        "forgot": f"{base}/api/auth/reset-password/{tok}?callbackURL={back}",
+        "delete": f"{base}/api/auth/delete-user/callback?token={tok}&callbackURL=%2Fauth%2Flogin",
+        "new_email": f"{base}/verify-email-change?token={quote(jwt)}",
+        "invite": f"{base}/invite?token={quote(jwt)}",
     }.get(name)
     vals = {
         "minutes": "30",
