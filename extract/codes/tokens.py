@@ -117,7 +117,7 @@ def code_tokens(text: str) -> Iterator[tuple[int, int, tuple[str, str]]]:
             yield m.start(), m.end(), parsed
 
 
-def keyword_led_tokens(  # noqa: C901 - to split (issue 10)
+def keyword_led_tokens(
     text: str, keyword_ends: list[int], shown: Callable[[str], bool]
 ) -> Iterator[tuple[int, int, tuple[str, str]]]:
     """Codes the token scan skips (letters of both cases, long random tokens, groups of
@@ -125,34 +125,48 @@ def keyword_led_tokens(  # noqa: C901 - to split (issue 10)
     ending at one of ``keyword_ends``, and only when shown as the code (a brand name after
     "code" is not)."""
     for end in keyword_ends:
-        phrase = _PASSPHRASE.match(text, end)
-        if phrase is not None and all(map(pronounceable, phrase.group(1).split("-"))):
-            token = phrase.group(1)
-            if shown(token) or _ENDS_SENTENCE.match(text, phrase.end(1)):
-                # The words and their hyphens are what one types: no separator to drop.
-                yield phrase.start(1), phrase.end(1), (token, token)
-                continue
-        below = _WORD_GROUPS_BELOW.match(text, end)
-        if below is not None and not all(map(pronounceable, below.group(1).split("-"))):
-            token = below.group(1)
-            yield below.start(1), below.end(1), (token.replace("-", ""), token)
-            continue
-        m = _AFTER_KEYWORD.match(text, end)
-        if m is None:
-            m = _BELOW_KEYWORD.match(text, end)
-            # …below a heading, a name's letters ("McKinsey", "YouTube") are no code.
-            if m is None or (m.group(1).isalpha() and name_like(m.group(1))):
-                continue
-        token = m.group(1)
-        if token.isalpha():
-            if not case_flips_inside(token):
-                continue
-        elif len(token) not in _LONG_CODE or token.isdigit() or not randomish(token):
-            continue
-        # …shown as the code: emphasised, carried by a link, or ending its sentence.
-        if not shown(token) and (brand_shaped(token) or not _ENDS_SENTENCE.match(text, m.end(1))):
-            continue
-        yield m.start(1), m.end(1), (token, token)
+        found = _words_after(text, end, shown) or _token_after(text, end, shown)
+        if found is not None:
+            yield found
+
+
+def _words_after(
+    text: str, end: int, shown: Callable[[str], bool]
+) -> tuple[int, int, tuple[str, str]] | None:
+    """A passphrase of words, or groups of small letters, right after the code word."""
+    phrase = _PASSPHRASE.match(text, end)
+    if phrase is not None and all(map(pronounceable, phrase.group(1).split("-"))):
+        token = phrase.group(1)
+        if shown(token) or _ENDS_SENTENCE.match(text, phrase.end(1)):
+            # The words and their hyphens are what one types: no separator to drop.
+            return phrase.start(1), phrase.end(1), (token, token)
+    below = _WORD_GROUPS_BELOW.match(text, end)
+    if below is not None and not all(map(pronounceable, below.group(1).split("-"))):
+        token = below.group(1)
+        return below.start(1), below.end(1), (token.replace("-", ""), token)
+    return None
+
+
+def _token_after(
+    text: str, end: int, shown: Callable[[str], bool]
+) -> tuple[int, int, tuple[str, str]] | None:
+    """A mixed-case or long random token after (or below) the code word."""
+    m = _AFTER_KEYWORD.match(text, end)
+    if m is None:
+        m = _BELOW_KEYWORD.match(text, end)
+        # …below a heading, a name's letters ("McKinsey", "YouTube") are no code.
+        if m is None or (m.group(1).isalpha() and name_like(m.group(1))):
+            return None
+    token = m.group(1)
+    if token.isalpha():
+        if not case_flips_inside(token):
+            return None
+    elif len(token) not in _LONG_CODE or token.isdigit() or not randomish(token):
+        return None
+    # …shown as the code: emphasised, carried by a link, or ending its sentence.
+    if not shown(token) and (brand_shaped(token) or not _ENDS_SENTENCE.match(text, m.end(1))):
+        return None
+    return m.start(1), m.end(1), (token, token)
 
 
 def strip_marks(line: str) -> str:

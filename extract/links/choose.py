@@ -129,26 +129,14 @@ def _prefer_direct(ranked: list[tuple[LinkCandidate, bool]]) -> tuple[LinkCandid
     return (promoted, *(c for c, _ in ranked if c is not direct))
 
 
-def _collect(anchors: tuple[Anchor, ...], plain: str) -> list[Seen]:  # noqa: C901 - to split (issue 10)
+def _collect(anchors: tuple[Anchor, ...], plain: str) -> list[Seen]:
     """One entry per distinct target URL, merging what every occurrence tells about it."""
     by_url: dict[str, Seen] = {}
     ordered = sorted(anchors, key=lambda a: a.position)[:_MAX_ANCHORS]
     shown_for = _shown_targets(ordered)
     for anchor in ordered:
-        if anchor.hidden:
-            continue
-        if anchor.is_image and not (anchor.text.strip() or anchor.title.strip()):
-            continue
-        raw = _clean_url(anchor.href, in_text=anchor.source == "text")
-        if not raw:
-            continue
+        targets = _targets(anchor, shown_for)
         text = _WHITESPACE.sub(" ", anchor.text).strip()
-        targets = [unwrap_url(raw)]
-        # An opaque wrapper shown elsewhere with a full URL as its text: that URL is the
-        # target of every anchor using the wrapper (the button and its "copy this link").
-        shown = shown_for.get(raw)
-        if shown is not None:
-            targets = [shown] if looks_like_tracker(targets[0]) else [shown, targets[0]]
         for url in targets:
             entry = by_url.get(url)
             if entry is None:
@@ -162,15 +150,36 @@ def _collect(anchors: tuple[Anchor, ...], plain: str) -> list[Seen]:  # noqa: C9
                     from_html=anchor.source == "html",
                     in_plain_text=url in plain,
                 )
-                continue
-            if _better_text(text, entry.text):
-                entry.text = text
-                entry.title = entry.title or anchor.title
-            if anchor.source == "html":
-                entry.from_html = True
-            if not entry.context:
-                entry.context = anchor.context
+            else:
+                _merge(entry, anchor, text)
     return list(by_url.values())
+
+
+def _targets(anchor: Anchor, shown_for: dict[str, str]) -> list[str]:
+    """The URLs one visible anchor leads to (none for hidden or empty image anchors)."""
+    if anchor.hidden or (anchor.is_image and not (anchor.text.strip() or anchor.title.strip())):
+        return []
+    raw = _clean_url(anchor.href, in_text=anchor.source == "text")
+    if not raw:
+        return []
+    target = unwrap_url(raw)
+    # An opaque wrapper shown elsewhere with a full URL as its text: that URL is the
+    # target of every anchor using the wrapper (the button and its "copy this link").
+    shown = shown_for.get(raw)
+    if shown is None:
+        return [target]
+    return [shown] if looks_like_tracker(target) else [shown, target]
+
+
+def _merge(entry: Seen, anchor: Anchor, text: str) -> None:
+    """What another occurrence of the same URL adds: a better label, HTML, a sentence."""
+    if _better_text(text, entry.text):
+        entry.text = text
+        entry.title = entry.title or anchor.title
+    if anchor.source == "html":
+        entry.from_html = True
+    if not entry.context:
+        entry.context = anchor.context
 
 
 def _carries(url: str, code: str) -> bool:

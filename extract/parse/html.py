@@ -117,6 +117,18 @@ def _is_large(size: tuple[float, str] | None) -> bool:
     return size[0] >= {"px": 20.0, "pt": 15.0, "%": 140.0}.get(size[1], 1.4)
 
 
+def _emphasising(tag: str, style: str, size: tuple[float, str] | None) -> bool:
+    """Bold, spaced-out, monospaced or large: how mails set a code apart."""
+    if tag in _EMPH_TAGS:
+        return True
+    return bool(style) and bool(
+        _BOLD_STYLE.search(style)
+        or _SPACING.search(style)
+        or _MONO.search(style)
+        or _is_large(size)
+    )
+
+
 def _is_hidden(style: str) -> bool:
     if _HIDDEN_STYLE.search(style):
         return True
@@ -169,17 +181,12 @@ class _Renderer(html2text.HTML2Text):
         return style.lower().replace(" ", "") if style else ""
 
     # -- parser callbacks --------------------------------------------------------------------
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:  # noqa: C901, PLR0912 - to split (issue 10)
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags += 1
         amap = dict(attrs)
         tiny = self.frames[-1].tiny if self.frames else False
         if self.hidden_depth or self.discard_depth:
-            if tag in _BLOCK:
-                self._block_boundary(tag, html2text_sees_it=False)
-            if tag not in _VOID:
-                self.frames.append(_Frame(tag, False, False, tiny, emph_start=-1))
-            if tag == "a":
-                self._start_anchor(amap, hidden=True)
+            self._start_unseen(tag, amap, tiny)
             return
         style = self._style_of(amap)
         discard = tag in _DISCARD
@@ -189,40 +196,15 @@ class _Renderer(html2text.HTML2Text):
             tiny = size[0] == 0
         if tag in _BLOCK:
             self._block_boundary(tag, html2text_sees_it=not (hidden or discard))
-        if tag in _CELL:
-            if self.cell_open:
-                self.handle_data(" ")
-            self.cell_open = True
-        elif tag == "tr":
-            self.cell_open = False
+        self._track_cells(tag)
         if tag == "img":
-            if self.open_anchor is not None:
-                self.open_anchor.has_img = True
-                if not self.open_anchor.title:
-                    self.open_anchor.title = amap.get("alt") or ""
+            self._image_in_anchor(amap)
             return
         if tag in _VOID:
             self.handle_tag(tag, amap, start=True)
             return
-        emph = -1
-        if (
-            not self.emph_depth
-            and not hidden
-            and not discard
-            and (
-                tag in _EMPH_TAGS
-                or (
-                    style
-                    and (
-                        _BOLD_STYLE.search(style)
-                        or _SPACING.search(style)
-                        or _MONO.search(style)
-                        or _is_large(size)
-                    )
-                )
-            )
-        ):
-            emph = self.visible_len
+        shown = not (self.emph_depth or hidden or discard)
+        emph = self.visible_len if shown and _emphasising(tag, style, size) else -1
         self.frames.append(_Frame(tag, hidden, discard, tiny, emph_start=emph))
         if hidden:
             self.hidden_depth += 1
@@ -235,6 +217,30 @@ class _Renderer(html2text.HTML2Text):
             if tag == "a":
                 self._start_anchor(amap, hidden=False)
             self.handle_tag(tag, amap, start=True)
+
+    def _start_unseen(self, tag: str, amap: dict[str, str | None], tiny: bool) -> None:
+        """A start tag inside a hidden or discarded element."""
+        if tag in _BLOCK:
+            self._block_boundary(tag, html2text_sees_it=False)
+        if tag not in _VOID:
+            self.frames.append(_Frame(tag, False, False, tiny, emph_start=-1))
+        if tag == "a":
+            self._start_anchor(amap, hidden=True)
+
+    def _track_cells(self, tag: str) -> None:
+        """Adjacent table cells are apart on screen: a space between them."""
+        if tag in _CELL:
+            if self.cell_open:
+                self.handle_data(" ")
+            self.cell_open = True
+        elif tag == "tr":
+            self.cell_open = False
+
+    def _image_in_anchor(self, amap: dict[str, str | None]) -> None:
+        if self.open_anchor is not None:
+            self.open_anchor.has_img = True
+            if not self.open_anchor.title:
+                self.open_anchor.title = amap.get("alt") or ""
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)

@@ -69,7 +69,41 @@ def _text(raw: bytes) -> str:
     return raw[:MAX_VALUE_CHARS].decode("utf-8", "replace")
 
 
-def read_headers(  # noqa: C901 - to split (issue 10)
+class _Kept:
+    """The wanted headers' values, gathered line by line (continuation lines folded)."""
+
+    __slots__ = ("current", "kept", "parts", "values")
+
+    def __init__(self) -> None:
+        self.values: dict[str, str] = {}
+        self.current: str | None = None  # the kept header whose continuation lines follow
+        self.parts: list[bytes] = []
+        self.kept = 0  # characters in parts
+
+    def fold(self, line: bytes) -> None:
+        if self.current is not None and self.kept < MAX_VALUE_CHARS:
+            self.parts.append(line)
+            self.kept += len(line)
+
+    def close(self) -> None:
+        if self.current is not None:
+            self.values[self.current] = _text(b"".join(self.parts))
+            self.current = None
+
+    def open(self, name: str, first: bytes, wanted: Collection[str]) -> None:
+        if name in wanted and name not in self.values:
+            self.current = name
+            self.parts = [first]
+            self.kept = len(first)
+
+
+def _skip_to_blank(buf: bytes, pos: int, start: int, end: int) -> int:
+    """Past the blank line that ends the headers (the line budget is spent)."""
+    m = _BLANK_LINE.search(buf, pos - 1 if pos > start else pos, end)
+    return m.end() if m else end
+
+
+def read_headers(
     buf: bytes,
     start: int,
     end: int,
@@ -79,33 +113,24 @@ def read_headers(  # noqa: C901 - to split (issue 10)
     """The ``wanted`` headers of the section at ``buf[start:end]`` and where its body starts.
     ``stop(line)`` is asked about lines starting with ``--``: a MIME boundary ends a part's
     headers even when it looks like one."""
-    values: dict[str, str] = {}
-    current: str | None = None  # the kept header whose continuation lines follow
-    parts: list[bytes] = []
-    kept = 0  # characters in parts
+    kept = _Kept()
     seen = 0
     pos = start if stop is not None else _first_header(buf, start, end)
     for count in range(MAX_HEADER_LINES + 1):
         if pos >= end:
             break
         if count == MAX_HEADER_LINES:  # budget spent: skip to the blank line
-            m = _BLANK_LINE.search(buf, pos - 1 if pos > start else pos, end)
-            pos = m.end() if m else end
+            pos = _skip_to_blank(buf, pos, start, end)
             break
         line_end, after = next_line(buf, pos, end)
         line = buf[pos:line_end]
-        if not line:
-            pos = after  # the blank line: the body starts after it
-            break
-        if line[0] in b" \t":
-            if current is not None and kept < MAX_VALUE_CHARS:
-                parts.append(line)
-                kept += len(line)
+        if not line or line[0] in b" \t":
             pos = after
+            if not line:
+                break  # the blank line: the body starts after it
+            kept.fold(line)
             continue
-        if current is not None:
-            values[current] = _text(b"".join(parts))
-            current = None
+        kept.close()
         if count == 0 and line.startswith(b"From "):  # mbox envelope line
             pos = after
             continue
@@ -113,15 +138,12 @@ def read_headers(  # noqa: C901 - to split (issue 10)
         if m is None or (stop is not None and line.startswith(b"--") and stop(line)):
             break  # not a header: the body starts on this very line
         seen += 1
-        name = m.group(1).decode("ascii", "replace").lower()
-        if name in wanted and name not in values:
-            current = name
-            parts = [line[m.end() :].lstrip(b" \t")]
-            kept = len(parts[0])
+        kept.open(
+            m.group(1).decode("ascii", "replace").lower(), line[m.end() :].lstrip(b" \t"), wanted
+        )
         pos = after
-    if current is not None:
-        values[current] = _text(b"".join(parts))
-    return HeaderBlock(values, seen), pos
+    kept.close()
+    return HeaderBlock(kept.values, seen), pos
 
 
 def split_value(value: str) -> tuple[str, list[tuple[str, str]]]:
