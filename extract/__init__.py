@@ -5,6 +5,7 @@ No I/O, no network, no logging: bytes in, :class:`Extraction` out.
 
 from __future__ import annotations
 
+from otpbridge.extract.calibration import code_confidence, link_confidence
 from otpbridge.extract.codes.otp import THRESHOLD, candidates, rank_codes
 from otpbridge.extract.expiry import find_expiry
 from otpbridge.extract.links.choose import PRIMARY_MIN_SCORE, find_links
@@ -40,7 +41,13 @@ def extract_document(doc: Document) -> Extraction:
     links = find_links(doc, code.value if code is not None else None)
     link = next((c for c in links if c.kind is not None and c.score >= PRIMARY_MIN_SCORE), None)
     kind: Kind = "otp" if code is not None else link.kind if link and link.kind else "none"
-    confidence = code.score if code is not None else link.score if link is not None else 0.0
+    confidence = (
+        code_confidence(ranked[0].score)
+        if code is not None
+        else link_confidence(link.score)
+        if link is not None
+        else 0.0
+    )
     expires = (
         None
         if kind == "none"

@@ -1,6 +1,7 @@
-"""The committed fitted weight table (extract/codes/fitted.json) is what
-tests/bench/fit_weights.py produces: refit on the train split of the rendered corpus plus the
-goldens and compare every weight within 0.01 (slow: it renders the corpus first)."""
+"""The committed fitted weight table (extract/codes/fitted.json) and the confidence
+calibration (extract/calibration.json) are what tests/bench/fit_weights.py produces: refit on
+the train split of the rendered corpus plus the goldens and compare every weight within 0.01
+and every calibration parameter within 0.05 (slow: it renders the corpus first)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,14 @@ from pathlib import Path
 
 import pytest
 
+from otpbridge.extract import calibration
 from otpbridge.extract.codes import features
 
 REPO = Path(__file__).resolve().parents[1]
 FITTED = REPO / "extract" / "codes" / "fitted.json"
+CALIBRATION = REPO / "extract" / "calibration.json"
 TOLERANCE = 0.01
+CALIBRATION_TOLERANCE = 0.05
 
 
 def test_fitted_table_names_only_known_features() -> None:
@@ -28,14 +32,28 @@ def test_every_feature_has_a_doc_and_a_kind() -> None:
     for f in features.FEATURES.values():
         assert f.doc.strip(), f.name
         assert f.kind in ("for", "claim", "veto")
-    assert features.confidence(features.THRESHOLD) == pytest.approx(0.5)
+
+
+def test_confidence_is_calibrated_and_monotone() -> None:
+    for kind, (a, b) in calibration.PLATT.items():
+        assert a >= 0.1, kind  # more evidence never means less confidence
+        assert -10 < b < 10, kind
+    low, high = calibration.code_confidence(0.5), calibration.code_confidence(1.2)
+    assert 0.0 < low <= high < 1.0
+    assert calibration.link_confidence(0.5) <= calibration.link_confidence(0.9)
 
 
 @pytest.mark.slow
 def test_refit_matches_the_committed_table(tmp_path: Path) -> None:
-    corpus, out = tmp_path / "corpus", tmp_path / "fitted.json"
+    corpus, out, calib = tmp_path / "corpus", tmp_path / "fitted.json", tmp_path / "calib.json"
     subprocess.run(
-        [sys.executable, str(REPO / "tests/corpus/generate.py"), str(corpus)],
+        [
+            sys.executable,
+            str(REPO / "tests/corpus/generate.py"),
+            str(corpus),
+            "--only",
+            *json.loads(FITTED.read_text(encoding="utf-8"))["projects"],
+        ],
         check=True,
         capture_output=True,
         timeout=900,
@@ -48,6 +66,8 @@ def test_refit_matches_the_committed_table(tmp_path: Path) -> None:
             "--golden",
             "--out",
             str(out),
+            "--calibration",
+            str(calib),
         ],
         check=True,
         capture_output=True,
@@ -58,3 +78,8 @@ def test_refit_matches_the_committed_table(tmp_path: Path) -> None:
     assert want.keys() == got.keys()
     off = {k: (want[k], got[k]) for k in want if abs(want[k] - got[k]) > TOLERANCE}
     assert off == {}
+    want_cal = json.loads(CALIBRATION.read_text(encoding="utf-8"))
+    got_cal = json.loads(calib.read_text(encoding="utf-8"))
+    for kind in ("code", "link"):
+        for key in ("a", "b"):
+            assert abs(want_cal[kind][key] - got_cal[kind][key]) <= CALIBRATION_TOLERANCE

@@ -3,10 +3,9 @@ this module is the one table of their weights.
 
 A candidate's *evidence* is ``BIAS + Σ weight(f) · value(f)`` over the features it has
 (most values are 1; ``shape`` features are one-hot, ``origin_bound`` carries the origin's
-own score). The token is *the* code when its evidence reaches ``THRESHOLD`` (0.5), and its
-probability is logistic in the evidence: ``p = σ(SCALE · (evidence − THRESHOLD))``, so
-``p ≥ 0.5`` exactly when the evidence reaches the threshold; ``confidence`` is ``p`` after
-the calibration in :data:`CALIBRATION` (Platt: ``σ(a·z + b)``, ``z`` the logit).
+own score). The token is *the* code when its evidence reaches ``THRESHOLD`` (0.5); its logit
+is ``z = SCALE · (evidence − THRESHOLD)`` and the verdict's ``confidence`` is logistic in it,
+calibrated on held-out mail (:mod:`otpbridge.extract.calibration`).
 
 Three kinds of feature:
 
@@ -26,18 +25,15 @@ The weights below are the hand-set ones of otpbridge ≤ 0.9, which the fitted t
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Literal
 
 __all__ = [
     "BIAS",
-    "CALIBRATION",
     "FEATURES",
     "SCALE",
     "THRESHOLD",
     "Feature",
-    "confidence",
     "weight",
 ]
 
@@ -58,8 +54,6 @@ THRESHOLD = 0.5
 BIAS = 0.0
 #: Logits per unit of evidence: ``z = SCALE · (evidence − THRESHOLD)``.
 SCALE = 8.0
-#: Platt calibration of ``confidence`` on the logit: ``σ(a·z + b)``.
-CALIBRATION = (1.0, 0.0)
 
 # fmt: off
 _TABLE: tuple[Feature, ...] = (
@@ -129,10 +123,3 @@ FEATURES: dict[str, Feature] = {f.name: f for f in _TABLE}
 
 def weight(name: str) -> float:
     return FEATURES[name].weight
-
-
-def confidence(evidence: float) -> float:
-    """Calibrated probability that a candidate of this evidence is the code."""
-    a, b = CALIBRATION
-    z = a * SCALE * (evidence - THRESHOLD) + b
-    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))

@@ -12,6 +12,11 @@ whether it is the mail's code. The fit is plain batch gradient descent with L2 (
 deterministic; weights are written on the evidence scale of features.py
 (``weight = v / SCALE``, the intercept folded into the one-hot shape features, since every
 token has exactly one). ``--eval`` scores hand-set and fitted tables side by side.
+
+Then it calibrates ``confidence`` (extract/calibration.py): Platt scaling, one ``(a, b)`` for
+code verdicts and one for link verdicts, fitted on the same train mails' verdicts (right or
+not) with the weights in use, and writes ``extract/calibration.json`` (``--calibration``).
+The slope is kept ≥ 0.1 so that more evidence never means less confidence.
 """
 
 from __future__ import annotations
@@ -23,9 +28,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from otpbridge.extract import extract_message, parse_document
+from otpbridge.extract import extract_document, extract_message, parse_document
 from otpbridge.extract.codes import features
 from otpbridge.extract.codes.otp import rank_codes
+from otpbridge.extract.links.features import PRIMARY_MIN_SCORE
 from otpbridge.extract.scoring import score_row
 
 __all__ = ["fit", "main", "rows"]
@@ -36,6 +42,8 @@ FIXED = frozenset({"origin_bound"})
 L2 = 0.001
 STEPS = 3000
 RATE = 2.0
+CALIBRATION_STEPS = 3000
+MIN_SLOPE = 0.1
 
 
 def _norm(code: object) -> str:
@@ -73,11 +81,18 @@ def rows(mails: Iterator[tuple[bytes, dict[str, Any]]]) -> list[tuple[dict[str, 
     return out
 
 
-def fit(data: list[tuple[dict[str, float], int]]) -> dict[str, float]:
-    """Logistic regression weights (logit scale) and ``__bias__``."""
+def fit(data: list[tuple[dict[str, float], int]], *, prior: bool = True) -> dict[str, float]:
+    """Logistic regression weights (logit scale) and ``__bias__``.
+
+    With ``prior`` the L2 penalty pulls toward the hand-set table (on the logit scale: the
+    hand-set evidence ``Σ w·x`` has logit ``SCALE · (Σ w·x − THRESHOLD)``), so a feature the
+    train split barely shows keeps its hand-set weight instead of dropping to zero.
+    """
     names = sorted({n for f, _ in data for n in f} - FIXED)
-    w = dict.fromkeys(names, 0.0)
-    bias = 0.0
+    scale = features.SCALE
+    start = {k: scale * features.FEATURES[k].weight if prior else 0.0 for k in names}
+    w = dict(start)
+    bias = -scale * features.THRESHOLD if prior else 0.0
     n = len(data)
     for _ in range(STEPS):
         grad = dict.fromkeys(names, 0.0)
@@ -91,7 +106,7 @@ def fit(data: list[tuple[dict[str, float], int]]) -> dict[str, float]:
                 if k in grad:
                     grad[k] += err * v
         for k in names:
-            w[k] -= RATE * (grad[k] / n + L2 * w[k])
+            w[k] -= RATE * (grad[k] / n + L2 * (w[k] - start[k]))
         bias -= RATE * gb / n
     w["__bias__"] = bias
     return w
@@ -109,6 +124,40 @@ def to_table(logit: dict[str, float]) -> dict[str, float]:
         v = logit.get(name, 0.0) + (bias if name.startswith("shape_") else 0.0)
         table[name] = round(v / scale + (features.THRESHOLD if name.startswith("shape_") else 0), 4)
     return table
+
+
+def verdicts(mails: list[tuple[bytes, dict[str, Any]]]) -> dict[str, list[tuple[float, int]]]:
+    """(logit, right) of every code and link verdict of ``mails``."""
+    out: dict[str, list[tuple[float, int]]] = {"code": [], "link": []}
+    for raw, truth in mails:
+        doc = parse_document(raw)
+        result = extract_document(doc)
+        if result.kind == "none":
+            continue
+        score = score_row(result.to_dict(), {"kind": truth.get("kind"), **truth})
+        if result.kind == "otp":
+            evidence = rank_codes(doc)[0].score
+            z = features.SCALE * (evidence - features.THRESHOLD)
+            out["code"].append((z, int(score.code_ok is True)))
+        else:
+            chosen = next(c for c in result.links if c.url == result.link)
+            z = features.SCALE * (chosen.score - PRIMARY_MIN_SCORE)
+            out["link"].append((z, int(score.link_ok is True)))
+    return out
+
+
+def platt(data: list[tuple[float, int]]) -> tuple[float, float]:
+    """Platt scaling ``σ(a·z + b)`` by gradient descent; the slope kept ≥ ``MIN_SLOPE``."""
+    a, b = 1.0, 0.0
+    for _ in range(CALIBRATION_STEPS):
+        ga = gb = 0.0
+        for z, y in data:
+            p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, a * z + b))))
+            ga += (p - y) * z
+            gb += p - y
+        a = max(MIN_SLOPE, a - 0.5 * ga / len(data))
+        b -= 0.5 * gb / len(data)
+    return round(a, 4), round(b, 4)
 
 
 def _evaluate(directory: Path) -> dict[str, float]:
@@ -142,18 +191,22 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("train", type=Path, nargs="*")
     ap.add_argument("--golden", action="store_true")
+    ap.add_argument("--no-prior", action="store_true", help="L2 toward zero, not hand-set")
     ap.add_argument("--out", type=Path, default=REPO / "extract" / "codes" / "fitted.json")
     ap.add_argument("--eval", type=Path, nargs="*", default=[])
+    ap.add_argument("--calibration", type=Path, default=REPO / "extract" / "calibration.json")
     args = ap.parse_args(argv)
     mails = [m for d in args.train for m in _mails(d)] + (list(_golden()) if args.golden else [])
     data = rows(iter(mails))
-    table = to_table(fit(data))
+    table = to_table(fit(data, prior=not args.no_prior))
     positives = sum(y for _, y in data)
     doc = {
         "_comment": "Written by tests/bench/fit_weights.py; evidence-scale weights of "
         "extract/codes/features.py.",
         "train": [str(d) for d in args.train] + (["tests/golden"] if args.golden else []),
         "mails": len(mails),
+        # The corpus projects read (tests/corpus/generate.py --only …), to refit the same.
+        "projects": sorted({str(t["project"]) for _, t in mails if t.get("project")}),
         "candidates": len(data),
         "positives": positives,
         "l2": L2,
@@ -162,6 +215,17 @@ def main(argv: list[str] | None = None) -> int:
     }
     args.out.write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     print(f"{len(mails)} mails, {len(data)} candidates ({positives} codes) -> {args.out}")
+    found = verdicts(mails)
+    calibration = {
+        kind: dict(
+            zip(("a", "b"), platt(data), strict=True),
+            verdicts=len(data),
+            right=sum(y for _, y in data),
+        )
+        for kind, data in found.items()
+    }
+    args.calibration.write_text(json.dumps(calibration, indent=1, sort_keys=True) + "\n")
+    print(f"calibration {calibration} -> {args.calibration}")
     hand = {n: f.weight for n, f in features.FEATURES.items() if n not in FIXED}
     for d in args.eval:
         before = _evaluate(d)
