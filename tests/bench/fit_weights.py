@@ -172,7 +172,7 @@ def _evaluate(directory: Path) -> dict[str, float]:
         if score.code_ok is not None:
             codes += 1
             codes_ok += score.code_ok
-        wrong_code = truth.get("kind") != "otp" and bool(result.get("code"))
+        wrong_code = bool(result.get("code")) and not truth.get("code")
         false += (
             bool(score.false_positive)
             or wrong_code
