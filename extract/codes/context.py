@@ -21,6 +21,7 @@ from otpbridge.extract.codes.mail_cues import (
     RESERVATION_CUES,
 )
 from otpbridge.extract.expiry import find_expiry
+from otpbridge.extract.lang.patterns import table_pattern
 from otpbridge.extract.parse.document import Document
 
 __all__ = ["ScoredCode", "judge_in_context"]
@@ -35,24 +36,12 @@ _ALNUM = re.compile(r"[A-Za-z0-9]")
 # "Confirmation code XK29PL" in a hotel or flight mail identifies the booking: under these
 # words alone a code of letters and digits (a record locator's shape; sign-in codes under
 # the same words are mostly digits) does not count as named when the mail is a reservation.
-_BOOKING_CODE_WORDS = re.compile(
-    r"(?:confirmation|booking|reservation) code|bestätigungscode|buchungscode|"
-    r"code de (?:confirmation|réservation)|código de (?:confirmación|confirmação|reserva|"
-    r"reservación)|codice di (?:conferma|prenotazione)|bevestigingscode|boekingscode|"
-    r"kod (?:potwierdzenia|rezerwacji)|код (?:подтверждения|бронирования|підтвердження|"
-    r"бронювання)|(?:onay|rezervasyon) kodu|رمز (?:التأكيد|الحجز)|קוד (?:אישור|הזמנה)|"
-    r"確認コード|予約コード|确认码|確認碼|预订码|預訂碼|(?:확인|예약) ?코드",
-    re.IGNORECASE,
-)
+_BOOKING_CODE_WORDS = table_pattern("code", "booking_code")
 
 
 # "Access code: HT4829" in a stay's mail opens the guest Wi-Fi or the door: named as a
 # sign-in code only when the mail gives it a lifetime, a code subject or a signing-in verb.
-_ACCESS_CODE_WORDS = re.compile(
-    r"access code|zugangscode|code d['’]accès|código de acceso|código de acesso|"
-    r"codice di accesso|toegangscode|kod dostępu|код доступа|erişim kodu",
-    re.IGNORECASE,
-)
+_ACCESS_CODE_WORDS = table_pattern("code", "access_code")
 
 
 @dataclass(slots=True)

@@ -13,7 +13,9 @@ at once, because templates mix languages (a German mail quotes an English code l
     ``claims``: words that claim a number for something else ("order", "tracking", "promo");
     ``specific``: words that make a code phrase name a one-time code by themselves, so a word
     before it is a brand ("Garage verification code"), unlike before a bare "code";
-    ``type_the_letters``: "including the letters" — a letter prefix is part of the code.
+    ``type_the_letters``: "including the letters" — a letter prefix is part of the code;
+    ``booking_code`` / ``access_code``: whole code phrases that, in a reservation's or a stay's
+    mail, name the booking's or the door's code ("confirmation code", "access code").
 ``[context]``
     ``shopping``: words after a code that make it a shop's or a trip's ("% off", "flight");
     ``sign_in``: what one does with a one-time code ("enter it", "sign in").
@@ -22,8 +24,9 @@ at once, because templates mix languages (a German mail quotes an English code l
     ``meeting`` (a conference call's passcode opens a meeting, not an account).
 ``[link]``
     what a link's label or sentence asks for, by purpose (``magic``, ``confirm``, ``reset``,
-    ``unsubscribe``, ``alert``, … — :data:`otpbridge.extract.links.cues.Purpose`), and
-    ``shared_content`` ("shared a document with you").
+    ``unsubscribe``, ``alert``, … — :data:`otpbridge.extract.links.cues.Purpose`),
+    ``shared_content`` ("shared a document with you") and ``bare_label`` (a whole label that
+    only moves on: "Next", "Weiter", "続ける").
 ``[url]``
     localised route words of auth URLs, as ASCII path words: ``confirm``, ``reset``, ``magic``.
 
@@ -43,13 +46,16 @@ __all__ = ["LANGUAGES", "TABLES", "by_language", "words"]
 #: The section → table names a language file may hold (anything else is a typo).
 TABLES: Mapping[str, frozenset[str]] = MappingProxyType({
     "detect": frozenset({"stopwords"}),
-    "code": frozenset({"strong", "weak", "nouns", "claims", "specific", "type_the_letters"}),
+    "code": frozenset({
+        "strong", "weak", "nouns", "claims", "specific", "type_the_letters", "booking_code",
+        "access_code",
+    }),
     "context": frozenset({"shopping", "sign_in"}),
     "mail": frozenset({"card_auth", "receipt", "reservation", "gift_card", "event", "meeting"}),
     "link": frozenset({
         "magic", "confirm", "reset", "password", "unsubscribe", "decline", "utility", "alert",
         "generic", "commerce", "invite", "join", "done", "changed", "browse", "account",
-        "pointer", "feature", "affirm", "restore", "shared_content",
+        "pointer", "feature", "affirm", "restore", "shared_content", "bare_label",
     }),
     "url": frozenset({"confirm", "reset", "magic"}),
 })  # fmt: skip

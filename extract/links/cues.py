@@ -17,6 +17,7 @@ import re
 from typing import Literal, get_args
 
 from otpbridge.extract.lang import words
+from otpbridge.extract.lang.patterns import table_pattern
 from otpbridge.extract.parse.normalize import normalize_text
 
 __all__ = ["Purpose", "bare_label", "purposes_in"]
@@ -35,15 +36,7 @@ _CUES: dict[Purpose, tuple[str, ...]] = {
 # A whole label that only moves the reader on ("Go", "Next", "Weiter", "続ける"): as a
 # substring these words are everywhere ("go" in "Google", "next" in "next steps"), so only
 # the entire label counts.
-_BARE_LABEL = re.compile(
-    r"(?:go|go on|go ahead|let'?s go|ok|okay|next|proceed|start|yes|weiter|los|los geht'?s|"
-    r"fortfahren|weiter geht'?s|allons-y|suivant|continuer|poursuivre|vamos|siguiente|"
-    r"continuar|seguinte|prosseguir|avanti|continua|procedi|verder|volgende|doorgaan|"
-    r"dalej|kontynuuj|далее|продолжить|вперёд|вперед|далі|продовжити|devam|devam et|ileri|"
-    r"ileri git|fortsätt|nästa|videre|fortsæt|jatka|pokračovat|dále|lanjut|lanjutkan|"
-    r"続ける|次へ|進む|继续|繼續|下一步|계속|다음|계속하기|tiếp tục|tiếp theo|التالي|متابعة|"
-    r"استمرار|המשך|הבא|ادامه|بعدی)"
-)
+_BARE_LABEL = table_pattern("link", "bare_label")
 _LABEL_TRIM = " \t.!?:>→»›➜▶✓-–—()[]"
 
 _LATIN_OR_CYRILLIC = re.compile(r"^[\s\-'a-zà-ɏЀ-ӿ]+$")
