@@ -42,6 +42,7 @@ from otpbridge.extract.codes.prefix import typed_prefix
 from otpbridge.extract.codes.quantities import measures_something
 from otpbridge.extract.codes.shapes import is_year_or_date, shape_feature
 from otpbridge.extract.codes.tokens import line_bounds, strip_marks
+from otpbridge.extract.lang.patterns import alternation
 from otpbridge.extract.parse.document import Document
 
 __all__ = ["TokenScorer"]
@@ -51,22 +52,19 @@ MAX_TEXT = 100_000
 
 # "482913 is your Acme code": the token is the subject of a sentence about a code.
 _CODE_FIRST = re.compile(
-    r"[ \t]*(?:is|ist|est|es|é|è|là)[ \t]+(?:your|dein|deine|ihr|ihre|votre|ton|tu|su|seu|sua|"
-    r"o seu|a sua|il tuo|la tua|je|uw|jouw|twój|twoje|the)\b([^.\n]{0,40})",
+    rf"[ \t]*{alternation('code', 'copula')}[ \t]+{alternation('code', 'possessive')}\b"
+    r"([^.\n]{0,40})",
     re.IGNORECASE,
 )
 # "Use 582014 to verify your email": the token is what one enters to verify or sign in.
 _USE_BEFORE = re.compile(
-    r"(?:^|[\s(])(?:use|enter|type|utilisez|utilise|saisissez|saisis|entrez|usa|use|usá|"
-    r"introduce|ingresa|insira|digite|inserisci|gebruik|voer|verwende|verwenden sie|gib)[ \t]+$",
+    rf"(?:^|[\s(]){alternation('code', 'use_verbs')}[ \t]+$",
     re.IGNORECASE,
 )
+# "…, um …", "… ein, um zu bestätigen": the German particle of a separable verb may come first.
 _TO_VERIFY = re.compile(
-    r",?[ \t]+(?:ein,?[ \t]+)?(?:to|pour|para|per|om|um)[ \t]+(?:\w+[ \t]+){0,3}?"
-    r"(?:verify|confirm|sign in|log in|login|activate|vérifier|confirmer|"
-    r"(?:vous|te) connecter|activer|verificar|confirmar|iniciar sesión|entrar|acceder|"
-    r"verificare|confermare|accedere|verifiëren|bevestigen|in te loggen|bestätigen|"
-    r"verifizieren|anzumelden)\b",
+    rf",?[ \t]+(?:ein,?[ \t]+)?{alternation('code', 'purpose_to')}[ \t]+(?:\w+[ \t]+){{0,3}}?"
+    rf"{alternation('code', 'verify_verbs')}\b",
     re.IGNORECASE,
 )
 # A code word in a question labels no number after it: the number answers a form's field.

@@ -15,7 +15,10 @@ at once, because templates mix languages (a German mail quotes an English code l
     before it is a brand ("Garage verification code"), unlike before a bare "code";
     ``type_the_letters``: "including the letters" — a letter prefix is part of the code;
     ``booking_code`` / ``access_code``: whole code phrases that, in a reservation's or a stay's
-    mail, name the booking's or the door's code ("confirmation code", "access code").
+    mail, name the booking's or the door's code ("confirmation code", "access code");
+    ``copula``, ``possessive``: "482913 *is your* code"; ``use_verbs``, ``purpose_to``,
+    ``verify_verbs``: "*Use* 582014 *to verify*" (the sentence shapes stay in
+    :mod:`otpbridge.extract.codes.scorer`, the words come from here).
 ``[context]``
     ``shopping``: words after a code that make it a shop's or a trip's ("% off", "flight");
     ``sign_in``: what one does with a one-time code ("enter it", "sign in").
@@ -48,7 +51,7 @@ TABLES: Mapping[str, frozenset[str]] = MappingProxyType({
     "detect": frozenset({"stopwords"}),
     "code": frozenset({
         "strong", "weak", "nouns", "claims", "specific", "type_the_letters", "booking_code",
-        "access_code",
+        "access_code", "copula", "possessive", "use_verbs", "purpose_to", "verify_verbs",
     }),
     "context": frozenset({"shopping", "sign_in"}),
     "mail": frozenset({"card_auth", "receipt", "reservation", "gift_card", "event", "meeting"}),

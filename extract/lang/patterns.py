@@ -12,7 +12,7 @@ from typing import Any
 
 from otpbridge.extract.lang import words
 
-__all__ = ["compile_words", "keyword_spans", "table_pattern"]
+__all__ = ["alternation", "compile_words", "keyword_spans", "table_pattern"]
 
 
 def _trie(entries: list[str]) -> str:
@@ -66,3 +66,11 @@ def keyword_spans(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]
         ):
             continue
         yield m
+
+
+def alternation(section: str, table: str) -> str:
+    """One table as a regex alternation ``(?:…|…)`` to embed in a pattern of the logic
+    modules (the sentence shapes stay there, the words come from the language files);
+    longest entries first, so the order never depends on the files'."""
+    entries = sorted({w.lower() for w in words(section, table) if w}, key=lambda w: (-len(w), w))
+    return "(?:" + "|".join(re.escape(w) for w in entries) + ")" if entries else "(?!x)x"
