@@ -33,6 +33,14 @@ at once, because templates mix languages (a German mail quotes an English code l
 ``[url]``
     localised route words of auth URLs, as ASCII path words: ``confirm``, ``reset``, ``magic``.
 
+``[quote]``
+    replies and forwards (``extract.parse.quotes``): subject ``prefix`` ("Re", "AW", "回复"), the
+    verb of an attribution line ``wrote`` ("wrote", "schrieb", "a écrit"), the words of a
+    ``separator`` line ("Original Message", "Forwarded message"), and a quoted header block's
+    ``from``, other ``fields`` and ``subject`` ("From:", then "Sent:", "To:" and "Subject:");
+    ``hand_over``: words in the new text that hand the quoted mail's code or link over ("type
+    this in for me"), so the quote is kept.
+
 ``mul.toml`` holds stems shared by several languages (or not yet sorted into one).
 Adding a language is adding its file (and goldens): see the README.
 """
@@ -61,6 +69,7 @@ TABLES: Mapping[str, frozenset[str]] = MappingProxyType({
         "pointer", "feature", "affirm", "restore", "shared_content", "bare_label",
     }),
     "url": frozenset({"confirm", "reset", "magic"}),
+    "quote": frozenset({"prefix", "wrote", "separator", "from", "fields", "subject", "hand_over"}),
 })  # fmt: skip
 
 

@@ -11,6 +11,7 @@ from otpbridge.extract.parse.document import Anchor, Document
 from otpbridge.extract.parse.html import MAX_TAGS, render_html
 from otpbridge.extract.parse.mime import parse_mime
 from otpbridge.extract.parse.normalize import normalize_text
+from otpbridge.extract.parse.quotes import strip_quotes
 
 __all__ = ["parse_document"]
 
@@ -92,13 +93,14 @@ def _tidy_plain(text: str) -> str:
 def parse_document(raw: bytes) -> Document:
     """Decode, render and normalise one mail. Raises ``MimeError`` only for non-mail input."""
     mime = parse_mime(raw)
-    plain_text = _tidy_plain("\n\n".join(mime.plain)[:MAX_PLAIN_CHARS])
+    own = strip_quotes(mime.plain, mime.html, mime.subject)  # a reply's quote is not its own
+    plain_text = _tidy_plain("\n\n".join(own.plain)[:MAX_PLAIN_CHARS])
     html_texts: list[str] = []
     preheaders: list[str] = []
     emphasized: list[str] = []
     anchors: list[Anchor] = []
     tags_left = MAX_TAGS  # one tag budget for all HTML parts of the mail
-    for part in mime.html:
+    for part in own.html:
         if tags_left <= 0:
             break
         view = render_html(part, tags_left)
@@ -129,7 +131,7 @@ def parse_document(raw: bytes) -> Document:
         anchors.append(
             Anchor(href=url, text="", context=context, position=len(anchors), source="text")
         )
-    subject = normalize_text(mime.subject).strip()
+    subject = normalize_text(own.subject).strip()
     unsubscribe = tuple(
         _clean_href(u) for u in _ANGLE.findall(mime.headers.get("list-unsubscribe", ""))
     )
