@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from otpbridge.extract.lang.patterns import alternation
+
 __all__ = [
     "first_person",
     "forward_subject",
@@ -53,9 +55,7 @@ _SEPARATOR = re.compile(
 )
 # "Dear Customer, 482913 is…": a salutation's noun names the reader.
 _SALUTATION = re.compile(
-    r"(?:^|\W)(?:dear|hi|hello|hallo|liebe|lieber|sehr geehrte|bonjour|cher|chère|hola|"
-    r"estimado|estimada|olá|caro|cara|gentile|beste|geachte|szanowny|szanowna|уважаемый)"
-    r"[ \t]+$",
+    rf"(?:^|\W){alternation('code', 'salutation')}[ \t]+$",
     re.IGNORECASE,
 )
 # The rest of the token's sentence, when it is a question ("Code 448120 not arriving?").
@@ -66,30 +66,17 @@ _QUESTION_AFTER = re.compile(r"[^.!?。\n(（\[—–;]{0,40}[?？]")
 _SUPERSEDED = re.compile(
     # (a few words may come between: "the code 493021 from your screenshot no longer works";
     # not a conjunction or another code: "482913 and your old code has expired" hands one over)
-    r"[ \t]*(?:[),][ \t]*|(?:(?!(?:and|but|because|while|since|whereas|or|und|aber|weil|et|"
-    r"mais|y|pero|e|ma|en|maar|code|codes|one|ones|pin|previous|old|older|earlier|last|other|"
-    r"prior|former|new|alte|alter|alten|vorherige|letzte|ancien|précédent|anterior|antiguo|"
-    r"vecchio|precedente|oude|vorige|poprzedni|stary)\b)[^\s.,;:!?()]+[ \t]+){0,4}?)"
-    r"(?:(?:has|have|is|was)[ \t]+)?"
-    r"(?:no longer|expired|been replaced|"
-    r"ist nicht mehr|ist abgelaufen|wurde ersetzt|n'est plus|a expiré|ya no es|ha caducado|"
-    r"dejó de|não é mais|expirou|non è più|è scaduto|is niet meer|is verlopen|wygasł|"
-    r"nie jest już|больше не|истёк|истек|(?:was|has been) used|wurde (?:bereits )?verwendet|"
-    r"a été utilisé|fue utilizado|foi usado|foi utilizado|è stato utilizzato|is gebruikt|"
-    r"został użyty|был использован|"
-    # …or complained about: "482913 never arrives", "Code 771203 geht nicht".
-    r"not working|doesn't work|does not work|isn't working|is not working|never arriv|"
-    r"not arriv|is invalid|is rejected|gets rejected|funktioniert nicht|geht nicht|"
-    r"ne marche pas|ne fonctionne pas|no funciona|não funciona|non funziona|werkt niet|"
-    r"nie działa|не работает|не подходит)",
+    rf"[ \t]*(?:[),][ \t]*|(?:(?!{alternation('code', 'no_longer_skip')}\b)[^\s.,;:!?()]+[ \t]+)"
+    r"{0,4}?)(?:(?:has|have|is|was)[ \t]+)?"
+    # …replaced, spent, or complained about: "482913 never arrives", "Code 771203 geht nicht".
+    + alternation("code", "no_longer"),
     re.IGNORECASE,
 )
 # "482913 (Ref: KQ2X)": a bracketed label with a value of its own.
 _ASIDE_LABEL = re.compile(r"[ \t]*[:=：.]?[ \t]*[A-Za-z0-9]")
 # The speaker's own code ("my code is", "mein Code", "mon code"): a service says "your".
 _FIRST_PERSON = re.compile(
-    r"(?:^|[^\w])(?:my|mein|meine|meinen|mon|mi|meu|minha|il mio|la mia|mijn|mój|moja|мой)"
-    r"[ \t]+$",
+    rf"(?:^|[^\w]){alternation('code', 'first_person')}[ \t]+$",
     re.IGNORECASE,
 )
 # What may follow a code that a code word hands over: the end of the sentence or line.

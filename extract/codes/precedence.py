@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from otpbridge.extract.codes.cues import Cues
 from otpbridge.extract.codes.mentions import greeting
-from otpbridge.extract.lang.patterns import table_pattern
+from otpbridge.extract.lang.patterns import alternation, table_pattern
 
 __all__ = [
     "HandOver",
@@ -34,8 +34,8 @@ _SPECIFIC_WORDS = table_pattern("code", "specific")
 # number's label ("order number: 4821", "Bestellnr. 4821", "booking code X7K2"). Anything
 # else (a preposition, another noun) means the word claims something else.
 _PUNCT = r"[\s:#.\-–—=()（）\[\]*]*"
-_NUMBER_LABEL = r"number|no|nr|nummer|numéro|número|numero|numer|code|codes|id|ref"
-_COPULA = r"is|ist|lautet|est|es|é|è|är|er|to|jest"
+_NUMBER_LABEL = alternation("code", "number_label")
+_COPULA = alternation("code", "claim_copula")
 _LABEL_GAP = re.compile(
     rf"{_PUNCT}(?:(?P<label>{_NUMBER_LABEL})\b{_PUNCT})?(?:(?:{_COPULA})\b{_PUNCT})?",
     re.IGNORECASE,

@@ -18,7 +18,11 @@ at once, because templates mix languages (a German mail quotes an English code l
     mail, name the booking's or the door's code ("confirmation code", "access code");
     ``copula``, ``possessive``: "482913 *is your* code"; ``use_verbs``, ``purpose_to``,
     ``verify_verbs``: "*Use* 582014 *to verify*" (the sentence shapes stay in
-    :mod:`otpbridge.extract.codes.scorer`, the words come from here).
+    :mod:`otpbridge.extract.codes.scorer`, the words come from here);
+    ``salutation`` ("Dear Customer, …"), ``first_person`` ("my code is"), ``no_longer``
+    ("… no longer works", "never arrives") with ``no_longer_skip`` (words that may not come
+    between), ``number_label`` and ``claim_copula`` ("order number is X": what may stand
+    between a claim word and the token it claims).
 ``[context]``
     ``shopping``: words after a code that make it a shop's or a trip's ("% off", "flight");
     ``sign_in``: what one does with a one-time code ("enter it", "sign in").
@@ -60,6 +64,8 @@ TABLES: Mapping[str, frozenset[str]] = MappingProxyType({
     "code": frozenset({
         "strong", "weak", "nouns", "claims", "specific", "type_the_letters", "booking_code",
         "access_code", "copula", "possessive", "use_verbs", "purpose_to", "verify_verbs",
+        "salutation", "first_person", "no_longer", "no_longer_skip", "number_label",
+        "claim_copula",
     }),
     "context": frozenset({"shopping", "sign_in"}),
     "mail": frozenset({"card_auth", "receipt", "reservation", "gift_card", "event", "meeting"}),
