@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from otpbridge.extract.lang.patterns import alternation
+
 __all__ = ["find_expiry"]
 
 _MAX_SECONDS = 31 * 86400
@@ -76,20 +78,9 @@ _NUMBER_WORDS: dict[str, int] = {
     "dwie": 2, "dwa": 2, "bir": 1, "iki": 2,
 }
 # fmt: on
-_STRONG_CUES = (
-    r"valid|expir|good for|remain active|gültig|läuft|verfällt|abläuft|valable|valide|"
-    r"válid|vence|caduca|expira|scad|geldig|verloopt|vervalt|ważn|wygas|wygaś|geçersiz|"
-    r"sona er|действ|истека|истеч|дійсн|"
-    r"діє|спливає|geçerli|süre|صالح|صلاحي|تنتهي|ينتهي|בתוקף|יפוג|תוקף|معتبر|منقضی|اعتبار|"
-    r"有効|有效|期限|失效|失効|無効|过期|過期|유효|만료|hiệu lực|hết hạn|मान्य|समाप्त|বৈধ|মেয়াদ"
-)
-_WEAK_CUES = (
-    r"within|next|nächsten|próxim|prochain|prossim|ближайш|innerhalb|binnen|dans les|"
-    r"dentro d|entro|в течение|протягом|"
-    r"içinde|خلال|لمدة|תוך|ظرف|以内|以內|内|內|이내|trong vòng|के भीतर|মধ্যে"
-)
-_STRONG = re.compile(_STRONG_CUES, re.IGNORECASE)
-_WEAK = re.compile(_WEAK_CUES, re.IGNORECASE)
+# The cue words: the ``[expiry]`` tables of the language files (substrings, as stems).
+_STRONG = re.compile(alternation("expiry", "valid"), re.IGNORECASE)
+_WEAK = re.compile(alternation("expiry", "within"), re.IGNORECASE)
 _UNIT_ALT = "|".join(f"(?P<u{seconds}>{pattern})" for seconds, pattern in _UNITS)
 _WORD_ALT = "|".join(sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, reverse=True))
 # A count must not continue a date, time or decimal ("10:15", "2025年6月1日", "1.5.2025").

@@ -45,6 +45,10 @@ at once, because templates mix languages (a German mail quotes an English code l
     ``hand_over``: words in the new text that hand the quoted mail's code or link over ("type
     this in for me"), so the quote is kept.
 
+``[expiry]``
+    a duration counts as the code's lifetime only beside one of these: ``valid`` ("valid",
+    "expires", "gültig", "有效") or, weaker, ``within`` ("within", "innerhalb", "以内").
+
 ``mul.toml`` holds stems shared by several languages (or not yet sorted into one).
 Adding a language is adding its file (and goldens): see the README.
 """
@@ -75,6 +79,7 @@ TABLES: Mapping[str, frozenset[str]] = MappingProxyType({
         "pointer", "feature", "affirm", "restore", "shared_content", "bare_label",
     }),
     "url": frozenset({"confirm", "reset", "magic"}),
+    "expiry": frozenset({"valid", "within"}),
     "quote": frozenset({"prefix", "wrote", "separator", "from", "fields", "subject", "hand_over"}),
 })  # fmt: skip
 
