@@ -43,7 +43,8 @@ at once, because templates mix languages (a German mail quotes an English code l
     ``separator`` line ("Original Message", "Forwarded message"), and a quoted header block's
     ``from``, other ``fields`` and ``subject`` ("From:", then "Sent:", "To:" and "Subject:");
     ``hand_over``: words in the new text that hand the quoted mail's code or link over ("type
-    this in for me"), so the quote is kept.
+    this in for me"), so the quote is kept; ``activity``: a notification's opening line that
+    introduces a person's own words ("mira commented on this issue."), which are not handed over.
 
 ``[expiry]``
     a duration counts as the code's lifetime only beside one of these: ``valid`` ("valid",
@@ -80,7 +81,8 @@ TABLES: Mapping[str, frozenset[str]] = MappingProxyType({
     }),
     "url": frozenset({"confirm", "reset", "magic"}),
     "expiry": frozenset({"valid", "within"}),
-    "quote": frozenset({"prefix", "wrote", "separator", "from", "fields", "subject", "hand_over"}),
+    "quote": frozenset({"prefix", "wrote", "separator", "from", "fields", "subject", "hand_over",
+                        "activity"}),
 })  # fmt: skip
 
 

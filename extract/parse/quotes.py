@@ -15,6 +15,9 @@ The quote starts at the earliest of:
   * in HTML also a mail client's quote container (Gmail ``gmail_quote``, Apple Mail and
     Thunderbird ``<blockquote type="cite">``, ``moz-cite-prefix``, Outlook ``divRplyFwdMsg`` /
     ``appendonsend``, Yahoo ``yahoo_quoted``, Proton ``protonmail_quote``, …).
+  * the line after a notification's opening line that introduces a person's own words ("mira-k
+    commented on this issue.", "jonas replied to your topic:"): the comment or post below is
+    theirs, and a number in it ("the code 583920 was rejected") is not handed over.
 In a reply, text/plain lines quoted with ``>`` are dropped too (also when the new text is below).
 
 A mail that is only a forwarded mail, with no new content above it (a forwarding rule, or a
@@ -31,6 +34,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 
 from otpbridge.extract.lang import words
 from otpbridge.extract.lang.patterns import compile_words
@@ -43,6 +47,9 @@ _MAX_HTML = 300_000
 _MAX_PLAIN = 100_000
 #: Letters the text above a quote must hold to count as the sender's own new content.
 _MIN_NEW_LETTERS = 2
+#: A notification's opening line is one of its first few lines, in its first characters.
+_ACTIVITY_LINES = 3
+_ACTIVITY_REACH = 1500
 #: A header block's further fields must follow its "From:" line within this many lines.
 _BLOCK_LINES = 5
 
@@ -72,10 +79,10 @@ _PREFIX = re.compile(
 _WROTE = compile_words(words("quote", "wrote"))
 _SEPARATOR = compile_words(words("quote", "separator"))
 _FROM = compile_words(words("quote", "from"))
+_ACTIVITY = compile_words(words("quote", "activity"))
 #: Every marker holds one of these words: a plain substring test rules most mail out at once.
-_MARKER_WORDS = tuple(
-    sorted({w.lower() for s in ("wrote", "separator", "subject") for w in words("quote", s)})
-)
+_MARKER_TABLES = ("wrote", "separator", "subject", "activity")
+_MARKER_WORDS = tuple(sorted({w.lower() for s in _MARKER_TABLES for w in words("quote", s)}))
 _FIELD = re.compile(
     rf"[>*{_HS}]*{_alternation(words('quote', 'fields'))}{_H}*\**{_H}*[:：]",
     re.IGNORECASE,
@@ -174,9 +181,25 @@ def _header_block(text: str) -> int:
     return -1
 
 
+def _activity(text: str) -> int:
+    """Start of a person's own words under a notification's opening line ("mira-k commented
+    on this issue.", "jonas replied to your topic:"): the next non-blank line, or -1. Only
+    one of the first few lines opens so; a mail that says so further down is something else."""
+    head = text[:_ACTIVITY_REACH]
+    lines = [m for m in re.finditer(r"[^\n]+", head) if m.group(0).strip()][:_ACTIVITY_LINES + 1]
+    for this, following in pairwise(lines):
+        if len(this.group(0)) <= _MAX_LINE and _ACTIVITY.search(this.group(0)):
+            return following.start()
+    return -1
+
+
 def quote_start(text: str) -> int:
     """Offset of the line where the first quote marker of ``text`` starts, or -1."""
-    found = [at for at in (_attribution(text), _separator(text), _header_block(text)) if at >= 0]
+    found = [
+        at
+        for at in (_attribution(text), _separator(text), _header_block(text), _activity(text))
+        if at >= 0
+    ]
     return min(found) if found else -1
 
 
