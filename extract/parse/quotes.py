@@ -34,7 +34,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import islice, pairwise
 
 from otpbridge.extract.lang import words
 from otpbridge.extract.lang.patterns import compile_words
@@ -92,6 +92,8 @@ _SUBJECT = re.compile(
     re.IGNORECASE,
 )
 _LINE_PAD = ">*-_=" + _HS  # what may stand around a separator's words on its line
+#: Word matches tried per marker kind: a quote marker is among the first few of its words.
+_MAX_TRIES = 200
 #: An attribution or separator line is no longer than this.
 _MAX_LINE = 500
 #: Quote containers of mail clients (attribute values as the clients write them, lowercased).
@@ -143,7 +145,7 @@ def _whole_word(text: str, m: re.Match[str]) -> bool:
 
 def _attribution(text: str) -> int:
     """Start of the first "On <date>, <name> wrote:" line: the verb, and a colon ends it."""
-    for m in _WROTE.finditer(text):
+    for m in islice(_WROTE.finditer(text), _MAX_TRIES):
         line = _line(text, m.start(), m.end())
         if line is not None and _whole_word(text, m) and line[1].rstrip(_HS).endswith((":", "：")):
             return line[0]
@@ -152,7 +154,7 @@ def _attribution(text: str) -> int:
 
 def _separator(text: str) -> int:
     """Start of the first line that is only a separator's words, between dashes or with a colon."""
-    for m in _SEPARATOR.finditer(text):
+    for m in islice(_SEPARATOR.finditer(text), _MAX_TRIES):
         line = _line(text, m.start(), m.end())
         if line is None or not _whole_word(text, m):
             continue
@@ -168,7 +170,7 @@ def _header_block(text: str) -> int:
     """Start of the first "From:" line followed closely by a "Subject:" and one more header
     field ("Sent:", "Date:", "To:"), or -1. Every client writes the subject into the block; a
     sign-in notice's "From: Chrome on Windows / Date: … / To: …" details have none."""
-    for m in _FROM.finditer(text):
+    for m in islice(_FROM.finditer(text), _MAX_TRIES):
         line = _line(text, m.start(), m.end())
         if line is None or text[line[0] : m.start()].strip(">*" + _HS):
             continue
