@@ -112,16 +112,20 @@ def fit(data: list[tuple[dict[str, float], int]], *, prior: bool = True) -> dict
     return w
 
 
-def to_table(logit: dict[str, float]) -> dict[str, float]:
+def to_table(logit: dict[str, float], *, prior: bool = True) -> dict[str, float]:
     """Logit-scale weights to evidence-scale weights of features.py (the threshold 0.5 at
-    logit 0; the intercept folded into every shape feature)."""
+    logit 0; the intercept folded into every shape feature). A feature the train rows never
+    show keeps its hand-set weight (with ``prior``) or gets 0."""
     scale = features.SCALE
     bias = logit["__bias__"]
     table = {}
     for name in features.FEATURES:
         if name in FIXED:
             continue
-        v = logit.get(name, 0.0) + (bias if name.startswith("shape_") else 0.0)
+        unseen = scale * features.FEATURES[name].weight if prior else 0.0
+        if prior and name.startswith("shape_"):
+            unseen -= scale * features.THRESHOLD  # the hand-set intercept, folded like the bias
+        v = logit.get(name, unseen) + (bias if name.startswith("shape_") else 0.0)
         table[name] = round(v / scale + (features.THRESHOLD if name.startswith("shape_") else 0), 4)
     return table
 
@@ -198,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     mails = [m for d in args.train for m in _mails(d)] + (list(_golden()) if args.golden else [])
     data = rows(iter(mails))
-    table = to_table(fit(data, prior=not args.no_prior))
+    table = to_table(fit(data, prior=not args.no_prior), prior=not args.no_prior)
     positives = sum(y for _, y in data)
     doc = {
         "_comment": "Written by tests/bench/fit_weights.py; evidence-scale weights of "
