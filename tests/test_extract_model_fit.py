@@ -6,6 +6,7 @@ and every calibration parameter within 0.05 (slow: it renders the corpus first).
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -43,14 +44,43 @@ def test_confidence_is_calibrated_and_monotone() -> None:
     assert calibration.link_confidence(0.5) <= calibration.link_confidence(0.9)
 
 
+def _template_sources() -> list[str]:
+    """Arguments that let generate.py find every fitted project's pinned templates offline
+    (the cache, or bare mirrors), or skip: project text is never committed (tests/corpus/
+    SOURCES.md), and a refit on fewer projects would not reproduce the table."""
+    sys.path.insert(0, str(REPO / "tests" / "corpus"))
+    try:
+        import generate  # noqa: PLC0415 - the corpus generator lives beside the tests
+    finally:
+        sys.path.pop(0)
+    mirror = Path(os.environ.get("OTPBRIDGE_CORPUS_MIRROR", "/work/.mirror"))
+    cache = Path.home() / ".cache" / "otpbridge-corpus"
+    projects = generate.load_projects()
+    missing = []
+    for name in json.loads(FITTED.read_text(encoding="utf-8"))["projects"]:
+        mod = projects[name]
+        for src in (mod.SOURCE, *getattr(mod, "EXTRA_SOURCES", ())):
+            cached = cache / src.project / src.commit[:12]
+            in_cache = all((cached / f).exists() for f in src.files)
+            in_mirror = (mirror / src.repo.replace("/", "+") / "repo").is_dir()
+            if not (in_cache or in_mirror):
+                missing.append(name)
+    if missing:
+        names = ", ".join(sorted(set(missing)))
+        pytest.skip(f"pinned templates not available offline for: {names}")
+    return ["--mirror-root", str(mirror)] if mirror.is_dir() else []
+
+
 @pytest.mark.slow
 def test_refit_matches_the_committed_table(tmp_path: Path) -> None:
+    sources = _template_sources()
     corpus, out, calib = tmp_path / "corpus", tmp_path / "fitted.json", tmp_path / "calib.json"
     subprocess.run(
         [
             sys.executable,
             str(REPO / "tests/corpus/generate.py"),
             str(corpus),
+            *sources,
             "--only",
             *json.loads(FITTED.read_text(encoding="utf-8"))["projects"],
         ],
