@@ -19,6 +19,7 @@ from otpbridge.bridge.sdk.matching import Match, WaitFor, peek_want
 from otpbridge.bridge.sdk.models import Email, Inbox, Link, LinkKindFilter, Message, Otp
 from otpbridge.bridge.sdk.run_async import AsyncRunner
 from otpbridge.bridge.sdk.run_sync import MAX_CONNECTIONS
+from otpbridge.bridge.sdk.verdicts import Verdict
 from otpbridge.bridge.sdk.waiting import WaitOptions, wait
 from otpbridge.bridge.sdk.webhooks import ROTATION_OVERLAP_S
 from otpbridge.bridge.sdk.wire import CONNECTION_OPTIONS, ClientCore, since_ms
@@ -202,6 +203,18 @@ class AsyncMessages:
         want = WaitFor("message", from_=from_, subject=subject)
         found = await self._wait(inbox_id, want, timeout, since, after)
         return found if isinstance(found, Message) else None
+
+    async def last_verdicts(
+        self, inbox_id: str, limit: int = 10, *, since: float | datetime | None = None
+    ) -> builtins.list[Verdict]:
+        """What became of the inbox's latest ``limit`` mails, newest first: pending, extracted
+        (kind, whether a code or which link, confidence, the extractor's reasons), failed,
+        refused by the sender rules or dropped, and whether its code or link was handed out
+        already. ``since``: only mail that arrived at or after it. Read only; a code handed to
+        another client is masked in the reasons."""
+        c = self._c
+        op = ops.last_verdicts(c.keys, inbox_id, limit, since_ms(since), c.name)
+        return await c.runner.run(op)
 
     async def peek(self, inbox_id: str, kind: str = "otp") -> Otp | Link | None:
         """What ``wait_for_otp`` (``kind="otp"``) or ``wait_for_link`` (a link kind or

@@ -108,3 +108,12 @@ class Email:
     @property
     def from_(self) -> str:
         return self.message.from_
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """The extractor's "why" lines (chosen and best rejected code and link), then its
+        error; empty before extraction."""
+        # results.py renders these models; importing it at the top would be circular.
+        from otpbridge.bridge.sdk.results import extraction_reasons  # noqa: PLC0415
+
+        return tuple(extraction_reasons(self.extraction))

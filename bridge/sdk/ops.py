@@ -13,6 +13,7 @@ from otpbridge.bridge.sdk.records import (
     new_inbox,
     parse_inbox,
 )
+from otpbridge.bridge.sdk.verdicts import MAX_VERDICTS, Verdict, fold_verdicts
 from otpbridge.bridge.sdk.webhooks import ROTATE_SCRIPT, ROTATION_OVERLAP_S, new_webhook_secret
 from otpbridge.bridge.sdk.wire import as_str, check_inbox_id, collect_emails, now_ms
 from otpbridge.worker.keys import Keys
@@ -21,6 +22,7 @@ __all__ = [
     "create_inbox",
     "delete_inbox",
     "get_inbox",
+    "last_verdicts",
     "list_emails",
     "list_inboxes",
     "rotate_webhook_secret",
@@ -135,4 +137,31 @@ def list_emails(keys: Keys, inbox_id: str) -> Op[list[Email]]:
     )
     return collect_emails(
         message_keys, rendered, entries, {as_str(k): as_str(v) for k, v in consumed.items()}
+    )
+
+
+def last_verdicts(
+    keys: Keys, inbox_id: str, limit: int, since_ms: int | None = None, viewer: str = ""
+) -> Op[list[Verdict]]:
+    """What became of the inbox's latest mails, newest first (see :mod:`bridge.sdk.verdicts`):
+    the inbox (its sender rules), its stream and consumption hash, read in one round trip."""
+    check_inbox_id(inbox_id)
+    if not (isinstance(limit, int) and 1 <= limit <= MAX_VERDICTS):
+        raise ValueError(f"limit must be an integer from 1 to {MAX_VERDICTS}")
+    raw_inbox, entries, consumed = yield Batch(
+        (
+            Call("hgetall", (keys.inbox(inbox_id),)),
+            Call("xrange", (keys.events(inbox_id),)),
+            Call("hgetall", (keys.consumed(inbox_id),)),
+        )
+    )
+    if not raw_inbox:
+        raise missing_inbox(inbox_id)
+    return fold_verdicts(
+        entries,
+        {as_str(k): as_str(v) for k, v in consumed.items()},
+        parse_inbox(inbox_id, raw_inbox).allowed_senders,
+        limit=limit,
+        since_ms=since_ms,
+        viewer=viewer,
     )
