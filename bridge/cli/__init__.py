@@ -65,7 +65,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "worker", "worker_cmd", "run RQ extraction workers (mail → code/link events)", "server"
     ),
-    Command("inbox", "inbox_cmd", "create, list or delete agent inboxes", None),
+    Command("inbox", "inbox_cmd", "create, list, show or delete agent inboxes", None),
     Command("wait", "wait_cmd", "block until a code or link arrives in an inbox", None),
     Command("totp", "totp_cmd", "print the current TOTP code for a secret or otpauth:// URI", None),
     Command(

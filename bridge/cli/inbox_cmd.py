@@ -1,4 +1,8 @@
-"""``otpbridge inbox create|list|delete``: manage agent inboxes from a shell."""
+"""``otpbridge inbox create|list|show|delete``: manage agent inboxes from a shell.
+
+``show ID`` answers "why did my wait get nothing?": the inbox, then each recent mail with what
+became of it and the extractor's reasons (:mod:`bridge.sdk.verdicts`; codes handed to someone
+else are masked, link tokens never shown)."""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from otpbridge.bridge.sdk import Inbox
+    from otpbridge.bridge.sdk import Client, Inbox
 
 __all__ = ["register"]
 
@@ -16,7 +20,7 @@ __all__ = ["register"]
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("inbox", help="create, list or delete agent inboxes")
+    p = sub.add_parser("inbox", help="create, list, show or delete agent inboxes")
     inbox_sub = p.add_subparsers(dest="inbox_command", metavar="ACTION")
     inbox_sub.required = True
 
@@ -38,22 +42,58 @@ def register(sub: Any) -> None:
     listing.add_argument("--json", action="store_true", help="JSON Lines")
     listing.set_defaults(func=run)
 
+    show = inbox_sub.add_parser("show", help="an inbox, its recent mails and why each gave what")
+    show.add_argument("inbox_id", metavar="ID")
+    show.add_argument("--limit", type=int, default=20, help="mails shown, newest first (20)")
+    show.add_argument("--json", action="store_true", help="print a JSON object")
+    show.set_defaults(func=run)
+
     delete = inbox_sub.add_parser("delete", help="remove an inbox and all its mail")
     delete.add_argument("inbox_id", metavar="ID")
     delete.set_defaults(func=run)
 
 
+def _as_dict(inbox: Inbox) -> dict[str, Any]:
+    return {
+        "id": inbox.id,
+        "email": inbox.email,
+        "created_at": inbox.created_at.isoformat(),
+        "expires_at": inbox.expires_at.isoformat(),
+        "allowed_senders": list(inbox.allowed_senders),
+        "label": inbox.label,
+    }
+
+
 def _as_json(inbox: Inbox) -> str:
-    return json.dumps(
-        {
-            "id": inbox.id,
-            "email": inbox.email,
-            "created_at": inbox.created_at.isoformat(),
-            "expires_at": inbox.expires_at.isoformat(),
-            "allowed_senders": list(inbox.allowed_senders),
-            "label": inbox.label,
-        }
-    )
+    return json.dumps(_as_dict(inbox))
+
+
+def _show(client: Client, args: argparse.Namespace) -> None:
+    from otpbridge.bridge.sdk.verdicts import verdict_result  # noqa: PLC0415
+
+    inbox = client.inboxes.get(args.inbox_id)
+    verdicts = client.messages.last_verdicts(inbox.id, limit=args.limit)
+    if args.json:
+        body = {"inbox": _as_dict(inbox), "verdicts": [verdict_result(v) for v in verdicts]}
+        print(json.dumps(body, ensure_ascii=False))
+        return
+    senders = ", ".join(inbox.allowed_senders) or "anyone"
+    print(f"{inbox.id}\t{inbox.email}\texpires {inbox.expires_at:%Y-%m-%dT%H:%M:%SZ}")
+    print(f"senders: {senders}; {len(verdicts)} recent mail(s), newest first")
+    for v in verdicts:
+        when = f"{v.message.received_at:%H:%M:%S}" if v.message.received_at else "--:--:--"
+        what = v.state if v.state != "extracted" else f"extracted {v.kind or 'none'}"
+        if v.confidence is not None and v.state == "extracted":
+            what += f" ({v.confidence:.2f})"
+        print(f"{when}  {what}  {v.message.from_address or v.message.from_}  {v.message.subject!r}")
+        if v.error:
+            print(f"    {v.state}: {v.error}")
+        for reason in v.reasons:
+            print(f"    {reason}")
+        for h in v.handed_out:
+            if h.slot != "message" or h.state == "consumed":
+                whom = f" to {h.by}" if h.by else ""
+                print(f"    {h.slot}: {h.state}{whom}")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -77,6 +117,8 @@ def run(args: argparse.Namespace) -> int:
                 for inbox in client.inboxes.list():
                     line = f"{inbox.id}\t{inbox.email}\t{inbox.expires_at:%Y-%m-%dT%H:%M:%SZ}"
                     print(_as_json(inbox) if args.json else line)
+            elif args.inbox_command == "show":
+                _show(client, args)
             elif not client.inboxes.delete(args.inbox_id):
                 print(f"{prog}: no inbox {args.inbox_id}", file=sys.stderr)
                 return 1

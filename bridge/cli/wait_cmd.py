@@ -1,7 +1,9 @@
 """``otpbridge wait ID [--kind …] [--timeout S] [--json]``: block until a code or link arrives.
 
 Prints the code (or the URL) alone on stdout so shells can capture it; exit 1 on timeout, 2 when
-the pipeline is broken (bridge down, extraction failed, unknown inbox).
+the pipeline is broken (bridge down, extraction failed, unknown inbox). A timeout while mail did
+arrive says what became of each mail and why (the extractor's reasons, see
+:mod:`bridge.sdk.verdicts`); ``--json`` prints that as ``{"status": "timeout", …}``.
 """
 
 from __future__ import annotations
@@ -9,10 +11,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import TYPE_CHECKING, Any
+import time
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
-    from otpbridge.bridge.sdk import Link, LinkKindFilter, Otp
+    from otpbridge.bridge.sdk import Client, Link, LinkKindFilter, Otp
 
 __all__ = ["register"]
 
@@ -59,6 +62,52 @@ def _json(found: Otp | Link) -> str:
     return json.dumps(out, ensure_ascii=False)
 
 
+#: Mails told about on stderr after a timeout (the newest; ``--json`` carries up to 50).
+_SHOWN = 3
+_JSON_VERDICTS = 50
+
+
+def _timeout_report(
+    client: Client, args: argparse.Namespace, started: float
+) -> tuple[str, dict[str, Any]]:
+    """The stderr text and the ``--json`` object of a wait that found nothing: which mails
+    arrived since it began and why none of them gave what it waited for."""
+    import redis  # noqa: PLC0415
+
+    from otpbridge.bridge.errors import BridgeError  # noqa: PLC0415
+    from otpbridge.bridge.sdk.verdicts import summary, verdict_result  # noqa: PLC0415
+
+    head = f"otpbridge wait: nothing within {args.timeout:g} s"
+    try:
+        verdicts = client.messages.last_verdicts(args.inbox_id, limit=_JSON_VERDICTS, since=started)
+    except (BridgeError, redis.RedisError) as exc:  # e.g. the inbox expired meanwhile
+        return f"{head} (no report: {exc})", {"status": "timeout", "timeout_s": args.timeout}
+    report = {
+        "status": "timeout",
+        "timeout_s": args.timeout,
+        "mails_arrived": len(verdicts),
+        "verdicts": [verdict_result(v) for v in verdicts],
+    }
+    want: Literal["otp", "link"] = "otp" if args.kind == "otp" else "link"
+    kind = _LINK_KINDS.get(args.kind, "any")
+    if not verdicts:
+        return f"{head} (no mail arrived)", report
+    if len(verdicts) == 1:
+        return f"{head} \u2014 1 mail arrived, {summary(verdicts[0], want, kind)}", report
+    more = "+" if len(verdicts) >= _JSON_VERDICTS else ""
+    lines = [f"{head} \u2014 {len(verdicts)}{more} mails arrived:"]
+    for v in verdicts[:_SHOWN]:
+        subject = (
+            v.message.subject if len(v.message.subject) <= 60 else v.message.subject[:59] + "\u2026"
+        )
+        lines.append(
+            f"  {v.message.from_address or v.message.from_} {subject!r}: {summary(v, want, kind)}"
+        )
+    if len(verdicts) > _SHOWN:
+        lines.append(f"  \u2026 and {len(verdicts) - _SHOWN}{more} more (otpbridge inbox show ID)")
+    return "\n".join(lines), report
+
+
 def run(args: argparse.Namespace) -> int:
     import redis  # noqa: PLC0415 - see the imports above
 
@@ -70,6 +119,8 @@ def run(args: argparse.Namespace) -> int:
     if client is None:
         return 2
     found: Otp | Link | None
+    # Only mail that arrives from now on counts as "arrived" in a timeout's report.
+    started = time.time()
     try:
         with client:
             if args.kind == "otp":
@@ -78,6 +129,8 @@ def run(args: argparse.Namespace) -> int:
                 found = client.messages.wait_for_link(
                     args.inbox_id, kind=_LINK_KINDS[args.kind], timeout=args.timeout
                 )
+            if found is None:
+                text, report = _timeout_report(client, args, started)
     except (BridgeError, ValueError) as exc:
         print(f"otpbridge wait: {exc}", file=sys.stderr)
         return 2
@@ -85,7 +138,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"otpbridge wait: Redis: {exc}", file=sys.stderr)
         return 2
     if found is None:
-        print(f"otpbridge wait: nothing within {args.timeout:g} s", file=sys.stderr)
+        print(text, file=sys.stderr)
+        if args.json:
+            print(json.dumps(report, ensure_ascii=False), flush=True)
         return 1
     if args.json:
         print(_json(found), flush=True)

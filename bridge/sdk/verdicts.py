@@ -17,6 +17,7 @@ label only), so no link token leaves here.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Final, Literal
@@ -40,6 +41,7 @@ __all__ = [
     "VerdictState",
     "fold_verdicts",
     "mask_code",
+    "summary",
     "verdict_result",
 ]
 
@@ -50,6 +52,14 @@ VerdictState = Literal["pending", "extracted", "failed", "refused", "dropped"]
 #: The most verdicts one call returns (the inbox stream holds about 1000 events anyway).
 MAX_VERDICTS: Final = 200
 _DOT: Final = "\u2022"
+#: A URL quoted in a reason line (a plain-text link's label can be the URL itself).
+_URL: Final = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s'\"<>\]]+", re.IGNORECASE)
+#: The extractor's line for a code or link that was not chosen (DESIGN §6 ``reasons``).
+_REJECTED: Final = re.compile(
+    r"^(?P<what>code \S+|link to \S+) (?P<verdict>rejected|not chosen) \((?P<score>[^)]*)\): "
+    r"(?P<why>.*)$",
+    re.DOTALL,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +96,17 @@ def mask_code(code: str) -> str:
     """Two characters of a code of six or more (one of a shorter one), then dots."""
     keep = 2 if len(code) >= 6 else 1
     return code[:keep] + _DOT * max(0, len(code) - keep)
+
+
+def _hide_urls(line: str) -> str:
+    """Scheme and host of each URL, the rest (where tokens live) as ``…``."""
+    return _URL.sub(
+        lambda m: m.group(0).split("/", 3)[0] + "//" + _host(m.group(0)) + "/\u2026", line
+    )
+
+
+def _host(url: str) -> str:
+    return url.split("/", 3)[2] if url.count("/") >= 2 else ""
 
 
 @dataclass
@@ -169,7 +190,9 @@ def _verdict(
         result = json.loads(f.get("result") or "{}")
     except ValueError:
         result = {}
-    reasons = extraction_reasons(result if isinstance(result, dict) else None)
+    reasons = [
+        _hide_urls(r) for r in extraction_reasons(result if isinstance(result, dict) else None)
+    ]
     code = f.get("code", "")
     secret = code and any(h.slot == "code" and h.by and h.by != viewer for h in handed)
     if secret:
@@ -237,3 +260,44 @@ def verdict_result(v: Verdict) -> dict[str, Any]:
             for h in v.handed_out
         ],
     }
+
+
+def _best_rejected(v: Verdict, what: str) -> str:
+    """The extractor's best rejected ``code``/``link`` line, retold: "best candidate 279017
+    rejected (0.31 < 0.5) — …"."""
+    for line in v.reasons:
+        m = _REJECTED.match(line)
+        if m and m["what"].startswith(what):
+            name = m["what"].replace("code ", "candidate ", 1)
+            return f"best {name} {m['verdict']} ({m['score']}) \u2014 {m['why']}"
+    return f"no {what}-shaped candidate"
+
+
+def summary(v: Verdict, want: Literal["otp", "link"] = "otp", link_kind: str = "any") -> str:
+    """One line on why this mail gave a ``want`` wait (of ``link_kind``) nothing (for
+    ``otpbridge wait``)."""
+    if v.state == "pending":
+        return "not extracted yet (the worker is busy or down)"
+    if v.state == "refused":
+        return f"refused by the inbox's sender rules ({v.error})"
+    if v.state == "failed":
+        return f"extraction failed: {v.error}"
+    if v.state == "dropped":
+        return "dropped for the inbox quota before it was extracted"
+    slot_taken = [
+        h for h in v.handed_out if (h.slot == "code") == (want == "otp") and h.slot != "message"
+    ]
+    has = v.has_code if want == "otp" else bool(v.link_kind)
+    noun = "code" if want == "otp" else "link"
+    if has and slot_taken:
+        h = slot_taken[0]
+        whom = f"to {h.by}" if h.state == "consumed" else "(a newer one superseded it)"
+        return f"its {noun} was handed out already {whom}"
+    if has and want == "link" and link_kind not in ("any", v.link_kind):
+        return f"it carries a {v.link_kind}, not a {link_kind}"
+    if has:
+        return f"a {noun} is there ({v.kind}), outside this wait's window or sender rules"
+    other = f"; it carries a {v.link_kind}" if want == "otp" and v.link_kind else ""
+    if want == "link" and v.has_code:
+        other = "; it carries a code"
+    return f"no {noun}: {_best_rejected(v, 'code' if want == 'otp' else 'link')}{other}"
