@@ -29,6 +29,7 @@ from otpbridge.bridge.http.state import ApiState, get_state
 from otpbridge.bridge.http.waits import wait_link, wait_otp
 from otpbridge.bridge.sdk.models import Inbox
 from otpbridge.bridge.sdk.results import email_result, inbox_result
+from otpbridge.bridge.sdk.verdicts import MAX_VERDICTS, verdict_result
 from otpbridge.bridge.totp import totp
 
 __all__ = ["api_routes"]
@@ -132,6 +133,22 @@ async def list_messages(request: Request) -> Response:
     return JSONResponse({"messages": [email_result(e) for e in emails]}, headers=_NO_STORE)
 
 
+async def list_verdicts(request: Request) -> Response:
+    """What became of the inbox's latest mails and why (``?limit=``, default 10): the answer
+    to a wait's ``204``. Every code that was handed out is masked (the server's waits all
+    share one client, so "someone else" cannot be told apart); no link is ever included."""
+    state, _, inbox = await _own_inbox(request)
+    raw = request.query_params.get("limit", "10")
+    try:
+        limit = int(raw)
+    except ValueError:
+        limit = 0
+    if not 1 <= limit <= MAX_VERDICTS:
+        raise invalid("limit", f"an integer from 1 to {MAX_VERDICTS}")
+    verdicts = await state.client.messages.last_verdicts(inbox.id, limit, viewer="")
+    return JSONResponse({"verdicts": [verdict_result(v) for v in verdicts]}, headers=_NO_STORE)
+
+
 async def rotate_token(request: Request) -> Response:
     """A new inbox token (admin or the current inbox token); the old one stops at once."""
     state, _, inbox = await _own_inbox(request)
@@ -176,6 +193,7 @@ def api_routes() -> list[Route]:
         Route(inbox, get_inbox, methods=["GET"]),
         Route(inbox, delete_inbox, methods=["DELETE"]),
         Route(f"{inbox}/messages", list_messages, methods=["GET"]),
+        Route(f"{inbox}/verdicts", list_verdicts, methods=["GET"]),
         Route(f"{inbox}/otp", wait_otp, methods=["GET"]),
         Route(f"{inbox}/link", wait_link, methods=["GET"]),
         Route(f"{inbox}/events", inbox_events, methods=["GET"]),

@@ -123,6 +123,27 @@ _SCHEMAS: Final[dict[str, Any]] = {
         ),
         "additionalProperties": False,
     },
+    "Verdict": _obj(
+        {
+            "message": _ref("Message"),
+            "state": {"enum": ["pending", "extracted", "failed", "refused", "dropped"]},
+            "kind": {**_NSTR, "description": "otp, magic_link, confirm_link, reset_link, none"},
+            "has_code": {"type": "boolean"},
+            "link_kind": _NSTR,
+            "confidence": {"type": ["number", "null"]},
+            "reasons": {
+                "type": "array",
+                "items": _STR,
+                "description": "the extractor's why: chosen and best rejected code and link",
+            },
+            "error": {**_NSTR, "description": "why it failed or was refused"},
+            "dropped": {"type": "boolean"},
+            "code_handed_out": {"type": "boolean"},
+            "link_handed_out": {"type": "boolean"},
+            "handed_out": {"type": "array", "items": {"type": "object"}},
+        },
+        ["message", "state", "has_code", "reasons", "code_handed_out", "link_handed_out"],
+    ),
     "Email": _obj(
         {
             "message": _ref("Message"),
@@ -178,7 +199,10 @@ def _wait_op(summary: str, schema: str, extra: list[dict[str, Any]]) -> dict[str
         "responses": {
             "200": _json(_ref(schema), "found; it is consumed (never returned again to anyone)"),
             "204": {
-                "description": "nothing came within timeout",
+                "description": (
+                    "nothing came within timeout; GET /v1/inboxes/{inbox_id}/verdicts says "
+                    "what became of the mails that did arrive, and why"
+                ),
                 "headers": {
                     "Otpbridge-Mails-Arrived": {
                         "schema": {"type": "integer"},
@@ -239,6 +263,27 @@ def _paths() -> dict[str, Any]:
                     "200": _json(
                         _obj({"messages": {"type": "array", "items": _ref("Email")}}), "mails"
                     ),
+                    **_ERRORS,
+                },
+            },
+        },
+        f"{inbox}/verdicts": {
+            "parameters": [_inbox_param()],
+            "get": {
+                "summary": "per recent mail, newest first: what became of it and why",
+                "parameters": [
+                    _query(
+                        "limit",
+                        {"type": "integer", "minimum": 1, "maximum": 200, "default": 10},
+                        "how many of the newest mails",
+                    )
+                ],
+                "responses": {
+                    "200": _json(
+                        _obj({"verdicts": {"type": "array", "items": _ref("Verdict")}}),
+                        "verdicts (codes handed out masked, never a link)",
+                    ),
+                    "422": _error("a bad limit"),
                     **_ERRORS,
                 },
             },

@@ -209,15 +209,21 @@ class Messages:
         return found if isinstance(found, Message) else None
 
     def last_verdicts(
-        self, inbox_id: str, limit: int = 10, *, since: float | datetime | None = None
+        self,
+        inbox_id: str,
+        limit: int = 10,
+        *,
+        since: float | datetime | None = None,
+        viewer: str | None = None,
     ) -> builtins.list[Verdict]:
         """What became of the inbox's latest ``limit`` mails, newest first: pending, extracted
         (kind, whether a code or which link, confidence, the extractor's reasons), failed,
         refused by the sender rules or dropped, and whether its code or link was handed out
         already. ``since``: only mail that arrived at or after it. Read only; a code handed to
-        another client is masked in the reasons."""
+        anyone but ``viewer`` (default: this client's name; ``""``: anyone) is masked."""
         c = self._c
-        op = ops.last_verdicts(c.keys, inbox_id, limit, since_ms(since), c.name)
+        who = c.name if viewer is None else viewer
+        op = ops.last_verdicts(c.keys, inbox_id, limit, since_ms(since), who)
         return c.runner.run(op)
 
     def peek(self, inbox_id: str, kind: str = "otp") -> Otp | Link | None:
