@@ -13,8 +13,8 @@ from kit import lang_of, load_php_array
 from model import Mail, Source
 from values import Values
 
-LOCALES = ("en", "cmn", "cs", "de", "es", "fa", "fi", "fr", "gl", "it", "ja", "nl", "pl")
-LOCALES += ("pt_br", "sv", "zh_hans")
+LOCALES: tuple[str, ...] = ("en", "cmn", "cs", "de", "es", "fa", "fi", "fr", "gl", "it", "ja")
+LOCALES += ("nl", "pl", "pt_br", "sv", "zh_hans")
 # string stem -> (kind, class)
 _MAILS = {
     "email:changereq": ("reset_link", "reset_password"),

@@ -15,8 +15,8 @@ from model import Mail, Source
 from values import Values
 
 _V = "backend/resources/views/emails/"
-LOCALES = ("en", "de", "es", "fr", "hu", "it", "nl", "pl", "pt-br", "pt", "ru", "tr", "vi")
-LOCALES += ("zh-cn", "zh-hk")
+LOCALES: tuple[str, ...] = ("en", "de", "es", "fr", "hu", "it", "nl", "pl", "pt-br", "pt", "ru")
+LOCALES += ("tr", "vi", "zh-cn", "zh-hk")
 # view -> (kind, class, subject msgid, subject placeholders)
 _MAILS = {
     "user/email-confirmation-code": (
