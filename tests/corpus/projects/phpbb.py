@@ -29,7 +29,8 @@ _MAILS = {
     "admin_welcome_inactive": ("none", "welcome", ""),
     "admin_welcome_activated": ("none", "welcome", ""),
     "user_activate_inactive": ("none", "account_notice", ""),
-    "admin_activate": ("none", "admin_notice", ""),
+    # an admin's own action link with the activation key: the mail hands it over to act on
+    "admin_activate": ("confirm_link", "admin_approval", "U_ACTIVATE"),
     "admin_send_email": ("none", "newsletter", ""),
     "topic_notify": ("none", "notification", ""),
     "forum_notify": ("none", "notification", ""),
