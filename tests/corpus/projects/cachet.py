@@ -102,7 +102,7 @@ def _render(root: Path, locale: str, stem: str, v: Values) -> Mail | None:
         return esc(fill(tr[p + key], vals, "colon"))
 
     lay = Layout(app, "#7ed321")
-    head = (tr.get(p + "greeting") and "greeting") or ("title" if p + "title" in tr else "")
+    head = "greeting" if tr.get(p + "greeting") else ("title" if p + "title" in tr else "")
     if head:
         lay.heading(t(head))
     if link:
