@@ -37,6 +37,12 @@ _SHORT_TOKEN = re.compile(
     r"^(?=[a-z0-9]{6,11}$|[A-Z0-9]{6,11}$)"
     r"(?:[a-zA-Z]*[0-9]+[a-zA-Z]+[0-9]|[0-9]*[a-zA-Z]+[0-9]+[a-zA-Z])"
 )
+# 8-11 letters and digits of both cases with a digit between letters ("Qm83kLz0aT",
+# "AbC9dEf0Gh"): what a generator drawing from [A-Za-z0-9] gives; "Chapter12" and "SignIn"
+# have no digit inside, "iPhone15Pro" is cased words (see ``_camel_word``).
+_MIXED_TOKEN = re.compile(
+    r"^(?=[A-Za-z0-9]{8,11}$)(?=.*[a-z])(?=.*[A-Z])[A-Za-z0-9]*[A-Za-z][0-9]+[A-Za-z]"
+)
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 
@@ -56,16 +62,28 @@ def has_secret(path: str, params: list[tuple[str, str]]) -> bool:
 def purposeful_tail(path: str) -> bool:
     """The last segment after an auth path ("/verify-email/4qfqsgfgqxynaqfo"): generators
     drawing from a-z0-9 often give a 12-16 character token only one digit, and a short
-    code of one case is a token there too."""
+    code of one case is a token there too, as is an 8-11 character one of both cases with
+    a digit inside ("/talk/confirm/AbC9dEf0Gh"). Only asked of URLs whose route names a kind,
+    so a shop's "/p/AB12CD34EF" is not asked."""
     tail = path.rstrip("/").rsplit("/", 1)[-1]
     if _HEX_TOKEN.match(tail.lower()) and len(tail) >= 8 and (tail.islower() or tail.isupper()):
         return True  # a truncated hash ("/activate/5a1b9c3d7e", "/emailconfirm/7/2239F9E583")
     if _SHORT_TOKEN.match(tail):
         return True  # "/aktywuj/vyh9pg": a short code, its digits between its letters
+    if _MIXED_TOKEN.match(tail) and not _camel_word(tail):
+        return True  # "/anmeldung/bestaetigen/Qm83kLz0aT": drawn from [A-Za-z0-9]
     if not (12 <= len(tail) <= 64 and _ALNUM.match(tail)):
         return False
     # "registration2026" is a word with a number; a token carries its digits anywhere.
     return any(c.isdigit() for c in tail) and not _WORD_THEN_NUMBER.match(tail)
+
+
+def _camel_word(token: str) -> bool:
+    """Letters that read as cased words ("iPhone15Pro", "SignIn2Go"): each capital starts a
+    lower-case run, 2.5 letters or more per capital; "AbC9dEf0Gh" flips case every letter."""
+    letters = "".join(c for c in token if c.isalpha())
+    capitals = sum(c.isupper() for c in letters)
+    return bool(_CASED_WORDS.match(letters)) and capitals * 5 <= len(letters) * 2
 
 
 def short_link_code(path: str) -> bool:
