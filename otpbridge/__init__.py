@@ -34,6 +34,7 @@ if TYPE_CHECKING:
         Link,
         Message,
         Otp,
+        Verdict,
     )
     from otpbridge.bridge.totp import totp
 
@@ -51,6 +52,7 @@ __all__ = [
     "Message",
     "Otp",
     "PipelineError",
+    "Verdict",
     "WatcherDownError",
     "__version__",
     "totp",
@@ -69,7 +71,17 @@ _ERRORS = (
     "PipelineError",
     "WatcherDownError",
 )
-_SDK = ("AsyncClient", "Client", "Email", "HandOut", "Inbox", "Link", "Message", "Otp")
+_SDK = (
+    "AsyncClient",
+    "Client",
+    "Email",
+    "HandOut",
+    "Inbox",
+    "Link",
+    "Message",
+    "Otp",
+    "Verdict",
+)
 #: Public name → the module that defines it.
 _HOME: dict[str, str] = {
     **dict.fromkeys(_ERRORS, "otpbridge.bridge.errors"),

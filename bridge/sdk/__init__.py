@@ -13,6 +13,7 @@ from otpbridge.bridge.sdk.models import (
     Message,
     Otp,
 )
+from otpbridge.bridge.sdk.verdicts import Verdict
 
 __all__ = [
     "AsyncClient",
@@ -24,4 +25,5 @@ __all__ = [
     "LinkKindFilter",
     "Message",
     "Otp",
+    "Verdict",
 ]
