@@ -82,6 +82,11 @@ _TABLE: tuple[Feature, ...] = (
     Feature("in_subject", 0.12, "for", "Also in the subject (no code word there)."),
     Feature("code_subject", 0.05, "for", "The subject has a code word (the token is not in it)."),
     Feature("in_other_part", 0.05, "for", "Also in the mail's other body part."),
+    Feature("named_and_in_link", 0.15, "for",
+            "A code word names the token and a link of the mail carries it as a path segment "
+            "or query value: an activation link holding the code its text asks to enter "
+            "('use the code \"8372137471\"', '…;code=8372137471'), so lower-case hex or a "
+            "10-digit shape is no reason to doubt it."),
     Feature("origin_bound", 1.0, "for",
             "The sender's own code format (value = its score, extract.codes.origin_bound)."),
     # -- the token's shape (one-hot)

@@ -47,6 +47,17 @@ from otpbridge.extract.parse.document import Document
 
 __all__ = ["TokenScorer"]
 
+#: What separates the parts of a URL: path segments, query names and values, fragment.
+_URL_PARTS = re.compile(r"[/?&;=#:]+")
+
+
+def _link_parts(doc: Document) -> frozenset[str]:
+    """Every path segment and query value of the mail's links: an activation link often
+    carries the very code its text asks to enter ('…;code=8372137471', 'use the code')."""
+    return frozenset(
+        part for a in doc.anchors for part in _URL_PARTS.split(a.href) if 4 <= len(part) <= 40
+    )
+
 #: Characters of a text scored (as extract.codes.otp).
 MAX_TEXT = 100_000
 
@@ -128,6 +139,14 @@ class TokenScorer:
         self.reply = reply_subject(doc.subject)
         self.forward = forward_subject(doc.subject)
         self.quotation = 0
+        self._link_parts: frozenset[str] | None = None
+
+    @property
+    def link_parts(self) -> frozenset[str]:
+        """The mail's links' path segments and query values (read on demand)."""
+        if self._link_parts is None:
+            self._link_parts = _link_parts(self.doc)
+        return self._link_parts
 
     @property
     def receipt(self) -> bool:
@@ -326,6 +345,9 @@ class TokenScorer:
             t.named = False
         if any(display in o or value in o for o in self.other_texts):
             t.s.add("in_other_part", "also in the other part")
+        in_link = value in self.link_parts or display in self.link_parts
+        if t.named and t.kw is not None and in_link:
+            t.s.add("named_and_in_link", "a code word names it and a link carries it")
 
     @staticmethod
     def _noun_with_verb(cues: Cues, start: int, window: int) -> tuple[int, str] | None:
