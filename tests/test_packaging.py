@@ -155,7 +155,10 @@ def test_the_wheel_installs_one_package(tmp_path: Path) -> None:
     assert tops == {"otpbridge", wheel.name.split("-py3")[0] + ".dist-info"}
     names = zipfile.ZipFile(wheel).namelist()
     assert "otpbridge/bridge/sdk/client.py" in names
-    assert "otpbridge/extract/otp.py" in names
+    assert "otpbridge/extract/codes/otp.py" in names
+    # The extractor's data: words per language and the confidence calibration.
+    assert "otpbridge/extract/lang/en.toml" in names
+    assert "otpbridge/extract/calibration.json" in names
     assert "otpbridge/py.typed" in names
 
 
