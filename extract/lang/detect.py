@@ -27,9 +27,26 @@ _SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("hi", re.compile(r"[\u0900-\u097f]")),
     ("th", re.compile(r"[\u0e00-\u0e7f]")),
     ("el", re.compile(r"[\u0370-\u03ff]")),
+    ("ka", re.compile(r"[\u10a0-\u10ff]")),
+    ("hy", re.compile(r"[\u0530-\u058f]")),
+    ("si", re.compile(r"[\u0d80-\u0dff]")),
+    ("km", re.compile(r"[\u1780-\u17ff]")),
 )
 _PERSIAN = re.compile(r"[پچژگکی]")
-_UKRAINIAN = re.compile(r"[іїєґІЇЄҐ]")
+# Cyrillic languages by the letters Russian lacks, most specific first: Belarusian and
+# Kazakh also write "і", which alone would say Ukrainian; Mongolian shares "ө ү" with Kazakh.
+_CYRILLIC: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("be", re.compile(r"[ўЎ]")),
+    ("kk", re.compile(r"[әғқңұһӘҒҚҢҰҺ]")),
+    ("mn", re.compile(r"[өүӨҮ]")),
+    ("mk", re.compile(r"[ѓќѕЃЌЅ]")),
+    ("uk", re.compile(r"[іїєґІЇЄҐ]")),
+)
+# Nepali and Hindi share Devanagari; these words are Nepali's own ("you", "is", "do").
+_NEPALI = re.compile(r"तपाईं|तपाईँ|तपाईको|तपाईंको|गर्नुहोस्|हुन्छ|हुनेछ|छैन|भएको")
+_HINDI = re.compile(r"आपके|आपका|आपकी|करें|है|हैं|नहीं")
+# Azerbaijani's "ə": no other language here writes it.
+_AZERBAIJANI = re.compile(r"[əƏ]")
 _VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
 _WORD = re.compile(r"[a-zà-ÿąćęłńóśźżçğıöşü]+")
 
@@ -57,11 +74,15 @@ def detect_language(text: str) -> str | None:
             return "ja"
         if best == "ar" and _PERSIAN.search(sample):
             return "fa"
-        if best == "ru" and _UKRAINIAN.search(sample):
-            return "uk"
+        if best == "ru":
+            return next((lang for lang, rx in _CYRILLIC if rx.search(sample)), best)
+        if best == "hi" and len(_NEPALI.findall(sample)) > len(_HINDI.findall(sample)):
+            return "ne"
         return best
     if len(_VIETNAMESE.findall(lowered)) >= 5:
         return "vi"
+    if len(_AZERBAIJANI.findall(sample)) >= 3:
+        return "az"
     if not words:
         return None
     scores = {lang: sum(w in stop for w in words) for lang, stop in _STOPWORDS.items()}
