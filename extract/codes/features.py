@@ -101,6 +101,9 @@ _TABLE: tuple[Feature, ...] = (
     Feature("shape_word_number", -0.25, "for", "A word with a number (a promo: FALL20)."),
     Feature("shape_upper_alnum", 0.02, "for", "Capitals and digits (K7QX2M)."),
     Feature("shape_mixed_case", -0.05, "for", "Letters of both cases and digits."),
+    Feature("shape_long", -0.05, "for",
+            "13–32 letters of both cases (a reset token typed by hand); only a code word "
+            "right before it or 'X is your code' makes it a candidate at all."),
     Feature("shape_lower_random", -0.05, "for", "Lower case and digits interleaved."),
     Feature("shape_lower", -0.15, "for", "Lower case and digits (a hash, an id)."),
     # -- claims by something else

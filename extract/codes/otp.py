@@ -17,6 +17,7 @@ from itertools import islice
 from otpbridge.extract.codes.context import ScoredCode, judge_in_context
 from otpbridge.extract.codes.cues import Cues
 from otpbridge.extract.codes.features import THRESHOLD
+from otpbridge.extract.codes.keywords import STRONG_CODE_KEYWORDS
 from otpbridge.extract.codes.mentions import quotation_start
 from otpbridge.extract.codes.origin_bound import origin_bound
 from otpbridge.extract.codes.scorer import TokenScorer
@@ -50,12 +51,28 @@ def _score_text(scorer: TokenScorer, raw_text: str, source: str) -> list[ScoredC
         scored = scorer.score(text, start, end, parsed, cues)
         if scored is not None:
             out.append(_placed(scored, start, source))
-    led = keyword_led_tokens(text, cues.strong.ends, lambda token: _shown(scorer, token))
+    led = keyword_led_tokens(text, _led_ends(text, cues), lambda token: _shown(scorer, token))
     for start, end, parsed in islice(led, MAX_SCORED_TOKENS):
         scored = scorer.score(text, start, end, parsed, cues)
         if scored is not None:
             out.append(_placed(scored, start, source))
     return out
+
+
+_WORD_START = re.compile(r"(?<=\s)\w")
+
+
+def _led_ends(text: str, cues: Cues) -> list[int]:
+    """Where the strong code words end, also a longer one that overlaps a shorter match
+    ("Votre [code] de réinitialisation": "votre code" matched, "code de réinitialisation"
+    ends later and is the one the code follows)."""
+    ends = list(cues.strong.ends)
+    for start, end in zip(cues.strong.starts, cues.strong.ends, strict=True):
+        for w in _WORD_START.finditer(text, start + 1, end):
+            longer = STRONG_CODE_KEYWORDS.match(text, w.start())
+            if longer is not None and longer.end() > end:
+                ends.append(longer.end())
+    return ends
 
 
 def _shown(scorer: TokenScorer, token: str) -> bool:

@@ -19,6 +19,7 @@ __all__ = [
     "brand_shaped",
     "case_flips_inside",
     "is_year_or_date",
+    "long_code",
     "name_like",
     "pronounceable",
     "randomish",
@@ -63,6 +64,26 @@ def value_of(token: str) -> tuple[str, str] | None:
     return token_value, token
 
 
+#: Long codes: 13 to 32 letters of both cases (and digits). Reset and activation codes of
+#: some projects are that long ("QQivWpmvhkouHrPoA3Cspy"); so are API keys, session ids and
+#: base64, hence the token scan never yields them: only a code word right before the token
+#: (or "X is your code") does (extract.codes.tokens.keyword_led_tokens).
+LONG_CODE_LEN = range(13, 33)
+_LONG_MIXED = re.compile(r"^(?=[^a-z]*[a-z])(?=[^A-Z]*[A-Z])[A-Za-z0-9]+$")
+_CASE_FLIP = re.compile(r"[a-z](?=[A-Z])|[A-Z](?=[a-z])")
+
+
+def long_code(token: str) -> bool:
+    """13–32 letters of both cases, scattered as a generator draws them ("aI7lHe5vVuXyw1t…"):
+    a digit or four case flips at least, and not capitalised words run together."""
+    return (
+        len(token) in LONG_CODE_LEN
+        and _LONG_MIXED.match(token) is not None
+        and (any(c.isdigit() for c in token) or len(_CASE_FLIP.findall(token)) >= 4)
+        and not brand_shaped(token)
+    )
+
+
 def pronounceable(letters: str) -> bool:
     """Reads like a word (has a vowel, no four consonants in a row): a brand, a heading,
     a promotion; random code alphabets give strings like ``HJKRWT``."""
@@ -75,6 +96,8 @@ def shape_feature(value: str, display: str) -> tuple[str, str]:
     del display  # the shape is the value's (a display's separators do not change it)
     if PASSPHRASE.match(value):
         return "shape_passphrase", "words joined by hyphens"
+    if len(value) > _MAX_LEN and long_code(value):
+        return "shape_long", f"{len(value)} letters of both cases"
     if value.isdigit():
         n = len(value)
         name = {6: "shape_6_digits", 7: "shape_7_8_digits", 8: "shape_7_8_digits"}.get(

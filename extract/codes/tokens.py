@@ -7,16 +7,26 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
+from otpbridge.extract.codes.keywords import NEGATIVE_KEYWORDS, STRONG_CODE_KEYWORDS
 from otpbridge.extract.codes.shapes import (
+    LONG_CODE_LEN,
     brand_shaped,
     case_flips_inside,
+    long_code,
     name_like,
     pronounceable,
     randomish,
     value_of,
 )
+from otpbridge.extract.lang.patterns import alternation
 
-__all__ = ["code_tokens", "keyword_led_tokens", "line_bounds", "mask", "strip_marks"]
+__all__ = [
+    "code_tokens",
+    "keyword_led_tokens",
+    "line_bounds",
+    "mask",
+    "strip_marks",
+]
 
 _ASCII_WORD = "A-Za-z0-9_"
 # The address alternative starts only where a word starts: tried inside a long run of word
@@ -76,13 +86,21 @@ def _grouped(token: str) -> tuple[str, str] | None:
 # Right after a code word, codes the token scan skips: letters-only whose case flips inside
 # ("bEwois", "kQmTzx"; generators drawing from both cases give them, words do not look so)
 # and long random tokens of letters and digits ("aB3dEf9hJkMn", a link code typed by hand).
+# Up to 32 characters: a long reset or activation code (13–32 letters of both cases,
+# extract.codes.shapes.long_code) is found here only, never by the token scan.
 _AFTER_KEYWORD = re.compile(
     r"(?:[ \t]+(?:is|ist|lautet|est|es|é|è|är|er|jest|je))?[ \t:：\"“'«*]{0,4}"
-    r"([A-Za-z0-9]{5,16})(?![\w@/%-])"
+    r"([A-Za-z0-9]{5,32})(?![\w@/%+=-])"
 )
 # …or alone on the next line, under a heading ("Your verification code⏎⏎bYqTmKzRaP").
-_BELOW_KEYWORD = re.compile(r"[ \t:：]*\n\s*([A-Za-z0-9]{5,16})(?=[ \t]*(?:\n|$))")
+_BELOW_KEYWORD = re.compile(r"[ \t:：]*\n\s*([A-Za-z0-9]{5,32})(?=[ \t]*(?:\n|$))")
 _LONG_CODE = range(11, 17)
+# A long code in quotes ("…code is "QQivWpmvhkouHrPoA3Cspy", valid for 10 minutes") is
+# shown as the code as much as one ending its sentence.
+_OPEN_QUOTE = re.compile(r"[\"“'«*][ \t\u00a0\u202f]?$")
+_CLOSE_QUOTE = re.compile(r"[ \t\u00a0\u202f]?[\"”'»*]")
+# Another token of letters and digits alone on the next line: a list (recovery codes, keys).
+_NEXT_LINE_TOKEN = re.compile(r"[ \t]*\n\s*[A-Za-z0-9][A-Za-z0-9-]{7,}[ \t]*(?:\n|$)")
 # "…this temporary login code:⏎⏎iqjy-tayyf-vvph": groups of small letters on their own line
 # under the line of a code word; one group at least unpronounceable (words are not).
 _WORD_GROUPS_BELOW = re.compile(r"[^\n]{0,40}\n\s*([a-z]{3,6}(?:-[a-z]{3,6}){2,3})[ \t]*(?:\n|$)")
@@ -94,6 +112,14 @@ _PASSPHRASE = re.compile(
     r"[ \t\"“'«*]*(?:\n\s*)?([a-z]{3,9}(?:-[a-z]{3,9}){2,5})(?![\w-])"
 )
 _ENDS_SENTENCE = re.compile(r"[ \t]*(?:[.!。]?[ \t]*(?:\n|$))")
+# "QQivWpmvhkouHrPoA3Cspy is your password reset code": after a long token the token scan
+# found (and value_of refused), a sentence naming it a code; the words after the possessive
+# are checked for a strong code word.
+_LONG_FIRST = re.compile(
+    rf"[\"”'»*]?[ \t]+{alternation('code', 'copula')}[ \t]+"
+    rf"({alternation('code', 'possessive')}\b[^.\n]{{0,40}})",
+    re.IGNORECASE,
+)
 
 
 def mask(text: str) -> str:
@@ -111,6 +137,8 @@ def code_tokens(text: str) -> Iterator[tuple[int, int, tuple[str, str]]]:
                 continue
             token = m.group(1)
             parsed = value_of(token) if pattern is _TOKEN else _grouped(token)
+            if parsed is None and pattern is _TOKEN:
+                parsed = _long_code_first(text, m.end(), token)
             if parsed is None:
                 continue
             seen.add(m.start())
@@ -128,6 +156,17 @@ def keyword_led_tokens(
         found = _words_after(text, end, shown) or _token_after(text, end, shown)
         if found is not None:
             yield found
+
+
+def _long_code_first(text: str, end: int, token: str) -> tuple[str, str] | None:
+    """A long code (13–32 letters of both cases, with a digit: the token scan skips words of
+    letters) that its sentence names a code: "X is your reset code"."""
+    if len(token) not in LONG_CODE_LEN or not long_code(token):
+        return None
+    m = _LONG_FIRST.match(text, end)
+    if m is None or STRONG_CODE_KEYWORDS.search(m.group(1)) is None:
+        return None
+    return token, token
 
 
 def _words_after(
@@ -158,15 +197,48 @@ def _token_after(
         if m is None or (m.group(1).isalpha() and name_like(m.group(1))):
             return None
     token = m.group(1)
-    if token.isalpha():
-        if not case_flips_inside(token):
-            return None
-    elif len(token) not in _LONG_CODE or token.isdigit() or not randomish(token):
+    long = not _short_code(token)
+    if long and (_claim_head(text, end) or not _long_handed(text, m.start(1), m.end(1), shown)):
         return None
-    # …shown as the code: emphasised, carried by a link, or ending its sentence.
-    if not shown(token) and (brand_shaped(token) or not _ENDS_SENTENCE.match(text, m.end(1))):
+    # …shown as the code: emphasised, carried by a link, or ending its sentence (a long
+    # one also in quotes: "…code is "QQivWpmvhkouHrPoA3Cspy", valid for 10 minutes").
+    if shown(token) or (long and _quoted(text, m.start(1), m.end(1))):
+        return m.start(1), m.end(1), (token, token)
+    if brand_shaped(token) or not _ENDS_SENTENCE.match(text, m.end(1)):
         return None
     return m.start(1), m.end(1), (token, token)
+
+
+def _short_code(token: str) -> bool:
+    """Up to 16 characters: letters whose case flips inside, or a random token of letters
+    and digits of 11 to 16 (shorter ones the token scan finds)."""
+    if len(token) > _LONG_CODE.stop - 1:
+        return False
+    if token.isalpha():
+        return case_flips_inside(token)
+    return len(token) in _LONG_CODE and not token.isdigit() and randomish(token)
+
+
+def _long_handed(text: str, start: int, end: int, shown: Callable[[str], bool]) -> bool:
+    """A long token right after (or under) a code word is a code when it is shaped like one
+    and is not the first of a list of such tokens (recovery codes, keys)."""
+    token = text[start:end]
+    if len(token) not in LONG_CODE_LEN or not long_code(token):
+        return False
+    return shown(token) or _NEXT_LINE_TOKEN.match(text, end) is None
+
+
+def _claim_head(text: str, end: int) -> bool:
+    """The code word ending at ``end`` ends in a claim word: "Your new security [key]",
+    "licence key" name a key, and a long token after a key is an API key, not a code."""
+    return any(m.end() == end for m in NEGATIVE_KEYWORDS.finditer(text, max(0, end - 30), end))
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    return (
+        _OPEN_QUOTE.search(text[max(0, start - 2) : start]) is not None
+        and _CLOSE_QUOTE.match(text, end) is not None
+    )
 
 
 def strip_marks(line: str) -> str:
