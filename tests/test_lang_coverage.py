@@ -11,8 +11,14 @@ from otpbridge.extract import lang
 from otpbridge.extract.lang.patterns import table_pattern
 
 LANG_DIR = Path(lang.__file__).parent
+GOLDEN = Path(__file__).parent / "golden"
 # The tables a language needs for a code mail to be read at all.
 CORE = (("code", "strong"), ("code", "claims"))
+# A language's composed goldens, tests/golden/lang_<code>_<case>.eml: a code mail, a
+# confirm-email link, a reset link and a look-alike (an order with a number, a sign-in alert).
+GOLDEN_CASES = frozenset({"otp", "confirm", "reset", "none"})
+# The tables those four mails read, beyond the core ones.
+GOLDEN_TABLES = (("link", "confirm"), ("link", "reset"), ("link", "magic"), ("expiry", "valid"))
 
 
 def _coverage() -> dict[str, dict[str, int]]:
@@ -64,6 +70,19 @@ def test_every_language_but_mul_has_the_core_tables() -> None:
 _CORE_GAPS = frozenset(
     code for code in lang.LANGUAGES if not lang.by_language("code", "claims").get(code)
 )
+
+
+def test_languages_with_goldens_have_all_four_mails_and_their_tables() -> None:
+    found: dict[str, set[str]] = {}
+    for path in GOLDEN.glob("lang_*.eml"):
+        code, case = path.stem.removeprefix("lang_").rsplit("_", 1)
+        found.setdefault(code, set()).add(case)
+    assert len(found) >= 16
+    for code, cases in sorted(found.items()):
+        assert code in lang.LANGUAGES, code
+        assert cases == GOLDEN_CASES, (code, sorted(cases))
+        for section, table in (*CORE, *GOLDEN_TABLES):
+            assert lang.by_language(section, table).get(code), (code, f"{section}.{table}")
 
 
 def test_patterns_match_their_own_words() -> None:
