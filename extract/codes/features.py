@@ -87,6 +87,10 @@ _TABLE: tuple[Feature, ...] = (
             "or query value: an activation link holding the code its text asks to enter "
             "('use the code \"8372137471\"', '…;code=8372137471'), so lower-case hex or a "
             "10-digit shape is no reason to doubt it."),
+    Feature("code_param_in_link", 0.2, "for",
+            "…and the link carries it as the value of a code parameter ('?code=KXQWTR', "
+            "'&otp=…'): the sign-in button holds the code its text labels, so a code of "
+            "capitals that happens to read like a word ('Код: ZUMEKA') is still the code."),
     Feature("origin_bound", 1.0, "for",
             "The sender's own code format (value = its score, extract.codes.origin_bound)."),
     # -- the token's shape (one-hot)

@@ -58,6 +58,21 @@ def _link_parts(doc: Document) -> frozenset[str]:
         part for a in doc.anchors for part in _URL_PARTS.split(a.href) if 4 <= len(part) <= 40
     )
 
+
+#: A query (or fragment) parameter whose name says it holds the code: "?code=KXQWTR",
+#: "&otp=482913", "#token=…", "verification_code=…".
+_CODE_PARAM = re.compile(
+    r"[?&;#](?:[A-Za-z_-]*[_-])?(?:code|otp|pin|passcode|token)=([^&;#=/\s]{4,40})",
+    re.IGNORECASE,
+)
+
+
+def _link_code_values(doc: Document) -> frozenset[str]:
+    """The values of the mail's links' code parameters: a sign-in button that carries the
+    code its text shows ("(Code KXQWTR)" and "…/verify?code=KXQWTR") names the token a code
+    as plainly as the text does, whatever letters the code happens to have."""
+    return frozenset(m.group(1) for a in doc.anchors for m in _CODE_PARAM.finditer(a.href))
+
 #: Characters of a text scored (as extract.codes.otp).
 MAX_TEXT = 100_000
 
@@ -77,6 +92,10 @@ _TO_VERIFY = re.compile(
     rf",?[ \t]+(?:ein,?[ \t]+)?{alternation('code', 'purpose_to')}[ \t]+(?:\w+[ \t]+){{0,3}}?"
     rf"{alternation('code', 'verify_verbs')}\b",
     re.IGNORECASE,
+)
+# Features that say a code word next to the token does not hand it over.
+_UNLABELLED = frozenset(
+    {"speaker_own_code", "payment_receipt", "talked_about", "quoted_in_reply", "claimed_before"}
 )
 # A code word in a question labels no number after it: the number answers a form's field.
 _SENTENCE_STOP = re.compile(r"[.!?。！？؟\n]")
@@ -140,6 +159,7 @@ class TokenScorer:
         self.forward = forward_subject(doc.subject)
         self.quotation = 0
         self._link_parts: frozenset[str] | None = None
+        self._link_codes: frozenset[str] | None = None
 
     @property
     def link_parts(self) -> frozenset[str]:
@@ -147,6 +167,13 @@ class TokenScorer:
         if self._link_parts is None:
             self._link_parts = _link_parts(self.doc)
         return self._link_parts
+
+    @property
+    def link_codes(self) -> frozenset[str]:
+        """The values of the mail's links' code parameters (read on demand)."""
+        if self._link_codes is None:
+            self._link_codes = _link_code_values(self.doc)
+        return self._link_codes
 
     @property
     def receipt(self) -> bool:
@@ -345,9 +372,26 @@ class TokenScorer:
             t.named = False
         if any(display in o or value in o for o in self.other_texts):
             t.s.add("in_other_part", "also in the other part")
-        in_link = value in self.link_parts or display in self.link_parts
-        if t.named and t.kw is not None and in_link:
-            t.s.add("named_and_in_link", "a code word names it and a link carries it")
+        self._in_link(t)
+
+    def _in_link(self, t: _Token) -> None:
+        """A token a code word labels that a link of the mail carries too: the code the
+        activation or sign-in link holds. A bare code word right before it ("Code KXQWTR",
+        "Код KXQWTR", "(Código KXQWTR)" beside a sign-in verb) labels it as plainly as a
+        strong one; a link's code parameter
+        ("?code=KXQWTR") is more evidence still."""
+        value, display = t.value, t.display
+        if value not in self.link_parts and display not in self.link_parts:
+            return
+        labelled = t.named and t.kw is not None
+        adjacent = "weak_word_adjacent" in t.s.features or (t.kw is not None and t.kw[0] <= 3)
+        if not labelled and adjacent:
+            labelled = not _UNLABELLED.intersection(t.s.features)
+        if not labelled:
+            return
+        t.s.add("named_and_in_link", "a code word names it and a link carries it")
+        if value in self.link_codes or display in self.link_codes:
+            t.s.add("code_param_in_link", "a link carries it as its code parameter")
 
     @staticmethod
     def _noun_with_verb(cues: Cues, start: int, window: int) -> tuple[int, str] | None:
