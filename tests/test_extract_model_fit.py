@@ -1,6 +1,7 @@
-"""The committed fitted weight table (extract/codes/fitted.json) and the confidence
-calibration (extract/calibration.json) are what tests/bench/fit_weights.py produces: refit on
-the train split of the rendered corpus plus the goldens and compare every weight within 0.01
+"""The committed fitted weight table (extract/codes/fitted.json, the weights the extractor
+runs on) and the confidence calibration (extract/calibration.json) are what
+tests/bench/fit_weights.py produces: refit on the train split of the rendered corpus plus the
+goldens, with the prior strength the committed fit chose, and compare every weight within 0.01
 and every calibration parameter within 0.05 (slow: it renders the corpus first)."""
 
 from __future__ import annotations
@@ -27,6 +28,16 @@ def test_fitted_table_names_only_known_features() -> None:
     weights = json.loads(FITTED.read_text(encoding="utf-8"))["weights"]
     assert set(weights) <= set(features.FEATURES)
     assert len(weights) >= 30
+
+
+def test_the_extractor_runs_on_the_fitted_table() -> None:
+    """The weights in use are the fit's, for every feature the fit can set (a feature added
+    since the last refit would run on its prior: refit in the same commit)."""
+    fitted = json.loads(FITTED.read_text(encoding="utf-8"))["weights"]
+    fittable = {n for n in features.FEATURES if n != "origin_bound"}
+    assert fittable == set(fitted)
+    for name in fittable:
+        assert features.FEATURES[name].weight == fitted[name], name
 
 
 def test_every_feature_has_a_doc_and_a_kind() -> None:
@@ -94,6 +105,9 @@ def test_refit_matches_the_committed_table(tmp_path: Path) -> None:
             str(REPO / "tests/bench/fit_weights.py"),
             str(corpus),
             "--golden",
+            # The prior strength the committed fit chose by cross-validation (its "cv").
+            "--l2",
+            str(json.loads(FITTED.read_text(encoding="utf-8"))["l2"]),
             "--out",
             str(out),
             "--calibration",

@@ -159,6 +159,7 @@ def test_the_wheel_installs_one_package(tmp_path: Path) -> None:
     # The extractor's data: words per language and the confidence calibration.
     assert "otpbridge/extract/lang/en.toml" in names
     assert "otpbridge/extract/calibration.json" in names
+    assert "otpbridge/extract/codes/fitted.json" in names
     assert "otpbridge/py.typed" in names
 
 

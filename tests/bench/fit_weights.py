@@ -25,6 +25,7 @@ import argparse
 import json
 import math
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +73,8 @@ def rows(mails: Iterator[tuple[bytes, dict[str, Any]]]) -> list[tuple[dict[str, 
     """(features, label) of every candidate of every mail."""
     out: list[tuple[dict[str, float], int]] = []
     for raw, truth in mails:
-        want = _norm(truth["code"]) if truth.get("kind") == "otp" and truth.get("code") else ""
+        # "otp" and "otp+link" rows name the code; every other kind has none.
+        want = _norm(truth["code"]) if truth.get("code") else ""
         for s in rank_codes(parse_document(raw)):
             if FIXED & s.features.keys():
                 continue
@@ -81,35 +83,49 @@ def rows(mails: Iterator[tuple[bytes, dict[str, Any]]]) -> list[tuple[dict[str, 
     return out
 
 
-def fit(data: list[tuple[dict[str, float], int]], *, prior: bool = True) -> dict[str, float]:
+def fit(
+    data: list[tuple[dict[str, float], int]], *, prior: bool = True, l2: float = L2
+) -> dict[str, float]:
     """Logistic regression weights (logit scale) and ``__bias__``.
 
     With ``prior`` the L2 penalty pulls toward the hand-set table (on the logit scale: the
     hand-set evidence ``Σ w·x`` has logit ``SCALE · (Σ w·x − THRESHOLD)``), so a feature the
-    train split barely shows keeps its hand-set weight instead of dropping to zero.
+    train split barely shows keeps its hand-set weight instead of dropping to zero: a MAP fit
+    whose prior is the hand-set table and whose strength ``l2`` is chosen by ``--cv``.
+    Identical candidates are folded into one weighted row (the fit is exact, and fast).
     """
     names = sorted({n for f, _ in data for n in f} - FIXED)
+    index = {k: i for i, k in enumerate(names)}
     scale = features.SCALE
-    start = {k: scale * features.FEATURES[k].weight if prior else 0.0 for k in names}
-    w = dict(start)
-    bias = -scale * features.THRESHOLD if prior else 0.0
+    start = [scale * features.FEATURES[k].prior if prior else 0.0 for k in names]
+    folded: dict[tuple[tuple[int, float], ...], list[int]] = {}
+    for f, y in data:
+        key = tuple(sorted((index[k], v) for k, v in f.items() if k in index))
+        folded.setdefault(key, [0, 0])[y] += 1
+    rows_ = [(key, neg + pos, pos) for key, (neg, pos) in folded.items()]
+    w = list(start)
+    # The intercept has its prior too: a free one would move the threshold, which the
+    # hand-set table fixes at 0.5 (its weights and the threshold are one design).
+    bias0 = bias = -scale * features.THRESHOLD if prior else 0.0
     n = len(data)
     for _ in range(STEPS):
-        grad = dict.fromkeys(names, 0.0)
+        grad = [0.0] * len(names)
         gb = 0.0
-        for f, y in data:
-            z = bias + sum(w[k] * v for k, v in f.items() if k in w)
+        for key, count, pos in rows_:
+            z = bias + sum(w[i] * v for i, v in key)
             p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-            err = p - y
+            err = count * p - pos
             gb += err
-            for k, v in f.items():
-                if k in grad:
-                    grad[k] += err * v
-        for k in names:
-            w[k] -= RATE * (grad[k] / n + L2 * (w[k] - start[k]))
-        bias -= RATE * gb / n
-    w["__bias__"] = bias
-    return w
+            for i, v in key:
+                grad[i] += err * v
+        # Proximal L2 steps: stable for any prior strength (a plain step diverges once
+        # RATE·l2 > 2).
+        for i in range(len(names)):
+            w[i] = (w[i] - RATE * grad[i] / n + RATE * l2 * start[i]) / (1 + RATE * l2)
+        bias = (bias - RATE * gb / n + RATE * l2 * bias0) / (1 + RATE * l2)
+    out = dict(zip(names, w, strict=True))
+    out["__bias__"] = bias
+    return out
 
 
 def to_table(logit: dict[str, float], *, prior: bool = True) -> dict[str, float]:
@@ -122,9 +138,7 @@ def to_table(logit: dict[str, float], *, prior: bool = True) -> dict[str, float]
     for name in features.FEATURES:
         if name in FIXED:
             continue
-        unseen = scale * features.FEATURES[name].weight if prior else 0.0
-        if prior and name.startswith("shape_"):
-            unseen -= scale * features.THRESHOLD  # the hand-set intercept, folded like the bias
+        unseen = scale * features.FEATURES[name].prior if prior else 0.0
         v = logit.get(name, unseen) + (bias if name.startswith("shape_") else 0.0)
         table[name] = round(v / scale + (features.THRESHOLD if name.startswith("shape_") else 0), 4)
     return table
@@ -187,8 +201,49 @@ def _evaluate(directory: Path) -> dict[str, float]:
 
 def _use(table: dict[str, float]) -> None:
     for name, value in table.items():
-        f = features.FEATURES[name]
-        features.FEATURES[name] = features.Feature(f.name, value, f.kind, f.doc)
+        features.FEATURES[name] = replace(features.FEATURES[name], weight=value)
+
+
+def _folds(mails: list[tuple[bytes, dict[str, Any]]], k: int) -> list[set[str]]:
+    """Train projects dealt into ``k`` folds by name (deterministic)."""
+    projects = sorted({str(t["project"]) for _, t in mails if t.get("project")})
+    return [set(projects[i::k]) for i in range(k)]
+
+
+def _code_errors(mails: list[tuple[bytes, dict[str, Any]]]) -> tuple[int, int, int]:
+    """(codes, codes missed or wrong, false codes) of ``mails`` with the weights in use."""
+    codes = wrong = false = 0
+    for raw, truth in mails:
+        got = extract_message(raw).code
+        want = truth.get("code")
+        if want:
+            codes += 1
+            wrong += got is None or _norm(got) != _norm(want)
+        elif got is not None:
+            false += 1
+    return codes, wrong, false
+
+
+def cross_validate(
+    mails: list[tuple[bytes, dict[str, Any]]], strengths: list[float], k: int
+) -> dict[float, tuple[int, int, int]]:
+    """Leave-projects-out: for each L2 strength, fit on k−1 folds of projects (+ goldens),
+    score the code verdicts of the held-out fold's mails; summed over the folds."""
+    held_out = [m for m in mails if m[1].get("project")]
+    always = [m for m in mails if not m[1].get("project")]  # goldens: train only
+    before = {n: f.weight for n, f in features.FEATURES.items()}
+    out: dict[float, tuple[int, int, int]] = {}
+    for l2 in strengths:
+        total = [0, 0, 0]
+        for fold in _folds(held_out, k):
+            train = always + [m for m in held_out if m[1]["project"] not in fold]
+            _use(to_table(fit(rows(iter(train)), l2=l2)))
+            scores = _code_errors([m for m in held_out if m[1]["project"] in fold])
+            total = [a + b for a, b in zip(total, scores, strict=True)]
+            _use(before)
+        out[l2] = (total[0], total[1], total[2])
+        print(f"l2 {l2}: codes {total[0]}, missed or wrong {total[1]}, false {total[2]}")
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -196,13 +251,25 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("train", type=Path, nargs="*")
     ap.add_argument("--golden", action="store_true")
     ap.add_argument("--no-prior", action="store_true", help="L2 toward zero, not hand-set")
+    ap.add_argument("--l2", type=float, default=L2, help=f"prior strength (default {L2})")
+    ap.add_argument(
+        "--cv",
+        type=float,
+        nargs="*",
+        metavar="L2",
+        help="choose the prior strength among these by leave-projects-out cross-validation",
+    )
+    ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--out", type=Path, default=REPO / "extract" / "codes" / "fitted.json")
     ap.add_argument("--eval", type=Path, nargs="*", default=[])
     ap.add_argument("--calibration", type=Path, default=REPO / "extract" / "calibration.json")
     args = ap.parse_args(argv)
     mails = [m for d in args.train for m in _mails(d)] + (list(_golden()) if args.golden else [])
+    cv = cross_validate(mails, args.cv, args.folds) if args.cv else {}
+    # Fewest code errors (missed, wrong or false) held out; a tie goes to the stronger prior.
+    l2 = min(cv, key=lambda s: (cv[s][1] + cv[s][2], -s)) if cv else args.l2
     data = rows(iter(mails))
-    table = to_table(fit(data, prior=not args.no_prior), prior=not args.no_prior)
+    table = to_table(fit(data, prior=not args.no_prior, l2=l2), prior=not args.no_prior)
     positives = sum(y for _, y in data)
     doc = {
         "_comment": "Written by tests/bench/fit_weights.py; evidence-scale weights of "
@@ -213,12 +280,18 @@ def main(argv: list[str] | None = None) -> int:
         "projects": sorted({str(t["project"]) for _, t in mails if t.get("project")}),
         "candidates": len(data),
         "positives": positives,
-        "l2": L2,
+        "l2": l2,
+        "cv": {
+            str(s): dict(zip(("codes", "missed_or_wrong", "false"), v, strict=True))
+            for s, v in cv.items()
+        },
         "steps": STEPS,
         "weights": table,
     }
     args.out.write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     print(f"{len(mails)} mails, {len(data)} candidates ({positives} codes) -> {args.out}")
+    in_use = {n: f.weight for n, f in features.FEATURES.items()}
+    _use(table)  # calibrate the verdicts of the table just fitted
     found = verdicts(mails)
     calibration = {
         kind: dict(
@@ -230,13 +303,15 @@ def main(argv: list[str] | None = None) -> int:
     }
     args.calibration.write_text(json.dumps(calibration, indent=1, sort_keys=True) + "\n")
     print(f"calibration {calibration} -> {args.calibration}")
-    hand = {n: f.weight for n, f in features.FEATURES.items() if n not in FIXED}
+    hand = {n: f.prior for n, f in features.FEATURES.items() if n not in FIXED}
     for d in args.eval:
+        _use(hand)
         before = _evaluate(d)
         _use(table)
         after = _evaluate(d)
-        _use(hand)
-        print(f"{d}: hand {before}  fitted {after}")
+        _use(in_use)
+        print(f"{d}: hand-set {before}  fitted {after}")
+    _use(in_use)
     return 0
 
 
