@@ -313,7 +313,10 @@ def excluded(
     # A social network mails its own "Verify email" through its own (tracking) host: a
     # secret behind a label naming the purpose is no profile or share link.
     own_mail = facts.social and facts.secret and bool(purposes_kinds(text_purposes))
-    return (facts.utility or "utility" in text_purposes) and not (strong_url or own_mail)
+    # "Accept invite to Support": a label naming a kind has a utility word as its object's
+    # name (a team, a project); the URL's own utility route still excludes it.
+    utility_label = "utility" in text_purposes and not purposes_kinds(text_purposes)
+    return (facts.utility or utility_label) and not (strong_url or own_mail)
 
 
 def _slugged(label: str, url: str) -> bool:

@@ -55,8 +55,13 @@ def has_secret(path: str, params: list[tuple[str, str]]) -> bool:
             return True
         if any(_randomish(piece) for piece in value.split("/")):
             return True
-    # "8!d2wx5WgE…" (an id and a token joined by "!", as October/Winter CMS mail them).
-    return any(_randomish(piece) for segment in path.split("/") for piece in segment.split("!"))
+    # "8!d2wx5WgE…" (an id and a token joined by "!", as October/Winter CMS mail them);
+    # "/invite:YeaHKQ…" (a named path parameter, "name:value", as Grav and Kirby route).
+    return any(
+        _randomish(piece)
+        for segment in path.split("/")
+        for piece in (*segment.split("!"), *segment.split(":")[1:])
+    )
 
 
 def purposeful_tail(path: str) -> bool:
