@@ -36,14 +36,24 @@ def _trie(entries: list[str]) -> str:
 
 
 def compile_words(entries: Iterable[str]) -> re.Pattern[str]:
-    """One case-insensitive pattern for a set of phrases."""
+    """One pattern for a set of phrases, case-insensitive where the script has case."""
     unique = {w.lower() for w in entries if w}
     bounded = sorted(w for w in unique if w[0].isalnum() and ord(w[0]) < 0x0590)
-    free = sorted(unique.difference(bounded))
+    free = unique.difference(bounded)
+    # Scripts without case (CJK, Arabic, Hebrew, Indic…) and Georgian, whose capitals no mail
+    # writes, match case-sensitively: case folding over them is costly and finds nothing more.
+    uncased = sorted(w for w in free if all(_uncased(ch) for ch in w))
+    cased = sorted(free.difference(uncased))
     alternatives = [rf"(?<![^\W_])(?:{_trie(bounded)})"] if bounded else []
-    if free:
-        alternatives.append(_trie(free))
+    if cased:
+        alternatives.append(_trie(cased))
+    if uncased:
+        alternatives.append(f"(?-i:{_trie(uncased)})")
     return re.compile("|".join(alternatives) or r"(?!x)x", re.IGNORECASE)
+
+
+def _uncased(ch: str) -> bool:
+    return not ch.isalpha() or ch.upper() == ch.lower() or "\u10d0" <= ch <= "\u10ff"
 
 
 def table_pattern(section: str, table: str) -> re.Pattern[str]:
