@@ -80,3 +80,25 @@ def test_validity_word_beats_within_word() -> None:
 
 def test_absurd_durations_are_ignored() -> None:
     assert find_expiry("Your backup codes are valid for 365 days.") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("Kodi është i vlefshëm për 10 minuta.", 600),
+        ("Kod 10 dəqiqə ərzində etibarlıdır.", 600),
+        ("კოდი მოქმედებს 10 წუთის განმავლობაში.", 600),
+        ("Կոդը վավեր է 10 րոպե։", 600),
+        ("Код дзейнічае 10 хвілін.", 600),
+        ("Mae'r cod yn ddilys am 10 munud.", 600),
+        ("कोड १० मिनेटसम्म मान्य छ।", 600),
+        ("លេខកូដនេះមានសុពលភាពក្នុងរយៈពេល 10 នាទី។", 600),
+        ("Esteka 24 ordutan baliozkoa da.", 86400),
+        ("Сілтеме 24 сағат ішінде жарамды.", 86400),
+        ("Холбоос 24 цагийн турш хүчинтэй.", 86400),
+        ("Die skakel is 24 uur geldig.", 86400),
+        ("ლინკი მოქმედებს 24 საათის განმავლობაში.", 86400),
+    ],
+)
+def test_duration_units_of_the_newer_language_files(text: str, seconds: int) -> None:
+    assert find_expiry(text) == seconds
