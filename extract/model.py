@@ -31,6 +31,9 @@ class LinkCandidate:
     text: str = ""
     #: Its features and weights (``extract.links.features``), "; "-joined.
     reason: str = ""
+    #: The ``for`` / ``claim`` features and their values of a candidate with a kind (what the
+    #: weight fit reads); not part of the JSON.
+    features: tuple[tuple[str, float], ...] = field(default=(), compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -160,6 +160,7 @@ def test_the_wheel_installs_one_package(tmp_path: Path) -> None:
     assert "otpbridge/extract/lang/en.toml" in names
     assert "otpbridge/extract/calibration.json" in names
     assert "otpbridge/extract/codes/fitted.json" in names
+    assert "otpbridge/extract/links/fitted.json" in names
     assert "otpbridge/py.typed" in names
 
 

@@ -7,38 +7,56 @@ signature or path words, the anchor text, the subject, the sentence around it) v
 kind wins. A link qualifies for a kind only when it carries a secret, is not a refusal, has
 evidence of its own and is not silenced by the mail (a notice, a shop, a report) — those
 gates are rules, listed as ``gate`` features in its reasons. Its score is
-``BIAS + Σ weight · value`` of the ``for`` / ``claim`` features, then the ``cap`` features
-bound it (a link without a kind at 0.3, a refusal at 0.1). The primary link is the first
-with a kind and a score ≥ ``PRIMARY_MIN_SCORE``.
+``Σ weight · value`` of the ``for`` / ``claim`` features (``base`` is every candidate's), then
+the ``cap`` features bound it (a link without a kind at 0.3, a refusal at 0.1). The primary
+link is the first with a kind and a score ≥ ``PRIMARY_MIN_SCORE``.
+
+As for codes, the table's numbers are *priors* (hand-set) and the weights in use of the
+``for`` / ``claim`` features are the fitted ones of ``fitted.json`` (``tests/bench/
+fit_weights.py``: logistic regression on the train split's link candidates, pulled toward
+the priors, the pull's strength chosen by cross-validation by project). Caps, gates and the
+kind votes are rules, not fitted.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field, replace
+from importlib import resources
 from typing import Literal
 
-__all__ = ["BIAS", "FEATURES", "PRIMARY_MIN_SCORE", "VOTE_WEIGHTS", "LinkFeature"]
+__all__ = ["FEATURES", "FITTED_KINDS", "PRIMARY_MIN_SCORE", "VOTE_WEIGHTS", "LinkFeature"]
 
 LinkFeatureKind = Literal["for", "claim", "cap", "gate"]
 
 #: ``extract_message`` takes the first candidate with a kind and at least this score.
 PRIMARY_MIN_SCORE = 0.5
-#: Score of a link with no feature at all.
-BIAS = 0.05
 #: How much each source's purpose counts when voting for a kind.
 VOTE_WEIGHTS = {"signature": 3.0, "text": 2.0, "path": 1.5, "subject": 1.0, "context": 0.7}
+
+
+#: The kinds of feature whose weights are fitted; caps and gates are rules.
+FITTED_KINDS: frozenset[LinkFeatureKind] = frozenset({"for", "claim"})
 
 
 @dataclass(frozen=True, slots=True)
 class LinkFeature:
     name: str
-    weight: float  # for caps: the bound
+    #: The hand-set weight (for caps: the bound), the fit's prior.
+    prior: float
     kind: LinkFeatureKind
     doc: str
+    #: The weight in use: the fitted one (``fitted.json``), else the prior.
+    weight: float = field(default=float("nan"))
+
+    def __post_init__(self) -> None:
+        if self.weight != self.weight:  # NaN: not given
+            object.__setattr__(self, "weight", self.prior)
 
 
 # fmt: off
 _TABLE: tuple[LinkFeature, ...] = (
+    LinkFeature("base", 0.05, "for", "Every candidate: the score of a link with no other feature."),
     LinkFeature("secret", 0.25, "for",
                 "The URL carries a token, code, key or random path segment."),
     LinkFeature("url_signature", 0.35, "for",
@@ -68,4 +86,19 @@ _TABLE: tuple[LinkFeature, ...] = (
 )
 # fmt: on
 
-FEATURES: dict[str, LinkFeature] = {f.name: f for f in _TABLE}
+
+def _fitted() -> dict[str, float]:
+    text = resources.files("otpbridge.extract.links").joinpath("fitted.json").read_text("utf-8")
+    return {str(k): float(v) for k, v in json.loads(text)["weights"].items()}
+
+
+def _table() -> dict[str, LinkFeature]:
+    fitted = _fitted()
+    return {
+        f.name: replace(f, weight=fitted.get(f.name, f.prior)) if f.kind in FITTED_KINDS else f
+        for f in _TABLE
+    }
+
+
+#: Every link feature by name, with its prior and the weight in use.
+FEATURES: dict[str, LinkFeature] = _table()

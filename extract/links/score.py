@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from otpbridge.extract.links.body import points_to
 from otpbridge.extract.links.cues import Purpose, bare_label, purposes_in
-from otpbridge.extract.links.features import BIAS, FEATURES, VOTE_WEIGHTS
+from otpbridge.extract.links.features import FEATURES, VOTE_WEIGHTS
 from otpbridge.extract.links.url_signatures import UrlFacts
 from otpbridge.extract.links.votes import purposes_kinds, strongest, vote
 from otpbridge.extract.model import LinkCandidate, LinkKind
@@ -251,6 +251,7 @@ def _found(
     return [
         (name, value)
         for name, value, present in (
+            ("base", 1.0, True),
             ("secret", 1.0, r.secret),
             ("url_signature", 1.0, facts.signature),
             ("url_route_words", 1.0, not facts.signature and facts.kind is not None),
@@ -281,9 +282,10 @@ def _evidence(
     declined: bool,
     by_subject: bool,
 ) -> LinkCandidate:
-    score = BIAS
-    parts = [f"base {BIAS:+.2f}"]
-    for name, value in _found(seen, facts, r, kind, votes, lone=lone, by_subject=by_subject):
+    score = 0.0
+    parts = []
+    found = _found(seen, facts, r, kind, votes, lone=lone, by_subject=by_subject)
+    for name, value in found:
         w = FEATURES[name].weight * value
         score += w
         parts.append(f"{name} {w:+.2f}")
@@ -298,6 +300,7 @@ def _evidence(
         score=round(max(0.0, min(1.0, score)), 3),
         text=r.label or seen.text,
         reason="; ".join(parts),
+        features=tuple(found) if kind is not None and not declined else (),
     )
 
 
