@@ -1,8 +1,9 @@
-"""The committed fitted weight table (extract/codes/fitted.json, the weights the extractor
-runs on) and the confidence calibration (extract/calibration.json) are what
-tests/bench/fit_weights.py produces: refit on the train split of the rendered corpus plus the
-goldens, with the prior strength the committed fit chose, and compare every weight within 0.01
-and every calibration parameter within 0.05 (slow: it renders the corpus first)."""
+"""The committed fitted weight tables (extract/codes/fitted.json, extract/links/fitted.json:
+the weights the extractor runs on) and the confidence calibration (extract/calibration.json)
+are what tests/bench/fit_weights.py produces: refit on the train split of the rendered corpus
+plus the goldens, with the prior strengths the committed fit chose, and compare every weight
+within 0.01 and every calibration parameter within 0.05 (slow: it renders the corpus
+first)."""
 
 from __future__ import annotations
 
@@ -16,9 +17,11 @@ import pytest
 
 from otpbridge.extract import calibration
 from otpbridge.extract.codes import features
+from otpbridge.extract.links import features as link_features
 
 REPO = Path(__file__).resolve().parents[1]
 FITTED = REPO / "extract" / "codes" / "fitted.json"
+LINKS_FITTED = REPO / "extract" / "links" / "fitted.json"
 CALIBRATION = REPO / "extract" / "calibration.json"
 TOLERANCE = 0.01
 CALIBRATION_TOLERANCE = 0.05
@@ -38,6 +41,11 @@ def test_the_extractor_runs_on_the_fitted_table() -> None:
     assert fittable == set(fitted)
     for name in fittable:
         assert features.FEATURES[name].weight == fitted[name], name
+    links = json.loads(LINKS_FITTED.read_text(encoding="utf-8"))["weights"]
+    fittable = {n for n, f in link_features.FEATURES.items() if f.kind in ("for", "claim")}
+    assert fittable == set(links)
+    for name in fittable:
+        assert link_features.FEATURES[name].weight == links[name], name
 
 
 def test_every_feature_has_a_doc_and_a_kind() -> None:
@@ -86,6 +94,7 @@ def _template_sources() -> list[str]:
 def test_refit_matches_the_committed_table(tmp_path: Path) -> None:
     sources = _template_sources()
     corpus, out, calib = tmp_path / "corpus", tmp_path / "fitted.json", tmp_path / "calib.json"
+    links_out = tmp_path / "links-fitted.json"
     subprocess.run(
         [
             sys.executable,
@@ -105,11 +114,15 @@ def test_refit_matches_the_committed_table(tmp_path: Path) -> None:
             str(REPO / "tests/bench/fit_weights.py"),
             str(corpus),
             "--golden",
-            # The prior strength the committed fit chose by cross-validation (its "cv").
+            # The prior strengths the committed fit chose by cross-validation (its "cv").
             "--l2",
             str(json.loads(FITTED.read_text(encoding="utf-8"))["l2"]),
+            "--links-l2",
+            str(json.loads(LINKS_FITTED.read_text(encoding="utf-8"))["l2"]),
             "--out",
             str(out),
+            "--links-out",
+            str(links_out),
             "--calibration",
             str(calib),
         ],
@@ -117,11 +130,12 @@ def test_refit_matches_the_committed_table(tmp_path: Path) -> None:
         capture_output=True,
         timeout=900,
     )
-    want = json.loads(FITTED.read_text(encoding="utf-8"))["weights"]
-    got = json.loads(out.read_text(encoding="utf-8"))["weights"]
-    assert want.keys() == got.keys()
-    off = {k: (want[k], got[k]) for k in want if abs(want[k] - got[k]) > TOLERANCE}
-    assert off == {}
+    for committed, refitted in ((FITTED, out), (LINKS_FITTED, links_out)):
+        want = json.loads(committed.read_text(encoding="utf-8"))["weights"]
+        got = json.loads(refitted.read_text(encoding="utf-8"))["weights"]
+        assert want.keys() == got.keys()
+        off = {k: (want[k], got[k]) for k in want if abs(want[k] - got[k]) > TOLERANCE}
+        assert off == {}, committed
     want_cal = json.loads(CALIBRATION.read_text(encoding="utf-8"))
     got_cal = json.loads(calib.read_text(encoding="utf-8"))
     for kind in ("code", "link"):
