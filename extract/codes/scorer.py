@@ -41,7 +41,7 @@ from otpbridge.extract.codes.precedence import (
 from otpbridge.extract.codes.prefix import typed_prefix
 from otpbridge.extract.codes.quantities import measures_something
 from otpbridge.extract.codes.shapes import is_year_or_date, shape_feature
-from otpbridge.extract.codes.tokens import line_bounds, strip_marks
+from otpbridge.extract.codes.tokens import line_bounds, strip_marks, suffix_end
 from otpbridge.extract.lang.patterns import alternation
 from otpbridge.extract.parse.document import Document
 
@@ -72,6 +72,7 @@ def _link_code_values(doc: Document) -> frozenset[str]:
     code its text shows ("(Code KXQWTR)" and "…/verify?code=KXQWTR") names the token a code
     as plainly as the text does, whatever letters the code happens to have."""
     return frozenset(m.group(1) for a in doc.anchors for m in _CODE_PARAM.finditer(a.href))
+
 
 #: Characters of a text scored (as extract.codes.otp).
 MAX_TEXT = 100_000
@@ -325,12 +326,14 @@ class TokenScorer:
         veto = claim_before(text, start, t.cues, handed, self.sender)
         if veto:
             t.s.add("claimed_before", veto)
-        neg_after = t.cues.negative.after(end, 3)
+        # The words after a code start after a case suffix glued to it ("482913'tür").
+        after = suffix_end(text, end)
+        neg_after = t.cues.negative.after(after, 3)
         # "…kodunuz: 403615. Tutar: 1.250 TL": a new sentence claims its own number.
         if (
             neg_after is not None
-            and not _BREAK.search(text, end, end + neg_after[0])
-            and not labels_aside(text, end, neg_after[0] + len(neg_after[1]))
+            and not _BREAK.search(text, after, after + neg_after[0])
+            and not labels_aside(text, after, neg_after[0] + len(neg_after[1]))
         ):
             t.s.add("claim_word_after", f"followed by '{neg_after[1].strip()}'")
         shop = t.cues.shopping_after(end, 120)

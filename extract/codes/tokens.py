@@ -26,6 +26,7 @@ __all__ = [
     "line_bounds",
     "mask",
     "strip_marks",
+    "suffix_end",
 ]
 
 _ASCII_WORD = "A-Za-z0-9_"
@@ -35,13 +36,22 @@ _URLISH = re.compile(
     r"(?:https?://|www\.)\S+|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
     r"|#[0-9a-fA-F]{3,8}(?![0-9A-Za-z])",
 )
+# Turkish writes a case ending or the copula after an apostrophe ("12345678'yi girin",
+# "482913'ü", "482913'tür"); Finnish and Estonian after a colon ("482913:n", ":ta", ":ga"),
+# only after a digit (not "10:30", not "2001:db8"). English contractions ("'s", "'ll") are
+# no suffix: "ACME7000's" stays a word. Letters only, so "5'000" stays a price.
+_APOSTROPHE_SUFFIX = r"(?!(?:s|ll|ve|re|d|m|t)\b)[a-zçğıöşüâî]{1,5}\b"
+_COLON_SUFFIX = r"(?<=\d:)[a-zäöõüš]{1,4}\b"
+_SUFFIX = re.compile(rf"['’]{_APOSTROPHE_SUFFIX}|:{_COLON_SUFFIX}")
 _TOKEN = re.compile(
     rf"(?<![{_ASCII_WORD}@#$€£¥₹%&=/\\+.\-'’])(?<!\d:)"
     # Words of letters with any lower case are never codes: skip them inside the engine.
     r"(?![A-Za-z]*[a-z][A-Za-z]*(?![A-Za-z0-9-]))"
     r"([A-Za-z0-9]+(?:-[A-Za-z0-9]+){1,2}|[A-Za-z0-9]{4,})"
-    # A Turkish copula after an apostrophe ("482913'tür") ends the code like a full stop.
-    rf"(?![{_ASCII_WORD}@/%]|[.:\-][{_ASCII_WORD}]|['’](?![dt][ıiuü]r\b)[{_ASCII_WORD}]"
+    # A case suffix glued to the code ("482913'yi", "482913'tür", "482913:n") ends the code
+    # like a full stop (extract.codes.tokens.suffix_end).
+    rf"(?![{_ASCII_WORD}@/%]|[.\-][{_ASCII_WORD}]|:(?!{_COLON_SUFFIX})[{_ASCII_WORD}]"
+    rf"|['’](?!{_APOSTROPHE_SUFFIX})[{_ASCII_WORD}]"
     rf"|,(?!\d{{1,3}}[^\x00-\x7f\s])[{_ASCII_WORD}])"
 )
 _GROUPED = re.compile(
@@ -239,6 +249,14 @@ def _quoted(text: str, start: int, end: int) -> bool:
         _OPEN_QUOTE.search(text[max(0, start - 2) : start]) is not None
         and _CLOSE_QUOTE.match(text, end) is not None
     )
+
+
+def suffix_end(text: str, end: int) -> int:
+    """Where a case suffix glued to the token ending at ``end`` ends ("482913'yi girin" →
+    after "'yi"), else ``end``: the words after a code start after its suffix, which is
+    no claim word ("'tür" is not "tür", a type)."""
+    m = _SUFFIX.match(text, end)
+    return m.end() if m is not None and end > 0 and text[end - 1].isalnum() else end
 
 
 def strip_marks(line: str) -> str:
