@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 import re
 
-__all__ = ["has_secret", "purposeful_tail", "short_link_code"]
+__all__ = ["has_secret", "purposeful_tail", "random_letters", "short_link_code"]
 
 _TOKEN_PARAM = re.compile(
     r"(?:^|_)(?:token|code|key|secret|signature|sig|hash|oobcode|otp|nonce|ticket|jwt|"
@@ -43,6 +43,11 @@ _SHORT_TOKEN = re.compile(
 _MIXED_TOKEN = re.compile(
     r"^(?=[A-Za-z0-9]{8,11}$)(?=.*[a-z])(?=.*[A-Z])[A-Za-z0-9]*[A-Za-z][0-9]+[A-Za-z]"
 )
+_VOWELS = frozenset("aeiouy")
+# Of a random run of small letters, about two bigrams in three join two consonants; of
+# words run together ("understandingthebasics", "myfirstblogpost") about one in three.
+_CONSONANT_PAIRS = 0.45
+_LETTERS = re.compile(r"^[a-z]{16,64}$")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 
@@ -77,10 +82,21 @@ def purposeful_tail(path: str) -> bool:
         return True  # "/aktywuj/vyh9pg": a short code, its digits between its letters
     if _MIXED_TOKEN.match(tail) and not _camel_word(tail):
         return True  # "/anmeldung/bestaetigen/Qm83kLz0aT": drawn from [A-Za-z0-9]
+    if random_letters(tail):
+        return True  # "/verify-email/qwhpzkxmtrbnvlfa": small letters drawn at random
     if not (12 <= len(tail) <= 64 and _ALNUM.match(tail)):
         return False
     # "registration2026" is a word with a number; a token carries its digits anywhere.
     return any(c.isdigit() for c in tail) and not _WORD_THEN_NUMBER.match(tail)
+
+
+def random_letters(token: str) -> bool:
+    """16-64 small letters drawn at random, not words run together: most neighbouring
+    letters are two consonants ("qwhpzkxmtrbnvlfa"), as words never have them."""
+    if not _LETTERS.match(token):
+        return False
+    pairs = sum(a not in _VOWELS and b not in _VOWELS for a, b in itertools.pairwise(token))
+    return pairs >= _CONSONANT_PAIRS * (len(token) - 1)
 
 
 def _camel_word(token: str) -> bool:

@@ -1,0 +1,58 @@
+"""A bare URL that the words right before it name: "Your password reset link is: URL",
+"please click this link to verify your email address: URL".
+
+A plain-text template often hands its one link over this way, with no anchor label and a
+token that the URL detector alone would not call a secret: a short base32 code
+("/r/3kq7mz2x", "/r/ABCD2345") or a long run of small letters ("/verify-email/qwhpzkxm…").
+The sentence is strong evidence: it points at the link ("link", "click", "Link") and names
+its purpose (reset, confirm, sign-in) and ends in a colon right before the URL. Only then
+does such a tail count as the link's secret; a newsletter's "/article/qwhpzkxm…" or a blog's
+"/p/post2024" under other words does not.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from otpbridge.extract.links.cues import purposes_in
+from otpbridge.extract.links.url_secrets import random_letters
+from otpbridge.extract.links.votes import purposes_kinds
+
+__all__ = ["named_before"]
+
+# The words before the URL in its block: up to a sentence end, at most this many characters.
+_LEAD = 120
+_SENTENCE_END = re.compile(r"[.!?。！？]\s|\n")
+# …ending in a colon (with a copula before it or not): "…link is:", "…adresse e-mail :".
+_COLON_END = re.compile(r"[:：]\s*$")
+# 8-64 letters and digits with both: "3kq7mz2x", "ABCD2345", "Zk3mQ9px".
+_SHORT_TOKEN = re.compile(r"^(?=[A-Za-z0-9]{8,64}$)(?=.*[0-9])(?=.*[A-Za-z])")
+
+
+def named_before(context: str, url: str) -> bool:
+    """The words right before ``url`` in its block point at a link, name what it is for and
+    end in a colon; and the URL's last path segment (or a query value) is a token."""
+    at = context.find(url)
+    if at < 0:
+        return False
+    lead = context[max(0, at - _LEAD) : at]
+    stops = list(_SENTENCE_END.finditer(lead))
+    if stops:
+        lead = lead[stops[-1].end() :]
+    if not _COLON_END.search(lead):
+        return False
+    purposes = purposes_in(lead)
+    if "pointer" not in purposes or not purposes_kinds(purposes):
+        return False
+    return _token_tail(url)
+
+
+def _token_tail(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    pieces = [parts.path.rstrip("/").rsplit("/", 1)[-1]]
+    pieces += [value for _, _, value in (p.partition("=") for p in parts.query.split("&"))]
+    return any(_SHORT_TOKEN.match(p) or random_letters(p) for p in pieces if p)
