@@ -35,7 +35,9 @@ at once, because templates mix languages (a German mail quotes an English code l
     ``shared_content`` ("shared a document with you") and ``bare_label`` (a whole label that
     only moves on: "Next", "Weiter", "続ける").
 ``[url]``
-    localised route words of auth URLs, as ASCII path words: ``confirm``, ``reset``, ``magic``.
+    localised route words of auth URLs, as ASCII path words: ``confirm``, ``reset``, ``magic``;
+    ``invite`` ("einladung"): an invitation route, a confirm link only when the words around
+    the link say it is the account's invitation (polls and documents are shared so too).
 
 ``[quote]``
     replies and forwards (``extract.parse.quotes``): subject ``prefix`` ("Re", "AW", "回复"), the
@@ -79,7 +81,7 @@ TABLES: Mapping[str, frozenset[str]] = MappingProxyType({
         "generic", "commerce", "invite", "join", "done", "changed", "browse", "account",
         "pointer", "feature", "affirm", "restore", "shared_content", "bare_label",
     }),
-    "url": frozenset({"confirm", "reset", "magic"}),
+    "url": frozenset({"confirm", "reset", "magic", "invite"}),
     "expiry": frozenset({"valid", "within"}),
     "quote": frozenset({"prefix", "wrote", "separator", "from", "fields", "subject", "hand_over",
                         "activity"}),

@@ -15,7 +15,6 @@ from urllib.parse import unquote, urlsplit
 from otpbridge.extract.links.body import points_to
 from otpbridge.extract.links.cues import Purpose, bare_label, purposes_in
 from otpbridge.extract.links.features import FEATURES, VOTE_WEIGHTS
-from otpbridge.extract.links.named import named_before
 from otpbridge.extract.links.url_signatures import UrlFacts
 from otpbridge.extract.links.votes import purposes_kinds, strongest, vote
 from otpbridge.extract.model import LinkCandidate, LinkKind
@@ -27,6 +26,7 @@ _URL_TEXT = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_]+")
 _MAX_CONTEXT_FOR_VETO = 160
 _NOT_ACCEPTING: frozenset[Purpose] = frozenset({"browse", "decline", "commerce"})
+_ACCOUNT_INVITE: frozenset[Purpose] = frozenset({"join", "account"})
 _OTHERS: frozenset[Purpose] = frozenset(
     {"browse", "utility", "decline", "unsubscribe", "commerce", "alert"}
 )
@@ -205,7 +205,13 @@ def _qualify(
 ) -> bool:
     """The gates: a secret, evidence of its own, nothing silencing it (recorded in ``gates``)."""
     tp = r.text_purposes
-    own = facts.signature or facts.kind is not None or bool(r.text_kinds) or by_subject
+    # "/invite/<id>" under "Bob commented on Quarterly planning. [View]": polls, documents
+    # and events are shared by invitation routes too; behind a label of its own the route
+    # counts only when the words say confirm/accept, or invite to join or to an account.
+    route = facts.kind is not None and (
+        not facts.invite_route or _account_invitation(r, seen, subject)
+    )
+    own = facts.signature or route or bool(r.text_kinds) or by_subject
     # "View on rallly.co" to "/invite/<id>" under "Bob commented": a label leading to
     # content, with nothing but a path word to call it an auth link, is a notification's.
     browse_only = (
@@ -217,9 +223,6 @@ def _qualify(
     # the purpose, or as an invitation's one secret link.
     short_ok = bool(r.subject_kinds) or (lone and r.invited and "confirm_link" in r.text_kinds)
     secret = facts.secret and (not facts.short_code or short_ok)
-    # "Your password reset link is: URL": a bare URL its sentence names, right before it,
-    # carries its secret in a short or all-letter token too (extract.links.named).
-    secret = secret or (not r.label and named_before(seen.context, seen.url))
     # "Onboarding" to "/Onboarding-9e8d…": a label its URL repeats as a slug is a title.
     titled = bool(r.label) and not tp and _slugged(r.label, seen.url)
     echoed = facts.signature or r.text_kinds or r.subject_kinds or r.context_kinds
@@ -238,6 +241,18 @@ def _qualify(
     ]
     r.secret = secret
     return secret and not declined and own and quiet
+
+
+def _account_invitation(r: _Read, seen: Seen, subject: frozenset[Purpose]) -> bool:
+    """The words around an invitation route's link ask to accept it into an account, or the
+    link is shown as a bare URL (or "click here"): no label names something else it opens."""
+    bare_url = _URL_TEXT.match(seen.text) or not (seen.from_html or r.label)
+    if bare_url or bare_label(r.label) or "generic" in r.text_purposes:
+        return True
+    words = r.text_purposes | r.context_purposes | subject
+    return bool(r.text_kinds or r.context_kinds or r.subject_kinds) or (
+        r.invited and bool(_ACCOUNT_INVITE & words)
+    )
 
 
 def _found(

@@ -57,6 +57,10 @@ class UrlFacts:
     decline: bool  # revoke / report / "this wasn't me"
     home: bool  # a bare site root
     asset: bool  # image, stylesheet, tracking pixel
+    # ``kind`` is confirm_link only for an invitation route word ("/invite/<id>"): polls,
+    # documents and events are shared that way too, so the words must say it is the
+    # account's invitation (extract.links.score).
+    invite_route: bool = False
 
 
 _SIGNATURE_SOURCES: tuple[tuple[str, LinkKind | None], ...] = (
@@ -104,6 +108,7 @@ _RESET_STRONG = frozenset(
     }
 )
 _RESET_WEAK = frozenset({"recover", "recovery", "restore"})
+_INVITE = frozenset({"invite", "invitation", "invitations", "invites", *words("url", "invite")})
 _CONFIRM = frozenset(
     {
         "verify",
@@ -239,7 +244,7 @@ _ASSET_PATH = re.compile(
     r"track/open|wf/open|o\.gif)\b",
     re.IGNORECASE,
 )
-_CONFIRM_ANY = _CONFIRM | frozenset(words("url", "confirm"))
+_CONFIRM_ANY = _CONFIRM | _INVITE | frozenset(words("url", "confirm"))
 _RESET_ANY = _RESET_STRONG | frozenset(words("url", "reset"))
 _MAGIC_ANY = _MAGIC | frozenset(words("url", "magic"))
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
@@ -299,6 +304,8 @@ def analyse_url(url: str) -> UrlFacts | None:
     # A signature without a purpose (Keycloak's action token serves every action) leaves the
     # purpose to the words around the link: its path words ("login-actions") say nothing.
     kind = sig_kind if signature else _kind_from_words(words, params)
+    invite_route = kind == "confirm_link" and not signature
+    invite_route = invite_route and _kind_from_words(words, params, _INVITE) is None
     bare = parts.path in ("", "/") and not parts.query and frag_path.strip("/!") == ""
     social = bool(_SOCIAL_HOSTS.search(host)) or bool(re.match(r"^/@[\w.]+/?$", parts.path))
     secret = (
@@ -322,6 +329,7 @@ def analyse_url(url: str) -> UrlFacts | None:
         decline=bool(words & _DECLINE) or bool(_UNDO_SIGNATURE.search(url)),
         home=bare,
         asset=bool(_ASSET_PATH.search(parts.path)),
+        invite_route=invite_route,
     )
 
 
@@ -362,10 +370,13 @@ def _routed(params: list[tuple[str, str]]) -> set[str]:
     return {v.lower() for k, v in params if k.lower() in _PURPOSE_KEYS}
 
 
-def _kind_from_words(words: set[str], params: list[tuple[str, str]]) -> LinkKind | None:
+def _kind_from_words(
+    words: set[str], params: list[tuple[str, str]], ignore: frozenset[str] = frozenset()
+) -> LinkKind | None:
+    """The purpose the URL's route words name (``ignore``: words left out)."""
     values = _routed(params)
     # "task=registration.activate": a routed action names the purpose in its words too.
-    words = words | values | {w for v in values for w in _words(v)}
+    words = (words | values | {w for v in values for w in _words(v)}) - ignore
     confirm = bool(words & _CONFIRM_ANY) or any(
         w.startswith(("verif", "confirm")) or w.endswith(_CONFIRM_TAILS) for w in words
     )
