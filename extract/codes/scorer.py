@@ -60,9 +60,11 @@ def _link_parts(doc: Document) -> frozenset[str]:
 
 
 #: A query (or fragment) parameter whose name says it holds the code: "?code=KXQWTR",
-#: "&otp=482913", "#token=…", "verification_code=…".
+#: "&otp=482913", "#token=…", "verification_code=…"; not "promo_code", "coupon_code".
 _CODE_PARAM = re.compile(
-    r"[?&;#](?:[A-Za-z_-]*[_-])?(?:code|otp|pin|passcode|token)=([^&;#=/\s]{4,40})",
+    r"[?&;#](?:(?:verification|verify|login|auth|signin|sign_in|confirm|confirmation|"
+    r"activation|activate|one_time|security|reset|email)[_-]?)?"
+    r"(?:code|otp|pin|passcode|token)=([^&;#=/\s]{4,40})",
     re.IGNORECASE,
 )
 
