@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlsplit
 from otpbridge.extract.links.body import points_to
 from otpbridge.extract.links.cues import Purpose, bare_label, purposes_in
 from otpbridge.extract.links.features import FEATURES, VOTE_WEIGHTS
+from otpbridge.extract.links.named import named_before
 from otpbridge.extract.links.url_signatures import UrlFacts
 from otpbridge.extract.links.votes import purposes_kinds, strongest, vote
 from otpbridge.extract.model import LinkCandidate, LinkKind
@@ -223,6 +224,9 @@ def _qualify(
     # the purpose, or as an invitation's one secret link.
     short_ok = bool(r.subject_kinds) or (lone and r.invited and "confirm_link" in r.text_kinds)
     secret = facts.secret and (not facts.short_code or short_ok)
+    # "Your password reset link is: URL": a bare URL its sentence names, right before it,
+    # carries its secret in a short or all-letter token too (extract.links.named).
+    secret = secret or (not r.label and named_before(seen.context, seen.url))
     # "Onboarding" to "/Onboarding-9e8d…": a label its URL repeats as a slug is a title.
     titled = bool(r.label) and not tp and _slugged(r.label, seen.url)
     echoed = facts.signature or r.text_kinds or r.subject_kinds or r.context_kinds
