@@ -111,3 +111,12 @@ def test_coverage_table() -> None:
         lines.append(f"{code:>3}  " + " | ".join(cells))
     print("\n" + "\n".join(lines))
     assert all(coverage.values())
+
+
+def test_readable_tells_scripts_the_files_have_words_in() -> None:
+    from otpbridge.extract.lang.detect import readable  # noqa: PLC0415 - the one function
+
+    assert readable("Bob commented on your poll")
+    assert readable("Боб прокомментировал ваш опрос")
+    assert readable("")
+    assert not readable("రవి మిమ్మల్ని Ledgerly లోని ఆర్థిక బృందం లో చేరమని ఆహ్వానించారు")

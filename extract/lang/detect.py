@@ -7,10 +7,12 @@ also tries all languages, so a wrong guess costs little.
 from __future__ import annotations
 
 import re
+import unicodedata
+from functools import cache
 
-from otpbridge.extract.lang import by_language
+from otpbridge.extract.lang import TABLES, by_language
 
-__all__ = ["detect_language"]
+__all__ = ["detect_language", "readable"]
 
 
 _SAMPLE = 6000
@@ -88,3 +90,34 @@ def detect_language(text: str) -> str | None:
     scores = {lang: sum(w in stop for w in words) for lang, stop in _STOPWORDS.items()}
     lang = max(scores, key=lambda k: scores[k])
     return lang if scores[lang] >= 2 else None
+
+
+@cache
+def _script(ch: str) -> str:
+    """The Unicode script a letter's name starts with ("LATIN", "CYRILLIC", "MALAYALAM")."""
+    return unicodedata.name(ch, "").split(" ", 1)[0]
+
+
+def _read_scripts() -> frozenset[str]:
+    """The scripts the language files have words in: what the tables can read at all."""
+    return frozenset(
+        _script(ch)
+        for section, tables in TABLES.items()
+        for table in tables
+        for entries in by_language(section, table).values()
+        for word in entries
+        for ch in word
+        if ch.isalpha()
+    )
+
+
+_READ_SCRIPTS = _read_scripts()
+_READABLE_SAMPLE = 2000
+
+
+def readable(text: str) -> bool:
+    """Whether most letters of ``text`` are in a script some language file has words in: a
+    Malayalam or Telugu mail is not, so the absence of a word there is no evidence."""
+    letters = [c for c in text[:_READABLE_SAMPLE] if c.isalpha()]
+    known = sum(_script(c) in _READ_SCRIPTS for c in letters)
+    return known * 2 >= len(letters)

@@ -30,6 +30,7 @@ import re
 from dataclasses import replace
 from urllib.parse import parse_qsl, urlsplit
 
+from otpbridge.extract.lang.detect import readable
 from otpbridge.extract.links.body import subject_or_body
 from otpbridge.extract.links.cues import purposes_in
 from otpbridge.extract.links.features import PRIMARY_MIN_SCORE
@@ -91,10 +92,16 @@ def find_links(doc: Document, code: str | None = None) -> tuple[LinkCandidate, .
     lone = secret_links[0] if len(secret_links) == 1 and short else None
     # Under a subject naming no purpose, a short body's pointing sentences speak for it.
     lone_subject = subject if lone is None else subject_or_body(subject, doc.text)
+    # Read only where a rule needs it: an invitation route's words gate it in scripts we read.
+    readable_text = not any(f.invite_route for _, f in analysed) or readable(doc.text)
     scored: list[tuple[float, int, LinkCandidate, bool]] = []
     for seen, facts in analysed:
         result = score_link(
-            seen, facts, lone_subject if seen is lone else subject, lone=seen is lone
+            seen,
+            facts,
+            lone_subject if seen is lone else subject,
+            lone=seen is lone,
+            readable=readable_text,
         )
         if result is not None:
             indirect = seen.wrapped or not seen.url.lower().startswith(("http://", "https://"))

@@ -66,9 +66,10 @@ class _Read:
 
 
 def score_link(
-    seen: Seen, facts: UrlFacts, subject: frozenset[Purpose], *, lone: bool
+    seen: Seen, facts: UrlFacts, subject: frozenset[Purpose], *, lone: bool, readable: bool = True
 ) -> LinkCandidate | None:
-    """The link's candidate, or None when it is never one (unsubscribe, assets, utility)."""
+    """The link's candidate, or None when it is never one (unsubscribe, assets, utility).
+    ``readable``: the mail is in a language whose words we read (silence means something)."""
     r = _read(seen, facts, subject)
     if r is None:
         return None
@@ -84,7 +85,14 @@ def score_link(
         and bool(r.subject_kinds)
     )
     qualified = _qualify(
-        r, seen, facts, subject, lone=lone, declined=declined, by_subject=by_subject
+        r,
+        seen,
+        facts,
+        subject,
+        lone=lone,
+        declined=declined,
+        by_subject=by_subject,
+        readable=readable,
     )
     kind = strongest(votes) if qualified else None
     if r.changed and kind not in (None, "confirm_link"):
@@ -203,6 +211,7 @@ def _qualify(
     lone: bool,
     declined: bool,
     by_subject: bool,
+    readable: bool,
 ) -> bool:
     """The gates: a secret, evidence of its own, nothing silencing it (recorded in ``gates``)."""
     tp = r.text_purposes
@@ -210,7 +219,8 @@ def _qualify(
     # and events are shared by invitation routes too; behind a label of its own the route
     # counts only when the words say confirm/accept, or invite to join or to an account.
     route = facts.kind is not None and (
-        not facts.invite_route or _account_invitation(r, seen, subject)
+        # Words in a language we do not read say nothing against the route.
+        not facts.invite_route or not readable or _account_invitation(r, seen, subject)
     )
     own = facts.signature or route or bool(r.text_kinds) or by_subject
     # "View on rallly.co" to "/invite/<id>" under "Bob commented": a label leading to
