@@ -15,6 +15,15 @@ from otpbridge.extract.lang import words
 __all__ = ["alternation", "compile_words", "keyword_spans", "table_pattern"]
 
 
+# Python folds dotted and dotless i into one letter when ignoring case ("tik" would match
+# Turkish "tık", click); Turkish and Azerbaijani tell them apart, so each keeps its own.
+_I_LETTERS = {"i": "(?-i:[iIİ])", "ı": "(?-i:[ıI])"}
+
+
+def _letter(ch: str) -> str:
+    return _I_LETTERS.get(ch) or re.escape(ch)
+
+
 def _trie(entries: list[str]) -> str:
     """One alternation per shared prefix: the regex engine branches once per character
     instead of trying hundreds of words at every position."""
@@ -26,7 +35,7 @@ def _trie(entries: list[str]) -> str:
         node[""] = {}
 
     def emit(node: dict[str, dict[str, Any]]) -> str:
-        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        alts = [_letter(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
         if not alts:
             return ""
         body = alts[0] if len(alts) == 1 and len(alts[0]) == 1 else "(?:" + "|".join(alts) + ")"
