@@ -61,6 +61,11 @@ _STOPWORDS: dict[str, frozenset[str]] = {
         key=lambda item: (*_TIE_ORDER, item[0]).index(item[0]),
     )
 }
+#: Stop word → the languages that list it (one dictionary look-up per word of the mail).
+_STOPWORD_LANGS: dict[str, tuple[str, ...]] = {}
+for _lang, _stop in _STOPWORDS.items():
+    for _word in _stop:
+        _STOPWORD_LANGS[_word] = (*_STOPWORD_LANGS.get(_word, ()), _lang)
 
 
 def detect_language(text: str) -> str | None:
@@ -87,7 +92,16 @@ def detect_language(text: str) -> str | None:
         return "az"
     if not words:
         return None
-    scores = {lang: sum(w in stop for w in words) for lang, stop in _STOPWORDS.items()}
+    return _by_stopwords(words)
+
+
+def _by_stopwords(words: list[str]) -> str | None:
+    """The language most of whose stop words ``words`` has (two at least; ties in
+    ``_STOPWORDS`` order)."""
+    scores = dict.fromkeys(_STOPWORDS, 0)
+    for w in words:
+        for lang in _STOPWORD_LANGS.get(w, ()):
+            scores[lang] += 1
     lang = max(scores, key=lambda k: scores[k])
     return lang if scores[lang] >= 2 else None
 
