@@ -61,11 +61,19 @@ _STOPWORDS: dict[str, frozenset[str]] = {
         key=lambda item: (*_TIE_ORDER, item[0]).index(item[0]),
     )
 }
-#: Stop word → the languages that list it (one dictionary look-up per word of the mail).
-_STOPWORD_LANGS: dict[str, tuple[str, ...]] = {}
-for _lang, _stop in _STOPWORDS.items():
-    for _word in _stop:
-        _STOPWORD_LANGS[_word] = (*_STOPWORD_LANGS.get(_word, ()), _lang)
+
+
+def _stopword_index() -> dict[str, tuple[str, ...]]:
+    """Stop word → the languages that list it, in ``_STOPWORDS`` order."""
+    index: dict[str, tuple[str, ...]] = {}
+    for lang, stop in _STOPWORDS.items():
+        for word in stop:
+            index[word] = (*index.get(word, ()), lang)
+    return index
+
+
+#: One dictionary look-up per word of the mail.
+_STOPWORD_LANGS = _stopword_index()
 
 
 def detect_language(text: str) -> str | None:
