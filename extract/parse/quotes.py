@@ -106,6 +106,7 @@ _CONTAINERS = (
 _CONTAINER_TAG = re.compile(r"<(?:div|blockquote|span|table|hr|font)\b", re.IGNORECASE)
 _HAND_OVER = re.compile(_alternation(words("quote", "hand_over")), re.IGNORECASE)
 _QUOTED_LINE = re.compile(rf"^{_H}*>")
+_TAG_OR_STYLE = re.compile(r"<style\b[^>]{0,4000}>[^<]{0,100000}|<[^>]{0,4000}>", re.IGNORECASE)
 _TOKEN = re.compile(r"<(/?)([a-zA-Z][\w:-]{0,30})?[^>]{0,4000}>?|<!--|[^<]+|<")
 _SKIPPED = frozenset(("style", "script", "head", "title"))
 _BLOCKS = frozenset((
@@ -188,7 +189,7 @@ def _activity(text: str) -> int:
     on this issue.", "jonas replied to your topic:"): the next non-blank line, or -1. Only
     one of the first few lines opens so; a mail that says so further down is something else."""
     head = text[:_ACTIVITY_REACH]
-    lines = [m for m in re.finditer(r"[^\n]+", head) if m.group(0).strip()][:_ACTIVITY_LINES + 1]
+    lines = [m for m in re.finditer(r"[^\n]+", head) if m.group(0).strip()][: _ACTIVITY_LINES + 1]
     for this, following in pairwise(lines):
         if len(this.group(0)) <= _MAX_LINE and _ACTIVITY.search(this.group(0)):
             return following.start()
@@ -274,6 +275,14 @@ def _maybe_quoted(lower: str) -> bool:
     return any(w in lower for w in _MARKER_WORDS)
 
 
+def _markup_words(head: str) -> str:
+    """The markup's text, lowercased, for the marker test: tags and style sheets (often most
+    of the bytes) hold no marker that the text view could find, and every word test scans it
+    whole."""
+    text = _TAG_OR_STYLE.sub(" ", head)
+    return (html.unescape(text) if "&" in text else text).lower()
+
+
 def _container(head: str, lower: str) -> int:
     """Start of the first mail client's quote container tag, or -1."""
     first = -1
@@ -294,7 +303,7 @@ def _cut_html(markup: str, budget: int) -> tuple[str, bool]:
     head = markup[:budget]
     lower = head.lower()
     container = _container(head, lower)
-    if container < 0 and not _maybe_quoted(lower):
+    if container < 0 and not _maybe_quoted(_markup_words(head)):
         return markup, False  # no marker at all: the common case costs two scans
     text, text_at, raw_at = _text_view(head)
     if not text_at:
