@@ -107,9 +107,16 @@ _BREAK = re.compile(r"\n|[.!?;。！？]\s")
 
 
 def _asks(text: str, keyword_end: int, start: int) -> bool:
-    """The sentence of the code word that ends before the token is a question."""
+    """The sentence of the code word is a question the token answers: nothing but white
+    space and markup after its question mark ("Your code from the app?⏎263158"). "Didn't
+    ask for this code? Ignore this e-mail.⏎⏎Ll08Np…" asks nothing of the token."""
     stop = _SENTENCE_STOP.search(text, keyword_end, start)
-    return stop is not None and stop.group() in "?？؟"
+    if stop is None or stop.group() not in "?？؟":
+        return False
+    return not text[stop.end() : start].strip(_ANSWER_PAD)
+
+
+_ANSWER_PAD = " \t\r\n\u00a0*`\"'“«:："  # what may stand between a question and its answer
 
 
 @dataclass(slots=True)

@@ -104,6 +104,11 @@ _AFTER_KEYWORD = re.compile(
 )
 # …or alone on the next line, under a heading ("Your verification code⏎⏎bYqTmKzRaP").
 _BELOW_KEYWORD = re.compile(r"[ \t:：]*\n\s*([A-Za-z0-9]{5,32})(?=[ \t]*(?:\n|$))")
+# …or alone on its own line in the paragraph after the code word's line, where it must be
+# emphasised or carried by a link ("Copy and paste the code shown below…⏎⏎**Ll08NpJLQ18t…**").
+_ALONE_BELOW = re.compile(
+    r"[^\n]{0,200}\n\s*[*`\"“'«]{0,4}([A-Za-z0-9]{5,32})[*`\"”'»]{0,4}[ \t]*(?:\n|$)"
+)
 _LONG_CODE = range(11, 17)
 # A long code in quotes ("…code is "QQivWpmvhkouHrPoA3Cspy", valid for 10 minutes") is
 # shown as the code as much as one ending its sentence.
@@ -199,13 +204,25 @@ def _words_after(
 def _token_after(
     text: str, end: int, shown: Callable[[str], bool]
 ) -> tuple[int, int, tuple[str, str]] | None:
-    """A mixed-case or long random token after (or below) the code word."""
+    """A mixed-case or long random token after (or below) the code word, else one shown
+    alone in the paragraph after the code word's line."""
     m = _AFTER_KEYWORD.match(text, end)
     if m is None:
         m = _BELOW_KEYWORD.match(text, end)
         # …below a heading, a name's letters ("McKinsey", "YouTube") are no code.
-        if m is None or (m.group(1).isalpha() and name_like(m.group(1))):
-            return None
+        if m is not None and m.group(1).isalpha() and name_like(m.group(1)):
+            m = None
+    found = None if m is None else _accepted(text, end, m, shown)
+    if found is None:
+        m = _ALONE_BELOW.match(text, end)
+        if m is not None and shown(m.group(1)) and not name_like(m.group(1)):
+            found = _accepted(text, end, m, shown)
+    return found
+
+
+def _accepted(
+    text: str, end: int, m: re.Match[str], shown: Callable[[str], bool]
+) -> tuple[int, int, tuple[str, str]] | None:
     token = m.group(1)
     long = not _short_code(token)
     if long and (_claim_head(text, end) or not _long_handed(text, m.start(1), m.end(1), shown)):

@@ -46,6 +46,7 @@ __all__ = ["PRIMARY_MIN_SCORE", "find_links"]
 
 _TRAILING = ".,;:!?'\"»”’>،؛؟।"
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
+_HREF_TRAILING = _TRAILING.replace("?", "") + "".join(_CLOSERS)
 _WHITESPACE = re.compile(r"\s+")
 _CJK = re.compile("[\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af\uff01-\uff65]")
 # In running text a Hebrew, Arabic or Thai letter glued to a URL ends it too (an href may
@@ -145,9 +146,10 @@ def _collect(anchors: tuple[Anchor, ...], plain: str) -> list[Seen]:
         targets = _targets(anchor, shown_for)
         text = _WHITESPACE.sub(" ", anchor.text).strip()
         for url in targets:
-            entry = by_url.get(url)
+            key = url.removesuffix("?")  # the text's copy of an href ending in a bare "?"
+            entry = by_url.get(key)
             if entry is None:
-                by_url[url] = Seen(
+                by_url[key] = Seen(
                     url=url,
                     wrapped=looks_like_tracker(url),
                     text=text,
@@ -158,6 +160,8 @@ def _collect(anchors: tuple[Anchor, ...], plain: str) -> list[Seen]:
                     in_plain_text=url in plain,
                 )
             else:
+                if len(url) > len(entry.url):
+                    entry.url = url  # the href's own spelling, with its "?"
                 _merge(entry, anchor, text)
     return list(by_url.values())
 
@@ -228,7 +232,10 @@ def _clean_url(url: str, *, in_text: bool = False) -> str:
         url = url[: cut.start()]
     if url.count("(") > url.count(")"):
         url = url[: url.rindex("(")]  # "…token=Ab3（24 小时内有效）": the note, not the URL
-    while url and url[-1] in _TRAILING + "".join(_CLOSERS):
+    # An href's bare trailing "?" (an empty query some frameworks write) is part of the URL;
+    # in running text it is the sentence's question mark.
+    trailing = _TRAILING + "".join(_CLOSERS) if in_text else _HREF_TRAILING
+    while url and url[-1] in trailing:
         last = url[-1]
         if last in _CLOSERS and url.count(_CLOSERS[last]) >= url.count(last):
             break

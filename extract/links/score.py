@@ -242,7 +242,7 @@ def _qualify(
     echoed = facts.signature or r.text_kinds or r.subject_kinds or r.context_kinds
     # "Your password has been reset. [Sign in]": a report's label asks for nothing new.
     reported = "done" in subject and facts.kind is None and not facts.signature
-    quiet = facts.signature or not (r.alert or r.commerce)
+    quiet = facts.signature or facts.mailbox_route or not (r.alert or r.commerce)
     quiet = quiet and not browse_only and not (titled and not echoed) and not reported
     r.gates += [
         name

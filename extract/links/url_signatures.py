@@ -61,6 +61,10 @@ class UrlFacts:
     # documents and events are shared that way too, so the words must say it is the
     # account's invitation (extract.links.score).
     invite_route: bool = False
+    # The route confirms a mailbox ("/participation/email/confirm/<token>", "/verify-email"):
+    # the URL says what is confirmed, so shop or event words around it do not make it a
+    # purchase's link.
+    mailbox_route: bool = False
 
 
 _SIGNATURE_SOURCES: tuple[tuple[str, LinkKind | None], ...] = (
@@ -330,7 +334,11 @@ def analyse_url(url: str) -> UrlFacts | None:
         home=bare,
         asset=bool(_ASSET_PATH.search(parts.path)),
         invite_route=invite_route,
+        mailbox_route=kind == "confirm_link" and not invite_route and bool(words & _MAILBOX),
     )
+
+
+_MAILBOX = frozenset(("email", "mail", "emails", "emailaddress", "mailbox"))
 
 
 def _query(query: str) -> list[tuple[str, str]]:
