@@ -9,6 +9,7 @@ import time
 import pytest
 
 from otpbridge.extract import Extraction, extract_message
+from otpbridge.extract.parse.reader import parse_document
 
 _HEADERS = b"From: a@b.example\r\nTo: c@d.example\r\nSubject: Your code\r\n"
 
@@ -59,6 +60,31 @@ def test_unknown_charset_falls_back() -> None:
     result = extract_message(raw)
     assert result.error is None
     assert result.code == "591730"
+
+
+@pytest.mark.parametrize("charset", ["ISO-2022-JP", "utf-7", "hz"])
+@pytest.mark.parametrize("cte", ["7bit", ""])
+def test_seven_bit_shifting_charsets_are_decoded(charset: str, cte: str) -> None:
+    """Their bytes are all ASCII, yet they are no ASCII text: the label decides."""
+    text = "确认码 482913" if charset == "hz" else "確認コード 482913"
+    header = f"Content-Transfer-Encoding: {cte}\r\n" if cte else ""
+    raw = (
+        _HEADERS
+        + (
+            f"MIME-Version: 1.0\r\nContent-Type: text/plain; charset={charset}\r\n{header}\r\n"
+        ).encode()
+        + text.encode(charset.lower())
+    )
+    assert raw.isascii()
+    assert parse_document(raw).plain_text.strip() == text
+
+
+def test_ascii_under_a_wrong_label_stays_ascii() -> None:
+    raw = _HEADERS + (
+        b"MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-16\r\n\r\n"
+        b"Your verification code is 591730."
+    )
+    assert extract_message(raw).code == "591730"
 
 
 def test_unclosed_tags_and_stray_end_tags() -> None:

@@ -14,7 +14,7 @@ import binascii
 import re
 from dataclasses import dataclass
 
-from otpbridge.extract.parse.charsets import decode_text
+from otpbridge.extract.parse.charsets import decode_text, text_codec
 from otpbridge.extract.parse.mime_headers import param
 from otpbridge.extract.parse.mime_tree import (
     Leaf,
@@ -84,10 +84,20 @@ def _transfer_decoded(leaf: Leaf, raw: bytes) -> bytes:
 def _text(leaf: Leaf, raw: bytes, params: list[tuple[str, str]]) -> str:
     data = _transfer_decoded(leaf, raw)
     cte = (leaf.headers.get("content-transfer-encoding") or "").strip().lower()
-    if cte in ("", "7bit", "8bit") and data.isascii():
-        return data.decode("ascii")[:MAX_PART_CHARS]  # whatever the label says (mail-parser)
     charset = param(params, "charset")
+    # ASCII bytes are ASCII text whatever the label says (as mail-parser reads them), except
+    # in the 7-bit encodings that shift into other scripts: ISO-2022-JP, the Japanese mail
+    # standard, writes Japanese as ASCII bytes after an escape; UTF-7 and HZ after "+" and "~{".
+    if cte in ("", "7bit", "8bit") and data.isascii() and not _shifting(charset, data):
+        return data.decode("ascii")[:MAX_PART_CHARS]
     return decode_text(data, charset.lower() if charset else None)[:MAX_PART_CHARS]
+
+
+def _shifting(charset: str | None, data: bytes) -> bool:
+    if b"\x1b" in data:
+        return True
+    codec = text_codec(charset.lower()) if charset else ""
+    return codec in ("utf-7", "hz") and (b"+" in data or b"~{" in data)
 
 
 def _is_body(leaf: Leaf, params: list[tuple[str, str]]) -> bool:
