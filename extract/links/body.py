@@ -33,7 +33,9 @@ def subject_or_body(subject: frozenset[Purpose], text: str) -> frozenset[Purpose
     for sentence in _SENTENCE_END.split(text):
         purposes = purposes_in(sentence)
         found |= purposes & _NOTICES
-        if "pointer" in purposes and "browse" not in purposes:
+        # "To cancel your place, go to the event page through the link above": a sentence
+        # that points at the link to undo something lends it no purpose.
+        if "pointer" in purposes and not purposes & {"browse", "decline"}:
             found |= purposes - {"commerce"}
     return subject | found
 

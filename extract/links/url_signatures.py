@@ -112,7 +112,9 @@ _RESET_STRONG = frozenset(
     }
 )
 _RESET_WEAK = frozenset({"recover", "recovery", "restore"})
-_INVITE = frozenset({"invite", "invitation", "invitations", "invites", *words("url", "invite")})
+_INVITE = frozenset(
+    {"invite", "invitation", "invitations", "invites", "accept", *words("url", "invite")}
+)
 _CONFIRM = frozenset(
     {
         "verify",
