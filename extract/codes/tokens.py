@@ -107,7 +107,7 @@ _BELOW_KEYWORD = re.compile(r"[ \t:：]*\n\s*([A-Za-z0-9]{5,32})(?=[ \t]*(?:\n|$
 # …or alone on its own line in the paragraph after the code word's line, where it must be
 # emphasised or carried by a link ("Copy and paste the code shown below…⏎⏎**Ll08NpJLQ18t…**").
 _ALONE_BELOW = re.compile(
-    r"[^\n]{0,200}\n\s*[*`\"“'«]{0,4}([A-Za-z0-9]{5,32})[*`\"”'»]{0,4}[ \t]*(?:\n|$)"
+    r"[^\n]{0,200}\n\s{0,40}[*`\"“'«]{0,4}([A-Za-z0-9]{5,32})[*`\"”'»]{0,4}[ \t]*(?:\n|$)"
 )
 _LONG_CODE = range(11, 17)
 # A long code in quotes ("…code is "QQivWpmvhkouHrPoA3Cspy", valid for 10 minutes") is
