@@ -64,6 +64,7 @@ _MAX_LONE_LINKS = 4
 # cost seconds. Document order is kept, so the cut drops footers and listings first.
 _MAX_ANCHORS = 300
 _MAX_PLAIN = 50_000
+_DISPLAY_NAME = re.compile(r"\s*\"?([^\"<]{0,100}?)\"?\s*<")
 
 
 def find_links(doc: Document, code: str | None = None) -> tuple[LinkCandidate, ...]:
@@ -74,7 +75,7 @@ def find_links(doc: Document, code: str | None = None) -> tuple[LinkCandidate, .
     """
     unsubscribe = {_clean_url(u) for u in doc.list_unsubscribe}
     plain = doc.plain_text[:_MAX_PLAIN]
-    subject = purposes_in(doc.subject)
+    subject = purposes_in(_without_sender_name(doc.subject, doc.headers.get("from", "")))
     analysed: list[tuple[Seen, UrlFacts]] = []
     for seen in _collect(doc.anchors, plain):
         if seen.url in unsubscribe:
@@ -135,6 +136,17 @@ def _prefer_direct(ranked: list[tuple[LinkCandidate, bool]]) -> tuple[LinkCandid
         reason=f"{direct.reason}; direct URL of the best (indirect) link's kind",
     )
     return (promoted, *(c for c, _ in ranked if c is not direct))
+
+
+def _without_sender_name(subject: str, sender: str) -> str:
+    """The subject without the sender's display name: a site called "Termine Süd" (German
+    for appointments) or "Order of Hope" names no purchase in "Confirm your account on
+    Termine Süd"."""
+    name = _DISPLAY_NAME.match(sender)
+    found = name.group(1).strip() if name else ""
+    if len(found) < 3:
+        return subject
+    return re.sub(re.escape(found), " ", subject, flags=re.IGNORECASE)
 
 
 def _collect(anchors: tuple[Anchor, ...], plain: str) -> list[Seen]:
