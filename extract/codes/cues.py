@@ -11,12 +11,18 @@ from dataclasses import dataclass
 
 from otpbridge.extract.codes.context_words import SHOPPING_CUES
 from otpbridge.extract.codes.keywords import (
+    BELOW,
     CODE_KEYWORDS,
     CODE_NOUNS,
     NEGATIVE_KEYWORDS,
+    PASSWORD_NOUNS,
     STRONG_CODE_KEYWORDS,
     keyword_spans,
 )
+
+#: A code noun and the word pointing below it share a clause this short.
+_POINTING_REACH = 60
+_CLAUSE_STOP = re.compile(r"[.!?;:。！？\n]")
 
 __all__ = ["Cues", "Spans"]
 
@@ -57,6 +63,27 @@ class Spans:
         return None
 
 
+def _with_pointing(strong: Spans, nouns: Spans, text: str) -> Spans:
+    """``strong`` with each code noun that a word pointing below follows in its clause ("use
+    the code you will find below", "kodu znajdującego się poniżej"): the whole stretch is a
+    strong code word, merged with any strong match it overlaps."""
+    extra: list[tuple[int, int]] = []
+    for start, end in zip(nouns.starts, nouns.ends, strict=True):
+        stop = _CLAUSE_STOP.search(text, end, end + _POINTING_REACH)
+        below = BELOW.search(text, end, stop.start() if stop else end + _POINTING_REACH)
+        if below is not None and not PASSWORD_NOUNS.match(text, start):
+            extra.append((start, below.end()))
+    if not extra:
+        return strong
+    merged: list[list[int]] = []
+    for start, end in sorted([*zip(strong.starts, strong.ends, strict=True), *extra]):
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return Spans([s for s, _ in merged], [e for _, e in merged], [text[s:e] for s, e in merged])
+
+
 class Cues:
     """Keyword spans of one text, by what they announce, each found when first asked for:
     a text without code-shaped tokens needs only the strong code words."""
@@ -75,7 +102,12 @@ class Cues:
 
     @property
     def strong(self) -> Spans:
-        return self._of("strong", STRONG_CODE_KEYWORDS)
+        spans = self._spans.get("strong")
+        if spans is None:
+            spans = self._spans["strong"] = _with_pointing(
+                Spans.of(STRONG_CODE_KEYWORDS, self.text), self.nouns, self.text
+            )
+        return spans
 
     @property
     def weak(self) -> Spans:

@@ -8,9 +8,11 @@ from otpbridge.extract.lang import by_language
 from otpbridge.extract.lang.patterns import compile_words, keyword_spans, table_pattern
 
 __all__ = [
+    "BELOW",
     "CODE_KEYWORDS",
     "CODE_NOUNS",
     "NEGATIVE_KEYWORDS",
+    "PASSWORD_NOUNS",
     "STRONG_CODE_KEYWORDS",
     "keyword_spans",
 ]
@@ -26,3 +28,7 @@ CODE_KEYWORDS = compile_words(
 )
 NEGATIVE_KEYWORDS = table_pattern("code", "claims")
 CODE_NOUNS = table_pattern("code", "nouns")
+#: Words pointing down at the code ("below", "following", "unten", "ниже").
+BELOW = table_pattern("code", "below")
+#: A password below is a password, not a one-time code.
+PASSWORD_NOUNS = table_pattern("link", "password")

@@ -104,6 +104,7 @@ def find_links(doc: Document, code: str | None = None) -> tuple[LinkCandidate, .
             lone_subject if seen is lone else subject,
             lone=seen is lone,
             readable=readable_text,
+            account_subject="account" in subject,
         )
         if result is not None:
             indirect = seen.wrapped or not seen.url.lower().startswith(("http://", "https://"))

@@ -66,15 +66,23 @@ class _Read:
 
 
 def score_link(
-    seen: Seen, facts: UrlFacts, subject: frozenset[Purpose], *, lone: bool, readable: bool = True
+    seen: Seen,
+    facts: UrlFacts,
+    subject: frozenset[Purpose],
+    *,
+    lone: bool,
+    readable: bool = True,
+    account_subject: bool = False,
 ) -> LinkCandidate | None:
     """The link's candidate, or None when it is never one (unsubscribe, assets, utility).
-    ``readable``: the mail is in a language whose words we read (silence means something)."""
+    ``readable``: the mail is in a language whose words we read (silence means something);
+    ``account_subject``: the mail's own subject (not the sentences joined to it) names the
+    account."""
     r = _read(seen, facts, subject)
     if r is None:
         return None
     _label_kinds(r, facts, subject)
-    _silence(r, facts, subject)
+    _silence(r, facts, subject, account_subject=account_subject)
     votes = _votes(r, facts)
     declined = facts.decline or "decline" in r.text_purposes
     by_subject = (
@@ -158,7 +166,9 @@ def _kinds_from_sentence(r: _Read, facts: UrlFacts, subject: frozenset[Purpose])
         r.text_kinds = r.text_kinds if pointed else r.text_kinds & purposes_kinds(subject)
 
 
-def _silence(r: _Read, facts: UrlFacts, subject: frozenset[Purpose]) -> None:
+def _silence(
+    r: _Read, facts: UrlFacts, subject: frozenset[Purpose], *, account_subject: bool
+) -> None:
     """A notice about something done ("password changed", "new sign-in") requests nothing;
     an "order confirmation" is about a purchase, not the mailbox."""
     tp = r.text_purposes
@@ -178,7 +188,9 @@ def _silence(r: _Read, facts: UrlFacts, subject: frozenset[Purpose]) -> None:
     # word there or in the label, and a URL naming no route: a purchase.
     r.commerce = (
         own_object
-        or ("commerce" in subject and not agreed)
+        # "Confirm your request to recover your account" (Arabic "طلبك": request or order):
+        # a shop word beside an account word in the subject is about the account.
+        or ("commerce" in subject and not account_subject and not agreed)
         or (
             r.short_context
             and "commerce" in r.context_purposes
