@@ -2,7 +2,8 @@
 
 ``redis_server``/``dovecot`` are shared by the session (start-up costs ~1 s); tests that stop,
 restart or break a server ask for ``own_dovecot``/``own_redis`` instead. ``redis_url`` hands every
-test a flushed database, so no test sees another's keys.
+test a flushed database, so no test sees another's keys. ``worker_proc`` is one real extraction
+worker per test module, on the shared Redis.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import redis
+from pipeline_helpers import WorkerProcess
 
 from otpbridge.bridge.embedded import DovecotServer, RedisServer
 
@@ -45,6 +47,13 @@ def redis_client(redis_url: str) -> Iterator[redis.Redis]:
     client = redis.Redis.from_url(redis_url)
     yield client
     client.close()
+
+
+@pytest.fixture(scope="module")
+def worker_proc(redis_server: RedisServer) -> Iterator[WorkerProcess]:
+    proc = WorkerProcess(redis_server.url)
+    yield proc
+    assert proc.stop() == 0, proc.log()
 
 
 @pytest.fixture

@@ -17,15 +17,7 @@ import redis
 from http_support import ADMIN, admin, bearer, running, serve_settings
 from pipeline_helpers import Ingest, WorkerProcess, code_mail, link_mail
 
-from otpbridge.bridge.embedded import RedisServer
 from otpbridge.bridge.http.waits import MAILS_ARRIVED_HEADER
-
-
-@pytest.fixture(scope="module")
-def worker_proc(redis_server: RedisServer) -> Iterator[WorkerProcess]:
-    proc = WorkerProcess(redis_server.url)
-    yield proc
-    assert proc.stop() == 0, proc.log()
 
 
 @pytest.fixture

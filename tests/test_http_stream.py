@@ -14,17 +14,9 @@ import redis
 from http_support import ADMIN, admin, bearer, running, serve_settings
 from pipeline_helpers import Ingest, WorkerProcess, code_mail
 
-from otpbridge.bridge.embedded import RedisServer
 from otpbridge.bridge.http.session import SESSION_COOKIE, issue_session
 from otpbridge.bridge.http.sse import event_data
 from otpbridge.worker.metrics import REGISTRY
-
-
-@pytest.fixture(scope="module")
-def worker_proc(redis_server: RedisServer) -> Iterator[WorkerProcess]:
-    proc = WorkerProcess(redis_server.url)
-    yield proc
-    assert proc.stop() == 0, proc.log()
 
 
 @pytest.fixture

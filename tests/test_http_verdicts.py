@@ -12,15 +12,6 @@ import redis
 from http_support import admin, bearer, running, serve_settings
 from pipeline_helpers import Ingest, WorkerProcess, code_mail, link_mail
 
-from otpbridge.bridge.embedded import RedisServer
-
-
-@pytest.fixture(scope="module")
-def worker_proc(redis_server: RedisServer) -> Iterator[WorkerProcess]:
-    proc = WorkerProcess(redis_server.url)
-    yield proc
-    assert proc.stop() == 0, proc.log()
-
 
 @pytest.fixture
 def api(redis_url: str) -> Iterator[httpx.Client]:

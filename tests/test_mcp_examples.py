@@ -30,7 +30,7 @@ from webapp.mails import code_mail, magic_link_mail
 from webapp.pipeline import running_pipeline
 
 from otpbridge import Client
-from otpbridge.bridge.embedded import DovecotServer, RedisServer
+from otpbridge.bridge.embedded import DovecotServer
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 APP = "https://app.example"
@@ -49,13 +49,6 @@ def _load(name: str) -> ModuleType:
 @pytest.fixture(scope="module")
 def example() -> ModuleType:
     return _load("mcp_agent")
-
-
-@pytest.fixture(scope="module")
-def worker_proc(redis_server: RedisServer) -> Iterator[WorkerProcess]:
-    proc = WorkerProcess(redis_server.url)
-    yield proc
-    assert proc.stop() == 0, proc.log()
 
 
 @pytest.fixture

@@ -22,19 +22,11 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp_support import mcp_env, mcp_session, structured, text
 from pipeline_helpers import Ingest, WorkerProcess, code_mail
 
-from otpbridge.bridge.embedded import RedisServer
 from otpbridge.bridge.http.session import SESSION_COOKIE
 from otpbridge.bridge.mcp.server import TOOL_NAMES
 from otpbridge.extract import extract_message
 
 EXTRACTS_CODES = extract_message(code_mail("a@b.example", "482913")).code == "482913"
-
-
-@pytest.fixture(scope="module")
-def worker_proc(redis_server: RedisServer) -> Iterator[WorkerProcess]:
-    proc = WorkerProcess(redis_server.url)
-    yield proc
-    assert proc.stop() == 0, proc.log()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,19 +16,11 @@ import redis
 from mcp_support import CLI, mcp_env, mcp_session, structured, text
 from pipeline_helpers import Ingest, WorkerProcess, code_mail, link_mail
 
-from otpbridge.bridge.embedded import RedisServer
 from otpbridge.bridge.mcp.server import MAX_TIMEOUT_S, TOOL_NAMES, bound_timeout
 from otpbridge.extract import extract_message
 
 ADDRESS = "agents+{id}@corp.example"
 EXTRACTS_CODES = extract_message(code_mail("a@b.example", "482913")).code == "482913"
-
-
-@pytest.fixture(scope="module")
-def worker_proc(redis_server: RedisServer) -> Iterator[WorkerProcess]:
-    proc = WorkerProcess(redis_server.url)
-    yield proc
-    assert proc.stop() == 0, proc.log()
 
 
 def _deliver(redis_url: str, inbox_id: str, raw: bytes, delay: float = 0.0) -> None:

@@ -19,20 +19,12 @@ from async_adapter import AsyncAdapter
 from pipeline_helpers import Ingest, WorkerProcess, code_mail, heartbeat, link_mail
 
 from otpbridge import AsyncClient, Client
-from otpbridge.bridge.embedded import RedisServer
 from otpbridge.bridge.sdk.wire import CONNECTION_OPTIONS
 
 ADDRESS = "agents+{id}@corp.example"
 _CLI = "import sys; from otpbridge.bridge.cli import main; sys.exit(main())"
 #: For tests that use the client only around what they check (a CLI process, a fork).
 sync_only = pytest.mark.parametrize("client", ["sync"], indirect=True)
-
-
-@pytest.fixture(scope="module")
-def worker_proc(redis_server: RedisServer) -> Iterator[WorkerProcess]:
-    proc = WorkerProcess(redis_server.url)
-    yield proc
-    assert proc.stop() == 0, proc.log()
 
 
 @pytest.fixture(params=["sync", "async"])

@@ -24,7 +24,6 @@ from otpbridge import (
     InboxNotFoundError,
     WatcherDownError,
 )
-from otpbridge.bridge.embedded import RedisServer
 from otpbridge.bridge.sdk import Otp
 from otpbridge.extract import extract_message
 from otpbridge.worker.keys import Keys
@@ -32,13 +31,6 @@ from otpbridge.worker.publish import Publisher
 
 ADDRESS = "agents+{id}@corp.example"
 EXTRACTS_CODES = extract_message(code_mail("a@b.example", "482913")).code == "482913"
-
-
-@pytest.fixture(scope="module")
-def worker_proc(redis_server: RedisServer) -> Iterator[WorkerProcess]:
-    proc = WorkerProcess(redis_server.url)
-    yield proc
-    assert proc.stop() == 0, proc.log()
 
 
 @pytest.fixture(params=["sync", "async"])
