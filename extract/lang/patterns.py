@@ -92,4 +92,6 @@ def alternation(section: str, table: str) -> str:
     modules (the sentence shapes stay there, the words come from the language files);
     longest entries first, so the order never depends on the files'."""
     entries = sorted({w.lower() for w in words(section, table) if w}, key=lambda w: (-len(w), w))
-    return "(?:" + "|".join(re.escape(w) for w in entries) + ")" if entries else "(?!x)x"
+    # Dotted and dotless i stay apart here too (see _letter).
+    alts = ("".join(map(_letter, w)) for w in entries)
+    return "(?:" + "|".join(alts) + ")" if entries else "(?!x)x"
