@@ -1,6 +1,7 @@
 """How long a code or link stays valid, read from the mail text: ``expires_in_s``.
 
-A duration ("10 minutes", "1 Stunde", "15分钟", "유효시간 5분", "ساعة واحدة") counts only when
+A duration ("10 minutes", "1 Stunde", "15分钟", "유효시간 5분", "ساعة واحدة") — its unit, number
+and fused words come from the ``[expiry]`` tables of the language files — counts only when
 an expiry cue sits in the same sentence: a validity word ("valid", "expires", "gültig",
 "有效", "유효", "صالح", "בתוקף", ...) or a "within" word ("within", "innerhalb", "以内",
 "خلال", "תוך", ...). Validity words win over "within" words; among equals the first
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from otpbridge.extract.lang import words
 from otpbridge.extract.lang.patterns import alternation
 
 __all__ = ["find_expiry"]
@@ -24,67 +26,39 @@ _AFTER_WINDOW = 30
 # and pasted logs further down would only cost time and invite unrelated durations.
 _MAX_TEXT = 20_000
 
-_UNITS: tuple[tuple[int, str], ...] = (
-    (
-        1,
-        r"seconds?|secs?|sekunden?|secondes?|segundos?|second[oi]|seconden|sekund\w*|"
-        r"секунд\w*|saniye|ثوان\w*|ثانية|ثانیه|שניות|שנייה|秒钟|秒|초|giây|सेकंड|সেকেন্ড",
-    ),
-    (
-        60,
-        r"minutes?|mins?\.?|minuten?|minutos?|minut[oi]|minuut|minut\w*|минут\w*|хвилин\w*|"
-        r"dakika|dəqiqə|дақиқа|munud|წუთ\w*|րոպե\w*|хвілін\w*|मिनेट|මිනිත්තු\w*|នាទី|"
-        r"دقائق|دقيقة|دقیقه|דקות|דקה|分钟|分鐘|分間|分|분|phút|मिनट|মিনিট",
-    ),
-    (
-        3600,
-        r"hours?|hrs?|h|stunden?|std\.?|heures?|horas?|or[ae]|uur|godzin\w*|час\w*|"
-        r"годин\w*|saat|ساعات|ساعة|ساعت|שעות|שעה|个小时|個小時|小时|小時|時間|시간|giờ|"
-        r"घंटे|घंटा|ঘণ্টা|orë|ordu\w*|сағат\w*|цаг\w*|sati|awr|ժամ\w*|საათ\w*|гадзін\w*|घण्टा|"
-        r"පැය|ម៉ោង",
-    ),
-    (
-        86400,
-        r"days?|tagen?|tage|tag|jours?|días?|dias?|giorn[oi]|dagen|dag|dni|dzień|дн[еяий]\w*|"
-        r"день|дні\w*|gün|أيام|يوم|روز|ימים|יום|天|日間|일|ngày|दिन|দিন|ditë|egun\w*|күн\w*|"
-        r"өдөр|dana|dae|diwrnod|օր\w*|დღე\w*|дзён|дзень|දින|ថ្ងៃ",
-    ),
-    (
-        604800,
-        r"weeks?|wochen?|semaines?|semanas?|settiman[ae]|weken|week|tygodni\w*|"
-        r"tydzień|недел\w*|тижн\w*|тиждень|hafta|أسابيع|أسبوع|هفته|שבועות|שבוע|週間|周|"
-        r"주|tuần|सप्ताह",
-    ),
-)
+
+def _values(table: str) -> dict[str, int]:
+    """``word=number`` entries of an ``[expiry]`` table of every language file."""
+    out: dict[str, int] = {}
+    for entry in words("expiry", table):
+        word, _, value = entry.rpartition("=")
+        if word and value.isdigit():
+            out[word.lower()] = int(value)
+    return out
+
+
+def _unit_alternation(entries: list[str]) -> str:
+    """Longest first; an entry ending in ``*`` is a stem (its inflections follow)."""
+    alts = sorted(entries, key=len, reverse=True)
+    return "|".join(re.escape(w[:-1]) + r"\w*" if w.endswith("*") else re.escape(w) for w in alts)
+
+
+# The unit words ("minutes", "Stunden", "分钟", "минут*") by their length in seconds.
+_UNIT_WORDS = _values("units")
+_UNIT_SECONDS = tuple(sorted(set(_UNIT_WORDS.values())))
 # Words that stand for a count and a unit at once (Arabic and Hebrew duals, "half an hour").
-# fmt: off
-_FUSED: dict[str, int] = {
-    "دقيقتين": 120, "دقيقتان": 120, "ساعتين": 7200, "ساعتان": 7200, "يومين": 172800,
-    "שעתיים": 7200, "יומיים": 172800, "שבועיים": 1209600, "half an hour": 1800,
-    "half hour": 1800, "halben stunde": 1800, "halbe stunde": 1800, "demi-heure": 1800,
-    "media hora": 1800, "meia hora": 1800, "mezz'ora": 1800, "half uur": 1800,
-    "полчаса": 1800, "пол часа": 1800, "半小时": 1800, "半小時": 1800,
-}
-# fmt: on
-# fmt: off
-_NUMBER_WORDS: dict[str, int] = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "five": 5, "ten": 10, "fifteen": 15,
-    "twenty": 20, "thirty": 30, "sixty": 60, "twelve": 12, "twenty-four": 24,
-    "forty-eight": 48, "ein": 1, "eine": 1, "einer": 1, "einem": 1, "einen": 1, "zwei": 2,
-    "drei": 3, "fünf": 5, "zehn": 10, "fünfzehn": 15, "zwanzig": 20, "dreißig": 30,
-    "vierundzwanzig": 24, "un": 1, "une": 1, "deux": 2, "trois": 3, "cinq": 5, "dix": 10,
-    "quinze": 15, "trente": 30, "una": 1, "uno": 1, "dos": 2, "tres": 3, "cinco": 5,
-    "diez": 10, "quince": 15, "treinta": 30, "um": 1, "uma": 1, "dois": 2, "duas": 2,
-    "due": 2, "tre": 3, "cinque": 5, "dieci": 10, "quindici": 15, "trenta": 30, "een": 1,
-    "één": 1, "twee": 2, "tien": 10, "один": 1, "одна": 1, "одну": 1, "одного": 1,
-    "два": 2, "две": 2, "пять": 5, "десять": 10, "jedna": 1, "jedną": 1, "jednej": 1,
-    "dwie": 2, "dwa": 2, "bir": 1, "iki": 2,
-}
-# fmt: on
+_FUSED = _values("fused")
+_NUMBER_WORDS = _values("numbers")
+# A unit word with no count right after a cue means one of it ("в течение часа",
+# "صالحة لمدة ساعة واحدة"; "valid for one hour" is covered by the number words).
+_BARE_UNITS = _values("bare_units")
 # The cue words: the ``[expiry]`` tables of the language files (substrings, as stems).
 _STRONG = re.compile(alternation("expiry", "valid"), re.IGNORECASE)
 _WEAK = re.compile(alternation("expiry", "within"), re.IGNORECASE)
-_UNIT_ALT = "|".join(f"(?P<u{seconds}>{pattern})" for seconds, pattern in _UNITS)
+_UNIT_ALT = "|".join(
+    f"(?P<u{seconds}>{_unit_alternation([w for w, v in _UNIT_WORDS.items() if v == seconds])})"
+    for seconds in _UNIT_SECONDS
+)
 _WORD_ALT = "|".join(sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, reverse=True))
 # A count must not continue a date, time or decimal ("10:15", "2025年6月1日", "1.5.2025").
 _DURATION = re.compile(
@@ -97,16 +71,6 @@ _DURATION = re.compile(
 _FUSED_RE = re.compile(
     "|".join(sorted((re.escape(w) for w in _FUSED), key=len, reverse=True)), re.IGNORECASE
 )
-# A unit word with no count right after a cue means one of it ("в течение часа",
-# "صالحة لمدة ساعة واحدة", "valid for one hour" is covered by the number words).
-# fmt: off
-_BARE_UNITS: dict[str, int] = {
-    "hour": 3600, "heure": 3600, "hora": 3600, "stunde": 3600, "часа": 3600, "час": 3600,
-    "години": 3600, "годину": 3600, "ساعة": 3600, "שעה": 3600, "day": 86400, "jour": 86400,
-    "día": 86400, "tag": 86400, "дня": 86400, "день": 86400, "доби": 86400, "يوم": 86400,
-    "יום": 86400, "دقيقة": 60, "דקה": 60, "week": 604800, "semaine": 604800, "woche": 604800,
-}
-# fmt: on
 _BARE_UNIT = re.compile(
     r"(?<!\w)(?:"
     + "|".join(sorted((re.escape(w) for w in _BARE_UNITS), key=len, reverse=True))
@@ -158,7 +122,7 @@ def _word_value(match: re.Match[str]) -> int:
 
 
 def _unit_seconds(match: re.Match[str]) -> int:
-    for seconds, _ in _UNITS:
+    for seconds in _UNIT_SECONDS:
         if match.group(f"u{seconds}"):
             return seconds
     return 0

@@ -52,7 +52,11 @@ at once, because templates mix languages (a German mail quotes an English code l
 
 ``[expiry]``
     a duration counts as the code's lifetime only beside one of these: ``valid`` ("valid",
-    "expires", "gültig", "有效") or, weaker, ``within`` ("within", "innerhalb", "以内").
+    "expires", "gültig", "有效") or, weaker, ``within`` ("within", "innerhalb", "以内"). The
+    duration's words are ``word=number`` entries: ``units`` (a unit and its length in seconds,
+    "minutes=60", "分钟=60"; a trailing ``*`` marks a stem, "минут*=60"), ``numbers`` ("five=5"),
+    ``fused`` (a count and a unit in one word, "half an hour=1800", "ساعتين=7200") and
+    ``bare_units`` (a unit word meaning one of it right after a cue, "часа=3600").
 
 ``mul.toml`` holds stems shared by several languages (or not yet sorted into one).
 Adding a language is adding its file (and goldens): see the README.
@@ -84,7 +88,7 @@ TABLES: Mapping[str, frozenset[str]] = MappingProxyType({
         "pointer", "feature", "affirm", "restore", "shared_content", "bare_label",
     }),
     "url": frozenset({"confirm", "reset", "magic", "invite"}),
-    "expiry": frozenset({"valid", "within"}),
+    "expiry": frozenset({"valid", "within", "units", "numbers", "fused", "bare_units"}),
     "quote": frozenset({"prefix", "wrote", "separator", "from", "fields", "subject", "hand_over",
                         "activity"}),
 })  # fmt: skip
