@@ -254,8 +254,19 @@ def _qualify(
     echoed = facts.signature or r.text_kinds or r.subject_kinds or r.context_kinds
     # "Your password has been reset. [Sign in]": a report's label asks for nothing new.
     reported = "done" in subject and facts.kind is None and not facts.signature
+    # "Manage your e-mail addresses" to "/emails/?log-in.token=…": some notices log the reader
+    # in from every link; when only the URL says sign-in, a label naming what the link opens
+    # is its purpose.
+    url_sign_in_only = (
+        facts.kind == "magic_link"
+        and not (facts.signature or r.text_kinds or r.subject_kinds or r.context_kinds)
+        and bool(r.label)
+        and not bare_label(r.label)
+        and "generic" not in tp
+    )
     quiet = facts.signature or facts.mailbox_route or not (r.alert or r.commerce)
     quiet = quiet and not browse_only and not (titled and not echoed) and not reported
+    quiet = quiet and not url_sign_in_only
     r.gates += [
         name
         for name, failed in (
