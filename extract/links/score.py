@@ -253,7 +253,10 @@ def _qualify(
     titled = bool(r.label) and not tp and _slugged(r.label, seen.url)
     echoed = facts.signature or r.text_kinds or r.subject_kinds or r.context_kinds
     # "Your password has been reset. [Sign in]": a report's label asks for nothing new.
+    # …but a bare URL whose own sentence asks for it ("Use this link to confirm the change of
+    # address: URL") is requested, whatever tense a translated subject took.
     reported = "done" in subject and facts.kind is None and not facts.signature
+    reported = reported and not (not r.label and r.context_kinds)
     # "Manage your e-mail addresses" to "/emails/?log-in.token=…": some notices log the reader
     # in from every link; when only the URL says sign-in, a label naming what the link opens
     # is its purpose.
