@@ -20,6 +20,7 @@ from otpbridge.extract.lang.patterns import alternation, table_pattern
 
 __all__ = [
     "HandOver",
+    "answers_question",
     "brand",
     "claim_before",
     "hand_over",
@@ -183,3 +184,18 @@ def brand(text: str, word_start: int, word: str, sender: str) -> bool:
     lo = text.rfind("\n", 0, word_start) + 1
     before = text[lo:word_start].rstrip(" \t\"'“„«(")
     return bool(before) and before[-1] not in ".!?:;。！？·•*-–—|>"
+
+
+# A code word in a question labels no number after it: the number answers a form's field.
+_SENTENCE_STOP = re.compile(r"[.!?。！？؟\n]")
+_ANSWER_PAD = " \t\r\n\u00a0*`\"'“«:："  # what may stand between a question and its answer
+
+
+def answers_question(text: str, keyword_end: int, start: int) -> bool:
+    """The sentence of the code word is a question the token answers: nothing but white
+    space and markup after its question mark ("Your code from the app?⏎263158"). "Didn't
+    ask for this code? Ignore this e-mail.⏎⏎Ll08Np…" asks nothing of the token."""
+    stop = _SENTENCE_STOP.search(text, keyword_end, start)
+    if stop is None or stop.group() not in "?？؟":
+        return False
+    return not text[stop.end() : start].strip(_ANSWER_PAD)

@@ -32,6 +32,7 @@ from otpbridge.extract.codes.mentions import (
 )
 from otpbridge.extract.codes.precedence import (
     HandOver,
+    answers_question,
     claim_before,
     hand_over,
     labels_own_value,
@@ -100,23 +101,8 @@ _TO_VERIFY = re.compile(
 _UNLABELLED = frozenset(
     {"speaker_own_code", "payment_receipt", "talked_about", "quoted_in_reply", "claimed_before"}
 )
-# A code word in a question labels no number after it: the number answers a form's field.
-_SENTENCE_STOP = re.compile(r"[.!?。！？؟\n]")
 _PIN_LABEL = re.compile(r"\b(?:pin|пин)[- ]?$", re.IGNORECASE)
 _BREAK = re.compile(r"\n|[.!?;。！？]\s")
-
-
-def _asks(text: str, keyword_end: int, start: int) -> bool:
-    """The sentence of the code word is a question the token answers: nothing but white
-    space and markup after its question mark ("Your code from the app?⏎263158"). "Didn't
-    ask for this code? Ignore this e-mail.⏎⏎Ll08Np…" asks nothing of the token."""
-    stop = _SENTENCE_STOP.search(text, keyword_end, start)
-    if stop is None or stop.group() not in "?？؟":
-        return False
-    return not text[stop.end() : start].strip(_ANSWER_PAD)
-
-
-_ANSWER_PAD = " \t\r\n\u00a0*`\"'“«:："  # what may stand between a question and its answer
 
 
 @dataclass(slots=True)
@@ -240,7 +226,7 @@ class TokenScorer:
             t.kw, t.where = kw_after, "after"
             return
         if kw is not None and (
-            _asks(text, start - kw[0], start)  # "Your code from the app?⏎263158": a form
+            answers_question(text, start - kw[0], start)  # "Your code from the app?⏎263158": a form
             or labels_own_value(text, start - kw[0], start)  # "Gift code: 8JX2⏎PIN: 4820"
         ):
             kw = None
@@ -264,7 +250,7 @@ class TokenScorer:
         if t.kw is None:
             kw = self._noun_with_verb(t.cues, start, 300 if t.alone else 120)
             t.where = "before (code word and verb)"
-            t.kw = None if kw is not None and _asks(text, start - kw[0], start) else kw
+            t.kw = None if kw is not None and answers_question(text, start - kw[0], start) else kw
 
     def _word_gain(self, t: _Token) -> None:
         if t.kw is not None:
@@ -300,9 +286,10 @@ class TokenScorer:
             return wk_after
         if wk is None:
             return None
-        if _asks(text, start - wk[0], start) or labels_own_value(text, start - wk[0], start):
+        at = start - wk[0]
+        if answers_question(text, at, start) or labels_own_value(text, at, start):
             return None
-        if card_authorization(text, start - wk[0]) and self.receipt:
+        if card_authorization(text, at) and self.receipt:
             t.s.add("payment_receipt", f"'{wk[1].strip()}' on a payment receipt")
             return None
         return wk
