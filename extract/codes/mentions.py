@@ -25,6 +25,7 @@ __all__ = [
     "quotation_start",
     "quoted_reply_line",
     "reply_subject",
+    "untagged_subject",
 ]
 
 # "Re:", "AW:", "SV:", "Antw:", "Odp:", "Ynt:", "回复:"… one or more, at the subject's start.
@@ -81,6 +82,24 @@ _FIRST_PERSON = re.compile(
 )
 # What may follow a code that a code word hands over: the end of the sentence or line.
 _SENTENCE_END = re.compile(r"[ \t]*(?:[.!。](?:\s|$)|\n|$)")
+
+
+# "[Webshop 0018985]: Login page times out", "Re: [Bug 4471] …": a tracker's or a list's tag
+# in a subject labels the thread; the number beside its name is an issue's, not a code.
+_SUBJECT_TAG = re.compile(r"\[([^\[\]\n]{1,80})\]")
+_TAG_NAME = re.compile(r"[^\W\d_]{2,}")
+
+
+def untagged_subject(subject: str) -> str:
+    """``subject`` with every bracketed tag that pairs a name with a number blanked out
+    (offsets kept); "[482913]" alone, or "[Acme]", stays."""
+
+    def blank(m: re.Match[str]) -> str:
+        inner = m.group(1)
+        tagged = _TAG_NAME.search(inner) is not None and any(c.isdigit() for c in inner)
+        return " " * len(m.group(0)) if tagged else m.group(0)
+
+    return _SUBJECT_TAG.sub(blank, subject[:1000])
 
 
 def reply_subject(subject: str) -> bool:

@@ -98,8 +98,8 @@ def rank_codes(doc: Document) -> list[ScoredCode]:
         for s in _score_text(scorer, doc.plain_text, "text part"):
             s.add("in_text_part", "read from the text part")
             scored.append(s)
-    if doc.subject:
-        for s in _score_text(scorer, doc.subject, "subject"):
+    if scorer.subject.strip():
+        for s in _score_text(scorer, scorer.subject, "subject"):
             s.add("in_subject_only", "read from the subject")  # weaker than the body
             scored.append(s)
     best: dict[str, ScoredCode] = {}

@@ -29,6 +29,7 @@ from otpbridge.extract.codes.mentions import (
     not_handed_over,
     quoted_reply_line,
     reply_subject,
+    untagged_subject,
 )
 from otpbridge.extract.codes.precedence import (
     HandOver,
@@ -139,9 +140,9 @@ class TokenScorer:
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
-        self.subject = doc.subject
-        self.subject_lower = doc.subject.lower()
-        self.subject_has_kw = STRONG_CODE_KEYWORDS.search(doc.subject) is not None
+        self.subject = untagged_subject(doc.subject)
+        self.subject_lower = self.subject.lower()
+        self.subject_has_kw = STRONG_CODE_KEYWORDS.search(self.subject) is not None
         emph: set[str] = set()
         for snippet in doc.emphasized:
             emph.add(snippet)
