@@ -22,6 +22,8 @@ from otpbridge.extract.codes.keywords import (
 
 #: A code noun and the word pointing below it share a clause this short.
 _POINTING_REACH = 60
+#: …or a word pointing below stands this close before the noun ("the below code").
+_POINTING_BEFORE = 25
 _CLAUSE_STOP = re.compile(r"[.!?;:。！？\n]")
 
 __all__ = ["Cues", "Spans"]
@@ -65,14 +67,26 @@ class Spans:
 
 def _with_pointing(strong: Spans, nouns: Spans, text: str) -> Spans:
     """``strong`` with each code noun that a word pointing below follows in its clause ("use
-    the code you will find below", "kodu znajdującego się poniżej"): the whole stretch is a
-    strong code word, merged with any strong match it overlaps."""
+    the code you will find below", "kodu znajdującego się poniżej") or just precedes ("the
+    below code", "el siguiente código"): the whole stretch is a strong code word, merged with
+    any strong match it overlaps."""
     extra: list[tuple[int, int]] = []
     for start, end in zip(nouns.starts, nouns.ends, strict=True):
+        if PASSWORD_NOUNS.match(text, start):
+            continue
         stop = _CLAUSE_STOP.search(text, end, end + _POINTING_REACH)
         below = BELOW.search(text, end, stop.start() if stop else end + _POINTING_REACH)
-        if below is not None and not PASSWORD_NOUNS.match(text, start):
+        if below is not None:
             extra.append((start, below.end()))
+            continue
+        lo = max(0, start - _POINTING_BEFORE)
+        before = [
+            m
+            for m in BELOW.finditer(text, lo, start)
+            if not _CLAUSE_STOP.search(text, m.end(), start)
+        ]
+        if before:
+            extra.append((before[-1].start(), end))
     if not extra:
         return strong
     merged: list[list[int]] = []

@@ -215,9 +215,20 @@ def _token_after(
     found = None if m is None else _accepted(text, end, m, shown)
     if found is None:
         m = _ALONE_BELOW.match(text, end)
-        if m is not None and shown(m.group(1)) and not name_like(m.group(1)):
+        if (
+            m is not None
+            and not name_like(m.group(1))
+            and (shown(m.group(1)) or _introduces(text, end))
+        ):
             found = _accepted(text, end, m, shown)
     return found
+
+
+def _introduces(text: str, end: int) -> bool:
+    """The code word's line ends in a colon: it introduces what stands below it ("copy the
+    below code into the reset form:⏎⏎DaUWK8IJ…")."""
+    nl = text.find("\n", end, end + 201)
+    return nl > 0 and text[end:nl].rstrip(" \t*").endswith((":", "："))
 
 
 def _accepted(

@@ -33,6 +33,8 @@ at once, because templates mix languages (a German mail quotes an English code l
     ``meeting`` (a conference call's passcode opens a meeting, not an account).
 ``[link]``
     what a link's label or sentence asks for, by purpose (``magic``, ``confirm``, ``reset``,
+    (an entry starting with ``*`` may end a compound: "*bestätigung" in
+    "Registrierungsbestätigung"),
     ``unsubscribe``, ``alert``, … — :data:`otpbridge.extract.links.cues.Purpose`),
     ``shared_content`` ("shared a document with you") and ``bare_label`` (a whole label that
     only moves on: "Next", "Weiter", "続ける").

@@ -45,8 +45,12 @@ _LATIN_OR_CYRILLIC = re.compile(r"^[\s\-'a-zà-ɏЀ-ӿ]+$")
 def _compile(stems: tuple[str, ...]) -> re.Pattern[str]:
     # The text read is NFKC-normalised (Thai "คำ" becomes "คํา"): the stems must be too.
     stems = tuple(normalize_text(s) for s in stems)
+    # "*bestätigung": a stem that may end a compound ("Registrierungsbestätigung") matches
+    # inside a word too.
+    tails = [re.escape(s[1:]) for s in stems if s.startswith("*")]
+    stems = tuple(s for s in stems if not s.startswith("*"))
     anchored = [re.escape(s) for s in stems if _LATIN_OR_CYRILLIC.match(s)]
-    loose = [re.escape(s) for s in stems if not _LATIN_OR_CYRILLIC.match(s)]
+    loose = [re.escape(s) for s in stems if not _LATIN_OR_CYRILLIC.match(s)] + tails
     parts = []
     if anchored:
         parts.append(r"(?<!\w)(?:" + "|".join(sorted(anchored, key=len, reverse=True)) + ")")
