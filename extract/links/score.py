@@ -378,7 +378,14 @@ def excluded(
     # "Accept invite to Support": a label naming a kind has a utility word as its object's
     # name (a team, a project); the URL's own utility route still excludes it.
     utility_label = "utility" in text_purposes and not purposes_kinds(text_purposes)
-    return (facts.utility or utility_label) and not (strong_url or own_mail)
+    # "Click here to confirm your subscription: …/blog/opening-hours.html?token=com-…": a page
+    # on a utility path (blog, help) that carries a secret its own sentence asks to use.
+    asked = (
+        facts.secret
+        and not (facts.social or text_purposes)
+        and bool(purposes_kinds(context_purposes))
+    )
+    return (facts.utility or utility_label) and not (strong_url or own_mail or asked)
 
 
 def _slugged(label: str, url: str) -> bool:
