@@ -10,13 +10,16 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 BENCH = Path(__file__).resolve().parent / "bench"
-TIMEOUT_S = 90
+#: All six share one deadline: side by side on two cores each takes up to a few times its ~30 s
+#: alone, and this machine's speed moves 2-3x from day to day.
+DEADLINE_S = 240
 
 
 def _last_json(stdout: str) -> dict[str, Any]:
@@ -27,6 +30,7 @@ def _last_json(stdout: str) -> dict[str, Any]:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(DEADLINE_S + 60)
 def test_benchmarks_run_in_quick_mode(tmp_path: Path) -> None:
     sys.path.insert(0, str(BENCH))
     try:
@@ -56,9 +60,10 @@ def test_benchmarks_run_in_quick_mode(tmp_path: Path) -> None:
         for name, args in commands.items()
     }
     results: dict[str, dict[str, Any]] = {}
+    deadline = time.monotonic() + DEADLINE_S
     try:
         for name, proc in procs.items():
-            out, err = proc.communicate(timeout=TIMEOUT_S)
+            out, err = proc.communicate(timeout=max(1.0, deadline - time.monotonic()))
             assert proc.returncode == 0, f"{name} failed:\n{out[-2000:]}\n{err[-3000:]}"
             results[name] = _last_json(out)
     finally:
