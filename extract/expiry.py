@@ -32,8 +32,10 @@ def _values(table: str) -> dict[str, int]:
     out: dict[str, int] = {}
     for entry in words("expiry", table):
         word, _, value = entry.rpartition("=")
-        if word and value.isdigit():
-            out[word.lower()] = int(value)
+        if not (word and value.isdigit()):
+            # A typo in a language file must not silently drop a duration word.
+            raise ValueError(f"[expiry] {table}: {entry!r} is not a word=number entry")
+        out[word.lower()] = int(value)
     return out
 
 

@@ -96,7 +96,7 @@ def _text(leaf: Leaf, raw: bytes, params: list[tuple[str, str]]) -> str:
 def _shifting(charset: str | None, data: bytes) -> bool:
     if b"\x1b" in data:
         return True
-    codec = text_codec(charset.lower()) if charset else ""
+    codec = text_codec(charset) if charset else ""
     return codec in ("utf-7", "hz") and (b"+" in data or b"~{" in data)
 
 
