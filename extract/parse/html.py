@@ -50,6 +50,8 @@ _BLOCK = BLOCK_TAGS
 _BREAKS_ITSELF = frozenset(("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "li"))
 _EMPH_TAGS = _words("b strong h1 h2 h3 code pre kbd tt samp big mark")
 _CELL = frozenset(("td", "th"))
+# html2text wraps these in backticks: Markdown, not what a reader sees ("`pPCOAAoF`").
+_BACKTICKED = frozenset(("code", "kbd", "tt"))
 _MAX_EMPH_LEN = 80
 _MAX_EMPH = 200
 
@@ -179,6 +181,10 @@ class _Renderer(html2text.HTML2Text):
     def _style_of(self, attrs: dict[str, str | None]) -> str:
         style = attrs.get("style") or ""
         return style.lower().replace(" ", "") if style else ""
+
+    def handle_tag(self, tag: str, attrs: dict[str, str | None], start: bool) -> None:
+        if tag not in _BACKTICKED:
+            super().handle_tag(tag, attrs, start)
 
     # -- parser callbacks --------------------------------------------------------------------
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
