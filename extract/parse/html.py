@@ -50,7 +50,7 @@ _BLOCK = BLOCK_TAGS
 _BREAKS_ITSELF = frozenset(("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "li"))
 _EMPH_TAGS = _words("b strong h1 h2 h3 code pre kbd tt samp big mark")
 _CELL = frozenset(("td", "th"))
-# html2text wraps these in backticks: Markdown, not what a reader sees ("`pPCOAAoF`").
+# html2text wraps these in backticks: Markdown, not what a reader sees ("`pPCOAmoF`").
 _BACKTICKED = frozenset(("code", "kbd", "tt"))
 _MAX_EMPH_LEN = 80
 _MAX_EMPH = 200
@@ -183,7 +183,11 @@ class _Renderer(html2text.HTML2Text):
         return style.lower().replace(" ", "") if style else ""
 
     def handle_tag(self, tag: str, attrs: dict[str, str | None], start: bool) -> None:
-        if tag not in _BACKTICKED:
+        if tag == "blockquote":
+            # On screen an indented block, not Markdown's "> " that reads as a reply's
+            # quotation; quoted mail is cut from the markup beforehand (extract.parse.quotes).
+            self.p()
+        elif tag not in _BACKTICKED:
             super().handle_tag(tag, attrs, start)
 
     # -- parser callbacks --------------------------------------------------------------------
