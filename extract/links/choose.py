@@ -34,7 +34,8 @@ from otpbridge.extract.lang.detect import readable
 from otpbridge.extract.links.body import subject_or_body
 from otpbridge.extract.links.cues import purposes_in
 from otpbridge.extract.links.features import PRIMARY_MIN_SCORE
-from otpbridge.extract.links.score import Seen, score_link
+from otpbridge.extract.links.reading import Seen
+from otpbridge.extract.links.score import score_link
 from otpbridge.extract.links.share import unshared
 from otpbridge.extract.links.unwrap import looks_like_tracker, unwrap_url
 from otpbridge.extract.links.url_signatures import UrlFacts, analyse_url

@@ -3,66 +3,31 @@
 Steps: what the label, title and sentence say (:func:`_read`), how the label's purpose
 yields to the URL and the invitation (:func:`_label_kinds`), what silences the subject
 (:func:`_silence`), which kind the sources vote for and whether the link qualifies for it
-(:func:`_qualify`), and the score (:func:`_evidence`).
+(:func:`extract.links.gates.qualify`), and the score (:func:`_evidence`).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from urllib.parse import unquote, urlsplit
 
 from otpbridge.extract.links.body import points_to
 from otpbridge.extract.links.cues import Purpose, bare_label, purposes_in
 from otpbridge.extract.links.features import FEATURES, VOTE_WEIGHTS
-from otpbridge.extract.links.named import named_before
+from otpbridge.extract.links.gates import excluded, qualify
+from otpbridge.extract.links.reading import Read, Seen
 from otpbridge.extract.links.url_signatures import UrlFacts
 from otpbridge.extract.links.votes import purposes_kinds, strongest, vote
 from otpbridge.extract.model import LinkCandidate, LinkKind
 
-__all__ = ["Seen", "score_link"]
+__all__ = ["score_link"]
 
 _URL_IN_TEXT = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _URL_TEXT = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
-_WORD = re.compile(r"[^\W_]+")
 _MAX_CONTEXT_FOR_VETO = 160
 _NOT_ACCEPTING: frozenset[Purpose] = frozenset({"browse", "decline", "commerce"})
-_ACCOUNT_INVITE: frozenset[Purpose] = frozenset({"join", "account"})
 _OTHERS: frozenset[Purpose] = frozenset(
     {"browse", "utility", "decline", "unsubscribe", "commerce", "alert"}
 )
-
-
-@dataclass(slots=True)
-class Seen:
-    url: str
-    wrapped: bool  # an opaque click-tracking wrapper we could not decode
-    text: str
-    context: str
-    title: str
-    position: int
-    from_html: bool
-    in_plain_text: bool
-
-
-@dataclass(slots=True)
-class _Read:
-    """What the words around one link say, and what the steps decided so far."""
-
-    label: str
-    text_purposes: frozenset[Purpose]
-    context: str
-    short_context: bool
-    context_purposes: frozenset[Purpose]
-    text_kinds: set[LinkKind]
-    context_kinds: set[LinkKind]
-    invited: bool = False
-    alert: bool = False
-    changed: bool = False
-    commerce: bool = False
-    subject_kinds: set[LinkKind] = field(default_factory=set)
-    secret: bool = False
-    gates: list[str] = field(default_factory=list)
 
 
 def score_link(
@@ -92,7 +57,7 @@ def score_link(
         and ("account" in subject or not r.label)
         and bool(r.subject_kinds)
     )
-    qualified = _qualify(
+    qualified = qualify(
         r,
         seen,
         facts,
@@ -111,7 +76,7 @@ def score_link(
     )
 
 
-def _read(seen: Seen, facts: UrlFacts, subject: frozenset[Purpose]) -> _Read | None:
+def _read(seen: Seen, facts: UrlFacts, subject: frozenset[Purpose]) -> Read | None:
     label = seen.text if seen.text and not _URL_TEXT.match(seen.text) else ""
     text_purposes = purposes_in(label) | purposes_in(seen.title)
     # The sentence, not the URLs in it: a long URL must not make its own line "long".
@@ -122,7 +87,7 @@ def _read(seen: Seen, facts: UrlFacts, subject: frozenset[Purpose]) -> _Read | N
     context_kinds = set() if "done" in context_purposes else purposes_kinds(context_purposes)
     if excluded(facts, text_purposes, context_purposes if short_context else frozenset()):
         return None
-    r = _Read(
+    r = Read(
         label,
         text_purposes,
         context,
@@ -135,7 +100,7 @@ def _read(seen: Seen, facts: UrlFacts, subject: frozenset[Purpose]) -> _Read | N
     return r
 
 
-def _label_kinds(r: _Read, facts: UrlFacts, subject: frozenset[Purpose]) -> None:
+def _label_kinds(r: Read, facts: UrlFacts, subject: frozenset[Purpose]) -> None:
     tp = r.text_purposes
     # "Go", "Get started" without an invitation, a bare "Restore" (of a password? a cart?):
     # a label that names no purpose of its own.
@@ -151,7 +116,7 @@ def _label_kinds(r: _Read, facts: UrlFacts, subject: frozenset[Purpose]) -> None
         r.text_kinds = {facts.kind}
 
 
-def _kinds_from_sentence(r: _Read, facts: UrlFacts, subject: frozenset[Purpose]) -> None:
+def _kinds_from_sentence(r: Read, facts: UrlFacts, subject: frozenset[Purpose]) -> None:
     """ "Click here" or a bare URL: the sentence around it names its purpose."""
     r.text_kinds = r.context_kinds
     # "Before you can sign in, activate it:": a sign-in word around a bare URL is often the
@@ -167,7 +132,7 @@ def _kinds_from_sentence(r: _Read, facts: UrlFacts, subject: frozenset[Purpose])
 
 
 def _silence(
-    r: _Read, facts: UrlFacts, subject: frozenset[Purpose], *, account_subject: bool
+    r: Read, facts: UrlFacts, subject: frozenset[Purpose], *, account_subject: bool
 ) -> None:
     """A notice about something done ("password changed", "new sign-in") requests nothing;
     an "order confirmation" is about a purchase, not the mailbox."""
@@ -204,7 +169,7 @@ def _silence(
     r.subject_kinds = set() if quiet_subject else purposes_kinds(subject)
 
 
-def _votes(r: _Read, facts: UrlFacts) -> dict[LinkKind, float]:
+def _votes(r: Read, facts: UrlFacts) -> dict[LinkKind, float]:
     votes: dict[LinkKind, float] = {}
     if facts.kind is not None:
         vote(votes, {facts.kind}, VOTE_WEIGHTS["signature" if facts.signature else "path"])
@@ -214,91 +179,10 @@ def _votes(r: _Read, facts: UrlFacts) -> dict[LinkKind, float]:
     return votes
 
 
-def _qualify(
-    r: _Read,
-    seen: Seen,
-    facts: UrlFacts,
-    subject: frozenset[Purpose],
-    *,
-    lone: bool,
-    declined: bool,
-    by_subject: bool,
-    readable: bool,
-) -> bool:
-    """The gates: a secret, evidence of its own, nothing silencing it (recorded in ``gates``)."""
-    tp = r.text_purposes
-    # "/invite/<id>" under "Bob commented on Quarterly planning. [View]": polls, documents
-    # and events are shared by invitation routes too; behind a label of its own the route
-    # counts only when the words say confirm/accept, or invite to join or to an account.
-    route = facts.kind is not None and (
-        # Words in a language we do not read say nothing against the route.
-        not facts.invite_route or not readable or _account_invitation(r, seen, subject)
-    )
-    own = facts.signature or route or bool(r.text_kinds) or by_subject
-    # "View on rallly.co" to "/invite/<id>" under "Bob commented": a label leading to
-    # content, with nothing but a path word to call it an auth link, is a notification's.
-    browse_only = (
-        "browse" in tp
-        and not (r.text_kinds or r.subject_kinds or facts.signature)
-        and "invite" not in tp | subject
-    )
-    # A short link's code ("/p/Ab3dE9x") also shares posts: a secret under a subject naming
-    # the purpose, or as an invitation's one secret link.
-    short_ok = bool(r.subject_kinds) or (lone and r.invited and "confirm_link" in r.text_kinds)
-    secret = facts.secret and (not facts.short_code or short_ok)
-    # "Your password reset link is: URL": a bare URL its sentence names, right before it,
-    # carries its secret in a short or all-letter token too (extract.links.named).
-    secret = secret or (not r.label and named_before(seen.context, seen.url))
-    # "Onboarding" to "/Onboarding-9e8d…": a label its URL repeats as a slug is a title.
-    titled = bool(r.label) and not tp and _slugged(r.label, seen.url)
-    echoed = facts.signature or r.text_kinds or r.subject_kinds or r.context_kinds
-    # "Your password has been reset. [Sign in]": a report's label asks for nothing new.
-    # …but a bare URL whose own sentence asks for it ("Use this link to confirm the change of
-    # address: URL") is requested, whatever tense a translated subject took.
-    reported = "done" in subject and facts.kind is None and not facts.signature
-    reported = reported and not (not r.label and r.context_kinds)
-    # "Manage your e-mail addresses" to "/emails/?log-in.token=…": some notices log the reader
-    # in from every link; when only the URL says sign-in, a label naming what the link opens
-    # is its purpose.
-    url_sign_in_only = (
-        facts.kind == "magic_link"
-        and not (facts.signature or r.text_kinds or r.subject_kinds or r.context_kinds)
-        and bool(r.label)
-        and not bare_label(r.label)
-        and "generic" not in tp
-    )
-    quiet = facts.signature or facts.mailbox_route or not (r.alert or r.commerce)
-    quiet = quiet and not browse_only and not (titled and not echoed) and not reported
-    quiet = quiet and not url_sign_in_only
-    r.gates += [
-        name
-        for name, failed in (
-            ("no_secret", not secret),
-            ("no_own_evidence", not own),
-            ("silenced", not quiet),
-        )
-        if failed
-    ]
-    r.secret = secret
-    return secret and not declined and own and quiet
-
-
-def _account_invitation(r: _Read, seen: Seen, subject: frozenset[Purpose]) -> bool:
-    """The words around an invitation route's link ask to accept it into an account, or the
-    link is shown as a bare URL (or "click here"): no label names something else it opens."""
-    bare_url = _URL_TEXT.match(seen.text) or not (seen.from_html or r.label)
-    if bare_url or bare_label(r.label) or "generic" in r.text_purposes:
-        return True
-    words = r.text_purposes | r.context_purposes | subject
-    return bool(r.text_kinds or r.context_kinds or r.subject_kinds) or (
-        r.invited and bool(_ACCOUNT_INVITE & words)
-    )
-
-
 def _found(
     seen: Seen,
     facts: UrlFacts,
-    r: _Read,
+    r: Read,
     kind: LinkKind | None,
     votes: dict[LinkKind, float],
     *,
@@ -333,7 +217,7 @@ def _found(
 def _evidence(
     seen: Seen,
     facts: UrlFacts,
-    r: _Read,
+    r: Read,
     kind: LinkKind | None,
     votes: dict[LinkKind, float],
     *,
@@ -361,42 +245,3 @@ def _evidence(
         reason="; ".join(parts),
         features=tuple(found) if kind is not None and not declined else (),
     )
-
-
-def excluded(
-    facts: UrlFacts, text_purposes: frozenset[Purpose], context_purposes: frozenset[Purpose]
-) -> bool:
-    """Links that are never a candidate: unsubscribe, assets, home pages, utility pages."""
-    if facts.unsubscribe or facts.asset or facts.home or "unsubscribe" in text_purposes:
-        return True
-    if "unsubscribe" in context_purposes and not purposes_kinds(text_purposes):
-        return True
-    strong_url = facts.secret and (facts.signature or facts.kind is not None)
-    # A social network mails its own "Verify email" through its own (tracking) host: a
-    # secret behind a label naming the purpose is no profile or share link.
-    own_mail = facts.social and facts.secret and bool(purposes_kinds(text_purposes))
-    # "Accept invite to Support": a label naming a kind has a utility word as its object's
-    # name (a team, a project); the URL's own utility route still excludes it.
-    utility_label = "utility" in text_purposes and not purposes_kinds(text_purposes)
-    # "Click here to confirm your subscription: …/blog/opening-hours.html?token=com-…": a page
-    # on a utility path (blog, help) that carries a secret its own sentence asks to use.
-    asked = (
-        facts.secret
-        and not (facts.social or text_purposes)
-        and bool(purposes_kinds(context_purposes))
-    )
-    return (facts.utility or utility_label) and not (strong_url or own_mail or asked)
-
-
-def _slugged(label: str, url: str) -> bool:
-    """A path segment joins every word of ``label`` to an id ("/Onboarding-9e8d7c6b5a4f"):
-    a title slug, unlike a route word standing alone ("/invitations/<id>/accept")."""
-    words = set(_WORD.findall(label.lower()))
-    if not words:
-        return False
-    for segment in unquote(urlsplit(url).path).lower().split("/"):
-        pieces = _WORD.findall(segment)
-        ids = [p for p in pieces if len(p) >= 8 and any(c.isdigit() for c in p)]
-        if ids and words <= set(pieces):
-            return True
-    return False

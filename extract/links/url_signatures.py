@@ -59,7 +59,7 @@ class UrlFacts:
     asset: bool  # image, stylesheet, tracking pixel
     # ``kind`` is confirm_link only for an invitation route word ("/invite/<id>"): polls,
     # documents and events are shared that way too, so the words must say it is the
-    # account's invitation (extract.links.score).
+    # account's invitation (extract.links.gates).
     invite_route: bool = False
     # The route confirms a mailbox ("/participation/email/confirm/<token>", "/verify-email"):
     # the URL says what is confirmed, so shop or event words around it do not make it a
