@@ -43,8 +43,10 @@ _URLISH = re.compile(
 _APOSTROPHE_SUFFIX = r"(?!(?:s|ll|ve|re|d|m|t)\b)[a-zçğıöşüâî]{1,5}\b"
 _COLON_SUFFIX = r"(?<=\d:)[a-zäöõüš]{1,4}\b"
 _SUFFIX = re.compile(rf"['’]{_APOSTROPHE_SUFFIX}|:{_COLON_SUFFIX}")
+# An ellipsis ("…" becomes "..." under NFKC) before a code is no decimal point: "…677074".
+_NO_DECIMAL_POINT = r"(?<!(?<!\.)\.)"
 _TOKEN = re.compile(
-    rf"(?<![{_ASCII_WORD}@#$€£¥₹%&=/\\+.\-'’])(?<!\d:)"
+    rf"(?<![{_ASCII_WORD}@#$€£¥₹%&=/\\+\-'’]){_NO_DECIMAL_POINT}(?<!\d:)"
     # Words of letters with any lower case are never codes: skip them inside the engine.
     r"(?![A-Za-z]*[a-z][A-Za-z]*(?![A-Za-z0-9-]))"
     r"([A-Za-z0-9]+(?:-[A-Za-z0-9]+){1,2}|[A-Za-z0-9]{4,})"
@@ -55,7 +57,7 @@ _TOKEN = re.compile(
     rf"|,(?!\d{{1,3}}[^\x00-\x7f\s])[{_ASCII_WORD}])"
 )
 _GROUPED = re.compile(
-    rf"(?<![{_ASCII_WORD}$€£¥₹#@+.,/\-])(?<!\d:)"
+    rf"(?<![{_ASCII_WORD}$€£¥₹#@+,/\-]){_NO_DECIMAL_POINT}(?<!\d:)"
     # "391 584", "391-584", "391 · 584" (a middle dot or bullet between digit groups).
     # "4 8 2 9 1 3", "4 8 2 - 9 1 3": one character per group, a dash between halves.
     r"(\d{2,4}(?:(?:[ -]| ?[·•] ?)\d{2,4}){1,3}|(?:[A-Z0-9] (?:- )?){3,9}[A-Z0-9])"
