@@ -47,7 +47,8 @@ _VOWELS = frozenset("aeiouy")
 # Of a random run of small letters, about two bigrams in three join two consonants; of
 # words run together ("understandingthebasics", "myfirstblogpost") about one in three.
 _CONSONANT_PAIRS = 0.45
-_LETTERS = re.compile(r"^[a-z]{16,64}$")
+_LETTERS = re.compile(r"^[a-z]+$")
+_SHORTEST_ON_ROUTE = 8
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 
@@ -69,31 +70,40 @@ def has_secret(path: str, params: list[tuple[str, str]]) -> bool:
     )
 
 
-def purposeful_tail(path: str) -> bool:
-    """The last segment after an auth path ("/verify-email/4qfqsgfgqxynaqfo"): generators
-    drawing from a-z0-9 often give a 12-16 character token only one digit, and a short
-    code of one case is a token there too, as is an 8-11 character one of both cases with
-    a digit inside ("/talk/confirm/AbC9dEf0Gh"). Only asked of URLs whose route names a kind,
-    so a shop's "/p/AB12CD34EF" is not asked."""
+def purposeful_tail(path: str, params: list[tuple[str, str]]) -> bool:
+    """The last segment after an auth path ("/verify-email/4qfqsgfgqxynaqfo"), or a query
+    value of such a route ("/confirm?c=ats9pciz&u=ana"): generators drawing from a-z0-9
+    often give a 12-16 character token only one digit, and a short code of one case is a
+    token there too, as is an 8-11 character one of both cases with a digit inside
+    ("/talk/confirm/AbC9dEf0Gh"). Only asked of URLs whose route names a kind, so a shop's
+    "/p/AB12CD34EF" is not asked."""
     tail = path.rstrip("/").rsplit("/", 1)[-1]
+    return _purposeful(tail) or any(
+        _purposeful(value) for key, value in params if not _CAMPAIGN_PARAM.match(key)
+    )
+
+
+def _purposeful(tail: str) -> bool:
     if _HEX_TOKEN.match(tail.lower()) and len(tail) >= 8 and (tail.islower() or tail.isupper()):
         return True  # a truncated hash ("/activate/5a1b9c3d7e", "/emailconfirm/7/2239F9E583")
     if _SHORT_TOKEN.match(tail):
         return True  # "/aktywuj/vyh9pg": a short code, its digits between its letters
     if _MIXED_TOKEN.match(tail) and not _camel_word(tail):
         return True  # "/anmeldung/bestaetigen/Qm83kLz0aT": drawn from [A-Za-z0-9]
-    if random_letters(tail):
-        return True  # "/verify-email/qwhpzkxmtrbnvlfa": small letters drawn at random
+    if random_letters(tail, _SHORTEST_ON_ROUTE):
+        # "/verify-email/qwhpzkxmtrbnvlfa", "?qa=reset&c=mzctcfrp": small letters drawn at
+        # random; the route names the purpose, so a shorter run is the token too.
+        return True
     if not (12 <= len(tail) <= 64 and _ALNUM.match(tail)):
         return False
     # "registration2026" is a word with a number; a token carries its digits anywhere.
     return any(c.isdigit() for c in tail) and not _WORD_THEN_NUMBER.match(tail)
 
 
-def random_letters(token: str) -> bool:
-    """16-64 small letters drawn at random, not words run together: most neighbouring
-    letters are two consonants ("qwhpzkxmtrbnvlfa"), as words never have them."""
-    if not _LETTERS.match(token):
+def random_letters(token: str, shortest: int = 16) -> bool:
+    """``shortest``-64 small letters drawn at random, not words run together: most
+    neighbouring letters are two consonants ("qwhpzkxmtrbnvlfa"), as words never have them."""
+    if not (shortest <= len(token) <= 64 and _LETTERS.match(token)):
         return False
     pairs = sum(a not in _VOWELS and b not in _VOWELS for a, b in itertools.pairwise(token))
     return pairs >= _CONSONANT_PAIRS * (len(token) - 1)

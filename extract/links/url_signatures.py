@@ -273,6 +273,8 @@ _PURPOSE_KEYS = frozenset(
         "p",
     }
 )
+# A script file or the bare root: the request is routed by its query ("index.php?qa=…").
+_FRONT_CONTROLLER = re.compile(r"(?:^/?$|\.(?:php\d?|aspx?|cgi|pl|jsp)$)", re.IGNORECASE)
 _CREDENTIAL_KEYS = frozenset({"pwd", "passwd", "password", "pass", "passcode"})
 _APP_SCHEME = re.compile(r"[a-z][a-z0-9+.-]{1,40}")
 _NOT_APP_SCHEMES = frozenset(
@@ -309,15 +311,16 @@ def analyse_url(url: str) -> UrlFacts | None:
     sig_kind, signature = _signature(url)
     # A signature without a purpose (Keycloak's action token serves every action) leaves the
     # purpose to the words around the link: its path words ("login-actions") say nothing.
-    kind = sig_kind if signature else _kind_from_words(words, params)
+    routing = _front_controller_route(parts.path, params)
+    kind = sig_kind if signature else _kind_from_words(words, routing)
     invite_route = kind == "confirm_link" and not signature
-    invite_route = invite_route and _kind_from_words(words, params, _INVITE) is None
+    invite_route = invite_route and _kind_from_words(words, routing, _INVITE) is None
     bare = parts.path in ("", "/") and not parts.query and frag_path.strip("/!") == ""
     social = bool(_SOCIAL_HOSTS.search(host)) or bool(re.match(r"^/@[\w.]+/?$", parts.path))
     secret = (
         signature
         or has_secret(path + "/" + frag_path, params)
-        or (kind is not None and purposeful_tail(path + "/" + frag_path))
+        or (kind is not None and purposeful_tail(path + "/" + frag_path, params))
     )
     short_code = not secret and short_link_code(path + "/" + frag_path)
     # Help desks live on "help."/"support." hosts: a link there carrying a secret is the
@@ -330,7 +333,7 @@ def analyse_url(url: str) -> UrlFacts | None:
         short_code=short_code,
         utility=social or bool(words & _UTILITY_WORDS) or (utility_host and not secret),
         social=social and not words & _UTILITY_WORDS and not utility_host,
-        unsubscribe=bool((words | _routed(params)) & _UNSUB)
+        unsubscribe=bool((words | _routed(routing)) & _UNSUB)
         or any(k.lower() in ("manage", "unsubscribe", "optout") for k, _ in params),
         decline=bool(words & _DECLINE) or bool(_UNDO_SIGNATURE.search(url)),
         home=bare,
@@ -373,6 +376,17 @@ def _words(text: str) -> set[str]:
     # Glue neighbours so "reset-password" also reads as "resetpassword", "magic-url" as magic.
     words.update(a + b for a, b in itertools.pairwise(pieces))
     return words
+
+
+def _front_controller_route(path: str, params: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``params``, and the first one's value as a route when a script or the site root takes
+    the request ("/index.php?qa=confirm&c=…", "/?page=reset"): what a path says elsewhere, the
+    first parameter says there, whatever its key is called."""
+    if not params or not _FRONT_CONTROLLER.search(path):
+        return params
+    if any(key.lower() in _PURPOSE_KEYS for key, _ in params):
+        return params  # "?module=Login&action=acceptInvitation": the action routes
+    return [("route", params[0][1]), *params]
 
 
 def _routed(params: list[tuple[str, str]]) -> set[str]:
