@@ -12,7 +12,7 @@ one makes it fail.
 from __future__ import annotations
 
 import re
-from itertools import islice
+from itertools import chain, islice
 
 from otpbridge.extract.codes.context import ScoredCode, judge_in_context
 from otpbridge.extract.codes.cues import Cues
@@ -21,7 +21,12 @@ from otpbridge.extract.codes.keywords import STRONG_CODE_KEYWORDS
 from otpbridge.extract.codes.mentions import quotation_start
 from otpbridge.extract.codes.origin_bound import origin_bound
 from otpbridge.extract.codes.scorer import TokenScorer
-from otpbridge.extract.codes.tokens import code_tokens, keyword_led_tokens, mask
+from otpbridge.extract.codes.tokens import (
+    code_tokens,
+    keyword_led_tokens,
+    linked_hex_tokens,
+    mask,
+)
 from otpbridge.extract.model import CodeCandidate
 from otpbridge.extract.parse.document import Document
 
@@ -51,7 +56,12 @@ def _score_text(scorer: TokenScorer, raw_text: str, source: str) -> list[ScoredC
         scored = scorer.score(text, start, end, parsed, cues)
         if scored is not None:
             out.append(_placed(scored, start, source))
-    led = keyword_led_tokens(text, _led_ends(text, cues), lambda token: _shown(scorer, token))
+    led = chain(
+        keyword_led_tokens(text, _led_ends(text, cues), lambda token: _shown(scorer, token)),
+        linked_hex_tokens(
+            text, (*cues.strong.ends, *cues.nouns.ends), lambda token: _in_link(scorer, token)
+        ),
+    )
     for start, end, parsed in islice(led, MAX_SCORED_TOKENS):
         scored = scorer.score(text, start, end, parsed, cues)
         if scored is not None:
@@ -77,8 +87,11 @@ def _led_ends(text: str, cues: Cues) -> list[int]:
 
 def _shown(scorer: TokenScorer, token: str) -> bool:
     """Emphasised, or carried by a link as a path segment or query value."""
-    if token in scorer.emphasized:
-        return True
+    return token in scorer.emphasized or _in_link(scorer, token)
+
+
+def _in_link(scorer: TokenScorer, token: str) -> bool:
+    """Carried by a link of the mail as a path segment or query value."""
     needle = re.compile(rf"[/=]{re.escape(token)}(?![A-Za-z0-9])")
     return any(needle.search(a.href) for a in scorer.doc.anchors)
 

@@ -5,7 +5,7 @@ grouped ones ("482 913", "4 8 2 9 1 3"), with URLs, addresses and colours blanke
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from otpbridge.extract.codes.keywords import NEGATIVE_KEYWORDS, STRONG_CODE_KEYWORDS
 from otpbridge.extract.codes.shapes import (
@@ -24,6 +24,7 @@ __all__ = [
     "code_tokens",
     "keyword_led_tokens",
     "line_bounds",
+    "linked_hex_tokens",
     "mask",
     "strip_marks",
     "suffix_end",
@@ -173,6 +174,37 @@ def keyword_led_tokens(
         found = _words_after(text, end, shown) or _token_after(text, end, shown)
         if found is not None:
             yield found
+
+
+# "Token: 8ac72313209e97e735b84f64d0afb967" under a reset button whose URL ends in that token:
+# the form's fallback. A hex run is a hash or a key anywhere else, so it is taken only right
+# after a code word ("The verification code is …", "Token: …"), or alone under the code
+# word's line when that line ends in a colon ("type the following code into the form:⏎…";
+# "enter this token in the reset form: …" on the line),
+# and only when a link of the mail carries it too.
+_HEX = r"([0-9a-fA-F]{16,64})(?![\w-])"
+_LABELLED_HEX = re.compile(
+    r"(?:[ \t]+(?:is|ist|lautet|est|es|é|è|är|er|jest|je))?[ \t:：\"“'«*]{0,4}(?:\n[ \t]*)?"
+    + _HEX
+    + r"|[^\n]{0,80}[:：][ \t]*(?:\n[ \t]*)?"
+    + _HEX
+)
+_HEX_MIX = re.compile(r"^(?=.*[0-9])(?=.*[a-fA-F])")
+
+
+def linked_hex_tokens(
+    text: str, label_ends: Iterable[int], in_link: Callable[[str], bool]
+) -> Iterator[tuple[int, int, tuple[str, str]]]:
+    """Hex tokens of 16-64 characters labelled by the code word ending at one of
+    ``label_ends`` ("Token:", "Code:") that a link of the mail also carries."""
+    for end in label_ends:
+        m = _LABELLED_HEX.match(text, end)
+        if m is None:
+            continue
+        group = 1 if m.group(1) else 2
+        token = m.group(group)
+        if _HEX_MIX.match(token) and (token.islower() or token.isupper()) and in_link(token):
+            yield m.start(group), m.end(group), (token, token)
 
 
 def _long_code_first(text: str, end: int, token: str) -> tuple[str, str] | None:
