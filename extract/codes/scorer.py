@@ -54,11 +54,17 @@ _URL_PARTS = re.compile(r"[/?&;=#:]+")
 
 
 def _link_parts(doc: Document) -> frozenset[str]:
-    """Every path segment and query value of the mail's links: an activation link often
-    carries the very code its text asks to enter ('…;code=8372137471', 'use the code')."""
-    return frozenset(
-        part for a in doc.anchors for part in _URL_PARTS.split(a.href) if 4 <= len(part) <= 40
-    )
+    """Every path segment and query value of the mail's links, also folded: an activation link
+    often carries the very code its text asks to enter ('…;code=8372137471', 'use the code'),
+    in the case the site's form folds it to ('Q2R35' shown, '&token=q2r35' linked)."""
+    parts = {part for a in doc.anchors for part in _URL_PARTS.split(a.href) if 4 <= len(part) <= 40}
+    return frozenset(parts | {_folded(part) for part in parts})
+
+
+def _folded(token: str) -> str:
+    """A token with a digit in the case a site's form folds it to; a word ("EMAIL") stays
+    as written, so it never meets the route word ("/email/verify") it spells."""
+    return token.lower() if any(c.isdigit() for c in token) else token
 
 
 #: A query (or fragment) parameter whose name says it holds the code: "?code=KXQWTR",
@@ -75,7 +81,7 @@ def _link_code_values(doc: Document) -> frozenset[str]:
     """The values of the mail's links' code parameters: a sign-in button that carries the
     code its text shows ("(Code KXQWTR)" and "…/verify?code=KXQWTR") names the token a code
     as plainly as the text does, whatever letters the code happens to have."""
-    return frozenset(m.group(1) for a in doc.anchors for m in _CODE_PARAM.finditer(a.href))
+    return frozenset(_folded(m.group(1)) for a in doc.anchors for m in _CODE_PARAM.finditer(a.href))
 
 
 #: Characters of a text scored (as extract.codes.otp).
@@ -380,7 +386,7 @@ class TokenScorer:
         "Код KXQWTR", "(Código KXQWTR)" beside a sign-in verb) labels it as plainly as a
         strong one; a link's code parameter
         ("?code=KXQWTR") is more evidence still."""
-        value, display = t.value, t.display
+        value, display = _folded(t.value), _folded(t.display)
         if value not in self.link_parts and display not in self.link_parts:
             return
         labelled = t.named and t.kw is not None
