@@ -32,6 +32,11 @@ def subject_or_body(subject: frozenset[Purpose], text: str) -> frozenset[Purpose
     found: set[Purpose] = set()
     for sentence in _SENTENCE_END.split(text):
         purposes = purposes_in(sentence)
+        # "Your password will be changed to the one above if you click the link below": a
+        # change the link is to make, not one reported; "…was changed — not you? Click below
+        # to reset it" still reports one.
+        if "pointer" in purposes and not purposes & {"reset", "restore", "alert"}:
+            purposes = purposes - {"changed"}
         found |= purposes & _NOTICES
         # "To cancel your place, go to the event page through the link above": a sentence
         # that points at the link to undo something lends it no purpose.

@@ -317,12 +317,16 @@ def analyse_url(url: str) -> UrlFacts | None:
     invite_route = invite_route and _kind_from_words(words, routing, _INVITE) is None
     bare = parts.path in ("", "/") and not parts.query and frag_path.strip("/!") == ""
     social = bool(_SOCIAL_HOSTS.search(host)) or bool(re.match(r"^/@[\w.]+/?$", parts.path))
+    # "/2026/11/homelab-nas/#a03e92ab…": a bare fragment on a page that names no purpose is
+    # an in-page anchor (a comment's id), never sent to the server, so it hides no secret.
+    in_page = "/" not in frag_path and "=" not in frag_path and kind is None
+    secret_path = path if in_page else path + "/" + frag_path
     secret = (
         signature
-        or has_secret(path + "/" + frag_path, params)
-        or (kind is not None and purposeful_tail(path + "/" + frag_path, params))
+        or has_secret(secret_path, params)
+        or (kind is not None and purposeful_tail(secret_path, params))
     )
-    short_code = not secret and short_link_code(path + "/" + frag_path)
+    short_code = not secret and short_link_code(secret_path)
     # Help desks live on "help."/"support." hosts: a link there carrying a secret is the
     # desk's own account link, not a help article.
     utility_host = bool(_UTILITY_HOST.match(host))
