@@ -49,6 +49,8 @@ _BREAK = re.compile(r"\n|[.!?;。！？]\s")
 # Labels that number things but do not qualify a code word ("Apple ID code is: 804316").
 _LABELS = frozenset(("id", "#", "no.", "nr", "nr.", "number", "ip"))
 _NUMBER = re.compile(r"\d{2,}")
+_LINE_ENDS_SENTENCE = re.compile(r"[^\W\d_]{3}[.!?。！？][ \t]*\n")
+_SENTENCE_REACH = 200
 _JOINERS = frozenset(
     ("", "or", "and", "oder", "und", "ou", "et", "o", "y", "e", "или", "或", "和", "、")
 )
@@ -131,13 +133,8 @@ def claim_before(text: str, start: int, cues: Cues, handed: HandOver, sender: st
         return ""
     dist, word = neg
     word_end = start - dist
-    claimed = [m.end() for m in _NUMBER.finditer(text, word_end, start)]
-    if claimed and text[claimed[-1] : start].strip(" ,/").lower() not in _JOINERS:
+    if not _labels_next(text, word, word_end, start, cues):
         return ""
-    if word == "#" and text[word_end:start].strip(" :"):
-        return ""  # "#" numbers only what follows it directly; "<#> 482913 is…" is SMS syntax
-    if greeting(text, word_end - len(word), word_end, start):
-        return ""  # "Dear Customer, 482913 is the OTP…": the reader, not a number's label
     positives = [d for d in (cues.strong.before(start, 300), cues.weak.before(start, 300)) if d]
     pos_dist, pos_word = min(positives, key=lambda d: (d[0], len(d[1])), default=(10**9, ""))
     # …unless the claim word is the tail of the code phrase ("security key").
@@ -164,6 +161,33 @@ def claim_before(text: str, start: int, cues: Cues, handed: HandOver, sender: st
         if not nearer and brand(text, word_end - len(word), word.strip(), sender):
             return ""
     return f"vetoed by '{word.strip()}'"
+
+
+def _labels_next(text: str, word: str, word_end: int, start: int, cues: Cues) -> bool:
+    """The claim word can label the token: no other number took it, it is no SMS "<#>", no
+    greeting, and no tail of a code phrase's ended sentence."""
+    claimed = [m.end() for m in _NUMBER.finditer(text, word_end, start)]
+    if claimed and text[claimed[-1] : start].strip(" ,/").lower() not in _JOINERS:
+        return False
+    if word == "#" and text[word_end:start].strip(" :"):
+        return False  # "#" numbers only what follows it directly; "<#> 482913 is…" is SMS syntax
+    if greeting(text, word_end - len(word), word_end, start):
+        return False  # "Dear Customer, 482913 is the OTP…": the reader, not a number's label
+    return not _tail_of_code_sentence(text, word_end - len(word), word_end, start, cues)
+
+
+def _tail_of_code_sentence(
+    text: str, word_start: int, word_end: int, start: int, cues: Cues
+) -> bool:
+    """ "Here is the verification code to sign in to Customer Portal.⏎⏎369977": the claim
+    word names what the code is for, at the end of a sentence a code phrase opened, and the
+    sentence ended before the token's line ("…by its ticket number or the button below.⏎
+    467889" has no code phrase: its claim word labels the token)."""
+    if _LINE_ENDS_SENTENCE.search(text, word_end, start) is None:
+        return False
+    lo = max(0, word_start - _SENTENCE_REACH)
+    stop = max((m.end() for m in _SENTENCE_STOP.finditer(text, lo, word_start)), default=lo)
+    return bool(cues.strong.words_in(stop, word_start))
 
 
 def labels_own_value(text: str, keyword_end: int, start: int) -> bool:
