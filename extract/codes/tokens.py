@@ -102,7 +102,7 @@ def _grouped(token: str) -> tuple[str, str] | None:
 # Up to 32 characters: a long reset or activation code (13–32 letters of both cases,
 # extract.codes.shapes.long_code) is found here only, never by the token scan.
 _AFTER_KEYWORD = re.compile(
-    r"(?:[ \t]+(?:is|ist|lautet|est|es|é|è|är|er|jest|je))?[ \t:：\"“'«*]{0,4}"
+    r"(?:[ \t]+(?:is|ist|lautet|est|es|é|è|är|er|jest|je|to))?[ \t:：\"“'«*]{0,4}"
     r"([A-Za-z0-9]{5,32})(?![\w@/%+=-])"
 )
 # …or alone on the next line, under a heading ("Your verification code⏎⏎bYqTmKzRaP").

@@ -408,7 +408,9 @@ def _kind_from_words(
     confirm = bool(words & _CONFIRM_ANY) or any(
         w.startswith(("verif", "confirm")) or w.endswith(_CONFIRM_TAILS) for w in words
     )
-    if words & _RESET_ANY or (words & _RESET_WEAK and not confirm):
+    # "/resetlogin?c=…", "resetpwd": a route word that starts with reset resets.
+    reset = bool(words & _RESET_ANY) or any(w.startswith("reset") for w in words)
+    if reset or (words & _RESET_WEAK and not confirm):
         return "reset_link"
     if any(w.startswith("magic") for w in words) or "magiclink" in values:
         return "magic_link"
