@@ -135,6 +135,14 @@ _TABLE: tuple[Feature, ...] = (
     Feature("talked_about", -0.4, "claim",
             "The sentence talks about the code instead of handing it over (expired, old)."),
     Feature("quoted_in_reply", -0.5, "claim", "Quoted from an earlier mail in a reply."),
+    Feature("listed_credential", -0.6, "claim",
+            "A password field's value under a field holding the login address ('E-mail "
+            "address: ana@x.example⏎Password: bUbzVvSA5'): a welcome mail's login details, "
+            "kept, not typed once; a field named as a one-time code is not one."),
+    Feature("sender_name", -0.8, "claim",
+            "A word of the sender's display name or address ('Remark42' from 'Remark42 "
+            "<noreply@remark42.example>'): the sender's name as a heading, not a code; "
+            "only tokens with a letter (a generator's code never spells the sender)."),
     # -- whole-mail vetoes
     Feature("conference_call", -0.45, "veto", "A meeting invitation: its passcode opens a call."),
     Feature("holder_unnamed", -0.45, "veto",

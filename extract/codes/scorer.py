@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from otpbridge.extract.codes.context import ScoredCode
+from otpbridge.extract.codes.credentials import listed_credential
 from otpbridge.extract.codes.cues import Cues
 from otpbridge.extract.codes.keywords import (
     CODE_KEYWORDS,
@@ -110,6 +111,8 @@ _UNLABELLED = frozenset(
 )
 _PIN_LABEL = re.compile(r"\b(?:pin|пин)[- ]?$", re.IGNORECASE)
 _BREAK = re.compile(r"\n|[.!?;。！？]\s")
+# The words of a From header: its display name, local part and domain labels.
+_WORDS = re.compile(r"[^\W_]+")
 
 
 @dataclass(slots=True)
@@ -158,6 +161,7 @@ class TokenScorer:
         self._receipt: bool | None = None
         # The sender's address and display name: a claim word there is the sender's brand.
         self.sender = (doc.from_addr + " " + doc.headers.get("from", "")).lower()
+        self.sender_words = frozenset(_WORDS.findall(self.sender))
         self.reply = reply_subject(doc.subject)
         self.forward = forward_subject(doc.subject)
         self.quotation = 0
@@ -353,6 +357,8 @@ class TokenScorer:
         )
         if shop is not None and not later:
             t.s.add("shopping_word_after", f"shopping word '{shop[1].strip()}' after it")
+        if listed_credential(text, start, end):
+            t.s.add("listed_credential", "a password listed under the login address")
         if is_year_or_date(value) and not (
             t.kw is not None and t.where == "before" and hands_over(text, start, end, t.kw[0])
         ):
@@ -376,6 +382,8 @@ class TokenScorer:
         if not self.forward and quoted_reply_line(t.text, t.start, self.quotation):
             t.s.add("quoted_in_reply", "quoted in a reply")
             t.named = False
+        if not value.isdigit() and value.lower() in self.sender_words:
+            t.s.add("sender_name", "a word of the sender's name")
         if any(display in o or value in o for o in self.other_texts):
             t.s.add("in_other_part", "also in the other part")
         self._in_link(t)

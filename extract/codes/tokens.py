@@ -78,6 +78,8 @@ _OTHER_GROUPS = (
 # Postcodes look like capital groups: "SW1A 1AA" (UK; its last two letters are never
 # C I K M O V), "K1A 0B1" (Canada).
 _POSTCODE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]? \d[ABD-HJLNP-UW-Z]{2}|[A-Z]\d[A-Z] \d[A-Z]\d")
+_DAY = re.compile(r"0?[1-9]|[12]\d|3[01]")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _MIXED = re.compile(r"(?=[A-Z]*\d)(?=\d*[A-Z])[A-Z\d]+")
 
 
@@ -90,6 +92,9 @@ def _grouped(token: str) -> tuple[str, str] | None:
         return None
     if "\n" in token:
         return value, " ".join(groups)
+    # "Fri Dec 04 2026 08:18:00": a day and a year, no code grouped two-and-four.
+    if len(groups) == 2 and _DAY.fullmatch(groups[0]) and _YEAR.fullmatch(groups[1]):
+        return None
     capitals = len(groups) > 1 and len(groups[0]) > 1 and not value.isdigit()
     if capitals and (_POSTCODE.fullmatch(token) or not any(_MIXED.fullmatch(g) for g in groups)):
         return None

@@ -109,7 +109,9 @@ def _label_kinds(r: Read, facts: UrlFacts, subject: frozenset[Purpose]) -> None:
     if not r.text_kinds and r.short_context and (not r.label or says_nothing):
         _kinds_from_sentence(r, facts, subject)
     # "Join Acme" under "bob invited you", "Aceptar invitación"; not "View/Decline invite".
-    if {"join", "invite"} & tp and r.invited and not _NOT_ACCEPTING & tp:
+    # A shop word after "Join" names the team joined ("Join Payments API").
+    refusing = _NOT_ACCEPTING - {"commerce"} if "join" in tp else _NOT_ACCEPTING
+    if {"join", "invite"} & tp and r.invited and not refusing & tp:
         r.text_kinds = r.text_kinds | {"confirm_link"}
     if r.text_kinds == {"confirm_link"} and facts.kind not in (None, "confirm_link"):
         # A bare "Confirm" button confirms whatever its URL does ("/reset?ticket=").
@@ -148,7 +150,9 @@ def _silence(
     # A shop word in the subject may be the app's name ("Reservas"): it does not silence a
     # link whose own label and own route name the same purpose.
     agreed = facts.kind is not None and facts.kind in purposes_kinds(tp)
-    own_object = bool({"commerce", "feature"} & tp)  # "Activate card/alerts"
+    # "Activate card/alerts": the label's object is a purchase or a feature — but in an
+    # invitation, "Join Payments API" names the team joined.
+    own_object = bool({"commerce", "feature"} & tp) and not ("join" in tp and r.invited)
     # "Your trial ends on Monday. [Activate now]": a shop word in the sentence, no account
     # word there or in the label, and a URL naming no route: a purchase.
     r.commerce = (
