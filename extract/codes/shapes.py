@@ -41,6 +41,9 @@ _MAX_LEN = 12
 _MIXED_CASE_ALNUM = re.compile(r"^(?=[^a-z]*[a-z])(?=[^A-Z]*[A-Z])(?=\D*\d)[A-Za-z0-9]+$")
 
 
+_ORDINAL = re.compile(r"\d{1,4}(?:st|nd|rd|th)", re.IGNORECASE)
+
+
 def value_of(token: str) -> tuple[str, str] | None:
     """(value, display) of a token, or None when it cannot be a code."""
     parts = token.split("-")
@@ -54,6 +57,8 @@ def value_of(token: str) -> tuple[str, str] | None:
         len(token_value) > _MAX_DIGITS_LEN and not _MIXED_CASE_ALNUM.match(token_value)
     ):
         return None
+    if _ORDINAL.fullmatch(token_value):
+        return None  # "the 14th", "21st": a day or a rank
     if not token_value.isdigit():
         if not any(c.isdigit() for c in token_value):
             # Letters-only codes exist, but only in capitals; anything else is a word.

@@ -49,6 +49,7 @@ _VOWELS = frozenset("aeiouy")
 _CONSONANT_PAIRS = 0.45
 _LETTERS = re.compile(r"^[a-z]+$")
 _SHORTEST_ON_ROUTE = 8
+_SHORTEST_CAPITALS = 6
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 
@@ -90,6 +91,8 @@ def _purposeful(tail: str) -> bool:
         return True  # "/aktywuj/vyh9pg": a short code, its digits between its letters
     if _MIXED_TOKEN.match(tail) and not _camel_word(tail):
         return True  # "/anmeldung/bestaetigen/Qm83kLz0aT": drawn from [A-Za-z0-9]
+    if _capitals_token(tail):
+        return True  # "/password-reset/KRFTQFJM", "/invite/3XBNTUMD": base32 capitals
     if random_letters(tail, _SHORTEST_ON_ROUTE):
         # "/verify-email/qwhpzkxmtrbnvlfa", "?qa=reset&c=mzctcfrp": small letters drawn at
         # random; the route names the purpose, so a shorter run is the token too.
@@ -98,6 +101,18 @@ def _purposeful(tail: str) -> bool:
         return False
     # "registration2026" is a word with a number; a token carries its digits anywhere.
     return any(c.isdigit() for c in tail) and not _WORD_THEN_NUMBER.match(tail)
+
+
+def _capitals_token(tail: str) -> bool:
+    """8-16 capitals and digits drawn at random: digits among the letters ("3XBNTUMD"), or
+    letters alone whose neighbours are mostly consonants ("KRFTQFJM"); "WELCOME1" and
+    "CONFIRMED" are words."""
+    if not (8 <= len(tail) <= 16 and tail.isupper() and _ALNUM.match(tail)):
+        return False
+    letters = "".join(c for c in tail if c.isalpha()).lower()
+    if any(c.isdigit() for c in tail):
+        return not _WORD_THEN_NUMBER.match(tail)
+    return random_letters(letters, _SHORTEST_CAPITALS)
 
 
 def random_letters(token: str, shortest: int = 16) -> bool:

@@ -152,6 +152,7 @@ _CONFIRM = frozenset(
 )
 # Route words glued to an object ("emailconfirm", "accountactivation"): the purpose is the
 # tail of the compound.
+_INVITE_TAILS = ("invitation", "invite")
 _CONFIRM_TAILS = ("confirm", "confirmation", "verify", "verification", "activate", "activation")
 _MAGIC = frozenset(
     {
@@ -379,6 +380,8 @@ def _words(text: str) -> set[str]:
     words.update(p[:-1] for p in pieces if len(p) > 4 and p.endswith("s"))  # "invites"
     # Glue neighbours so "reset-password" also reads as "resetpassword", "magic-url" as magic.
     words.update(a + b for a, b in itertools.pairwise(pieces))
+    # "/entry/registerinvitation/<code>": a route word glued onto an invitation is one.
+    words.update(t for p in pieces for t in _INVITE_TAILS if p.endswith(t) and p != t)
     return words
 
 
