@@ -54,6 +54,8 @@ from otpbridge.bridge.imap import Bridge, oauth
 from otpbridge.bridge.settings import BridgeSettings, load_settings
 
 LIFETIME_S = 10.0
+# A bridge that starts, logs in and routes takes seconds; on a loaded two-core CI machine many.
+_SLOW = 30
 CLIENT_ID = "11111111-2222-3333-4444-555555555555"
 CLIENT_SECRET = "s3cret~value-not-for-logs"
 
@@ -283,7 +285,7 @@ def _service_account(idp: IdentityProvider, directory: Path) -> Path:
 def _route_one(client: redis.Redis, dovecot: DovecotServer) -> None:
     inbox = new_inbox(client)
     dovecot.deliver(address(inbox), mail(address(inbox)))
-    wait_until(lambda: events(client, inbox), 10, "the routed mail")
+    wait_until(lambda: events(client, inbox), _SLOW, "the routed mail")
 
 
 def _survives_expiry(
@@ -295,7 +297,7 @@ def _survives_expiry(
     first = idp.introspected[0]
     wait_until(lambda: not idp.active(first), LIFETIME_S + 5, "the first token to expire", 0.5)
     dovecot.kill_imap_sessions()  # the watcher reconnects: the expired token would be refused
-    wait_until(lambda: len(idp.issued(kind)) == 2, 15, "a second token")
+    wait_until(lambda: len(idp.issued(kind)) == 2, _SLOW, "a second token")
     _route_one(client, dovecot)
     assert idp.introspected[-1] != first
     assert idp.active(idp.introspected[-1])
@@ -350,8 +352,8 @@ def test_rejected_token_is_refreshed_once_then_auth_failed_backs_off_doubling(
         # The server stops taking the cached token (revoked): the reconnect replaces it at once.
         idp.revoked.add(first)
         dovecot.kill_imap_sessions()
-        wait_until(lambda: len(idp.issued("m365")) == 2, 15, "a token fetched after the refusal")
-        wait_until(lambda: heartbeat(redis_client, settings).get("status") == "ok", 15, "login")
+        wait_until(lambda: len(idp.issued("m365")) == 2, _SLOW, "a token fetched after the refusal")
+        wait_until(lambda: heartbeat(redis_client, settings).get("status") == "ok", _SLOW, "login")
         assert not [e for e in logs if e["event"] == "auth_failed"]
         _route_one(redis_client, dovecot)
 
