@@ -136,11 +136,10 @@ _TABLE: tuple[Feature, ...] = (
             "The sentence talks about the code instead of handing it over (expired, old)."),
     Feature("quoted_in_reply", -0.5, "claim", "Quoted from an earlier mail in a reply."),
     Feature("listed_credential", -0.6, "claim",
-            "A password the mail gives: a password field's value under a field holding the "
-            "login address ('E-mail address: ana@x.example⏎Password: bUbzVvSA5'), or alone "
-            "under a line naming a password ('We have generated a password for you:⏎"
-            "wN1lacme'): login details, kept, not typed once; a field or line naming a "
-            "one-time code or a code is not one."),
+            "A password the mail gives: the token right after a clause that names a "
+            "password and ends in a colon ('Password: bUbzVvSA5', 'We have generated a "
+            "password for you:⏎wN1lacme'): login details, kept, not typed once; a clause "
+            "naming a one-time password or a code is not one."),
     Feature("sender_name", -0.8, "claim",
             "A word of the sender's display name or address ('Remark42' from 'Remark42 "
             "<noreply@remark42.example>'): the sender's name as a heading, not a code; "

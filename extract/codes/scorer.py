@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from otpbridge.extract.codes.context import ScoredCode
-from otpbridge.extract.codes.credentials import listed_credential, password_given
+from otpbridge.extract.codes.credentials import password_given
 from otpbridge.extract.codes.cues import Cues
 from otpbridge.extract.codes.keywords import (
     CODE_KEYWORDS,
@@ -357,9 +357,7 @@ class TokenScorer:
         )
         if shop is not None and not later:
             t.s.add("shopping_word_after", f"shopping word '{shop[1].strip()}' after it")
-        if listed_credential(text, start, end):
-            t.s.add("listed_credential", "a password listed under the login address")
-        elif password_given(text, start):
+        if password_given(text, start):
             t.s.add("listed_credential", "after a clause naming a password")
         if is_year_or_date(value) and not (
             t.kw is not None and t.where == "before" and hands_over(text, start, end, t.kw[0])

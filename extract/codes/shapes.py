@@ -39,8 +39,6 @@ PASSPHRASE = re.compile(r"^[a-z]{3,9}(?:-[a-z]{3,9}){2,5}$")
 _MAX_DIGITS_LEN = 10
 _MAX_LEN = 12
 _MIXED_CASE_ALNUM = re.compile(r"^(?=[^a-z]*[a-z])(?=[^A-Z]*[A-Z])(?=\D*\d)[A-Za-z0-9]+$")
-
-
 _ORDINAL = re.compile(r"\d{1,4}(?:st|nd|rd|th)", re.IGNORECASE)
 
 

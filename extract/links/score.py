@@ -150,11 +150,10 @@ def _silence(
     # A shop word in the subject may be the app's name ("Reservas"): it does not silence a
     # link whose own label and own route name the same purpose.
     agreed = facts.kind is not None and facts.kind in purposes_kinds(tp)
-    # "Activate card/alerts": the label's object is a purchase or a feature — but in an
-    # invitation, "Join Payments API" names the team joined.
-    # A shop word beside a password word is the password's ("Confirme seu pedido de
-    # alteração de senha": a request, not an order); not so an account word ("download your
-    # tickets or registration information").
+    # "Activate card/alerts": the label's object is a purchase or a feature — not in an
+    # invitation ("Join Payments API" names the team joined), nor beside a password word
+    # ("Confirme seu pedido de alteração de senha": a request, not an order); an account word
+    # does not do that ("download your tickets or registration information").
     own_object = bool({"commerce", "feature"} & tp) and not ("join" in tp and r.invited)
     own_object = own_object and "password" not in tp
     # "Your trial ends on Monday. [Activate now]": a shop word in the sentence, no account

@@ -109,10 +109,9 @@ def _capitals_token(tail: str) -> bool:
     "CONFIRMED" are words."""
     if not (8 <= len(tail) <= 16 and tail.isupper() and _ALNUM.match(tail)):
         return False
-    letters = "".join(c for c in tail if c.isalpha()).lower()
     if any(c.isdigit() for c in tail):
         return not _WORD_THEN_NUMBER.match(tail)
-    return random_letters(letters, _SHORTEST_CAPITALS)
+    return random_letters(tail.lower(), _SHORTEST_CAPITALS)
 
 
 def random_letters(token: str, shortest: int = 16) -> bool:
