@@ -130,11 +130,11 @@ def _data_uri(src: str) -> tuple[bytes, str] | None:
 def _distance_to_code_word(markup: str, start: int, end: int) -> int | None:
     """Characters from the nearest code word before the tag (or, worse, after it)."""
     lo = max(0, start - _WORDS_BEFORE)
-    before = [m.end() for m in keyword_spans(STRONG_CODE_KEYWORDS, markup[lo:start])]
+    before = [end for _, end in keyword_spans(STRONG_CODE_KEYWORDS, markup[lo:start])]
     if before:
         return start - (lo + before[-1])
     after = next(keyword_spans(STRONG_CODE_KEYWORDS, markup[end : end + _WORDS_AFTER]), None)
-    return None if after is None else _WORDS_BEFORE + after.start()
+    return None if after is None else _WORDS_BEFORE + after[0]
 
 
 def _words_before(markup: str, start: int) -> str:
@@ -212,7 +212,7 @@ def _insertion_point(text: str, before: str) -> int:
         words = words[1:] if len(words) > 2 else []
     if at < 0:
         m2 = next(keyword_spans(STRONG_CODE_KEYWORDS, text[:_TEXT_REACH]), None)
-        at = m2.end() if m2 is not None else len(text)
+        at = m2[1] if m2 is not None else len(text)
     stop = text.find("\n", at)
     return len(text) if stop < 0 else stop
 

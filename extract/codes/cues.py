@@ -40,10 +40,10 @@ class Spans:
     @classmethod
     def of(cls, pattern: re.Pattern[str], text: str) -> Spans:
         starts, ends, words = [], [], []
-        for m in keyword_spans(pattern, text):
-            starts.append(m.start())
-            ends.append(m.end())
-            words.append(m.group(0))
+        for start, end in keyword_spans(pattern, text):
+            starts.append(start)
+            ends.append(end)
+            words.append(text[start:end])
         return cls(starts, ends, words)
 
     def before(self, pos: int, window: int) -> tuple[int, str] | None:
