@@ -86,13 +86,16 @@ def _led_ends(text: str, cues: Cues) -> list[int]:
 
 
 def _shown(scorer: TokenScorer, token: str) -> bool:
-    """Emphasised, or carried by a link as a path segment or query value."""
-    return token in scorer.emphasized or _in_link(scorer, token)
+    """Emphasised, or carried by a link as a path segment or query value; small letters
+    only as a query value ("?secret=emcdgq"): a path segment of them is a route's word
+    ("/email/confirm")."""
+    words = token.isalpha() and token.islower()
+    return token in scorer.emphasized or _in_link(scorer, token, "=" if words else "/=")
 
 
-def _in_link(scorer: TokenScorer, token: str) -> bool:
+def _in_link(scorer: TokenScorer, token: str, before: str = "/=") -> bool:
     """Carried by a link of the mail as a path segment or query value."""
-    needle = re.compile(rf"[/=]{re.escape(token)}(?![A-Za-z0-9])")
+    needle = re.compile(rf"[{before}]{re.escape(token)}(?![A-Za-z0-9])")
     return any(needle.search(a.href) for a in scorer.doc.anchors)
 
 

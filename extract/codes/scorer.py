@@ -111,6 +111,8 @@ _UNLABELLED = frozenset(
 )
 _PIN_LABEL = re.compile(r"\b(?:pin|пин)[- ]?$", re.IGNORECASE)
 _BREAK = re.compile(r"\n|[.!?;。！？]\s")
+# "OPS-5115: Fix OTP resend timer": a token before a colon heads a title or a field.
+_HEADS_TITLE = re.compile(r"[\])]?[ \t]*[:：]")
 # The words of a From header: its display name, local part and domain labels.
 _WORDS = re.compile(r"[^\W_]+")
 
@@ -233,6 +235,9 @@ class TokenScorer:
         # "Hi user4821,⏎⏎Your code: …": the code word's sentence belongs to another token.
         if kw_after is not None and not t.alone and _BREAK.search(text, end, end + kw_after[0]):
             kw_after = None
+        # …and a code word in the title it heads names no token.
+        if kw_after is not None and _HEADS_TITLE.match(text, end):
+            kw_after = None
         if kw_after is not None and (kw is None or kw_after[0] < kw[0]):
             t.kw, t.where = kw_after, "after"
             return
@@ -290,7 +295,7 @@ class TokenScorer:
     def _weak_word(self, t: _Token) -> tuple[int, str] | None:
         text, start, end = t.text, t.start, t.end
         wk = t.cues.weak.before(start, 300 if t.alone else 120)
-        wk_after = t.cues.weak.after(end, 40)
+        wk_after = None if _HEADS_TITLE.match(text, end) else t.cues.weak.after(end, 40)
         # …a code word on the next line labels the next line's number.
         after_break = wk_after is not None and _BREAK.search(text, end, end + wk_after[0])
         if wk is None and wk_after and (t.alone or not after_break):

@@ -118,6 +118,7 @@ _ALONE_BELOW = re.compile(
     r"[^\n]{0,200}\n\s{0,40}[*`\"“'«]{0,4}([A-Za-z0-9]{5,32})[*`\"”'»]{0,4}[ \t]*(?:\n|$)"
 )
 _LONG_CODE = range(11, 17)
+_SMALL_MAX = 12
 # A long code in quotes ("…code is "QQivWpmvhkouHrPoA3Cspy", valid for 10 minutes") is
 # shown as the code as much as one ending its sentence.
 _OPEN_QUOTE = re.compile(r"[\"“'«*][ \t\u00a0\u202f]?$")
@@ -250,13 +251,13 @@ def _token_after(
         m = _BELOW_KEYWORD.match(text, end)
         # …below a heading, a name's letters ("McKinsey", "YouTube") are no code.
         if m is not None and m.group(1).isalpha() and name_like(m.group(1)):
-            m = None
+            m = None if not _small_letters(m.group(1)) else m
     found = None if m is None else _accepted(text, end, m, shown)
     if found is None:
         m = _ALONE_BELOW.match(text, end)
         if (
             m is not None
-            and not name_like(m.group(1))
+            and (_small_letters(m.group(1)) or not name_like(m.group(1)))
             and (shown(m.group(1)) or _introduces(text, end))
         ):
             found = _accepted(text, end, m, shown)
@@ -274,6 +275,11 @@ def _accepted(
     text: str, end: int, m: re.Match[str], shown: Callable[[str], bool]
 ) -> tuple[int, int, tuple[str, str]] | None:
     token = m.group(1)
+    if _small_letters(token):
+        # "Copy and paste the following token⏎⏎emcdgq": small letters are a code only when
+        # shown as one (emphasised, or carried by the sign-in link); after "Your code is",
+        # "expired." is a word.
+        return (m.start(1), m.end(1), (token, token)) if shown(token) else None
     long = not _short_code(token)
     if long and (_claim_head(text, end) or not _long_handed(text, m.start(1), m.end(1), shown)):
         return None
@@ -284,6 +290,11 @@ def _accepted(
     if brand_shaped(token) or not _ENDS_SENTENCE.match(text, m.end(1)):
         return None
     return m.start(1), m.end(1), (token, token)
+
+
+def _small_letters(token: str) -> bool:
+    """5-12 small letters: a code alphabet without capitals or digits (Firezone's)."""
+    return token.isascii() and token.isalpha() and token.islower() and len(token) <= _SMALL_MAX
 
 
 def _short_code(token: str) -> bool:

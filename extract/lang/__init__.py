@@ -36,8 +36,9 @@ at once, because templates mix languages (a German mail quotes an English code l
     (an entry starting with ``*`` may end a compound: "*bestätigung" in
     "Registrierungsbestätigung"),
     ``unsubscribe``, ``alert``, … — :data:`otpbridge.extract.links.cues.Purpose`),
-    ``shared_content`` ("shared a document with you") and ``bare_label`` (a whole label that
-    only moves on: "Next", "Weiter", "続ける").
+    ``shared_content`` ("shared a document with you"), ``bare_label`` (a whole label that
+    only moves on: "Next", "Weiter", "続ける") and ``id_label`` (what labels an identifier
+    the mail prints: "Account ID:", "Benutzername:"; a URL whose only secret it is hides none).
 ``[url]``
     localised route words of auth URLs, as ASCII path words: ``confirm``, ``reset``, ``magic``;
     ``invite`` ("einladung"): an invitation route, a confirm link only when the words around
@@ -87,7 +88,7 @@ TABLES: Mapping[str, frozenset[str]] = MappingProxyType({
     "link": frozenset({
         "magic", "confirm", "reset", "password", "unsubscribe", "decline", "utility", "alert",
         "generic", "commerce", "invite", "join", "done", "changed", "browse", "account",
-        "pointer", "feature", "affirm", "restore", "shared_content", "bare_label",
+        "pointer", "feature", "affirm", "restore", "shared_content", "bare_label", "id_label",
     }),
     "url": frozenset({"confirm", "reset", "magic", "invite"}),
     "expiry": frozenset({"valid", "within", "units", "numbers", "fused", "bare_units"}),

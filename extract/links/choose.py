@@ -34,6 +34,7 @@ from otpbridge.extract.lang.detect import readable
 from otpbridge.extract.links.body import subject_or_body
 from otpbridge.extract.links.cues import purposes_in
 from otpbridge.extract.links.features import PRIMARY_MIN_SCORE
+from otpbridge.extract.links.printed_ids import only_printed_ids
 from otpbridge.extract.links.reading import Seen
 from otpbridge.extract.links.score import score_link
 from otpbridge.extract.links.share import unshared
@@ -78,6 +79,7 @@ def find_links(doc: Document, code: str | None = None) -> tuple[LinkCandidate, .
     plain = doc.plain_text[:_MAX_PLAIN]
     subject = purposes_in(_without_sender_name(doc.subject, doc.headers.get("from", "")))
     analysed: list[tuple[Seen, UrlFacts]] = []
+    shown_text = f"{doc.text}\n{plain}"
     for seen in _collect(doc.anchors, plain):
         if seen.url in unsubscribe:
             continue
@@ -86,6 +88,8 @@ def find_links(doc: Document, code: str | None = None) -> tuple[LinkCandidate, .
             continue
         if code and not facts.secret and _carries(seen.url, code):
             facts = replace(facts, secret=True)
+        elif facts.secret and not facts.signature and only_printed_ids(seen.url, shown_text):
+            facts = replace(facts, secret=False)
         analysed.append((seen, facts))
     # A short mail whose only secret-bearing link sits under a subject that names a purpose
     # ("Email change request" + one bare URL or one button) needs no further words.

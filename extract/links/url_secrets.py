@@ -18,8 +18,13 @@ _TOKEN_PARAM = re.compile(
     re.IGNORECASE,
 )
 _RANDOMISH = re.compile(r"^[A-Za-z0-9_\-.~=+%:]{16,}$")
-# "summer-sale-2025": words and numbers joined by hyphens name a page, they hide nothing.
-_SLUG = re.compile(r"^(?:[a-z]+|[0-9]+)(?:[-_.](?:[a-z]+|[0-9]+))+$")
+# "?inviteId=189500023382574691": an invitation's id is its bearer credential; long enough,
+# digits alone are as unguessable as a token (short ones are counters, as in "?invite=42").
+_INVITE_PARAM = re.compile(r"invit", re.IGNORECASE)
+_SHORTEST_INVITE_ID = 12
+# "summer-sale-2025", "pinecone_logistics89": words and numbers joined by hyphens name a
+# page or an account, they hide nothing.
+_SLUG = re.compile(r"^(?:[a-z]+|[0-9]+)(?:[-_.](?:[a-z]+|[0-9]+))+[0-9]{0,4}$")
 _ALNUM = re.compile(r"^[A-Za-z0-9]+$")
 _CASED_WORDS = re.compile(r"^[a-z]*(?:[A-Z][a-z]+)+$")
 _WORD_THEN_NUMBER = re.compile(r"^(?:[A-Za-z]+[0-9]{1,4}|[0-9]+)$")
@@ -43,6 +48,8 @@ _SHORT_TOKEN = re.compile(
 _MIXED_TOKEN = re.compile(
     r"^(?=[A-Za-z0-9]{8,11}$)(?=.*[a-z])(?=.*[A-Z])[A-Za-z0-9]*[A-Za-z][0-9]+[A-Za-z]"
 )
+# 8-16 letters of both cases: such a draw has no digit about one time in twenty.
+_MIXED_LETTERS = re.compile(r"^(?=.*[a-z])(?=.*[A-Z])[A-Za-z]{8,16}$")
 _VOWELS = frozenset("aeiouy")
 # Of a random run of small letters, about two bigrams in three join two consonants; of
 # words run together ("understandingthebasics", "myfirstblogpost") about one in three.
@@ -59,6 +66,8 @@ def has_secret(path: str, params: list[tuple[str, str]]) -> bool:
         if _CAMPAIGN_PARAM.match(key):
             continue  # referral, promo and analytics ids identify a campaign, not a session
         if _TOKEN_PARAM.search(key) and len(value) >= 4 and "@" not in value:
+            return True
+        if _INVITE_PARAM.search(key) and len(value) >= _SHORTEST_INVITE_ID and value.isalnum():
             return True
         if any(_randomish(piece) for piece in value.split("/")):
             return True
@@ -91,6 +100,8 @@ def _purposeful(tail: str) -> bool:
         return True  # "/aktywuj/vyh9pg": a short code, its digits between its letters
     if _MIXED_TOKEN.match(tail) and not _camel_word(tail):
         return True  # "/anmeldung/bestaetigen/Qm83kLz0aT": drawn from [A-Za-z0-9]
+    if _MIXED_LETTERS.match(tail) and not _camel_word(tail):
+        return True  # "/delete-account/flkyeYTMsG": drawn from [A-Za-z], no digit by chance
     if _capitals_token(tail):
         return True  # "/password-reset/KRFTQFJM", "/invite/3XBNTUMD": base32 capitals
     if random_letters(tail, _SHORTEST_ON_ROUTE):

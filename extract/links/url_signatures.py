@@ -148,6 +148,10 @@ _CONFIRM = frozenset(
         "enroll",
         "enrol",
         "enrollment",
+        # "/delete-account/<token>": confirming an account's deletion
+        "deleteaccount",
+        "deletemyaccount",
+        "accountdeletion",
     }
 )
 # Route words glued to an object ("emailconfirm", "accountactivation"): the purpose is the

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from itertools import islice, pairwise
 
 from otpbridge.extract.lang import words
-from otpbridge.extract.lang.patterns import compile_words
+from otpbridge.extract.lang.patterns import compile_words, substring_pattern
 
 __all__ = ["Unquoted", "is_reply_subject", "quote_start", "strip_quotes"]
 
@@ -50,6 +50,9 @@ _MIN_NEW_LETTERS = 2
 #: A notification's opening line is one of its first few lines, in its first characters.
 _ACTIVITY_LINES = 3
 _ACTIVITY_REACH = 1500
+# What a blank line may hold: white space and the zero-width characters of a preheader's
+# padding ("\u200c\u00a0\u200c…"), which show nothing.
+_BLANK = " \t\r\u00a0\u034f\u200b\u200c\u200d\u2060\ufeff"
 #: A header block's further fields must follow its "From:" line within this many lines.
 _BLOCK_LINES = 5
 
@@ -82,7 +85,7 @@ _FROM = compile_words(words("quote", "from"))
 _ACTIVITY = compile_words(words("quote", "activity"))
 #: Every marker holds one of these words: a plain substring test rules most mail out at once.
 _MARKER_TABLES = ("wrote", "separator", "subject", "activity")
-_MARKER_WORDS = tuple(sorted({w.lower() for s in _MARKER_TABLES for w in words("quote", s)}))
+_MARKER_WORDS = substring_pattern(w for s in _MARKER_TABLES for w in words("quote", s))
 _FIELD = re.compile(
     rf"[>*{_HS}]*{_alternation(words('quote', 'fields'))}{_H}*\**{_H}*[:：]",
     re.IGNORECASE,
@@ -189,7 +192,8 @@ def _activity(text: str) -> int:
     on this issue.", "jonas replied to your topic:"): the next non-blank line, or -1. Only
     one of the first few lines opens so; a mail that says so further down is something else."""
     head = text[:_ACTIVITY_REACH]
-    lines = [m for m in re.finditer(r"[^\n]+", head) if m.group(0).strip()][: _ACTIVITY_LINES + 1]
+    lines = [m for m in re.finditer(r"[^\n]+", head) if m.group(0).strip(_BLANK)]
+    lines = lines[: _ACTIVITY_LINES + 1]
     for this, following in pairwise(lines):
         if len(this.group(0)) <= _MAX_LINE and _ACTIVITY.search(this.group(0)):
             return following.start()
@@ -251,7 +255,9 @@ def _text_view(markup: str) -> tuple[str, list[int], list[int]]:
     for m in _TOKEN.finditer(markup):
         tok = m.group(0)
         name = (m.group(2) or "").lower()
-        if tok.startswith("<") and (name or tok == "<!--"):
+        # A declaration, comment or processing instruction ("<!DOCTYPE html>", "<!--[if
+        # mso]>") is markup too: read as text, it would be a line above the mail's first.
+        if tok.startswith("<") and (name or tok.startswith(("<!", "<?"))):
             if skip:
                 skip = "" if m.group(1) and name == skip else skip
             elif name in _SKIPPED and not m.group(1) and not tok.endswith("/>"):
@@ -272,7 +278,7 @@ def _text_view(markup: str) -> tuple[str, list[int], list[int]]:
 
 
 def _maybe_quoted(lower: str) -> bool:
-    return any(w in lower for w in _MARKER_WORDS)
+    return _MARKER_WORDS.search(lower) is not None
 
 
 def _markup_words(head: str) -> str:
