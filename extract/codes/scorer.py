@@ -21,6 +21,7 @@ from otpbridge.extract.codes.keywords import (
     NEGATIVE_KEYWORDS,
     STRONG_CODE_KEYWORDS,
 )
+from otpbridge.extract.codes.link_parts import folded, link_code_values, link_parts
 from otpbridge.extract.codes.mail_cues import card_authorization, reports_card_payment
 from otpbridge.extract.codes.mentions import (
     first_person,
@@ -49,41 +50,6 @@ from otpbridge.extract.lang.patterns import alternation
 from otpbridge.extract.parse.document import Document
 
 __all__ = ["TokenScorer"]
-
-#: What separates the parts of a URL: path segments, query names and values, fragment.
-_URL_PARTS = re.compile(r"[/?&;=#:]+")
-
-
-def _link_parts(doc: Document) -> frozenset[str]:
-    """Every path segment and query value of the mail's links, also folded: an activation link
-    often carries the very code its text asks to enter ('…;code=8372137471', 'use the code'),
-    in the case the site's form folds it to ('Q2R35' shown, '&token=q2r35' linked)."""
-    parts = {part for a in doc.anchors for part in _URL_PARTS.split(a.href) if 4 <= len(part) <= 40}
-    return frozenset(parts | {_folded(part) for part in parts})
-
-
-def _folded(token: str) -> str:
-    """A token with a digit in the case a site's form folds it to; a word ("EMAIL") stays
-    as written, so it never meets the route word ("/email/verify") it spells."""
-    return token.lower() if any(c.isdigit() for c in token) else token
-
-
-#: A query (or fragment) parameter whose name says it holds the code: "?code=KXQWTR",
-#: "&otp=482913", "#token=…", "verification_code=…"; not "promo_code", "coupon_code".
-_CODE_PARAM = re.compile(
-    r"[?&;#](?:(?:verification|verify|login|auth|signin|sign_in|confirm|confirmation|"
-    r"activation|activate|one_time|security|reset|email)[_-]?)?"
-    r"(?:code|otp|pin|passcode|token)=([^&;#=/\s]{4,40})",
-    re.IGNORECASE,
-)
-
-
-def _link_code_values(doc: Document) -> frozenset[str]:
-    """The values of the mail's links' code parameters: a sign-in button that carries the
-    code its text shows ("(Code KXQWTR)" and "…/verify?code=KXQWTR") names the token a code
-    as plainly as the text does, whatever letters the code happens to have."""
-    return frozenset(_folded(m.group(1)) for a in doc.anchors for m in _CODE_PARAM.finditer(a.href))
-
 
 #: Characters of a text scored (as extract.codes.otp).
 MAX_TEXT = 100_000
@@ -174,14 +140,14 @@ class TokenScorer:
     def link_parts(self) -> frozenset[str]:
         """The mail's links' path segments and query values (read on demand)."""
         if self._link_parts is None:
-            self._link_parts = _link_parts(self.doc)
+            self._link_parts = link_parts(self.doc)
         return self._link_parts
 
     @property
     def link_codes(self) -> frozenset[str]:
         """The values of the mail's links' code parameters (read on demand)."""
         if self._link_codes is None:
-            self._link_codes = _link_code_values(self.doc)
+            self._link_codes = link_code_values(self.doc)
         return self._link_codes
 
     @property
@@ -399,7 +365,7 @@ class TokenScorer:
         "Код KXQWTR", "(Código KXQWTR)" beside a sign-in verb) labels it as plainly as a
         strong one; a link's code parameter
         ("?code=KXQWTR") is more evidence still."""
-        value, display = _folded(t.value), _folded(t.display)
+        value, display = folded(t.value), folded(t.display)
         if value not in self.link_parts and display not in self.link_parts:
             return
         labelled = t.named and t.kw is not None

@@ -1,0 +1,44 @@
+"""What a mail's links carry that a code may be: path segments, query values, and the values
+of parameters named for a code ("?code=KXQWTR")."""
+
+from __future__ import annotations
+
+import re
+
+from otpbridge.extract.parse.document import Document
+
+__all__ = ["folded", "link_code_values", "link_parts"]
+
+#: What separates the parts of a URL: path segments, query names and values, fragment.
+_URL_PARTS = re.compile(r"[/?&;=#:]+")
+
+
+def link_parts(doc: Document) -> frozenset[str]:
+    """Every path segment and query value of the mail's links, also folded: an activation link
+    often carries the very code its text asks to enter ('…;code=8372137471', 'use the code'),
+    in the case the site's form folds it to ('Q2R35' shown, '&token=q2r35' linked)."""
+    parts = {part for a in doc.anchors for part in _URL_PARTS.split(a.href) if 4 <= len(part) <= 40}
+    return frozenset(parts | {folded(part) for part in parts})
+
+
+def folded(token: str) -> str:
+    """A token with a digit in the case a site's form folds it to; a word ("EMAIL") stays
+    as written, so it never meets the route word ("/email/verify") it spells."""
+    return token.lower() if any(c.isdigit() for c in token) else token
+
+
+#: A query (or fragment) parameter whose name says it holds the code: "?code=KXQWTR",
+#: "&otp=482913", "#token=…", "verification_code=…"; not "promo_code", "coupon_code".
+_CODE_PARAM = re.compile(
+    r"[?&;#](?:(?:verification|verify|login|auth|signin|sign_in|confirm|confirmation|"
+    r"activation|activate|one_time|security|reset|email)[_-]?)?"
+    r"(?:code|otp|pin|passcode|token)=([^&;#=/\s]{4,40})",
+    re.IGNORECASE,
+)
+
+
+def link_code_values(doc: Document) -> frozenset[str]:
+    """The values of the mail's links' code parameters: a sign-in button that carries the
+    code its text shows ("(Code KXQWTR)" and "…/verify?code=KXQWTR") names the token a code
+    as plainly as the text does, whatever letters the code happens to have."""
+    return frozenset(folded(m.group(1)) for a in doc.anchors for m in _CODE_PARAM.finditer(a.href))
