@@ -117,6 +117,10 @@ def rank_codes(doc: Document) -> list[ScoredCode]:
     if scorer.subject.strip():
         for s in _score_text(scorer, scorer.subject, "subject"):
             s.add("in_subject_only", "read from the subject")  # weaker than the body
+            # "Re: Cannot log in with code 482913" over a body without it: the subject of
+            # the mail this one answers, which handed nothing to the reader.
+            if scorer.reply and not any(s.display in t for t in (doc.text, doc.plain_text)):
+                s.add("quoted_in_reply", "only in the subject of the mail it answers")
             scored.append(s)
     best: dict[str, ScoredCode] = {}
     for s in scored:
