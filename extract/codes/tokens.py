@@ -249,9 +249,11 @@ def _token_after(
     m = _AFTER_KEYWORD.match(text, end)
     if m is None:
         m = _BELOW_KEYWORD.match(text, end)
-        # …below a heading, a name's letters ("McKinsey", "YouTube") are no code.
-        if m is not None and m.group(1).isalpha() and name_like(m.group(1)):
-            m = None if not _small_letters(m.group(1)) else m
+        # …below a heading, a name's letters ("McKinsey", "YouTube") are no code; small
+        # letters alone are judged by how they are shown (_accepted).
+        letters = m.group(1) if m is not None else ""
+        if letters.isalpha() and name_like(letters) and not _small_letters(letters):
+            m = None
     found = None if m is None else _accepted(text, end, m, shown)
     if found is None:
         m = _ALONE_BELOW.match(text, end)
@@ -293,7 +295,7 @@ def _accepted(
 
 
 def _small_letters(token: str) -> bool:
-    """5-12 small letters: a code alphabet without capitals or digits (Firezone's)."""
+    """5-12 small letters: a code alphabet without capitals or digits."""
     return token.isascii() and token.isalpha() and token.islower() and len(token) <= _SMALL_MAX
 
 

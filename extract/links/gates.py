@@ -92,9 +92,9 @@ def qualify(
 
 def _account_invitation(r: Read, seen: Seen, subject: frozenset[Purpose]) -> bool:
     """The words around an invitation route's link ask to accept it into an account, or the
-    link is shown as a bare URL (or "click here"): no label names something else it opens."""
+    link is shown as a bare URL (or "click here") or asks to sign up: no label names
+    something else it opens."""
     bare_url = _URL_TEXT.match(seen.text) or not (seen.from_html or r.label)
-    # "Регистрация" (Register) as the invitation route's label: one accepts by signing up.
     if bare_url or bare_label(r.label) or {"generic", "account"} & r.text_purposes:
         return True
     words = r.text_purposes | r.context_purposes | subject
