@@ -51,15 +51,21 @@ def _folded_letter(ch: str) -> str:
     return _FOLDED_LETTERS.get(ch) or re.escape(ch)
 
 
-def _trie(entries: list[str], letter: Callable[[str], str] = _letter) -> str:
-    """One alternation per shared prefix: the regex engine branches once per character
-    instead of trying hundreds of words at every position."""
+def _tree(entries: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The entries as a prefix tree of letters; ``""`` marks where an entry ends."""
     root: dict[str, dict[str, Any]] = {}
     for word in entries:
         node = root
         for ch in word:
             node = node.setdefault(ch, {})
         node[""] = {}
+    return root
+
+
+def _trie(entries: list[str], letter: Callable[[str], str] = _letter) -> str:
+    """One alternation per shared prefix: the regex engine branches once per character
+    instead of trying hundreds of words at every position."""
+    root = _tree(entries)
 
     def emit(node: dict[str, dict[str, Any]]) -> str:
         alts = [letter(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
@@ -106,13 +112,7 @@ def table_pattern(section: str, table: str) -> re.Pattern[str]:
 def substring_pattern(entries: Iterable[str]) -> re.Pattern[str]:
     """A case-sensitive pattern that finds any entry inside an already lower-cased text:
     one scan instead of one substring test per entry."""
-    unique = sorted({w.lower() for w in entries if w})
-    root: dict[str, dict[str, Any]] = {}
-    for word in unique:
-        node = root
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
+    root = _tree(sorted({w.lower() for w in entries if w}))
 
     def emit(node: dict[str, dict[str, Any]]) -> str:
         if "" in node:  # a shorter entry already is a match: its longer ones add nothing

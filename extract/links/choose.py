@@ -79,7 +79,6 @@ def find_links(doc: Document, code: str | None = None) -> tuple[LinkCandidate, .
     plain = doc.plain_text[:_MAX_PLAIN]
     subject = purposes_in(_without_sender_name(doc.subject, doc.headers.get("from", "")))
     analysed: list[tuple[Seen, UrlFacts]] = []
-    shown_text = f"{doc.text}\n{plain}"
     for seen in _collect(doc.anchors, plain):
         if seen.url in unsubscribe:
             continue
@@ -88,7 +87,7 @@ def find_links(doc: Document, code: str | None = None) -> tuple[LinkCandidate, .
             continue
         if code and not facts.secret and _carries(seen.url, code):
             facts = replace(facts, secret=True)
-        elif facts.secret and not facts.signature and only_printed_ids(seen.url, shown_text):
+        elif facts.secret and not facts.signature and only_printed_ids(seen.url, doc.text, plain):
             facts = replace(facts, secret=False)
         analysed.append((seen, facts))
     # A short mail whose only secret-bearing link sits under a subject that names a purpose

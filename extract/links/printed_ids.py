@@ -23,15 +23,15 @@ _LABEL_REACH = 40
 _MAX_SEEN = 5  # occurrences of one value looked at
 
 
-def only_printed_ids(url: str, text: str) -> bool:
-    """Every secret-looking value of ``url`` is one that ``text`` prints as an identifier:
-    with them blanked out, the URL carries no secret."""
+def only_printed_ids(url: str, *texts: str) -> bool:
+    """Every secret-looking value of ``url`` is one that one of ``texts`` (the rendered text,
+    the text part) prints as an identifier: with them blanked out, the URL carries none."""
     try:
         parts = urlsplit(url)
     except ValueError:
         return False
     values = [s for s in parts.path.split("/") if s] + [v for _, v in parse_qsl(parts.query)]
-    printed = {v for v in values if len(v) >= _SHORTEST and _labelled(v, text)}
+    printed = {v for v in values if len(v) >= _SHORTEST and any(_labelled(v, t) for t in texts)}
     if not printed:
         return False
     path = "/".join("id" if s in printed else s for s in parts.path.split("/"))
