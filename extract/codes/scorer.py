@@ -232,7 +232,13 @@ class TokenScorer:
         if t.kw is None:
             kw = self._noun_with_verb(t.cues, start, 300 if t.alone else 120)
             t.where = "before (code word and verb)"
-            t.kw = None if kw is not None and answers_question(text, start - kw[0], start) else kw
+            # "Meeting point code: 3214.⏎Read the full report: report 74868": a code word
+            # labelling its own line's value names no token below it.
+            taken = kw is not None and (
+                answers_question(text, start - kw[0], start)
+                or labels_own_value(text, start - kw[0], start)
+            )
+            t.kw = None if taken else kw
 
     def _word_gain(self, t: _Token) -> None:
         if t.kw is not None:

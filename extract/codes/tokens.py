@@ -108,7 +108,8 @@ def _grouped(token: str) -> tuple[str, str] | None:
 # extract.codes.shapes.long_code) is found here only, never by the token scan.
 _AFTER_KEYWORD = re.compile(
     r"(?:[ \t]+(?:is|ist|lautet|est|es|é|è|är|er|jest|je|to))?[ \t:：\"“'«*]{0,4}"
-    r"([A-Za-z0-9]{5,32})(?![\w@/%+=-])"
+    # "SofiaKeller.28707229": a piece of a dotted token is no code of its own.
+    r"([A-Za-z0-9]{5,32})(?![\w@/%+=-]|\.[A-Za-z0-9])"
 )
 # …or alone on the next line, under a heading ("Your verification code⏎⏎bYqTmKzRaP").
 _BELOW_KEYWORD = re.compile(r"[ \t:：]*\n\s*([A-Za-z0-9]{5,32})(?=[ \t]*(?:\n|$))")

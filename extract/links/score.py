@@ -156,13 +156,16 @@ def _silence(
     # does not do that ("download your tickets or registration information").
     own_object = bool({"commerce", "feature"} & tp) and not ("join" in tp and r.invited)
     own_object = own_object and "password" not in tp
+    # "Kenji invited you to 'Q3 Survey Squad' workspace": a shop word in an invitation's
+    # subject names what the reader is invited to, when the link is the invitation's route.
+    invitation = "invite" in subject and facts.invite_route
     # "Your trial ends on Monday. [Activate now]": a shop word in the sentence, no account
     # word there or in the label, and a URL naming no route: a purchase.
     r.commerce = (
         own_object
         # "Confirm your request to recover your account" (Arabic "طلبك": request or order):
         # a shop word beside an account word in the subject is about the account.
-        or ("commerce" in subject and not account_subject and not agreed)
+        or ("commerce" in subject and not account_subject and not agreed and not invitation)
         or (
             r.short_context
             and "commerce" in r.context_purposes

@@ -22,11 +22,27 @@ _RANDOMISH = re.compile(r"^[A-Za-z0-9_\-.~=+%:]{16,}$")
 # digits alone are as unguessable as a token (short ones are counters, as in "?invite=42").
 _INVITE_PARAM = re.compile(r"invit", re.IGNORECASE)
 _SHORTEST_INVITE_ID = 12
+# "?_a=recovery&validate=41876876": a parameter named for the action it performs holds the
+# token that performs it, a short hex one too (its digits tell it from "?confirm=yes").
+_ACTION_PARAM = re.compile(
+    r"^(?:validate|validation|verify|verification|confirm|confirmation|activate|activation|"
+    r"reset|recover|recovery|unlock)$",
+    re.IGNORECASE,
+)
+_SHORTEST_ACTION_VALUE = 6
+# "/sympa/ticket/00678505351395": digits alone after a credential's name are its value,
+# long enough not to be a counter ("/tickets/4411" is a support ticket).
+_CREDENTIAL_SEGMENT = re.compile(
+    r"^(?:ticket|token|auth|key|otp|code|verify|verification|reset|confirm|activate|login)$",
+    re.IGNORECASE,
+)
+_SHORTEST_CREDENTIAL_DIGITS = 12
 # "summer-sale-2025", "pinecone_logistics89": words and numbers joined by hyphens name a
 # page or an account, they hide nothing.
 _SLUG = re.compile(r"^(?:[a-z]+|[0-9]+)(?:[-_.](?:[a-z]+|[0-9]+))+[0-9]{0,4}$")
 _ALNUM = re.compile(r"^[A-Za-z0-9]+$")
 _CASED_WORDS = re.compile(r"^[a-z]*(?:[A-Z][a-z]+)+$")
+_CASED_RUN = re.compile(r"[A-Z]?[a-z]+")
 _WORD_THEN_NUMBER = re.compile(r"^(?:[A-Za-z]+[0-9]{1,4}|[0-9]+)$")
 _CAMPAIGN_PARAM = re.compile(
     r"^(?:utm_\w+|ref|referrer|referral|promo|promo_code|coupon|discount|campaign|cid|mc_[ce]id|"
@@ -69,13 +85,28 @@ def has_secret(path: str, params: list[tuple[str, str]]) -> bool:
             return True
         if _INVITE_PARAM.search(key) and len(value) >= _SHORTEST_INVITE_ID and value.isalnum():
             return True
+        if (
+            _ACTION_PARAM.match(key)
+            and len(value) >= _SHORTEST_ACTION_VALUE
+            and value.isalnum()
+            and any(c.isdigit() for c in value)
+        ):
+            return True
         if any(_randomish(piece) for piece in value.split("/")):
             return True
     # "8!d2wx5WgE…" (an id and a token joined by "!", as October/Winter CMS mail them);
     # "/invite:YeaHKQ…" (a named path parameter, "name:value", as Grav and Kirby route).
+    segments = path.split("/")
+    if any(
+        _CREDENTIAL_SEGMENT.match(name)
+        and value.isdigit()
+        and len(value) >= _SHORTEST_CREDENTIAL_DIGITS
+        for name, value in itertools.pairwise(segments)
+    ):
+        return True
     return any(
         _randomish(piece)
-        for segment in path.split("/")
+        for segment in segments
         for piece in (*segment.split("!"), *segment.split(":")[1:])
     )
 
@@ -139,7 +170,14 @@ def _camel_word(token: str) -> bool:
     lower-case run, 2.5 letters or more per capital; "AbC9dEf0Gh" flips case every letter."""
     letters = "".join(c for c in token if c.isalpha())
     capitals = sum(c.isupper() for c in letters)
-    return bool(_CASED_WORDS.match(letters)) and capitals * 5 <= len(letters) * 2
+    if not (_CASED_WORDS.match(letters) and capitals * 5 <= len(letters) * 2):
+        return False
+    # "nttFaymbAt", "bVclAufeVd": runs without a vowel are no words ("ntt"; "b", "Vcl",
+    # "Vd"); one capitalised run may be an acronym ("VpnSetupGuide").
+    runs = _CASED_RUN.findall(letters)
+    voiceless = [run for run in runs if not _VOWELS & set(run.lower())]
+    first = runs[0] if runs else ""
+    return len(voiceless) < 2 and not (first.islower() and len(first) > 1 and first in voiceless)
 
 
 def short_link_code(path: str) -> bool:
