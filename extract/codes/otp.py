@@ -57,7 +57,12 @@ def _score_text(scorer: TokenScorer, raw_text: str, source: str) -> list[ScoredC
         if scored is not None:
             out.append(_placed(scored, start, source))
     led = chain(
-        keyword_led_tokens(text, _led_ends(text, cues), lambda token: _shown(scorer, token)),
+        keyword_led_tokens(
+            text,
+            _led_ends(text, cues),
+            lambda token: _shown(scorer, token),
+            lambda token: _in_link(scorer, token),
+        ),
         linked_hex_tokens(
             text, (*cues.strong.ends, *cues.nouns.ends), lambda token: _in_link(scorer, token)
         ),

@@ -118,6 +118,13 @@ _BELOW_KEYWORD = re.compile(r"[ \t:：]*\n\s*([A-Za-z0-9]{5,32})(?=[ \t]*(?:\n|$
 _ALONE_BELOW = re.compile(
     r"[^\n]{0,200}\n\s{0,40}[*`\"“'«]{0,4}([A-Za-z0-9]{5,32})[*`\"”'»]{0,4}[ \t]*(?:\n|$)"
 )
+# "Your verification code is JonasBerg.55820137.": two runs joined by a dot, taken only when
+# a link of the mail carries the whole of it (a version or a file name is carried by none).
+# Its sentence may run on a few words first ("Kod dostępu jest następujący: …").
+_DOTTED_AFTER = re.compile(
+    r"(?:[^\n]{0,60}?[ \t:：\"“'«*])?"
+    r"(?<![\w.@/%+=-])([A-Za-z0-9]{2,32}\.[A-Za-z0-9]{2,32})(?![\w@/%+=-]|\.[A-Za-z0-9])"
+)
 _LONG_CODE = range(11, 17)
 _SMALL_MAX = 12
 # A long code in quotes ("…code is "QQivWpmvhkouHrPoA3Cspy", valid for 10 minutes") is
@@ -171,16 +178,29 @@ def code_tokens(text: str) -> Iterator[tuple[int, int, tuple[str, str]]]:
 
 
 def keyword_led_tokens(
-    text: str, keyword_ends: list[int], shown: Callable[[str], bool]
+    text: str,
+    keyword_ends: list[int],
+    shown: Callable[[str], bool],
+    in_link: Callable[[str], bool],
 ) -> Iterator[tuple[int, int, tuple[str, str]]]:
     """Codes the token scan skips (letters of both cases, long random tokens, groups of
-    small letters, passphrases of small words), found only right after a strong code word
-    ending at one of ``keyword_ends``, and only when shown as the code (a brand name after
-    "code" is not)."""
+    small letters, passphrases of small words, two runs joined by a dot), found only right
+    after a strong code word ending at one of ``keyword_ends``, and only when shown as the
+    code (a brand name after "code" is not)."""
     for end in keyword_ends:
-        found = _words_after(text, end, shown) or _token_after(text, end, shown)
+        found = _dotted_after(text, end, in_link)
+        found = found or _words_after(text, end, shown) or _token_after(text, end, shown)
         if found is not None:
             yield found
+
+
+def _dotted_after(
+    text: str, end: int, in_link: Callable[[str], bool]
+) -> tuple[int, int, tuple[str, str]] | None:
+    m = _DOTTED_AFTER.match(text, end)
+    if m is None or not in_link(m.group(1)):
+        return None
+    return m.start(1), m.end(1), (m.group(1), m.group(1))
 
 
 # "Token: 8ac72313209e97e735b84f64d0afb967" under a reset button whose URL ends in that token:
