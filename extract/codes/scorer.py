@@ -76,6 +76,7 @@ _UNLABELLED = frozenset(
     {"speaker_own_code", "payment_receipt", "talked_about", "quoted_in_reply", "claimed_before"}
 )
 _PIN_LABEL = re.compile(r"\b(?:pin|пин)[- ]?$", re.IGNORECASE)
+_OWN_NUMBER = re.compile(r"[ \t]*[:：#]?[ \t]*\d")
 _BREAK = re.compile(r"\n|[.!?;。！？]\s")
 # "OPS-5115: Fix OTP resend timer": a token before a colon heads a title or a field.
 _HEADS_TITLE = re.compile(r"[\])]?[ \t]*[:：]")
@@ -268,6 +269,11 @@ class TokenScorer:
         text, start, end = t.text, t.start, t.end
         wk = t.cues.weak.before(start, 300 if t.alone else 120)
         wk_after = None if _HEADS_TITLE.match(text, end) else t.cues.weak.after(end, 40)
+        # "+49 30 1234567, PIN 4711#": a code word after the token labels its own number.
+        if wk_after is not None:
+            word_end = end + wk_after[0] + len(wk_after[1])
+            if _OWN_NUMBER.match(text, word_end):
+                wk_after = None
         # …a code word on the next line labels the next line's number.
         after_break = wk_after is not None and _BREAK.search(text, end, end + wk_after[0])
         if wk is None and wk_after and (t.alone or not after_break):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from urllib.parse import unquote
 
 __all__ = ["has_secret", "purposeful_tail", "random_letters", "short_link_code"]
 
@@ -111,7 +112,7 @@ def has_secret(path: str, params: list[tuple[str, str]]) -> bool:
     )
 
 
-def purposeful_tail(path: str, params: list[tuple[str, str]]) -> bool:
+def purposeful_tail(path: str, params: list[tuple[str, str]], *, route_tail: bool = False) -> bool:
     """The last segment after an auth path ("/verify-email/4qfqsgfgqxynaqfo"), or a query
     value of such a route ("/confirm?c=ats9pciz&u=ana"): generators drawing from a-z0-9
     often give a 12-16 character token only one digit, and a short code of one case is a
@@ -119,7 +120,8 @@ def purposeful_tail(path: str, params: list[tuple[str, str]]) -> bool:
     ("/talk/confirm/AbC9dEf0Gh"). Only asked of URLs whose route names a kind, so a shop's
     "/p/AB12CD34EF" is not asked."""
     tail = path.rstrip("/").rsplit("/", 1)[-1]
-    return _purposeful(tail) or any(
+    # ``route_tail``: the last segment is the route's own word ("/admin/passwords").
+    return (not route_tail and _purposeful(tail)) or any(
         _purposeful(value) for key, value in params if not _CAMPAIGN_PARAM.match(key)
     )
 
@@ -205,7 +207,8 @@ def _randomish(value: str) -> bool:
         return has_digit and not value.isdigit() and not value.isupper() and not value.islower()
     if _UUID.match(value):
         return True
-    if not _RANDOMISH.match(value) or "@" in value or _SLUG.match(value):
+    # "agent%2Bk1y7%40corp.example": an address, percent-encoded, is no token either.
+    if not _RANDOMISH.match(value) or "@" in unquote(value) or _SLUG.match(value):
         return False
     digits = sum(c.isdigit() for c in value)
     letters = sum(c.isalpha() for c in value)
