@@ -326,14 +326,11 @@ def analyse_url(url: str) -> UrlFacts | None:
     # an in-page anchor (a comment's id), never sent to the server, so it hides no secret.
     in_page = "/" not in frag_path and "=" not in frag_path and kind is None
     secret_path = path if in_page else path + "/" + frag_path
-    route_tail = (
-        _kind_from_words(_words(secret_path.rstrip("/").rsplit("/", 1)[-1]), []) is not None
-    )
-    secret = (
-        signature
-        or has_secret(secret_path, params)
-        or (kind is not None and purposeful_tail(secret_path, params, route_tail=route_tail))
-    )
+    secret = signature or has_secret(secret_path, params)
+    if not secret and kind is not None:
+        tail = secret_path.rstrip("/").rsplit("/", 1)[-1]
+        route_tail = _kind_from_words(_words(tail), []) is not None
+        secret = purposeful_tail(secret_path, params, route_tail=route_tail)
     short_code = not secret and short_link_code(secret_path)
     # Help desks live on "help."/"support." hosts: a link there carrying a secret is the
     # desk's own account link, not a help article.
