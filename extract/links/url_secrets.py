@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from urllib.parse import unquote
 
 __all__ = ["has_secret", "purposeful_tail", "random_letters", "short_link_code"]
@@ -112,7 +113,9 @@ def has_secret(path: str, params: list[tuple[str, str]]) -> bool:
     )
 
 
-def purposeful_tail(path: str, params: list[tuple[str, str]], *, route_tail: bool = False) -> bool:
+def purposeful_tail(
+    path: str, params: list[tuple[str, str]], route_word: Callable[[str], bool]
+) -> bool:
     """The last segment after an auth path ("/verify-email/4qfqsgfgqxynaqfo"), or a query
     value of such a route ("/confirm?c=ats9pciz&u=ana"): generators drawing from a-z0-9
     often give a 12-16 character token only one digit, and a short code of one case is a
@@ -120,8 +123,8 @@ def purposeful_tail(path: str, params: list[tuple[str, str]], *, route_tail: boo
     ("/talk/confirm/AbC9dEf0Gh"). Only asked of URLs whose route names a kind, so a shop's
     "/p/AB12CD34EF" is not asked."""
     tail = path.rstrip("/").rsplit("/", 1)[-1]
-    # ``route_tail``: the last segment is the route's own word ("/admin/passwords").
-    return (not route_tail and _purposeful(tail)) or any(
+    # ``route_word``: the last segment is the route's own word ("/admin/passwords").
+    return (_purposeful(tail) and not route_word(tail)) or any(
         _purposeful(value) for key, value in params if not _CAMPAIGN_PARAM.match(key)
     )
 

@@ -326,11 +326,11 @@ def analyse_url(url: str) -> UrlFacts | None:
     # an in-page anchor (a comment's id), never sent to the server, so it hides no secret.
     in_page = "/" not in frag_path and "=" not in frag_path and kind is None
     secret_path = path if in_page else path + "/" + frag_path
-    secret = signature or has_secret(secret_path, params)
-    if not secret and kind is not None:
-        tail = secret_path.rstrip("/").rsplit("/", 1)[-1]
-        route_tail = _kind_from_words(_words(tail), []) is not None
-        secret = purposeful_tail(secret_path, params, route_tail=route_tail)
+    secret = (
+        signature
+        or has_secret(secret_path, params)
+        or (kind is not None and purposeful_tail(secret_path, params, _names_kind))
+    )
     short_code = not secret and short_link_code(secret_path)
     # Help desks live on "help."/"support." hosts: a link there carrying a secret is the
     # desk's own account link, not a help article.
@@ -403,6 +403,11 @@ def _front_controller_route(path: str, params: list[tuple[str, str]]) -> list[tu
 def _routed(params: list[tuple[str, str]]) -> set[str]:
     """Values of the query keys that route a request ("?p=unsubscribe", "?action=verify")."""
     return {v.lower() for k, v in params if k.lower() in _PURPOSE_KEYS}
+
+
+def _names_kind(segment: str) -> bool:
+    """The path segment is a route word naming a purpose by itself ("passwords")."""
+    return _kind_from_words(_words(segment), []) is not None
 
 
 def _kind_from_words(
