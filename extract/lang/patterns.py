@@ -40,7 +40,7 @@ _FOLDED_LETTERS = {
     "σ": "[σς]",
     "ς": "[σς]",
 }
-_FOLDED: dict[re.Pattern[str], re.Pattern[str]] = {}
+_FOLDED: dict[re.Pattern[str], tuple[re.Pattern[str], ...]] = {}
 
 
 def _letter(ch: str) -> str:
@@ -96,7 +96,12 @@ def compile_words(entries: Iterable[str]) -> re.Pattern[str]:
         return "|".join(alternatives) or r"(?!x)x"
 
     pattern = re.compile(source(_letter, "(?-i:{})"), re.IGNORECASE)
-    _FOLDED[pattern] = re.compile(source(_folded_letter, "(?:{})"))
+    # The folded twin scans each script group on its own: an alternation whose branches all
+    # start with a literal lets the engine skip to candidate characters, which one pattern
+    # joining the word-start group to the others cannot (three scans cost a third of one).
+    parts = [rf"(?<![^\W_])(?:{_trie(bounded, _folded_letter)})"] if bounded else []
+    parts += [_trie(group, _folded_letter) for group in (cased, uncased) if group]
+    _FOLDED[pattern] = tuple(re.compile(part) for part in parts)
     return pattern
 
 
@@ -128,15 +133,34 @@ def _fold(text: str) -> str:
     return text.translate(_STAND_INS).lower()
 
 
+def _matches(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    """What ``pattern.finditer`` finds, from the folded twin's per-group scans: leftmost
+    first, the earlier group first at one position, no match overlapping a taken one."""
+    twins = _FOLDED.get(pattern)
+    if twins is None:
+        return [m.span() for m in pattern.finditer(text)]
+    folded = _fold(text)
+    if len(twins) == 1:
+        return [m.span() for m in twins[0].finditer(folded)]
+    found = sorted(
+        (m.start(), rank, m.end())
+        for rank, twin in enumerate(twins)
+        for m in twin.finditer(folded)
+    )
+    taken: list[tuple[int, int]] = []
+    for start, _, end in found:
+        if not taken or start >= taken[-1][1]:
+            taken.append((start, end))
+    return taken
+
+
 def keyword_spans(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, int]]:
     """(start, end) of each match of a keyword pattern of ``compile_words``; short Latin
     words must also end at a word boundary ("pin" but not "pink"); longer ones may be
     inflected ("verifying", "kodunuz")."""
-    twin = _FOLDED.get(pattern)
-    matches = twin.finditer(_fold(text)) if twin is not None else pattern.finditer(text)
-    for m in matches:
-        word = text[m.start() : m.end()]
-        nxt = text[m.end() : m.end() + 1]
+    for start, end in _matches(pattern, text):
+        word = text[start:end]
+        nxt = text[end : end + 1]
         if (
             len(word) <= 4
             and word.isascii()
@@ -145,7 +169,7 @@ def keyword_spans(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, in
             and nxt.isalpha()
         ):
             continue
-        yield m.start(), m.end()
+        yield start, end
 
 
 def alternation(section: str, table: str) -> str:
