@@ -24,6 +24,7 @@ __all__ = [
     "brand",
     "claim_before",
     "hand_over",
+    "labels_line_end",
     "labels_own_value",
     "same_sentence",
     "specific_code_phrase",
@@ -195,6 +196,21 @@ def labels_own_value(text: str, keyword_end: int, start: int) -> bool:
     at ``start`` stands on a later line: the word is that value's, not the token's."""
     nl = text.find("\n", keyword_end, start)
     return nl >= 0 and _OWN_VALUE.fullmatch(text, keyword_end, nl) is not None
+
+
+# "Votre jeton est: 245427", "Žeton za ponastavitev gesla je: 197840": a clause of a few
+# words, its colon, then the token ending the line.
+_LABEL_CLAUSE = re.compile(r"[^\n.!?;。！？]{0,50}[:：][ \t]*\n?[ \t]*")
+_ENDS_LINE = re.compile(r"[ \t.。]*(?:\n|$)")
+
+
+def labels_line_end(text: str, word_end: int, start: int, end: int) -> bool:
+    """The code noun ending at ``word_end`` heads the clause whose colon introduces the token
+    at ``start``, and the token ends its line: the clause is the token's label."""
+    return (
+        _LABEL_CLAUSE.fullmatch(text, word_end, start) is not None
+        and _ENDS_LINE.match(text, end) is not None
+    )
 
 
 def brand(text: str, word_start: int, word: str, sender: str) -> bool:

@@ -38,6 +38,7 @@ from otpbridge.extract.codes.precedence import (
     answers_question,
     claim_before,
     hand_over,
+    labels_line_end,
     labels_own_value,
     same_sentence,
     specific_code_phrase,
@@ -255,10 +256,15 @@ class TokenScorer:
             return
         wk = self._weak_word(t)
         if wk is not None:
-            # "Code RFY3XT": a bare code word right before the token is strong enough.
+            # "Code RFY3XT": a bare code word right before the token is strong enough, as is
+            # a code noun heading the token's label ("Votre jeton est: 245427"); not a PIN's
+            # ("The pin is: 084191" may be a standing one).
+            noun = t.cues.nouns.before(t.start, wk[0])
+            noun = None if _PIN_LABEL.search(wk[1].strip()) else noun
             name = (
                 "weak_word_adjacent"
                 if wk[0] <= 3
+                or (noun == wk and labels_line_end(t.text, t.start - wk[0], t.start, t.end))
                 else "weak_word_near"
                 if wk[0] <= 40
                 else ("weak_word_far")

@@ -40,6 +40,7 @@ from otpbridge.extract.links.score import score_link
 from otpbridge.extract.links.share import unshared
 from otpbridge.extract.links.unwrap import looks_like_tracker, unwrap_url
 from otpbridge.extract.links.url_signatures import UrlFacts, analyse_url
+from otpbridge.extract.links.votes import purposes_kinds
 from otpbridge.extract.model import LinkCandidate
 from otpbridge.extract.parse.document import Anchor, Document
 
@@ -58,6 +59,7 @@ _TEXT_STOP = re.compile(
 )
 _URL_IN_TEXT = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_]+")
+_SENTENCE_START = re.compile(r"[.!?。！？](?=\s)|\n[ \t]*\n")
 _URL_TEXT = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 # Auth mails are short: the subject alone can name the purpose of a lone secret link only
 # when the whole mail has at most this many links.
@@ -92,7 +94,11 @@ def find_links(doc: Document, code: str | None = None) -> tuple[LinkCandidate, .
         analysed.append((seen, facts))
     # A short mail whose only secret-bearing link sits under a subject that names a purpose
     # ("Email change request" + one bare URL or one button) needs no further words.
-    secret_links = [s for s, f in analysed if f.secret and not (f.utility or f.decline)]
+    # A link whose own sentence asks to cancel ("…or you wish to cancel this request, visit
+    # the following link:") and names no purpose is the undo beside the action link.
+    secret_links = [
+        s for s, f in analysed if f.secret and not (f.utility or f.decline or _undoes(s, plain))
+    ]
     content = [f for _, f in analysed if not (f.home or f.asset or f.utility or f.unsubscribe)]
     short = len(content) <= _MAX_LONE_LINKS
     lone = secret_links[0] if len(secret_links) == 1 and short else None
@@ -115,6 +121,15 @@ def find_links(doc: Document, code: str | None = None) -> tuple[LinkCandidate, .
             scored.append((result.score, -seen.position, result, indirect))
     scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
     return unshared(doc, _prefer_direct([(item[2], item[3]) for item in scored]))
+
+
+def _undoes(seen: Seen, plain: str) -> bool:
+    at = plain.find(seen.url)
+    # A plain-text URL's sentence may wrap over lines its context (one line) leaves out.
+    before = plain[max(0, at - 240) : at].rstrip()
+    sentence = _SENTENCE_START.split(before)[-1] if at > 0 else ""
+    purposes = purposes_in(_URL_IN_TEXT.sub(" ", sentence or seen.context))
+    return "decline" in purposes and not purposes_kinds(purposes)
 
 
 def _prefer_direct(ranked: list[tuple[LinkCandidate, bool]]) -> tuple[LinkCandidate, ...]:

@@ -66,8 +66,9 @@ _SHORT_TOKEN = re.compile(
 _MIXED_TOKEN = re.compile(
     r"^(?=[A-Za-z0-9]{8,11}$)(?=.*[a-z])(?=.*[A-Z])[A-Za-z0-9]*[A-Za-z][0-9]+[A-Za-z]"
 )
-# 8-16 letters of both cases: such a draw has no digit about one time in twenty.
-_MIXED_LETTERS = re.compile(r"^(?=.*[a-z])(?=.*[A-Z])[A-Za-z]{8,16}$")
+# 8-64 letters of both cases: some generators draw from [A-Za-z] alone, and a short draw from
+# [A-Za-z0-9] has no digit about one time in twenty.
+_MIXED_LETTERS = re.compile(r"^(?=.*[a-z])(?=.*[A-Z])[A-Za-z]{8,64}$")
 _VOWELS = frozenset("aeiouy")
 # Of a random run of small letters, about two bigrams in three join two consonants; of
 # words run together ("understandingthebasics", "myfirstblogpost") about one in three.

@@ -307,7 +307,9 @@ def analyse_url(url: str) -> UrlFacts | None:
     # An app link's "host" is its first route word: "myapp://verify-email?token=".
     path = parts.path if parts.scheme.lower() in ("http", "https") else "/" + host + parts.path
     # Single-page apps route in the fragment: "/#/auth/confirm-verification/<jwt>".
-    frag_path, _, frag_query = parts.fragment.partition("?")
+    # Some routers put the parameters after an "&" with no "?" ("#register/&token=eyJ…").
+    sep = "?" if "?" in parts.fragment else "&"
+    frag_path, _, frag_query = parts.fragment.partition(sep)
     params = _query(parts.query) + _query(frag_query)
     # "?pwd=Qm5sYk1x" hands over a credential (a meeting's passcode); a password page is
     # named by its route ("/reset-password?token="), never by such a key.
