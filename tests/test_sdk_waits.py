@@ -22,6 +22,7 @@ from otpbridge import (
     Client,
     ExtractionFailedError,
     InboxNotFoundError,
+    PipelineError,
     WatcherDownError,
 )
 from otpbridge.bridge.sdk import Otp
@@ -245,3 +246,33 @@ def test_async_client_fifty_inboxes_no_cross_talk(
     assert all(code is not None for _, code in results)
     if EXTRACTS_CODES:
         assert [code for _, code in results] == codes
+
+
+def test_async_reader_failure_is_retrieved_and_wakes_the_wait(redis_url: str) -> None:
+    """A reader task that dies of an error its retry loop does not catch (here its health
+    check) is recorded, and asyncio never reports a lost task exception; the wait still ends
+    on time and closing the client does not raise it."""
+    lost: list[dict[str, object]] = []
+    heartbeat(redis.Redis.from_url(redis_url), Keys())
+
+    def broken_check(inbox_ids: object) -> object:
+        raise ValueError("health check broke")
+
+    async def main() -> tuple[object, str | None, float]:
+        asyncio.get_running_loop().set_exception_handler(lambda _loop, ctx: lost.append(ctx))
+        async with AsyncClient.from_url(redis_url, address=ADDRESS) as ac:
+            inbox = await ac.inboxes.create(ttl=60)
+            ac.runner._health_check = broken_check  # the seam under test
+            started = time.monotonic()
+            try:
+                got: object = await ac.messages.wait_for_otp(inbox.id, timeout=2)
+            except Exception as exc:  # asserted below
+                got = exc
+            return got, ac.runner.health.redis_error, time.monotonic() - started
+
+    got, error, waited = asyncio.run(main())
+    assert isinstance(got, PipelineError)
+    assert "ValueError" in str(got)
+    assert error == "ValueError"
+    assert waited < 4
+    assert lost == []

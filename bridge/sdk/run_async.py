@@ -112,7 +112,8 @@ class AsyncRunner:
         self._closed = True
         if self._reader is not None:
             self._reader.cancel()
-            with contextlib.suppress(asyncio.CancelledError, RuntimeError):
+            # Its failure, if any, was recorded by _reader_finished; closing must not raise it.
+            with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._reader
             self._reader = None
 
@@ -172,6 +173,7 @@ class AsyncRunner:
             self._reader = asyncio.get_running_loop().create_task(
                 self._read_loop(), name="otpbridge-reader"
             )
+            self._reader.add_done_callback(self._reader_finished)
         if self._wake_pending:
             return token  # one wake per read, however many waits join meanwhile
         self._wake_pending = True
@@ -195,6 +197,16 @@ class AsyncRunner:
             raise
         finally:
             await pool.release(conn)
+
+    def _reader_finished(self, task: asyncio.Task[None]) -> None:
+        """A reader that died of an error outside its retry loop (its Redis server went away
+        at shutdown, say): record it and wake the waits, which start a new reader if they
+        go on; the exception is retrieved here, so asyncio never reports it as lost."""
+        if task.cancelled() or task.exception() is None:
+            return
+        self.health = replace(self.health, redis_error=type(task.exception()).__name__)
+        for box in list(self._boxes.values()):
+            box.put([])
 
     async def _check(self) -> None:
         """The shared health check (see the sync runner); bad news wakes every wait."""
