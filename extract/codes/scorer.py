@@ -245,31 +245,19 @@ class TokenScorer:
     def _word_gain(self, t: _Token) -> None:
         if t.kw is not None:
             dist = t.kw[0]
-            name = (
-                "code_word_near"
-                if dist <= 40
-                else "code_word_mid"
-                if dist <= 120
-                else ("code_word_far")
-            )
-            t.s.add(name, f"keyword '{t.kw[1].strip()}' {dist} chars {t.where}")
+            name = "near" if dist <= 40 else "mid" if dist <= 120 else "far"
+            t.s.add(f"code_word_{name}", f"keyword '{t.kw[1].strip()}' {dist} chars {t.where}")
             return
         wk = self._weak_word(t)
         if wk is not None:
             # "Code RFY3XT": a bare code word right before the token is strong enough, as is
             # a code noun heading the token's label ("Votre jeton est: 245427"); not a PIN's
             # ("The pin is: 084191" may be a standing one).
-            noun = t.cues.nouns.before(t.start, wk[0])
-            noun = None if _PIN_LABEL.search(wk[1].strip()) else noun
-            name = (
-                "weak_word_adjacent"
-                if wk[0] <= 3
-                or (noun == wk and labels_line_end(t.text, t.start - wk[0], t.start, t.end))
-                else "weak_word_near"
-                if wk[0] <= 40
-                else ("weak_word_far")
-            )
-            t.s.add(name, f"weak keyword '{wk[1].strip()}' {wk[0]} chars away")
+            noun = wk == t.cues.nouns.before(t.start, wk[0])
+            label = noun and not _PIN_LABEL.search(wk[1].strip())
+            label = label and labels_line_end(t.text, t.start - wk[0], t.start, t.end)
+            name = "adjacent" if wk[0] <= 3 or label else "near" if wk[0] <= 40 else "far"
+            t.s.add(f"weak_word_{name}", f"weak keyword '{wk[1].strip()}' {wk[0]} chars away")
 
     def _weak_word(self, t: _Token) -> tuple[int, str] | None:
         text, start, end = t.text, t.start, t.end
