@@ -138,6 +138,7 @@ _CONFIRM = frozenset(
         "register",
         "registration",
         "signup",
+        "createaccount",
         "onboarding",
         "setup",
         "emailchange",
