@@ -32,7 +32,7 @@ def folded(token: str) -> str:
 _CODE_PARAM = re.compile(
     r"[?&;#](?:(?:verification|verify|login|auth|signin|sign_in|confirm|confirmation|"
     r"activation|activate|one_time|security|reset|email)[_-]?)?"
-    r"(?:code|otp|pin|passcode|token)=([^&;#=/\s]{4,40})",
+    r"(?:code|otp|pin|passcode|token)=([^&;#=\s]{4,40})",
     re.IGNORECASE,
 )
 

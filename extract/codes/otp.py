@@ -25,6 +25,7 @@ from otpbridge.extract.codes.tokens import (
     code_tokens,
     keyword_led_tokens,
     linked_hex_tokens,
+    linked_line_tokens,
     mask,
 )
 from otpbridge.extract.model import CodeCandidate
@@ -66,6 +67,7 @@ def _score_text(scorer: TokenScorer, raw_text: str, source: str) -> list[ScoredC
         linked_hex_tokens(
             text, (*cues.strong.ends, *cues.nouns.ends), lambda token: _in_link(scorer, token)
         ),
+        linked_line_tokens(text, scorer.link_codes),
     )
     for start, end, parsed in islice(led, MAX_SCORED_TOKENS):
         scored = scorer.score(text, start, end, parsed, cues)

@@ -19,6 +19,7 @@ from otpbridge.extract.codes.cues import Cues
 from otpbridge.extract.codes.keywords import (
     CODE_KEYWORDS,
     NEGATIVE_KEYWORDS,
+    PASSWORD_NOUNS,
     STRONG_CODE_KEYWORDS,
 )
 from otpbridge.extract.codes.link_parts import folded, link_code_values, link_parts
@@ -80,6 +81,7 @@ _PIN_LABEL = re.compile(r"\b(?:pin|пин)[- ]?$", re.IGNORECASE)
 _OWN_NUMBER = re.compile(r"[ \t]*[:：#]?[ \t]*\d")
 _BREAK = re.compile(r"\n|[.!?;。！？]\s")
 # "OPS-5115: Fix OTP resend timer": a token before a colon heads a title or a field.
+_COLON_ABOVE = re.compile(r"[:：][ \t]*\n\s*\Z")
 _HEADS_TITLE = re.compile(r"[\])]?[ \t]*[:：]")
 # The words of a From header: its display name, local part and domain labels.
 _WORDS = re.compile(r"[^\W_]+")
@@ -256,7 +258,9 @@ class TokenScorer:
             noun = wk == t.cues.nouns.before(t.start, wk[0])
             label = noun and not _PIN_LABEL.search(wk[1].strip())
             label = label and labels_line_end(t.text, t.start - wk[0], t.start, t.end)
-            name = "adjacent" if wk[0] <= 3 or label else "near" if wk[0] <= 40 else "far"
+            # "La tua password è HNOxG4vAPG": a password's label hands over a standing one.
+            close = (wk[0] <= 3 and not PASSWORD_NOUNS.fullmatch(wk[1].strip())) or label
+            name = "adjacent" if close else "near" if wk[0] <= 40 else "far"
             t.s.add(f"weak_word_{name}", f"weak keyword '{wk[1].strip()}' {wk[0]} chars away")
 
     def _weak_word(self, t: _Token) -> tuple[int, str] | None:
@@ -366,22 +370,23 @@ class TokenScorer:
         self._in_link(t)
 
     def _in_link(self, t: _Token) -> None:
-        """A token a code word labels that a link of the mail carries too: the code the
-        activation or sign-in link holds. A bare code word right before it ("Code KXQWTR",
-        "Код KXQWTR", "(Código KXQWTR)" beside a sign-in verb) labels it as plainly as a
-        strong one; a link's code parameter
-        ("?code=KXQWTR") is more evidence still."""
+        """A labelled token a link carries too: the code the activation or sign-in link holds.
+        A bare code word right before it labels it ("Code KXQWTR"), as does a colon ending
+        the line above its link's code parameter; that parameter is more evidence still."""
         value, display = folded(t.value), folded(t.display)
-        if value not in self.link_parts and display not in self.link_parts:
+        coded = value in self.link_codes or display in self.link_codes
+        if not coded and value not in self.link_parts and display not in self.link_parts:
             return
         labelled = t.named and t.kw is not None
         adjacent = "weak_word_adjacent" in t.s.features or (t.kw is not None and t.kw[0] <= 3)
-        if not labelled and adjacent:
+        lo = max(0, t.start - 80)
+        below = coded and t.alone and bool(_COLON_ABOVE.search(t.text, lo, t.start))
+        if not labelled and (adjacent or below):
             labelled = not _UNLABELLED.intersection(t.s.features)
         if not labelled:
             return
         t.s.add("named_and_in_link", "a code word names it and a link carries it")
-        if value in self.link_codes or display in self.link_codes:
+        if coded:
             t.s.add("code_param_in_link", "a link carries it as its code parameter")
 
     @staticmethod

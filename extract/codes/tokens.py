@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 
 from otpbridge.extract.codes.keywords import NEGATIVE_KEYWORDS, STRONG_CODE_KEYWORDS
+from otpbridge.extract.codes.link_parts import folded
 from otpbridge.extract.codes.shapes import (
     LONG_CODE_LEN,
     brand_shaped,
@@ -25,6 +26,7 @@ __all__ = [
     "keyword_led_tokens",
     "line_bounds",
     "linked_hex_tokens",
+    "linked_line_tokens",
     "mask",
     "strip_marks",
     "suffix_end",
@@ -232,6 +234,26 @@ def linked_hex_tokens(
         token = m.group(group)
         if _HEX_MIX.match(token) and (token.islower() or token.isupper()) and in_link(token):
             yield m.start(group), m.end(group), (token, token)
+
+
+# "…enter the following reset code:⏎zgls7X2KEw.I": alone on the line under one ending in a
+# colon, a token that a link of the mail carries as its code parameter ("&code=zgls7X2KEw.I"),
+# whatever its alphabet has besides letters and digits (bcrypt's "./", base64's "+/").
+_LINKED_BELOW = re.compile(
+    r"[:：][ \t]*\n\s*([A-Za-z0-9./+_~-]{6,40})[ \t]*(?=\n|$)"
+)
+
+
+def linked_line_tokens(
+    text: str, code_values: frozenset[str]
+) -> Iterator[tuple[int, int, tuple[str, str]]]:
+    """Tokens alone under a line ending in a colon that are a link's code parameter."""
+    if not code_values:
+        return
+    for m in _LINKED_BELOW.finditer(text):
+        token = m.group(1)
+        if folded(token) in code_values and any(c.isalnum() for c in token):
+            yield m.start(1), m.end(1), (token, token)
 
 
 def _long_code_first(text: str, end: int, token: str) -> tuple[str, str] | None:

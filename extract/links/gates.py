@@ -122,7 +122,7 @@ def excluded(
     # on a utility path (blog, help) that carries a secret its own sentence asks to use.
     asked = (
         facts.secret
-        and not (facts.social or text_purposes)
+        and not (facts.social or text_purposes - context_purposes)
         and bool(purposes_kinds(context_purposes))
     )
     return (facts.utility or utility_label) and not (strong_url or own_mail or asked)

@@ -15,11 +15,11 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from otpbridge.extract.links.cues import purposes_in
+from otpbridge.extract.links.cues import Purpose, purposes_in
 from otpbridge.extract.links.url_secrets import random_letters
 from otpbridge.extract.links.votes import purposes_kinds
 
-__all__ = ["named_before"]
+__all__ = ["introduced", "named_before"]
 
 # The words before the URL in its block: up to a sentence end, at most this many characters.
 _LEAD = 120
@@ -33,19 +33,36 @@ _SHORT_TOKEN = re.compile(r"^(?=[A-Za-z0-9]{8,64}$)(?=.*[0-9])(?=.*[A-Za-z])")
 def named_before(context: str, url: str) -> bool:
     """The words right before ``url`` in its block point at a link, name what it is for and
     end in a colon; and the URL's last path segment (or a query value) is a token."""
+    purposes = _lead_purposes(context, url)
+    if "pointer" not in purposes or not purposes_kinds(purposes):
+        return False
+    return _token_tail(url)
+
+
+def introduced(context: str, url: str) -> frozenset[Purpose]:
+    """The purposes of the sentence right before ``url`` when it ends in a colon, names a
+    purpose and asks for nothing else ("Pour définir votre mot de passe, veuillez aller à :
+    URL"): a bare URL's label, however long its paragraph."""
+    purposes = _lead_purposes(context, url)
+    ok = bool(purposes_kinds(purposes)) and not purposes & _ELSEWHERE
+    # Its pointing words ("click here", "continue") are the sentence's, not a label's.
+    return purposes - _POINTING if ok else frozenset()
+
+
+# Purposes of a sentence that sends the reader elsewhere than the action.
+_POINTING = frozenset({"pointer", "generic"})
+_ELSEWHERE = frozenset({"decline", "unsubscribe", "browse", "alert", "commerce", "utility"})
+
+
+def _lead_purposes(context: str, url: str) -> frozenset[Purpose]:
     at = context.find(url)
     if at < 0:
-        return False
+        return frozenset()
     lead = context[max(0, at - _LEAD) : at]
     stops = list(_SENTENCE_END.finditer(lead))
     if stops:
         lead = lead[stops[-1].end() :]
-    if not _COLON_END.search(lead):
-        return False
-    purposes = purposes_in(lead)
-    if "pointer" not in purposes or not purposes_kinds(purposes):
-        return False
-    return _token_tail(url)
+    return purposes_in(lead) if _COLON_END.search(lead) else frozenset()
 
 
 def _token_tail(url: str) -> bool:

@@ -14,6 +14,7 @@ from otpbridge.extract.links.body import points_to
 from otpbridge.extract.links.cues import Purpose, bare_label, purposes_in
 from otpbridge.extract.links.features import FEATURES, VOTE_WEIGHTS
 from otpbridge.extract.links.gates import excluded, qualify
+from otpbridge.extract.links.named import introduced
 from otpbridge.extract.links.reading import Read, Seen
 from otpbridge.extract.links.url_signatures import UrlFacts
 from otpbridge.extract.links.votes import purposes_kinds, strongest, vote
@@ -79,6 +80,9 @@ def score_link(
 def _read(seen: Seen, facts: UrlFacts, subject: frozenset[Purpose]) -> Read | None:
     label = seen.text if seen.text and not _URL_TEXT.match(seen.text) else ""
     text_purposes = purposes_in(label) | purposes_in(seen.title)
+    if not label and facts.kind is None:
+        # A bare URL whose route names nothing: the sentence introducing it is its label.
+        text_purposes |= introduced(seen.context, seen.url)
     # The sentence, not the URLs in it: a long URL must not make its own line "long".
     context = _URL_IN_TEXT.sub(" ", seen.context)
     short_context = len(context) <= _MAX_CONTEXT_FOR_VETO

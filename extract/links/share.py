@@ -11,6 +11,8 @@ per language.
 
 from __future__ import annotations
 
+import re
+
 from otpbridge.extract.lang.patterns import table_pattern
 from otpbridge.extract.links.cues import purposes_in
 from otpbridge.extract.links.url_signatures import analyse_url
@@ -21,9 +23,11 @@ __all__ = ["unshared"]
 
 _SHARED_WORDS = table_pattern("link", "shared_content")
 _ASKS = frozenset(("magic", "confirm", "reset", "password"))
+_OWN_ASKS = _ASKS - {"confirm"}
 #: Sharing is said at the top: the subject and the first lines.
 _HEAD = 3000
 _LINE = 200  # how far back a bare URL's line is read
+_SIGNATURE = re.compile(r"\n-- ?\n")
 
 
 def unshared(doc: Document, links: tuple[LinkCandidate, ...]) -> tuple[LinkCandidate, ...]:
@@ -40,11 +44,30 @@ def _content(c: LinkCandidate, plain: str) -> LinkCandidate:
     if facts is None or facts.signature or _ASKS & purposes_in(c.text):
         return c
     at = plain.find(c.url)
-    if at >= 0 and _ASKS & purposes_in(plain[max(plain.rfind("\n", 0, at) + 1, at - _LINE) : at]):
+    if at >= 0 and _ASKS & purposes_in(_line_before(plain, at)):
         return c  # "Verify your email to open it: https://…"
+    # "Link to reset your password:⏎https://…"; not "To accept the invite, visit:⏎…", which
+    # opens the content shared.
+    if at >= 0 and _OWN_ASKS & purposes_in(_line_above(plain, at)):
+        return c
     reason = f"{c.reason}; shared content ≤0.30".lstrip("; ")
     return LinkCandidate(url=c.url, kind=None, score=min(c.score, 0.3), text=c.text, reason=reason)
 
 
+def _line_before(plain: str, at: int) -> str:
+    return plain[max(plain.rfind("\n", 0, at) + 1, at - _LINE) : at]
+
+
+def _line_above(plain: str, at: int) -> str:
+    """The line above a URL that stands alone on its line."""
+    start = plain.rfind("\n", 0, at) + 1
+    if start == 0 or plain[start:at].strip():
+        return ""
+    return plain[max(plain.rfind("\n", 0, start - 1) + 1, start - _LINE) : start]
+
+
 def _shares(doc: Document) -> bool:
-    return bool(_SHARED_WORDS.search(doc.subject) or _SHARED_WORDS.search(doc.text[:_HEAD]))
+    # The signature (after "-- ") is the site's footer: "to edit your notification
+    # settings" there shares nothing.
+    head = _SIGNATURE.split(doc.text[:_HEAD], maxsplit=1)[0]
+    return bool(_SHARED_WORDS.search(doc.subject) or _SHARED_WORDS.search(head))

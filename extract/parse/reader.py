@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 
 from otpbridge.extract.lang.detect import detect_language
@@ -36,11 +37,17 @@ def _clean_href(href: str) -> str:
 
 
 def _trim_url(url: str) -> str:
-    while url and url[-1] in _TRAIL:
+    # A non-ASCII symbol ("↵", "→") is the text's, glued on by a translation; ASCII ones
+    # ("=", "+", "~") end tokens.
+    while url and (url[-1] in _TRAIL or _glued_symbol(url[-1])):
         if url[-1] == ")" and url.count("(") >= url.count(")"):
             break
         url = url[:-1]
     return url
+
+
+def _glued_symbol(ch: str) -> bool:
+    return not ch.isascii() and unicodedata.category(ch).startswith("S")
 
 
 def _line_context(text: str, start: int, end: int) -> str:
