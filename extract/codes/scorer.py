@@ -80,8 +80,9 @@ _UNLABELLED = frozenset(
 _PIN_LABEL = re.compile(r"\b(?:pin|пин)[- ]?$", re.IGNORECASE)
 _OWN_NUMBER = re.compile(r"[ \t]*[:：#]?[ \t]*\d")
 _BREAK = re.compile(r"\n|[.!?;。！？]\s")
-# "OPS-5115: Fix OTP resend timer": a token before a colon heads a title or a field.
+# "…type the following:⏎Qv3.kLm/9RtZ": the token stands under a line ending in a colon.
 _COLON_ABOVE = re.compile(r"[:：][ \t]*\n\s*\Z")
+# "OPS-5115: Fix OTP resend timer": a token before a colon heads a title or a field.
 _HEADS_TITLE = re.compile(r"[\])]?[ \t]*[:：]")
 # The words of a From header: its display name, local part and domain labels.
 _WORDS = re.compile(r"[^\W_]+")
@@ -255,9 +256,9 @@ class TokenScorer:
             # "Code RFY3XT": a bare code word right before the token is strong enough, as is
             # a code noun heading the token's label ("Votre jeton est: 245427"); not a PIN's
             # ("The pin is: 084191" may be a standing one).
-            noun = wk == t.cues.nouns.before(t.start, wk[0])
-            label = noun and not _PIN_LABEL.search(wk[1].strip())
-            label = label and labels_line_end(t.text, t.start - wk[0], t.start, t.end)
+            label = labels_line_end(t.text, t.start - wk[0], t.start, t.end)
+            label = label and not _PIN_LABEL.search(wk[1].strip())
+            label = label and wk == t.cues.nouns.before(t.start, wk[0])
             # "La tua password è HNOxG4vAPG": a password's label hands over a standing one.
             close = (wk[0] <= 3 and not PASSWORD_NOUNS.fullmatch(wk[1].strip())) or label
             name = "adjacent" if close else "near" if wk[0] <= 40 else "far"

@@ -140,15 +140,19 @@ def case_flips_inside(value: str) -> bool:
     return any(c.islower() for c in value) and any(c.isupper() for c in value[1:])
 
 
+_SMALL_RUN = re.compile("[a-z]{2,}")
+_CASED_RUN = re.compile("[A-Z]?[a-z]+")
+
+
 def name_like(letters: str) -> bool:
     """Most small letters come in runs of two or more, as in names written in camel case
     ("McKinsey", "YouTube", "iPhone"); a generator of both cases scatters them ("bYqTmKzRaP")."""
-    runs = re.findall("[a-z]{2,}", letters)
+    runs = _SMALL_RUN.findall(letters)
     if 2 * sum(map(len, runs)) < len(letters):
         return False
     # …and its capitalised runs read as words: a vowel in each but one ("McKinsey"), at most
     # two capitals in five letters; "SFRhtuayShxC", "dvQdyEtPwGrg" are a generator's.
-    words = re.findall("[A-Z]?[a-z]+", letters)
+    words = _CASED_RUN.findall(letters)
     voiceless = sum(not any(c in VOWELS for c in w.upper()) for w in words)
     return voiceless < 2 and 5 * sum(c.isupper() for c in letters) <= 2 * len(letters)
 
