@@ -68,9 +68,8 @@ _SUPERSEDED = re.compile(
     # (a few words may come between: "the code 493021 from your screenshot no longer works";
     # not a conjunction or another code: "482913 and your old code has expired" hands one over)
     rf"[ \t]*(?:[),][ \t]*|(?:(?!{alternation('code', 'no_longer_skip')}\b)[^\s.,;:!?()]+[ \t]+)"
-    r"{0,4}?)(?:(?:has|have|is|was)[ \t]+)?"
+    r"{0,4}?)(?:(?:has|have|is|was)[ \t]+)?" + alternation("code", "no_longer"),
     # …replaced, spent, or complained about: "482913 never arrives", "Code 771203 geht nicht".
-    + alternation("code", "no_longer"),
     re.IGNORECASE,
 )
 # "482913 (Ref: KQ2X)": a bracketed label with a value of its own.

@@ -47,7 +47,12 @@ from otpbridge.extract.codes.precedence import (
 from otpbridge.extract.codes.prefix import typed_prefix
 from otpbridge.extract.codes.quantities import measures_something
 from otpbridge.extract.codes.shapes import is_year_or_date, shape_feature
-from otpbridge.extract.codes.tokens import line_bounds, strip_marks, suffix_end
+from otpbridge.extract.codes.tokens import (
+    line_bounds,
+    strip_marks,
+    suffix_end,
+    under_colon_line,
+)
 from otpbridge.extract.lang.patterns import alternation
 from otpbridge.extract.parse.document import Document
 
@@ -80,8 +85,6 @@ _UNLABELLED = frozenset(
 _PIN_LABEL = re.compile(r"\b(?:pin|пин)[- ]?$", re.IGNORECASE)
 _OWN_NUMBER = re.compile(r"[ \t]*[:：#]?[ \t]*\d")
 _BREAK = re.compile(r"\n|[.!?;。！？]\s")
-# "…type the following:⏎Qv3.kLm/9RtZ": the token stands under a line ending in a colon.
-_COLON_ABOVE = re.compile(r"[:：][ \t]*\n\s*\Z")
 # "OPS-5115: Fix OTP resend timer": a token before a colon heads a title or a field.
 _HEADS_TITLE = re.compile(r"[\])]?[ \t]*[:：]")
 # The words of a From header: its display name, local part and domain labels.
@@ -260,7 +263,7 @@ class TokenScorer:
             label = label and not _PIN_LABEL.search(wk[1].strip())
             label = label and wk == t.cues.nouns.before(t.start, wk[0])
             # "La tua password è HNOxG4vAPG": a password's label hands over a standing one.
-            close = (wk[0] <= 3 and not PASSWORD_NOUNS.fullmatch(wk[1].strip())) or label
+            close = (wk[0] <= 3 or label) and not PASSWORD_NOUNS.fullmatch(wk[1].strip())
             name = "adjacent" if close else "near" if wk[0] <= 40 else "far"
             t.s.add(f"weak_word_{name}", f"weak keyword '{wk[1].strip()}' {wk[0]} chars away")
 
@@ -380,8 +383,8 @@ class TokenScorer:
             return
         labelled = t.named and t.kw is not None
         adjacent = "weak_word_adjacent" in t.s.features or (t.kw is not None and t.kw[0] <= 3)
-        lo = max(0, t.start - 80)
-        below = coded and t.alone and bool(_COLON_ABOVE.search(t.text, lo, t.start))
+        # "…type the following:⏎Qv3.kLm/9RtZ"
+        below = coded and t.alone and under_colon_line(t.text, t.start)
         if not labelled and (adjacent or below):
             labelled = not _UNLABELLED.intersection(t.s.features)
         if not labelled:

@@ -30,6 +30,7 @@ __all__ = [
     "mask",
     "strip_marks",
     "suffix_end",
+    "under_colon_line",
 ]
 
 _ASCII_WORD = "A-Za-z0-9_"
@@ -239,9 +240,14 @@ def linked_hex_tokens(
 # "…enter the following reset code:⏎zgls7X2KEw.I": alone on the line under one ending in a
 # colon, a token that a link of the mail carries as its code parameter ("&code=zgls7X2KEw.I"),
 # whatever its alphabet has besides letters and digits (bcrypt's "./", base64's "+/").
-_LINKED_BELOW = re.compile(
-    r"[:：][ \t]*\n\s*([A-Za-z0-9./+_~-]{6,40})[ \t]*(?=\n|$)"
-)
+_COLON_LINE_END = r"[:：][ \t]*\n\s*"
+_LINKED_BELOW = re.compile(_COLON_LINE_END + r"([A-Za-z0-9./+_~-]{6,40})[ \t]*(?=\n|$)")
+_COLON_ABOVE = re.compile(_COLON_LINE_END + r"\Z")
+
+
+def under_colon_line(text: str, start: int) -> bool:
+    """The token at ``start`` stands under a line ending in a colon ("…type the following:")."""
+    return _COLON_ABOVE.search(text, max(0, start - 80), start) is not None
 
 
 def linked_line_tokens(

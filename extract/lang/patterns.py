@@ -143,9 +143,7 @@ def _matches(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
     if len(twins) == 1:
         return [m.span() for m in twins[0].finditer(folded)]
     found = sorted(
-        (m.start(), rank, m.end())
-        for rank, twin in enumerate(twins)
-        for m in twin.finditer(folded)
+        (m.start(), rank, m.end()) for rank, twin in enumerate(twins) for m in twin.finditer(folded)
     )
     taken: list[tuple[int, int]] = []
     for start, _, end in found:
