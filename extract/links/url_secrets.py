@@ -211,6 +211,8 @@ def _randomish(value: str) -> bool:
         return has_digit and not value.isdigit() and not value.isupper() and not value.islower()
     if _UUID.match(value):
         return True
+    if random_letters(value):
+        return True  # "/c/elnphbigmlsbcbsaekri": base-36 draws without a digit, by chance
     # "agent%2Bk1y7%40corp.example": an address, percent-encoded, is no token either.
     if not _RANDOMISH.match(value) or "@" in unquote(value) or _SLUG.match(value):
         return False
@@ -218,6 +220,11 @@ def _randomish(value: str) -> bool:
     letters = sum(c.isalpha() for c in value)
     if digits >= 2 and letters >= 2:
         return True
-    # Base62 tokens may hold few digits; their case flips far more often than a word's.
+    # Base62 tokens may hold few digits; their case flips far more often than a word's, or
+    # their cased runs read as no word ("lyfLDkVGchjj4EHFSQ": "Dk", "Gchjj").
     flips = sum(a.isupper() != b.isupper() for a, b in itertools.pairwise(value) if a.isalpha())
-    return letters >= 16 and flips * 4 >= len(value)
+    return letters >= 16 and (flips * 4 >= len(value) or _voiceless_runs(value) >= 2)
+
+
+def _voiceless_runs(value: str) -> int:
+    return sum(not _VOWELS & set(run.lower()) for run in _CASED_RUN.findall(value))
