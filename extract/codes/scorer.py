@@ -344,7 +344,7 @@ class TokenScorer:
             t.s.add("shopping_word_after", f"shopping word '{shop[1].strip()}' after it")
         if password_given(text, start):
             t.s.add("listed_credential", "after a clause naming a password")
-        if is_year_or_date(value) and not (
+        if is_year_or_date(value, t.display) and not (
             t.kw is not None and t.where == "before" and hands_over(text, start, end, t.kw[0])
         ):
             t.s.add("year_or_date", "looks like a year/date")

@@ -42,6 +42,10 @@ _MIXED_CASE_ALNUM = re.compile(r"^(?=[^a-z]*[a-z])(?=[^A-Z]*[A-Z])(?=\D*\d)[A-Za
 _ORDINAL = re.compile(r"\d{1,4}(?:st|nd|rd|th)", re.IGNORECASE)
 
 
+_DAY_MONTH_YEAR = re.compile(r"^(\d{2})[-. ](\d{2})[-. ](\d{4})$")
+_MASKED = re.compile(r"^(?:X{3,}|x{3,})\d+$")
+
+
 def value_of(token: str) -> tuple[str, str] | None:
     """(value, display) of a token, or None when it cannot be a code."""
     parts = token.split("-")
@@ -57,6 +61,8 @@ def value_of(token: str) -> tuple[str, str] | None:
         return None
     if _ORDINAL.fullmatch(token_value):
         return None  # "the 14th", "21st": a day or a rank
+    if _MASKED.match(token_value):
+        return None  # "VID XXXXXX3252", "card xxxx4821": a number masked but for its end
     if not token_value.isdigit():
         if not any(c.isdigit() for c in token_value):
             # Letters-only codes exist, but only in capitals; anything else is a word.
@@ -172,12 +178,19 @@ def randomish(token: str) -> bool:
     )
 
 
-def is_year_or_date(value: str) -> bool:
+def is_year_or_date(value: str, display: str = "") -> bool:
     if not value.isdigit():
         return False
     if len(value) == 4:
         return 1900 <= int(value) <= 2099
-    if len(value) == 8:
-        y, m, d = int(value[:4]), int(value[4:6]), int(value[6:])
-        return 1900 <= y <= 2099 and 1 <= m <= 12 and 1 <= d <= 31
-    return False
+    if len(value) != 8:
+        return False
+    y, m, d = int(value[:4]), int(value[4:6]), int(value[6:])
+    if 1900 <= y <= 2099 and 1 <= m <= 12 and 1 <= d <= 31:
+        return True
+    # "06-05-2026", "31.12.2025": a day and a month before the year, shown with separators.
+    shown = _DAY_MONTH_YEAR.match(display)
+    if shown is None:
+        return False
+    a, b, y = (int(g) for g in shown.groups())
+    return 1900 <= y <= 2099 and 1 <= min(a, b) <= 12 and 1 <= max(a, b) <= 31

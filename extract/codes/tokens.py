@@ -56,7 +56,8 @@ _TOKEN = re.compile(
     r"([A-Za-z0-9]+(?:-[A-Za-z0-9]+){1,2}|[A-Za-z0-9]{4,})"
     # A case suffix glued to the code ("482913'yi", "482913'tür", "482913:n") ends the code
     # like a full stop (extract.codes.tokens.suffix_end).
-    rf"(?![{_ASCII_WORD}@/%]|[.\-][{_ASCII_WORD}]|:(?!{_COLON_SUFFIX})[{_ASCII_WORD}]"
+    # "yyzNi79rSy+S5vlNH/B9…": a piece of a base64 run is no code of its own.
+    rf"(?![{_ASCII_WORD}@/%]|[.\-+][{_ASCII_WORD}]|:(?!{_COLON_SUFFIX})[{_ASCII_WORD}]"
     rf"|['’](?!{_APOSTROPHE_SUFFIX})[{_ASCII_WORD}]"
     rf"|,(?!\d{{1,3}}[^\x00-\x7f\s])[{_ASCII_WORD}])"
 )

@@ -1,7 +1,7 @@
 """HTML → visible text, hidden text, emphasised snippets and links, in one streaming pass.
 
 html2text renders the text; this subclass sits in front of its parser callbacks and withholds
-everything a reader cannot see (``display:none``, ``font-size:0``, ``mso-hide:all``…), which
+everything a reader cannot see (``display:none``, ``font-size:0``…), which
 goes to ``preheader`` instead. Blocks (cells, sections, paragraphs…) are separated so the
 text of neighbouring blocks does not fuse into one word, and per-digit cells of a code stay on
 one line. Text in emphasised elements (bold, large, monospace, letter-spaced, ``<code>``) is
@@ -56,7 +56,7 @@ _MAX_EMPH_LEN = 80
 _MAX_EMPH = 200
 
 _HIDDEN_STYLE = re.compile(
-    r"display:none|visibility:hidden|mso-hide:all|(?:^|;)opacity:0(?:\.0+)?(?:!important)?(?:;|$)"
+    r"display:none|visibility:hidden|(?:^|;)opacity:0(?:\.0+)?(?:!important)?(?:;|$)"
 )
 _COLLAPSED = re.compile(
     r"(?:^|;)(?:max-)?(?:height|width):0(?:px|pt|em|rem|%)?(?:!important)?(?:;|$)"
