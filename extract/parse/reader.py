@@ -36,6 +36,12 @@ def _clean_href(href: str) -> str:
     return "".join(html.unescape(href).split())
 
 
+# "…?key=7788b053.Teña un bo día": a sentence glued on after a full stop by a translation that
+# lost its line break. A capitalised word with a letter outside ASCII is no token's part
+# (tokens are ASCII); "…/v1.Final" stays.
+_GLUED_WORD = re.compile(r"\.([A-Z\u00c0-\u024f][^\W\d_]+)$")
+
+
 def _trim_url(url: str) -> str:
     # A non-ASCII symbol ("↵", "→") is the text's, glued on by a translation; ASCII ones
     # ("=", "+", "~") end tokens.
@@ -43,6 +49,9 @@ def _trim_url(url: str) -> str:
         if url[-1] == ")" and url.count("(") >= url.count(")"):
             break
         url = url[:-1]
+    glued = _GLUED_WORD.search(url)
+    if glued is not None and not glued.group(1).isascii():
+        return _trim_url(url[: glued.start()])
     return url
 
 
