@@ -161,6 +161,7 @@ async def _events(
     closing = asyncio.ensure_future(state.closing.wait())
     last_sent = time.monotonic()
     seen: dict[str, int] = {}
+    read: asyncio.Future[Any] | None = None
     try:
         yield "retry: 2000\n\n"
         while True:
@@ -194,6 +195,10 @@ async def _events(
                 yield ": keepalive\n\n"
                 last_sent = time.monotonic()
     finally:
+        # A stream closed while it waits (the client gone, the server stopping) leaves its
+        # XREAD running: stopped here, its failure is retrieved, not logged at exit.
+        if read is not None:
+            await _stop(read)
         await _stop(gone)
         await _stop(closing)
 
