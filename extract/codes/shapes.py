@@ -178,7 +178,7 @@ def randomish(token: str) -> bool:
     )
 
 
-def is_year_or_date(value: str, display: str = "") -> bool:
+def is_year_or_date(value: str, display: str) -> bool:
     if not value.isdigit():
         return False
     if len(value) == 4:

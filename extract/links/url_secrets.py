@@ -181,7 +181,7 @@ def _camel_word(token: str) -> bool:
     # "nttFaymbAt", "bVclAufeVd": runs without a vowel are no words ("ntt"; "b", "Vcl",
     # "Vd"); one capitalised run may be an acronym ("VpnSetupGuide").
     runs = _CASED_RUN.findall(letters)
-    voiceless = [run for run in runs if not _VOWELS & set(run.lower())]
+    voiceless = _voiceless(letters)
     first = runs[0] if runs else ""
     return len(voiceless) < 2 and not (first.islower() and len(first) > 1 and first in voiceless)
 
@@ -223,8 +223,9 @@ def _randomish(value: str) -> bool:
     # Base62 tokens may hold few digits; their case flips far more often than a word's, or
     # their cased runs read as no word ("lyfLDkVGchjj4EHFSQ": "Dk", "Gchjj").
     flips = sum(a.isupper() != b.isupper() for a, b in itertools.pairwise(value) if a.isalpha())
-    return letters >= 16 and (flips * 4 >= len(value) or _voiceless_runs(value) >= 2)
+    return letters >= 16 and (flips * 4 >= len(value) or len(_voiceless(value)) >= 2)
 
 
-def _voiceless_runs(value: str) -> int:
-    return sum(not _VOWELS & set(run.lower()) for run in _CASED_RUN.findall(value))
+def _voiceless(letters: str) -> list[str]:
+    """The cased runs of ``letters`` that have no vowel ("Dk", "Gchjj"): no word's."""
+    return [run for run in _CASED_RUN.findall(letters) if not _VOWELS & set(run.lower())]
