@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 
 from otpbridge.extract.codes.context_words import SIGN_IN_VERBS
 from otpbridge.extract.codes.features import weight
@@ -32,6 +33,10 @@ _EXPIRY_TEXT = 20_000
 # mail shows one code, however often. Siblings need some standing of their own.
 _LIST_MIN = 3
 _SIBLING_MARGIN = 0.2
+# A label's other values are looked for in the text's start, at most this many.
+_LIST_TEXT = 20_000
+_LIST_LABELS = 20
+_WORD_CHARS = re.compile(r"[\W_]+")
 _ALNUM = re.compile(r"[A-Za-z0-9]")
 # "Confirmation code XK29PL" in a hotel or flight mail identifies the booking: under these
 # words alone a code of letters and digits (a record locator's shape; sign-in codes under
@@ -81,14 +86,20 @@ def judge_in_context(doc: Document, ranked: list[ScoredCode], threshold: float) 
                 s.add("holder_unnamed", f"{holder}, no code word names it")
         ranked.sort(key=lambda s: s.score, reverse=True)
     if ranked and ranked[0].score >= threshold:
-        shape = _shape(ranked[0])
-        floor = threshold - _SIBLING_MARGIN
-        listed = [s for s in ranked if s.score >= floor and _shape(s) == shape]
-        if len(listed) >= _LIST_MIN:
-            for s in listed:
-                s.add("listed_alike", f"one of {len(listed)} codes listed alike")
-            ranked.sort(key=lambda s: s.score, reverse=True)
+        listed = _listed(ranked, threshold, doc.text)
+        for s in listed:
+            s.add("listed_alike", f"one of {len(listed)} codes listed alike")
+        ranked.sort(key=lambda s: s.score, reverse=True)
     return ranked
+
+
+def _listed(ranked: list[ScoredCode], threshold: float, text: str) -> list[ScoredCode]:
+    """The best candidate and those listed alike with it: of its shape with some standing
+    of their own (recovery codes), or under its field label (an order's lines)."""
+    shape = _shape(ranked[0])
+    floor = threshold - _SIBLING_MARGIN
+    listed = [s for s in ranked if s.score >= floor and _shape(s) == shape]
+    return listed if len(listed) >= _LIST_MIN else _under_one_label(ranked, text)
 
 
 class _Naming:
@@ -119,6 +130,22 @@ class _Naming:
                 and SIGN_IN_VERBS.search(doc.text[:_EXPIRY_TEXT]) is None
             )
         return self._lasting
+
+
+def _under_one_label(ranked: list[ScoredCode], text: str) -> list[ScoredCode]:
+    """The candidates sharing the best one's label when it labels several different
+    values: an order's lines ("Code: EG-MK2", "Code: TR-GTX-42"…), a column of a list. A
+    sign-in mail labels one code, however often it shows it. Only a field's label ("Code:")
+    counts, and two values are a list already, whatever shape the other one has."""
+    label = ranked[0].keyword.casefold().strip()
+    if not label.endswith((":", "：")):
+        return []
+    listed = [s for s in ranked if s.keyword.casefold().strip() == label]
+    # A field's label starts its line: "Code: EG-MK2", not "…your promo code: SAVE20".
+    after = re.compile(rf"^[ \t*•|-]*{re.escape(label)}[ \t]*(\S+)", re.IGNORECASE | re.M)
+    found = islice(after.finditer(text[:_LIST_TEXT]), _LIST_LABELS)
+    values = {_WORD_CHARS.sub("", m.group(1)).casefold() for m in found} - {""}
+    return listed if len(values) >= 2 else []
 
 
 def _shape(code: ScoredCode) -> str:

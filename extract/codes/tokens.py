@@ -111,9 +111,11 @@ def _grouped(token: str) -> tuple[str, str] | None:
 # Up to 32 characters: a long reset or activation code (13–32 letters of both cases,
 # extract.codes.shapes.long_code) is found here only, never by the token scan.
 _AFTER_KEYWORD = re.compile(
-    r"(?:[ \t]+(?:is|ist|lautet|est|es|é|è|är|er|jest|je|to))?[ \t:：\"“'«*]{0,4}"
+    # A copula ("is", "ist"…; Chinese "是", "为" glued to the code word), then a colon or quote.
+    r"(?:[ \t]+(?:is|ist|lautet|est|es|é|è|är|er|jest|je|to)|[ \t]*(?:是|为|為))?"
+    r"[ \t:：\"“'«*]{0,4}"
     # "SofiaKeller.28707229": a piece of a dotted token is no code of its own.
-    r"([A-Za-z0-9]{5,32})(?![\w@/%+=-]|\.[A-Za-z0-9])"
+    r"([A-Za-z0-9]{4,32})(?![\w@/%+=-]|\.[A-Za-z0-9])"
 )
 # …or alone on the next line, under a heading ("Your verification code⏎⏎bYqTmKzRaP").
 _BELOW_KEYWORD = re.compile(r"[ \t:：]*\n\s*([A-Za-z0-9]{5,32})(?=[ \t]*(?:\n|$))")
@@ -147,7 +149,12 @@ _PASSPHRASE = re.compile(
     r"(?:[^\n:：]{0,60}[:：]|[ \t]+(?:is|ist|lautet|est|es|é|è|är|er|to|jest))?"
     r"[ \t\"“'«*]*(?:\n\s*)?([a-z]{3,9}(?:-[a-z]{3,9}){2,5})(?![\w-])"
 )
+_PHRASE_BELOW = re.compile(r"[^\n]{0,40}\n\s*([a-z]{3,9}(?:-[a-z]{3,9}){2,5})[ \t]*(?:\n|$)")
 _ENDS_SENTENCE = re.compile(r"[ \t]*(?:[.!。]?[ \t]*(?:\n|$))")
+# …or its clause: "Your Captcha is: fWtu, valid for 10 minutes".
+_ENDS_CLAUSE = re.compile(r"[ \t]*(?:[.!。]?[ \t]*(?:\n|$)|[,;][ \t])")
+# Fewer characters than this right after a code word: a code only when the case flips.
+_FEWEST = 5
 # "QQivWpmvhkouHrPoA3Cspy is your password reset code": after a long token the token scan
 # found (and value_of refused), a sentence naming it a code; the words after the possessive
 # are checked for a strong code word.
@@ -288,6 +295,12 @@ def _words_after(
     if below is not None and not all(map(pronounceable, below.group(1).split("-"))):
         token = below.group(1)
         return below.start(1), below.end(1), (token.replace("-", ""), token)
+    # "Your verification code for Typebot⏎rlew-mbjys-enwq-ezhez": groups that all read
+    # like words, alone on the line under the code word's, are a passphrase, typed whole.
+    phrase = _PHRASE_BELOW.match(text, end)
+    if phrase is not None and all(map(pronounceable, phrase.group(1).split("-"))):
+        token = phrase.group(1)
+        return phrase.start(1), phrase.end(1), (token, token)
     return None
 
 
@@ -327,6 +340,8 @@ def _accepted(
     text: str, end: int, m: re.Match[str], shown: Callable[[str], bool]
 ) -> tuple[int, int, tuple[str, str]] | None:
     token = m.group(1)
+    if len(token) < _FEWEST and not case_flips_inside(token):
+        return None  # four characters: only letters whose case flips ("fWtu") are no word
     if _small_letters(token):
         # "Copy and paste the following token⏎⏎emcdgq": small letters are a code only when
         # shown as one (emphasised, or carried by the sign-in link); after "Your code is",
@@ -339,7 +354,7 @@ def _accepted(
     # one also in quotes: "…code is "QQivWpmvhkouHrPoA3Cspy", valid for 10 minutes").
     if shown(token) or (long and _quoted(text, m.start(1), m.end(1))):
         return m.start(1), m.end(1), (token, token)
-    if brand_shaped(token) or not _ENDS_SENTENCE.match(text, m.end(1)):
+    if brand_shaped(token) or not _ENDS_CLAUSE.match(text, m.end(1)):
         return None
     return m.start(1), m.end(1), (token, token)
 

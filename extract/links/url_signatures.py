@@ -315,7 +315,8 @@ def analyse_url(url: str) -> UrlFacts | None:
     # "?pwd=Qm5sYk1x" hands over a credential (a meeting's passcode); a password page is
     # named by its route ("/reset-password?token="), never by such a key.
     keys = [key for key, value in params if not (value and key.lower() in _CREDENTIAL_KEYS)]
-    words = _words(path + "/" + frag_path) | {w for key in keys for w in _words(key)}
+    route_words = _words(path + "/" + frag_path)
+    words = route_words | {w for key in keys for w in _words(key)}
     sig_kind, signature = _signature(url)
     # A signature without a purpose (Keycloak's action token serves every action) leaves the
     # purpose to the words around the link: its path words ("login-actions") say nothing.
@@ -347,7 +348,9 @@ def analyse_url(url: str) -> UrlFacts | None:
         social=social and not words & _UTILITY_WORDS and not utility_host,
         unsubscribe=bool((words | _routed(routing)) & _UNSUB)
         or any(k.lower() in ("manage", "unsubscribe", "optout") for k, _ in params),
-        decline=bool(words & _DECLINE) or bool(_UNDO_SIGNATURE.search(url)),
+        decline=bool(route_words & _DECLINE)
+        or _declining_key(keys)
+        or bool(_UNDO_SIGNATURE.search(url)),
         home=bare,
         asset=bool(_ASSET_PATH.search(parts.path)),
         invite_route=invite_route,
@@ -378,6 +381,12 @@ def _signature(url: str) -> tuple[LinkKind | None, bool]:
         if pattern.search(url):
             return kind, True
     return None, False
+
+
+def _declining_key(keys: list[str]) -> bool:
+    """A query key that is a refusal ("?revoke=…", "&notme=1"); a key that names what it
+    acts on is a setting of the page ("?cancel_login=1" opens it without a sign-in)."""
+    return any(key.lower().replace("-", "").replace("_", "") in _DECLINE for key in keys)
 
 
 def _words(text: str) -> set[str]:

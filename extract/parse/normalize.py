@@ -29,6 +29,9 @@ for _zero in _ZEROS:
 _TABLE[0x066B] = "."  # Arabic decimal separator
 _TABLE[0x066C] = ","  # Arabic thousands separator
 _TABLE[ord("\r")] = None
+# A full-width comma carries its own space: folded to "," alone it would glue the next word
+# to a code ("您的验证码是：NGR7，十分钟内有效", "…is: NGR7，valid for 10 minutes").
+_TABLE[0xFF0C] = ", "
 
 # Spaces other than the ASCII one survive NFKC only in odd cases; after NFKC a single pass
 # collapses runs of horizontal whitespace without touching newlines.
