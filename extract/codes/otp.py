@@ -17,13 +17,13 @@ from itertools import chain, islice
 from otpbridge.extract.codes.context import ScoredCode, judge_in_context
 from otpbridge.extract.codes.cues import Cues
 from otpbridge.extract.codes.features import THRESHOLD
+from otpbridge.extract.codes.keyword_led import keyword_led_tokens
 from otpbridge.extract.codes.keywords import STRONG_CODE_KEYWORDS
 from otpbridge.extract.codes.mentions import quotation_start
 from otpbridge.extract.codes.origin_bound import origin_bound
 from otpbridge.extract.codes.scorer import TokenScorer
 from otpbridge.extract.codes.tokens import (
     code_tokens,
-    keyword_led_tokens,
     linked_hex_tokens,
     linked_line_tokens,
     mask,

@@ -76,7 +76,7 @@ def value_of(token: str) -> tuple[str, str] | None:
 #: Long codes: 13 to 32 letters of both cases (and digits). Reset and activation codes of
 #: some projects are that long ("QQivWpmvhkouHrPoA3Cspy"); so are API keys, session ids and
 #: base64, hence the token scan never yields them: only a code word right before the token
-#: (or "X is your code") does (extract.codes.tokens.keyword_led_tokens).
+#: (or "X is your code") does (extract.codes.keyword_led).
 LONG_CODE_LEN = range(13, 33)
 _LONG_MIXED = re.compile(r"^(?=[^a-z]*[a-z])(?=[^A-Z]*[A-Z])[A-Za-z0-9]+$")
 _CASE_FLIP = re.compile(r"[a-z](?=[A-Z])|[A-Z](?=[a-z])")
