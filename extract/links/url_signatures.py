@@ -34,6 +34,18 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from otpbridge.extract.lang import words
+from otpbridge.extract.links.route_words import (
+    CONFIRM,
+    CONFIRM_TAILS,
+    DECLINE,
+    INVITE,
+    INVITE_TAILS,
+    MAGIC,
+    RESET_STRONG,
+    RESET_WEAK,
+    UNSUB,
+    UTILITY_WORDS,
+)
 from otpbridge.extract.links.url_secrets import has_secret, purposeful_tail, short_link_code
 from otpbridge.extract.model import LinkKind
 
@@ -95,148 +107,6 @@ _SIGNATURE_SOURCES: tuple[tuple[str, LinkKind | None], ...] = (
 )
 _SIGNATURES = tuple((re.compile(p, re.IGNORECASE), k) for p, k in _SIGNATURE_SOURCES)
 
-_RESET_STRONG = frozenset(
-    {
-        "reset",
-        "resetpassword",
-        "password",
-        "passwd",
-        "pwd",
-        "forgot",
-        "forgotten",
-        "newpassword",
-        "setpassword",
-        "changepassword",
-        "resetcredentials",
-        "passwordreset",
-    }
-)
-_RESET_WEAK = frozenset({"recover", "recovery", "restore"})
-_INVITE = frozenset(
-    {"invite", "invitation", "invitations", "invites", "accept", *words("url", "invite")}
-)
-_CONFIRM = frozenset(
-    {
-        "verify",
-        "verification",
-        "verified",
-        "confirm",
-        "confirmation",
-        "confirmed",
-        "activate",
-        "activation",
-        "validate",
-        "validation",
-        "optin",
-        "unlock",
-        "unblock",
-        "invite",
-        "invitation",
-        "invitations",
-        "invites",
-        "accept",
-        "register",
-        "registration",
-        "signup",
-        "createaccount",
-        "onboarding",
-        "setup",
-        "emailchange",
-        "changeemail",
-        "init",
-        "initialize",
-        "subscribe",
-        "enroll",
-        "enrol",
-        "enrollment",
-        # "/delete-account/<token>": confirming an account's deletion
-        "deleteaccount",
-        "deletemyaccount",
-        "accountdeletion",
-    }
-)
-# Route words glued to an object ("emailconfirm", "accountactivation"): the purpose is the
-# tail of the compound.
-_INVITE_TAILS = ("invitation", "invite")
-_CONFIRM_TAILS = ("confirm", "confirmation", "verify", "verification", "activate", "activation")
-_MAGIC = frozenset(
-    {
-        "magic",
-        "magiclink",
-        "login",
-        "signin",
-        "logon",
-        "callback",
-        "passwordless",
-        "sso",
-        "otp",
-        "authenticate",
-        "loginlink",
-        "emaillogin",
-    }
-)
-_UNSUB = frozenset(
-    {
-        "unsubscribe",
-        "unsub",
-        "optout",
-        "preferences",
-        "emailpreferences",
-        "unsubscribed",
-        "managepreferences",
-        "notificationsettings",
-        "emailsettings",
-        "subscriptioncenter",
-        # list management: re-subscribing or managing a list subscription is no account action
-        "resubscribe",
-        "subscribemanage",
-        "managesubscription",
-        "managesubscriptions",
-    }
-)
-_UTILITY_WORDS = frozenset(
-    {
-        "help",
-        "support",
-        "faq",
-        "faqs",
-        "privacy",
-        "privacypolicy",
-        "policy",
-        "policies",
-        "terms",
-        "termsofservice",
-        "tos",
-        "legal",
-        "imprint",
-        "impressum",
-        "datenschutz",
-        "contact",
-        "contactus",
-        "about",
-        "blog",
-        "docs",
-        "documentation",
-        "status",
-        "careers",
-        "jobs",
-        "press",
-        "community",
-        "forum",
-        "forums",
-        "discord",
-        "cookies",
-        "cookie",
-        "rules",
-        "download",
-        "downloads",
-        "pricing",
-    }
-)
-_DECLINE = frozenset({
-    "revoke", "report", "deny", "decline", "reject", "notme", "block", "cancel", "undo",
-    "revert", "lock", "lockaccount", "secureaccount", "wasntme", "notmyaccount",
-})  # fmt: skip
 _SOCIAL_HOSTS = re.compile(
     r"(?:^|\.)(?:facebook\.com|fb\.com|fb\.me|twitter\.com|x\.com|instagram\.com|"
     r"linkedin\.com|youtube\.com|youtu\.be|tiktok\.com|pinterest\.com|reddit\.com|"
@@ -256,9 +126,9 @@ _ASSET_PATH = re.compile(
     r"track/open|wf/open|o\.gif)\b",
     re.IGNORECASE,
 )
-_CONFIRM_ANY = _CONFIRM | _INVITE | frozenset(words("url", "confirm"))
-_RESET_ANY = _RESET_STRONG | frozenset(words("url", "reset"))
-_MAGIC_ANY = _MAGIC | frozenset(words("url", "magic"))
+_CONFIRM_ANY = CONFIRM | INVITE | frozenset(words("url", "confirm"))
+_RESET_ANY = RESET_STRONG | frozenset(words("url", "reset"))
+_MAGIC_ANY = MAGIC | frozenset(words("url", "magic"))
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _SPLIT = re.compile(r"[/\-_.#?&=!:~+,;@%]+")
 # Query keys whose value routes the request ("?entryPoint=changePassword", "?r=user/verify").
@@ -323,7 +193,7 @@ def analyse_url(url: str) -> UrlFacts | None:
     routing = _front_controller_route(parts.path, params)
     kind = sig_kind if signature else _kind_from_words(words, routing)
     invite_route = kind == "confirm_link" and not signature
-    invite_route = invite_route and _kind_from_words(words, routing, _INVITE) is None
+    invite_route = invite_route and _kind_from_words(words, routing, INVITE) is None
     bare = parts.path in ("", "/") and not parts.query and frag_path.strip("/!") == ""
     social = bool(_SOCIAL_HOSTS.search(host)) or bool(re.match(r"^/@[\w.]+/?$", parts.path))
     # "/2026/11/homelab-nas/#a03e92ab…": a bare fragment on a page that names no purpose is
@@ -344,11 +214,11 @@ def analyse_url(url: str) -> UrlFacts | None:
         signature=signature,
         secret=secret or short_code,
         short_code=short_code,
-        utility=social or bool(words & _UTILITY_WORDS) or (utility_host and not secret),
-        social=social and not words & _UTILITY_WORDS and not utility_host,
-        unsubscribe=bool((words | _routed(routing)) & _UNSUB)
+        utility=social or bool(words & UTILITY_WORDS) or (utility_host and not secret),
+        social=social and not words & UTILITY_WORDS and not utility_host,
+        unsubscribe=bool((words | _routed(routing)) & UNSUB)
         or any(k.lower() in ("manage", "unsubscribe", "optout") for k, _ in params),
-        decline=bool(route_words & _DECLINE)
+        decline=bool(route_words & DECLINE)
         or _declining_key(keys)
         or bool(_UNDO_SIGNATURE.search(url)),
         home=bare,
@@ -386,7 +256,7 @@ def _signature(url: str) -> tuple[LinkKind | None, bool]:
 def _declining_key(keys: list[str]) -> bool:
     """A query key that is a refusal ("?revoke=…", "&notme=1"); a key that names what it
     acts on is a setting of the page ("?cancel_login=1" opens it without a sign-in)."""
-    return any(key.lower().replace("-", "").replace("_", "") in _DECLINE for key in keys)
+    return any(key.lower().replace("-", "").replace("_", "") in DECLINE for key in keys)
 
 
 def _words(text: str) -> set[str]:
@@ -397,7 +267,7 @@ def _words(text: str) -> set[str]:
     # Glue neighbours so "reset-password" also reads as "resetpassword", "magic-url" as magic.
     words.update(a + b for a, b in itertools.pairwise(pieces))
     # "/entry/registerinvitation/<code>": a route word glued onto an invitation is one.
-    words.update(t for p in pieces for t in _INVITE_TAILS if p.endswith(t) and p != t)
+    words.update(t for p in pieces for t in INVITE_TAILS if p.endswith(t) and p != t)
     return words
 
 
@@ -430,11 +300,11 @@ def _kind_from_words(
     # "task=registration.activate": a routed action names the purpose in its words too.
     words = (words | values | {w for v in values for w in _words(v)}) - ignore
     confirm = bool(words & _CONFIRM_ANY) or any(
-        w.startswith(("verif", "confirm")) or w.endswith(_CONFIRM_TAILS) for w in words
+        w.startswith(("verif", "confirm")) or w.endswith(CONFIRM_TAILS) for w in words
     )
     # "/resetlogin?c=…", "resetpwd": a route word that starts with reset resets.
     reset = bool(words & _RESET_ANY) or any(w.startswith("reset") for w in words)
-    if reset or (words & _RESET_WEAK and not confirm):
+    if reset or (words & RESET_WEAK and not confirm):
         return "reset_link"
     if any(w.startswith("magic") for w in words) or "magiclink" in values:
         return "magic_link"
