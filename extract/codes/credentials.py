@@ -5,6 +5,7 @@ handed over to keep, not a one-time code."""
 
 from __future__ import annotations
 
+from otpbridge.extract.codes.context_words import SIGN_IN_VERBS
 from otpbridge.extract.codes.keywords import CODE_NOUNS, PASSWORD_NOUNS
 from otpbridge.extract.codes.precedence import specific_code_phrase
 
@@ -35,5 +36,6 @@ def password_given(text: str, start: int) -> bool:
     return (
         PASSWORD_NOUNS.search(clause) is not None
         and not code_noun
-        and not specific_code_phrase(clause)
+        # "Your password to log in:" names a sign-in, not a one-time password.
+        and not specific_code_phrase(SIGN_IN_VERBS.sub(" ", clause))
     )

@@ -79,6 +79,9 @@ _SHORTEST_CAPITALS = 6
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 
+_SUB_DELIMS = re.compile(r"[()!*~']")
+
+
 def has_secret(path: str, params: list[tuple[str, str]]) -> bool:
     """A token-named parameter, or a random-looking query value or path segment."""
     for key, value in params:
@@ -107,10 +110,12 @@ def has_secret(path: str, params: list[tuple[str, str]]) -> bool:
         for name, value in itertools.pairwise(segments)
     ):
         return True
+    # "/link.php/89m)p!jug3x!Co0x8T8(*caYaox!~ET_": an alphabet with URL sub-delimiters
+    # (Webasyst's app tokens) is read without them.
     return any(
         _randomish(piece)
         for segment in segments
-        for piece in (*segment.split("!"), *segment.split(":")[1:])
+        for piece in (*segment.split("!"), *segment.split(":")[1:], _SUB_DELIMS.sub("", segment))
     )
 
 
