@@ -29,6 +29,12 @@ def _types(client: redis.Redis, inbox_id: str) -> list[str]:
     return [decode_fields(f)["type"] for _, f in client.xrange(Keys().events(inbox_id))]
 
 
+def _expiry_within(client: redis.Redis, key: str, seconds: float) -> bool:
+    """One started job whose registry entry expires within ``seconds``."""
+    entries = client.zrange(key, 0, -1, withscores=True)
+    return len(entries) == 1 and float(entries[0][1]) <= time.time() + seconds
+
+
 def test_sigkilled_worker_mid_job_code_still_arrives_once(own_redis: RedisServer) -> None:
     r = redis.Redis.from_url(own_redis.url)
     sdk = Client.from_url(own_redis.url, address=ADDRESS)
@@ -39,7 +45,9 @@ def test_sigkilled_worker_mid_job_code_still_arrives_once(own_redis: RedisServer
     # test need not wait out the production 30 s timeout + grace.
     doomed = WorkerProcess(own_redis.url, slow_first_job_s=30, heartbeat_ttl_s=2)
     mk = ingest.deliver(inbox.id, code_mail(inbox.email, "482913"))
-    _until(lambda: started.count == 1, 15, "the job to start")
+    # Killed only once its short started-job TTL is in force: before the job's first
+    # heartbeat its entry holds the job timeout's expiry, which outlasts the wait below.
+    _until(lambda: _expiry_within(r, started.key, 10), 15, "the job to start")
     doomed.proc.kill()
     doomed.proc.wait()
     doomed.stop()
@@ -109,7 +117,9 @@ def test_sigkilled_worker_mid_batch_every_code_still_arrives_once(
     ingest.deliver_batch(
         [(i.id, code_mail(i.email, c)) for i, c in zip(inboxes, codes, strict=True)]
     )
-    _until(lambda: started.count == 1, 15, "the batch job to start")
+    # Killed only once its short started-job TTL is in force: before the job's first
+    # heartbeat its entry holds the job timeout's expiry, which outlasts the wait below.
+    _until(lambda: _expiry_within(r, started.key, 10), 15, "the batch job to start")
     doomed.proc.kill()
     doomed.proc.wait()
     doomed.stop()
