@@ -27,10 +27,10 @@ __all__ = ["keyword_led_tokens"]
 # and long random tokens of letters and digits ("aB3dEf9hJkMn", a link code typed by hand).
 # Up to 32 characters: a long reset or activation code (13–32 letters of both cases,
 # extract.codes.shapes.long_code) is found here only, never by the token scan.
+# A copula after the code word ("is", "ist"…; Chinese "是", "为" glued to it).
+_COPULA = r"(?:[ \t]+(?:is|ist|lautet|est|es|é|è|är|er|jest|je|to)|[ \t]*(?:是|为|為))"
 _AFTER_KEYWORD = re.compile(
-    # A copula ("is", "ist"…; Chinese "是", "为" glued to the code word), then a colon or quote.
-    r"(?:[ \t]+(?:is|ist|lautet|est|es|é|è|är|er|jest|je|to)|[ \t]*(?:是|为|為))?"
-    r"[ \t:：\"“'«*]{0,4}"
+    rf"{_COPULA}?[ \t:：\"“'«*]{{0,4}}"
     # "SofiaKeller.28707229": a piece of a dotted token is no code of its own.
     r"([A-Za-z0-9]{4,32})(?![\w@/%+=-]|\.[A-Za-z0-9])"
 )
@@ -56,17 +56,18 @@ _OPEN_QUOTE = re.compile(r"[\"“'«*][ \t\u00a0\u202f]?$")
 _CLOSE_QUOTE = re.compile(r"[ \t\u00a0\u202f]?[\"”'»*]")
 # Another token of letters and digits alone on the next line: a list (recovery codes, keys).
 _NEXT_LINE_TOKEN = re.compile(r"[ \t]*\n\s*[A-Za-z0-9][A-Za-z0-9-]{7,}[ \t]*(?:\n|$)")
-# "…this temporary login code:⏎⏎iqjy-tayyf-vvph": groups of small letters on their own line
-# under the line of a code word; one group at least unpronounceable (words are not).
-_WORD_GROUPS_BELOW = re.compile(r"[^\n]{0,40}\n\s*([a-z]{3,6}(?:-[a-z]{3,6}){2,3})[ \t]*(?:\n|$)")
+# Small letters in groups joined by hyphens, alone on the line under the code word's:
+# "…this temporary login code:⏎⏎iqjy-tayyf-vvph" (3-4 groups of 3-6, one at least
+# unpronounceable: typed without the hyphens) or a passphrase of words ("rlew-mbjys-…").
+_GROUPS_BELOW = re.compile(r"[^\n]{0,40}\n\s*([a-z]{3,9}(?:-[a-z]{3,9}){2,5})[ \t]*(?:\n|$)")
+_CODE_GROUPS = re.compile(r"[a-z]{3,6}(?:-[a-z]{3,6}){2,3}")
 # "Your sign-in code is: maple-river-stone-cloud", "…this phrase to confirm your email:
 # amber-falcon-quiet-harbor": a passphrase of three to six small words joined by hyphens, on
 # the code phrase's line (after a colon or a copula) or alone on the next one.
 _PASSPHRASE = re.compile(
-    r"(?:[^\n:：]{0,60}[:：]|[ \t]+(?:is|ist|lautet|est|es|é|è|är|er|to|jest))?"
+    rf"(?:[^\n:：]{{0,60}}[:：]|{_COPULA})?"
     r"[ \t\"“'«*]*(?:\n\s*)?([a-z]{3,9}(?:-[a-z]{3,9}){2,5})(?![\w-])"
 )
-_PHRASE_BELOW = re.compile(r"[^\n]{0,40}\n\s*([a-z]{3,9}(?:-[a-z]{3,9}){2,5})[ \t]*(?:\n|$)")
 _ENDS_SENTENCE = re.compile(r"[ \t]*(?:[.!。]?[ \t]*(?:\n|$))")
 # …or its clause: "Your Captcha is: fWtu, valid for 10 minutes".
 _ENDS_CLAUSE = re.compile(r"[ \t]*(?:[.!。]?[ \t]*(?:\n|$)|[,;][ \t])")
@@ -110,16 +111,14 @@ def _words_after(
         if shown(token) or _ENDS_SENTENCE.match(text, phrase.end(1)):
             # The words and their hyphens are what one types: no separator to drop.
             return phrase.start(1), phrase.end(1), (token, token)
-    below = _WORD_GROUPS_BELOW.match(text, end)
-    if below is not None and not all(map(pronounceable, below.group(1).split("-"))):
-        token = below.group(1)
+    below = _GROUPS_BELOW.match(text, end)
+    if below is None:
+        return None
+    token = below.group(1)
+    if all(map(pronounceable, token.split("-"))):
+        return below.start(1), below.end(1), (token, token)  # a passphrase, typed whole
+    if _CODE_GROUPS.fullmatch(token):
         return below.start(1), below.end(1), (token.replace("-", ""), token)
-    # "Your verification code for Typebot⏎rlew-mbjys-enwq-ezhez": groups that all read
-    # like words, alone on the line under the code word's, are a passphrase, typed whole.
-    phrase = _PHRASE_BELOW.match(text, end)
-    if phrase is not None and all(map(pronounceable, phrase.group(1).split("-"))):
-        token = phrase.group(1)
-        return phrase.start(1), phrase.end(1), (token, token)
     return None
 
 

@@ -7,13 +7,13 @@ import re
 
 from otpbridge.extract.parse.document import Document
 
-__all__ = ["folded", "link_code_values", "link_parts"]
+__all__ = ["MAX_PART", "folded", "link_code_values", "link_parts"]
 
 #: What separates the parts of a URL: path segments, query names and values, fragment.
 _URL_PARTS = re.compile(r"[/?&;=#:]+")
 #: The longest part read: a SHA-256 in hex ("Or use the verification code: 71fc…3080", the
 #: token its activation link carries) is the longest code a mail asks to paste.
-_MAX_PART = 64
+MAX_PART = 64
 
 
 def link_parts(doc: Document) -> frozenset[str]:
@@ -21,10 +21,7 @@ def link_parts(doc: Document) -> frozenset[str]:
     often carries the very code its text asks to enter ('…;code=8372137471', 'use the code'),
     in the case the site's form folds it to ('Q2R35' shown, '&token=q2r35' linked)."""
     parts = {
-        part
-        for a in doc.anchors
-        for part in _URL_PARTS.split(a.href)
-        if 4 <= len(part) <= _MAX_PART
+        part for a in doc.anchors for part in _URL_PARTS.split(a.href) if 4 <= len(part) <= MAX_PART
     }
     return frozenset(parts | {folded(part) for part in parts})
 
@@ -40,7 +37,7 @@ def folded(token: str) -> str:
 _CODE_PARAM = re.compile(
     r"[?&;#](?:(?:verification|verify|login|auth|signin|sign_in|confirm|confirmation|"
     r"activation|activate|one_time|security|reset|email)[_-]?)?"
-    rf"(?:code|otp|pin|passcode|token)=([^&;#=\s]{{4,{_MAX_PART}}})",
+    rf"(?:code|otp|pin|passcode|token)=([^&;#=\s]{{4,{MAX_PART}}})",
     re.IGNORECASE,
 )
 

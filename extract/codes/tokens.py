@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 
 from otpbridge.extract.codes.keywords import STRONG_CODE_KEYWORDS
-from otpbridge.extract.codes.link_parts import folded
+from otpbridge.extract.codes.link_parts import MAX_PART, folded
 from otpbridge.extract.codes.shapes import (
     LONG_CODE_LEN,
     long_code,
@@ -167,7 +167,7 @@ def linked_hex_tokens(
 # colon, a token that a link of the mail carries as its code parameter ("&code=zgls7X2KEw.I"),
 # whatever its alphabet has besides letters and digits (bcrypt's "./", base64's "+/").
 _COLON_LINE_END = r"[:：][ \t]*\n\s*"
-_LINKED_BELOW = re.compile(_COLON_LINE_END + r"([A-Za-z0-9./+_~-]{6,64})[ \t]*(?=\n|$)")
+_LINKED_BELOW = re.compile(_COLON_LINE_END + rf"([A-Za-z0-9./+_~-]{{6,{MAX_PART}}})[ \t]*(?=\n|$)")
 _COLON_ABOVE = re.compile(_COLON_LINE_END + r"\Z")
 
 
