@@ -122,6 +122,9 @@ _TABLE: tuple[Feature, ...] = (
             "13–32 letters of both cases (a reset token typed by hand); only a code word "
             "right before it or 'X is your code' makes it a candidate at all."),
     Feature("shape_lower_random", -0.05, "for", "Lower case and digits interleaved."),
+    Feature("shape_lower_hex", 0.0, "for",
+            "6–10 lower-case hex characters with a letter and a digit ('329e4f09'): "
+            "a few random bytes a site prints as its code; a hash or an id is longer."),
     Feature("shape_lower", -0.15, "for", "Lower case and digits (a hash, an id)."),
     # -- claims by something else
     Feature("speaker_own_code", -0.5, "claim", "'my code is 902114': somebody is quoted."),
@@ -140,6 +143,10 @@ _TABLE: tuple[Feature, ...] = (
             "password and ends in a colon ('Password: bUbzVvSA5', 'We have generated a "
             "password for you:⏎wN1lacme'): login details, kept, not typed once; a clause "
             "naming a one-time password or a code is not one."),
+    Feature("feed_key", -0.6, "claim",
+            "A feed or calendar link carries it ('Your token: AjcM7ghM' beside "
+            "'…/feed.xml?token=AjcM7ghM', 'webcal://…?key=…'): the key a reader keeps in "
+            "its subscription, not a code typed once."),
     Feature("sender_name", -0.8, "claim",
             "A word of the sender's display name or address ('Remark42' from 'Remark42 "
             "<noreply@remark42.example>'): the sender's name as a heading, not a code; "

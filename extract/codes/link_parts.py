@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 
 from otpbridge.extract.parse.document import Document
+from otpbridge.extract.parse.feeds import feed_query
 
-__all__ = ["MAX_PART", "folded", "link_code_values", "link_parts"]
+__all__ = ["MAX_PART", "feed_keys", "folded", "link_code_values", "link_parts"]
 
 #: What separates the parts of a URL: path segments, query names and values, fragment.
 _URL_PARTS = re.compile(r"[/?&;=#:]+")
@@ -47,3 +48,15 @@ def link_code_values(doc: Document) -> frozenset[str]:
     code its text shows ("(Code KXQWTR)" and "…/verify?code=KXQWTR") names the token a code
     as plainly as the text does, whatever letters the code happens to have."""
     return frozenset(folded(m.group(1)) for a in doc.anchors for m in _CODE_PARAM.finditer(a.href))
+
+
+def feed_keys(doc: Document) -> frozenset[str]:
+    """The query values of the mail's feed and calendar links: a key a feed reader keeps in
+    its subscription ("Your token: AjcM7ghM", "…/feed.xml?token=AjcM7ghM"), not a code
+    typed once. A sign-in or verify link is never a feed."""
+    keys: set[str] = set()
+    for a in doc.anchors:
+        rest = feed_query(a.href)
+        if rest:
+            keys.update(p for p in _URL_PARTS.split(rest) if 4 <= len(p) <= MAX_PART)
+    return frozenset(keys | {folded(k) for k in keys})

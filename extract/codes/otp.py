@@ -24,7 +24,7 @@ from otpbridge.extract.codes.origin_bound import origin_bound
 from otpbridge.extract.codes.scorer import TokenScorer
 from otpbridge.extract.codes.tokens import (
     code_tokens,
-    linked_hex_tokens,
+    labelled_hex_tokens,
     linked_line_tokens,
     mask,
 )
@@ -64,8 +64,11 @@ def _score_text(scorer: TokenScorer, raw_text: str, source: str) -> list[ScoredC
             lambda token: _shown(scorer, token),
             lambda token: _in_link(scorer, token),
         ),
-        linked_hex_tokens(
-            text, (*cues.strong.ends, *cues.nouns.ends), lambda token: _in_link(scorer, token)
+        labelled_hex_tokens(
+            text,
+            (*cues.strong.ends, *cues.nouns.ends),
+            frozenset(cues.strong.ends),
+            lambda token: _in_link(scorer, token),
         ),
         linked_line_tokens(text, scorer.link_codes),
     )

@@ -22,7 +22,12 @@ from otpbridge.extract.codes.keywords import (
     PASSWORD_NOUNS,
     STRONG_CODE_KEYWORDS,
 )
-from otpbridge.extract.codes.link_parts import folded, link_code_values, link_parts
+from otpbridge.extract.codes.link_parts import (
+    feed_keys,
+    folded,
+    link_code_values,
+    link_parts,
+)
 from otpbridge.extract.codes.mail_cues import card_authorization, reports_card_payment
 from otpbridge.extract.codes.mentions import (
     first_person,
@@ -143,6 +148,7 @@ class TokenScorer:
         self.quotation = 0
         self._link_parts: frozenset[str] | None = None
         self._link_codes: frozenset[str] | None = None
+        self._feed_keys: frozenset[str] | None = None
 
     @property
     def link_parts(self) -> frozenset[str]:
@@ -157,6 +163,13 @@ class TokenScorer:
         if self._link_codes is None:
             self._link_codes = link_code_values(self.doc)
         return self._link_codes
+
+    @property
+    def feed_keys(self) -> frozenset[str]:
+        """The query values of the mail's feed and calendar links (read on demand)."""
+        if self._feed_keys is None:
+            self._feed_keys = feed_keys(self.doc)
+        return self._feed_keys
 
     @property
     def receipt(self) -> bool:
@@ -378,6 +391,11 @@ class TokenScorer:
         A bare code word right before it labels it ("Code KXQWTR"), as does a colon ending
         the line above its link's code parameter; that parameter is more evidence still."""
         value, display = folded(t.value), folded(t.display)
+        if (value in self.link_parts or display in self.link_parts) and (
+            value in self.feed_keys or display in self.feed_keys
+        ):
+            t.s.add("feed_key", "a feed or calendar link carries it")
+            return
         coded = value in self.link_codes or display in self.link_codes
         if not coded and value not in self.link_parts and display not in self.link_parts:
             return

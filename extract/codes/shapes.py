@@ -100,6 +100,10 @@ def pronounceable(letters: str) -> bool:
     return any(c in VOWELS for c in upper) and CONSONANT_RUN.search(upper) is None
 
 
+#: Lengths of a short random hex code (3 to 5 bytes): 6 to 10 characters.
+_SHORT_HEX = range(6, 11)
+
+
 def shape_feature(value: str, display: str) -> tuple[str, str]:
     """The token's shape as a feature of :mod:`extract.codes.features` (name, reason)."""
     del display  # the shape is the value's (a display's separators do not change it)
@@ -135,6 +139,10 @@ def _alnum_shape(value: str) -> tuple[str, str]:
     if any(c.islower() for c in value) and any(c.isupper() for c in value):
         return "shape_mixed_case", "mixed case"
     alternations = sum(a.isdigit() != b.isdigit() for a, b in pairwise(value))
+    if HEX.match(value) and len(value) in _SHORT_HEX and not value.isdigit():
+        # "Your verification code is: 329e4f09": a generator's few random bytes in hex; a
+        # hash or an id is rarely so short, and never named by a code word.
+        return "shape_lower_hex", "lower-case hex, short"
     if alternations >= 3 and not HEX.match(value):
         return "shape_lower_random", "lower case, random"  # hex is more likely a hash or an id
     return "shape_lower", "lower case"

@@ -18,8 +18,8 @@ from otpbridge.extract.lang.patterns import alternation
 
 __all__ = [
     "code_tokens",
+    "labelled_hex_tokens",
     "line_bounds",
-    "linked_hex_tokens",
     "linked_line_tokens",
     "mask",
     "strip_marks",
@@ -137,29 +137,41 @@ def code_tokens(text: str) -> Iterator[tuple[int, int, tuple[str, str]]]:
 # after a code word ("The verification code is …", "Token: …"), or alone under the code
 # word's line when that line ends in a colon ("type the following code into the form:⏎…";
 # "enter this token in the reset form: …" on the line),
-# and only when a link of the mail carries it too.
+# and only when a link of the mail carries it too, or when a strong code word labels it and it
+# ends its line ("Your two-factor authentication code is:⏎0954bcc8…": the code a site
+# generates as an MD5 hex, with no form to link to).
 _HEX = r"([0-9a-fA-F]{16,64})(?![\w-])"
 _LABELLED_HEX = re.compile(
-    r"(?:[ \t]+(?:is|ist|lautet|est|es|é|è|är|er|jest|je))?[ \t:：\"“'«*]{0,4}(?:\n[ \t]*)?"
+    r"(?:[ \t]+(?:is|ist|lautet|est|es|é|è|är|er|jest|je))?[ \t:：\"“'«*]{0,4}(?:\n[ \t]*){0,2}"
     + _HEX
-    + r"|[^\n]{0,80}[:：][ \t]*(?:\n[ \t]*)?"
+    + r"|[^\n]{0,80}[:：][ \t]*(?:\n[ \t]*){0,2}"
     + _HEX
 )
 _HEX_MIX = re.compile(r"^(?=.*[0-9])(?=.*[a-fA-F])")
 
 
-def linked_hex_tokens(
-    text: str, label_ends: Iterable[int], in_link: Callable[[str], bool]
+_LINE_END = re.compile(r"[ \t.]*(?:\n|$)")
+
+
+def labelled_hex_tokens(
+    text: str,
+    label_ends: Iterable[int],
+    strong_ends: frozenset[int],
+    in_link: Callable[[str], bool],
 ) -> Iterator[tuple[int, int, tuple[str, str]]]:
     """Hex tokens of 16-64 characters labelled by the code word ending at one of
-    ``label_ends`` ("Token:", "Code:") that a link of the mail also carries."""
+    ``label_ends`` ("Token:", "Code:") that a link of the mail also carries, or that end
+    their line after a strong code word (one of ``strong_ends``)."""
     for end in label_ends:
         m = _LABELLED_HEX.match(text, end)
         if m is None:
             continue
         group = 1 if m.group(1) else 2
         token = m.group(group)
-        if _HEX_MIX.match(token) and (token.islower() or token.isupper()) and in_link(token):
+        if not (_HEX_MIX.match(token) and (token.islower() or token.isupper())):
+            continue
+        ends_line = end in strong_ends and _LINE_END.match(text, m.end(group)) is not None
+        if ends_line or in_link(token):
             yield m.start(group), m.end(group), (token, token)
 
 
@@ -167,7 +179,12 @@ def linked_hex_tokens(
 # colon, a token that a link of the mail carries as its code parameter ("&code=zgls7X2KEw.I"),
 # whatever its alphabet has besides letters and digits (bcrypt's "./", base64's "+/").
 _COLON_LINE_END = r"[:：][ \t]*\n\s*"
-_LINKED_BELOW = re.compile(_COLON_LINE_END + rf"([A-Za-z0-9./+_~-]{{6,{MAX_PART}}})[ \t]*(?=\n|$)")
+# …also split in groups for reading ("jkz71h j4gqup" for "&code=jkz71hj4gqup").
+_LINKED_BELOW = re.compile(
+    _COLON_LINE_END
+    + rf"([A-Za-z0-9./+_~-]{{2,{MAX_PART}}}(?: [A-Za-z0-9./+_~-]{{2,{MAX_PART}}}){{0,5}})"
+    + r"[ \t]*(?=\n|$)"
+)
 _COLON_ABOVE = re.compile(_COLON_LINE_END + r"\Z")
 
 
@@ -179,13 +196,15 @@ def under_colon_line(text: str, start: int) -> bool:
 def linked_line_tokens(
     text: str, code_values: frozenset[str]
 ) -> Iterator[tuple[int, int, tuple[str, str]]]:
-    """Tokens alone under a line ending in a colon that are a link's code parameter."""
+    """Tokens alone under a line ending in a colon that are a link's code parameter, also
+    when shown in groups: the code is the groups joined, shown as written."""
     if not code_values:
         return
     for m in _LINKED_BELOW.finditer(text):
-        token = m.group(1)
-        if folded(token) in code_values and any(c.isalnum() for c in token):
-            yield m.start(1), m.end(1), (token, token)
+        shown = m.group(1)
+        token = shown.replace(" ", "")
+        if len(token) >= 6 and folded(token) in code_values and any(c.isalnum() for c in token):
+            yield m.start(1), m.end(1), (token, shown)
 
 
 def _long_code_first(text: str, end: int, token: str) -> tuple[str, str] | None:

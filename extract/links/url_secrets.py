@@ -53,6 +53,8 @@ _CAMPAIGN_PARAM = re.compile(
     re.IGNORECASE,
 )
 # Hex with at least two digits and two letters anywhere: no word or number looks like it.
+# An MD5 or longer digest in hex: a generated secret whatever the parameter is named.
+_DIGEST = re.compile(r"^(?=[a-f]*[0-9])(?=[0-9]*[a-f])(?:[0-9a-f]{32,}|[0-9A-F]{32,})$")
 _HEX_TOKEN = re.compile(r"^(?=(?:[a-f]*[0-9]){2})(?=(?:[0-9]*[a-f]){2})[0-9a-f]+$")
 # 6-11 letters and digits of one case that switch between letters and digits at least
 # twice ("vyh9pg", "gut58vmz"); "step22" and "order1234" switch once.
@@ -85,8 +87,10 @@ _SUB_DELIMS = re.compile(r"[()!*~']")
 def has_secret(path: str, params: list[tuple[str, str]]) -> bool:
     """A token-named parameter, or a random-looking query value or path segment."""
     for key, value in params:
-        if _CAMPAIGN_PARAM.match(key):
-            continue  # referral, promo and analytics ids identify a campaign, not a session
+        if _CAMPAIGN_PARAM.match(key) and not _DIGEST.match(value):
+            # Referral, promo and analytics ids identify a campaign, not a session; a digest
+            # under such a name ("password_change.php?ref=<32 hex>") is a secret all the same.
+            continue
         if _TOKEN_PARAM.search(key) and len(value) >= 4 and "@" not in value:
             return True
         if _INVITE_PARAM.search(key) and len(value) >= _SHORTEST_INVITE_ID and value.isalnum():

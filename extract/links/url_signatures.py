@@ -48,6 +48,7 @@ from otpbridge.extract.links.route_words import (
 )
 from otpbridge.extract.links.url_secrets import has_secret, purposeful_tail, short_link_code
 from otpbridge.extract.model import LinkKind
+from otpbridge.extract.parse.feeds import feed_query
 
 __all__ = ["UrlFacts", "analyse_url"]
 
@@ -222,7 +223,7 @@ def analyse_url(url: str) -> UrlFacts | None:
         or _declining_key(keys)
         or bool(_UNDO_SIGNATURE.search(url)),
         home=bare,
-        asset=bool(_ASSET_PATH.search(parts.path)),
+        asset=bool(_ASSET_PATH.search(parts.path)) or feed_query(url) is not None,
         invite_route=invite_route,
         mailbox_route=kind == "confirm_link" and not invite_route and bool(words & _MAILBOX),
     )
