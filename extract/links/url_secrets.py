@@ -77,6 +77,8 @@ _VOWELS = frozenset("aeiouy")
 _CONSONANT_PAIRS = 0.45
 _LETTERS = re.compile(r"^[a-z]+$")
 _SHORTEST_ON_ROUTE = 8
+#: Small letters under a one-letter parameter name shorter than this read as a word.
+_WORD_MAX = 16
 _SHORTEST_CAPITALS = 6
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
@@ -91,7 +93,10 @@ def has_secret(path: str, params: list[tuple[str, str]]) -> bool:
             # Referral, promo and analytics ids identify a campaign, not a session; a digest
             # under such a name ("password_change.php?ref=<32 hex>") is a secret all the same.
             continue
-        if _TOKEN_PARAM.search(key) and len(value) >= 4 and "@" not in value:
+        # "?s=regdate&w=desc": a one-letter name holds a sort key or a word as often as a
+        # token; a word of small letters under it is no secret.
+        word = len(key) == 1 and _LETTERS.match(value) is not None and len(value) < _WORD_MAX
+        if _TOKEN_PARAM.search(key) and len(value) >= 4 and "@" not in value and not word:
             return True
         if _INVITE_PARAM.search(key) and len(value) >= _SHORTEST_INVITE_ID and value.isalnum():
             return True
