@@ -1,5 +1,6 @@
-"""What a mail's links carry that a code may be: path segments, query values, and the values
-of parameters named for a code ("?code=KXQWTR")."""
+"""What a mail's links carry that a code may be: path segments, query values, the values of
+parameters named for a code ("?code=KXQWTR"), and the keys feed links carry (which no code
+is); :class:`MailLinks` reads each set once per mail, on demand."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import re
 from otpbridge.extract.parse.document import Document
 from otpbridge.extract.parse.feeds import feed_query
 
-__all__ = ["MAX_PART", "feed_keys", "folded", "link_code_values", "link_parts"]
+__all__ = ["MAX_PART", "MailLinks", "feed_keys", "folded", "link_code_values", "link_parts"]
 
 #: What separates the parts of a URL: path segments, query names and values, fragment.
 _URL_PARTS = re.compile(r"[/?&;=#:]+")
@@ -60,3 +61,36 @@ def feed_keys(doc: Document) -> frozenset[str]:
         if rest:
             keys.update(p for p in _URL_PARTS.split(rest) if 4 <= len(p) <= MAX_PART)
     return frozenset(keys | {folded(k) for k in keys})
+
+
+class MailLinks:
+    """What one mail's links carry, each set read on demand (most mails need none)."""
+
+    __slots__ = ("_codes", "_doc", "_feeds", "_parts")
+
+    def __init__(self, doc: Document) -> None:
+        self._doc = doc
+        self._parts: frozenset[str] | None = None
+        self._codes: frozenset[str] | None = None
+        self._feeds: frozenset[str] | None = None
+
+    @property
+    def parts(self) -> frozenset[str]:
+        """Path segments and query values (:func:`link_parts`)."""
+        if self._parts is None:
+            self._parts = link_parts(self._doc)
+        return self._parts
+
+    @property
+    def codes(self) -> frozenset[str]:
+        """Values of code parameters (:func:`link_code_values`)."""
+        if self._codes is None:
+            self._codes = link_code_values(self._doc)
+        return self._codes
+
+    @property
+    def feed_keys(self) -> frozenset[str]:
+        """Query values of feed and calendar links (:func:`feed_keys`)."""
+        if self._feeds is None:
+            self._feeds = feed_keys(self._doc)
+        return self._feeds

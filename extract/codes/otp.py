@@ -70,7 +70,7 @@ def _score_text(scorer: TokenScorer, raw_text: str, source: str) -> list[ScoredC
             frozenset(cues.strong.ends),
             lambda token: _in_link(scorer, token),
         ),
-        linked_line_tokens(text, scorer.link_codes),
+        linked_line_tokens(text, scorer.links.codes),
     )
     for start, end, parsed in islice(led, MAX_SCORED_TOKENS):
         scored = scorer.score(text, start, end, parsed, cues)

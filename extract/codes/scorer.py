@@ -22,12 +22,7 @@ from otpbridge.extract.codes.keywords import (
     PASSWORD_NOUNS,
     STRONG_CODE_KEYWORDS,
 )
-from otpbridge.extract.codes.link_parts import (
-    feed_keys,
-    folded,
-    link_code_values,
-    link_parts,
-)
+from otpbridge.extract.codes.link_parts import MailLinks, folded
 from otpbridge.extract.codes.mail_cues import card_authorization, reports_card_payment
 from otpbridge.extract.codes.mentions import (
     first_person,
@@ -146,30 +141,7 @@ class TokenScorer:
         self.reply = reply_subject(doc.subject)
         self.forward = forward_subject(doc.subject)
         self.quotation = 0
-        self._link_parts: frozenset[str] | None = None
-        self._link_codes: frozenset[str] | None = None
-        self._feed_keys: frozenset[str] | None = None
-
-    @property
-    def link_parts(self) -> frozenset[str]:
-        """The mail's links' path segments and query values (read on demand)."""
-        if self._link_parts is None:
-            self._link_parts = link_parts(self.doc)
-        return self._link_parts
-
-    @property
-    def link_codes(self) -> frozenset[str]:
-        """The values of the mail's links' code parameters (read on demand)."""
-        if self._link_codes is None:
-            self._link_codes = link_code_values(self.doc)
-        return self._link_codes
-
-    @property
-    def feed_keys(self) -> frozenset[str]:
-        """The query values of the mail's feed and calendar links (read on demand)."""
-        if self._feed_keys is None:
-            self._feed_keys = feed_keys(self.doc)
-        return self._feed_keys
+        self.links = MailLinks(doc)
 
     @property
     def receipt(self) -> bool:
@@ -391,13 +363,14 @@ class TokenScorer:
         A bare code word right before it labels it ("Code KXQWTR"), as does a colon ending
         the line above its link's code parameter; that parameter is more evidence still."""
         value, display = folded(t.value), folded(t.display)
-        if (value in self.link_parts or display in self.link_parts) and (
-            value in self.feed_keys or display in self.feed_keys
+        links = self.links
+        if (value in links.parts or display in links.parts) and (
+            value in links.feed_keys or display in links.feed_keys
         ):
             t.s.add("feed_key", "a feed or calendar link carries it")
             return
-        coded = value in self.link_codes or display in self.link_codes
-        if not coded and value not in self.link_parts and display not in self.link_parts:
+        coded = value in links.codes or display in links.codes
+        if not coded and value not in links.parts and display not in links.parts:
             return
         labelled = t.named and t.kw is not None
         adjacent = "weak_word_adjacent" in t.s.features or (t.kw is not None and t.kw[0] <= 3)
