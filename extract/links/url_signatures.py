@@ -89,7 +89,10 @@ _SIGNATURE_SOURCES: tuple[tuple[str, LinkKind | None], ...] = (
     (r"/auth/v1/verify\?.*\btype=(?:signup|invite|email_change|email)\b", "confirm_link"),
     (r"/api/auth/callback/[^/?#]+\?(?:.*&)?token=", "magic_link"),
     (r"/magic-link/verify\?(?:.*&)?token=", "magic_link"),
-    (r"[?&](?:confirmation|unlock|invitation)_token=", "confirm_link"),
+    (r"[?&](?:confirmation|unlock)_token=", "confirm_link"),
+    # Devise's invitable accepts on ".../invitation/accept"; an "invitation_token" elsewhere
+    # is an app's own ("/prendre_rdv?…&invitation_token=": an invitation to book a slot).
+    (r"/(?:invitations?|accept)\b[^?#]*\?(?:.*&)?invitation_token=", "confirm_link"),
     (r"[?&]reset_password_token=", "reset_link"),
     (r"/accounts/confirm-email/[^/?#]+", "confirm_link"),
     (r"/password/reset/key/[^/?#]+", "reset_link"),
