@@ -48,6 +48,10 @@ _DOTTED_AFTER = re.compile(
     r"(?:[^\n]{0,60}?[ \t:：\"“'«*])?"
     r"(?<![\w.@/%+=-])([A-Za-z0-9]{2,32}\.[A-Za-z0-9]{2,32})(?![\w@/%+=-]|\.[A-Za-z0-9])"
 )
+# …or a base64url token (16 random bytes and more: "Uoc5yIuUuXl1zCPRrbfe_w") alone under the
+# code word's line when that line ends in a colon ("copy the following One Time Password:").
+_URLSAFE_BELOW = re.compile(r"[^\n]{0,200}[:：][ \t]*\n\s*([A-Za-z0-9_-]{16,43})[ \t]*(?:\n|$)")
+_URLSAFE_MARK = re.compile(r"[_-]")
 _LONG_CODE = range(11, 17)
 _SMALL_MAX = 12
 # A long code in quotes ("…code is "QQivWpmvhkouHrPoA3Cspy", valid for 10 minutes") is
@@ -88,8 +92,20 @@ def keyword_led_tokens(
     for end in keyword_ends:
         found = _dotted_after(text, end, in_link)
         found = found or _words_after(text, end, shown) or _token_after(text, end, shown)
+        found = found or _urlsafe_below(text, end)
         if found is not None:
             yield found
+
+
+def _urlsafe_below(text: str, end: int) -> tuple[int, int, tuple[str, str]] | None:
+    """A base64url code alone under the code word's line, typed with its "-" and "_"."""
+    m = _URLSAFE_BELOW.match(text, end)
+    if m is None or _URLSAFE_MARK.search(m.group(1)) is None:
+        return None
+    token = m.group(1)
+    if not long_code(_URLSAFE_MARK.sub("", token)[:32]):
+        return None
+    return m.start(1), m.end(1), (token, token)
 
 
 def _dotted_after(

@@ -84,11 +84,18 @@ _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 
 
 _SUB_DELIMS = re.compile(r"[()!*~']")
+_BARE_QUERY_PIECES = re.compile(r"[./]")
 
 
 def has_secret(path: str, params: list[tuple[str, str]]) -> bool:
     """A token-named parameter, or a random-looking query value or path segment."""
     for key, value in params:
+        if not value:
+            # "signup.php?activate.139.cc367deb…", "fpw.php?cQdrqH0UoYhZ": a query of one
+            # bare word carries its token without a name.
+            if any(_randomish(piece) for piece in _BARE_QUERY_PIECES.split(key)):
+                return True
+            continue
         if _CAMPAIGN_PARAM.match(key) and not _DIGEST.match(value):
             # Referral, promo and analytics ids identify a campaign, not a session; a digest
             # under such a name ("password_change.php?ref=<32 hex>") is a secret all the same.
