@@ -38,9 +38,10 @@ _AFTER_KEYWORD = re.compile(
 _BELOW_KEYWORD = re.compile(r"[ \t:：]*\n\s*([A-Za-z0-9]{5,32})(?=[ \t]*(?:\n|$))")
 # …or alone on its own line in the paragraph after the code word's line, where it must be
 # emphasised or carried by a link ("Copy and paste the code shown below…⏎⏎**Ll08NpJLQ18t…**").
-_ALONE_BELOW = re.compile(
-    r"[^\n]{0,200}\n\s{0,40}[*`\"“'«]{0,4}([A-Za-z0-9]{5,32})[*`\"”'»]{0,4}[ \t]*(?:\n|$)"
-)
+_ALONE = r"[*`\"“'«]{0,4}([A-Za-z0-9]{5,32})[*`\"”'»]{0,4}[ \t]*(?:\n|$)"
+_ALONE_BELOW = re.compile(r"[^\n]{0,200}\n\s{0,40}" + _ALONE)
+# …or a button's label stands between ("…or click the link below:⏎⏎Login⏎⏎9CfJGu6z…").
+_ALONE_BELOW_LABEL = re.compile(r"[^\n]{0,200}\n\s{0,40}[^\n]{1,30}\n\s{0,40}" + _ALONE)
 # "Your verification code is JonasBerg.55820137.": two runs joined by a dot, taken only when
 # a link of the mail carries the whole of it (a version or a file name is carried by none).
 # Its sentence may run on a few words first ("Kod dostępu jest następujący: …").
@@ -50,7 +51,9 @@ _DOTTED_AFTER = re.compile(
 )
 # …or a base64url token (16 random bytes and more: "Uoc5yIuUuXl1zCPRrbfe_w") alone under the
 # code word's line when that line ends in a colon ("copy the following One Time Password:").
-_URLSAFE_BELOW = re.compile(r"[^\n]{0,200}[:：][ \t]*\n\s*([A-Za-z0-9_-]{16,43})[ \t]*(?:\n|$)")
+_URLSAFE_BELOW = re.compile(
+    r"[^\n]{0,200}[:：][ \t]*\n\s*(?:[^\n]{1,30}\n\s*)??([A-Za-z0-9_-]{16,43})[ \t]*(?:\n|$)"
+)
 _URLSAFE_MARK = re.compile(r"[_-]")
 _LONG_CODE = range(11, 17)
 _SMALL_MAX = 12
@@ -152,8 +155,10 @@ def _token_after(
         if letters.isalpha() and name_like(letters) and not _small_letters(letters):
             m = None
     found = None if m is None else _accepted(text, end, m, shown)
-    if found is None:
-        m = _ALONE_BELOW.match(text, end)
+    for alone in (_ALONE_BELOW, _ALONE_BELOW_LABEL):
+        if found is not None:
+            break
+        m = alone.match(text, end)
         if (
             m is not None
             and (_small_letters(m.group(1)) or not name_like(m.group(1)))
