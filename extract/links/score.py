@@ -104,9 +104,6 @@ def _read(seen: Seen, facts: UrlFacts, subject: frozenset[Purpose]) -> Read | No
     return r
 
 
-_POINTED: tuple[Purpose, ...] = ("confirm",)
-
-
 def _label_kinds(r: Read, facts: UrlFacts, subject: frozenset[Purpose]) -> None:
     tp = r.text_purposes
     # "Go", "Get started" without an invitation, a bare "Restore" (of a password? a cart?):
@@ -115,14 +112,17 @@ def _label_kinds(r: Read, facts: UrlFacts, subject: frozenset[Purpose]) -> None:
     says_nothing = says_nothing or (tp == {"join"} and not r.invited)
     if not r.text_kinds and r.short_context and (not r.label or says_nothing):
         _kinds_from_sentence(r, facts, subject)
-    elif not r.text_kinds and r.label and not tp:
-        # "Click the button below to confirm this action. [Permanently delete instance]": a
-        # label whose words name no purpose confirms what the sentence pointing at it asks
-        # to confirm. Not a reset: "below you'll find the new password and the access link"
-        # points at a password handed over, not at what the link does.
-        around = r.context.replace(r.label, " ")
-        pointed = frozenset(p for p in _POINTED if points_to(around, p))
-        r.text_kinds = purposes_kinds(pointed)
+    # "Click the button below to confirm this action. [Permanently delete instance]": a label
+    # whose words name no purpose confirms what the sentence pointing at it asks to confirm.
+    # Not a reset: "below you'll find the new password and the access link" points at a
+    # password handed over, not at what the link does.
+    elif (
+        not r.text_kinds
+        and r.label
+        and not tp
+        and points_to(r.context.replace(r.label, " "), "confirm")
+    ):
+        r.text_kinds = {"confirm_link"}
     # "Join Acme" under "bob invited you", "Aceptar invitación"; not "View/Decline invite".
     # A shop word after "Join" names the team joined ("Join Payments API").
     refusing = _NOT_ACCEPTING - {"commerce"} if "join" in tp else _NOT_ACCEPTING

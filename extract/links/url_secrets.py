@@ -52,9 +52,9 @@ _CAMPAIGN_PARAM = re.compile(
     r"session|sessionid|session_id|jsessionid|phpsessid)$",
     re.IGNORECASE,
 )
-# Hex with at least two digits and two letters anywhere: no word or number looks like it.
 # An MD5 or longer digest in hex: a generated secret whatever the parameter is named.
 _DIGEST = re.compile(r"^(?=[a-f]*[0-9])(?=[0-9]*[a-f])(?:[0-9a-f]{32,}|[0-9A-F]{32,})$")
+# Hex with at least two digits and two letters anywhere: no word or number looks like it.
 _HEX_TOKEN = re.compile(r"^(?=(?:[a-f]*[0-9]){2})(?=(?:[0-9]*[a-f]){2})[0-9a-f]+$")
 # 6-11 letters and digits of one case that switch between letters and digits at least
 # twice ("vyh9pg", "gut58vmz"); "step22" and "order1234" switch once.
