@@ -364,13 +364,11 @@ class TokenScorer:
         the line above its link's code parameter; that parameter is more evidence still."""
         value, display = folded(t.value), folded(t.display)
         links = self.links
-        if (value in links.parts or display in links.parts) and (
-            value in links.feed_keys or display in links.feed_keys
-        ):
-            t.s.add("feed_key", "a feed or calendar link carries it")
-            return
         coded = value in links.codes or display in links.codes
         if not coded and value not in links.parts and display not in links.parts:
+            return
+        if value in links.feed_keys or display in links.feed_keys:
+            t.s.add("feed_key", "a feed or calendar link carries it")
             return
         labelled = t.named and t.kw is not None
         adjacent = "weak_word_adjacent" in t.s.features or (t.kw is not None and t.kw[0] <= 3)

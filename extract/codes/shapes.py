@@ -138,11 +138,11 @@ def _alnum_shape(value: str) -> tuple[str, str]:
         return "shape_upper_alnum", "letters and digits"
     if any(c.islower() for c in value) and any(c.isupper() for c in value):
         return "shape_mixed_case", "mixed case"
-    alternations = sum(a.isdigit() != b.isdigit() for a, b in pairwise(value))
     if HEX.match(value) and len(value) in _SHORT_HEX and not value.isdigit():
         # "Your verification code is: 329e4f09": a generator's few random bytes in hex; a
         # hash or an id is rarely so short, and never named by a code word.
         return "shape_lower_hex", "lower-case hex, short"
+    alternations = sum(a.isdigit() != b.isdigit() for a, b in pairwise(value))
     if alternations >= 3 and not HEX.match(value):
         return "shape_lower_random", "lower case, random"  # hex is more likely a hash or an id
     return "shape_lower", "lower case"
