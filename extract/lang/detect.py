@@ -49,8 +49,9 @@ _NEPALI = re.compile(r"तपाईं|तपाईँ|तपाईको|तप
 _HINDI = re.compile(r"आपके|आपका|आपकी|करें|है|हैं|नहीं")
 # Azerbaijani's "ə": no other language here writes it.
 _AZERBAIJANI = re.compile(r"[əƏ]")
-_VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
-_WORD = re.compile(r"[a-zà-ÿąćęłńóśźżçğıöşü]+")
+# Letters only Vietnamese writes: "â ê ô ă" are Portuguese, French and Romanian letters too.
+_VIETNAMESE = re.compile(r"[đơư\u1ea0-\u1ef9]")
+_WORD = re.compile(r"[a-zà-ÿąćęłńóśźżçğıöşüăđơưșțţ\u1ea0-\u1ef9]+")
 
 # Ties go to the language listed first (English before German…); others follow by name.
 _TIE_ORDER = ("en", "de", "fr", "es", "pt", "it", "nl", "pl", "tr", "sv")
@@ -94,13 +95,14 @@ def detect_language(text: str) -> str | None:
         if best == "hi" and len(_NEPALI.findall(sample)) > len(_HINDI.findall(sample)):
             return "ne"
         return best
-    if len(_VIETNAMESE.findall(lowered)) >= 5:
-        return "vi"
     if len(_AZERBAIJANI.findall(sample)) >= 3:
         return "az"
-    if not words:
-        return None
-    return _by_stopwords(words)
+    # Vietnamese letters in a school's or a street's name must not outvote an English or
+    # French body: the words decide, the letters only when the words are too few.
+    by_words = _by_stopwords(words) if words else None
+    if by_words is None and len(_VIETNAMESE.findall(lowered)) >= 5:
+        return "vi"
+    return by_words
 
 
 def _by_stopwords(words: list[str]) -> str | None:
