@@ -40,6 +40,22 @@ _SCHOOL = "Trường THPT Nguyễn Du"
             "người khác. Mã sẽ hết hạn sau 10 phút.",
             "vi",
         ),
+        # Spanish writes "de" and "en" as often as Dutch does: shared words count by share.
+        (
+            "Hola, hemos recibido una solicitud de cambio de contraseña en tu cuenta. "
+            "Si no fuiste tú, ignora este mensaje.",
+            "es",
+        ),
+        (
+            "Rebeu aquest missatge perquè heu demanat restablir la contrasenya del vostre "
+            "compte. Si no ho heu demanat, ignoreu-lo.",
+            "ca",
+        ),
+        ("Здравейте, кодът за вход в профила ви е 482913. Въведете го в приложението.", "bg"),
+        ("Здраво, ваш код за пријаву је 482913. Унесите га у апликацију.", "sr"),
+        ("Здравствуйте, ваш код для входа: 482913. Никому не сообщайте этот код.", "ru"),
+        ("آپ کا تصدیقی کوڈ 482913 ہے۔ یہ کوڈ کسی کو نہ بتائیں۔", "ur"),
+        ("کد تأیید شما 482913 است. این کد را به کسی ندهید.", "fa"),
         # Too few words to vote: the letters alone still say Vietnamese.
         ("Mã xác thực để đăng nhập: 482913", "vi"),
     ],

@@ -43,7 +43,14 @@ _CYRILLIC: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("mn", re.compile(r"[өүӨҮ]")),
     ("mk", re.compile(r"[ѓќѕЃЌЅ]")),
     ("uk", re.compile(r"[іїєґІЇЄҐ]")),
+    ("sr", re.compile(r"[јљњђћџЈЉЊЂЋЏ]")),
 )
+# Russian writes "ы" and "э" in almost every sentence; Bulgarian has neither, and writes "ъ"
+# as a vowel where Russian has it only as a rare hard sign.
+_RUSSIAN_ONLY = re.compile(r"[ыэЫЭ]")
+_BULGARIAN_VOWEL = re.compile(r"[ъЪ]")
+# Urdu's own letters (retroflexes, the nasal "ں", "ے", "ہ", "ھ"): Persian and Arabic have none.
+_URDU = re.compile(r"[ٹڈڑںےہھ]")
 # Nepali and Hindi share Devanagari; these words are Nepali's own ("you", "is", "do").
 _NEPALI = re.compile(r"तपाईं|तपाईँ|तपाईको|तपाईंको|गर्नुहोस्|हुन्छ|हुनेछ|छैन|भएको")
 _HINDI = re.compile(r"आपके|आपका|आपकी|करें|है|हैं|नहीं")
@@ -51,7 +58,9 @@ _HINDI = re.compile(r"आपके|आपका|आपकी|करें|है
 _AZERBAIJANI = re.compile(r"[əƏ]")
 # Letters only Vietnamese writes: "â ê ô ă" are Portuguese, French and Romanian letters too.
 _VIETNAMESE = re.compile(r"[đơư\u1ea0-\u1ef9]")
-_WORD = re.compile(r"[a-zà-ÿąćęłńóśźżçğıöşüăđơưșțţ\u1ea0-\u1ef9]+")
+# Latin letters of every language with stop words: Latin-1, Latin Extended-A (č ő ł ū ĉ…),
+# Romanian's comma-below "ș ț" and Vietnamese's horned and dotted letters.
+_WORD = re.compile(r"[a-zà-ÿ\u0100-\u017f\u01a0\u01a1\u01af\u01b0\u0218-\u021b\u1ea0-\u1ef9]+")
 
 # Ties go to the language listed first (English before German…); others follow by name.
 _TIE_ORDER = ("en", "de", "fr", "es", "pt", "it", "nl", "pl", "tr", "sv")
@@ -88,10 +97,10 @@ def detect_language(text: str) -> str | None:
     if best_count >= 3 and best_count >= len(words) // 4:
         if best == "zh" and counts[1][0] >= 2:
             return "ja"
-        if best == "ar" and _PERSIAN.search(sample):
-            return "fa"
+        if best == "ar":
+            return "ur" if _URDU.search(sample) else "fa" if _PERSIAN.search(sample) else best
         if best == "ru":
-            return next((lang for lang, rx in _CYRILLIC if rx.search(sample)), best)
+            return _cyrillic(sample)
         if best == "hi" and len(_NEPALI.findall(sample)) > len(_HINDI.findall(sample)):
             return "ne"
         return best
@@ -105,15 +114,30 @@ def detect_language(text: str) -> str | None:
     return by_words
 
 
+def _cyrillic(sample: str) -> str:
+    """Which Cyrillic language: by the letters Russian lacks, else Bulgarian's "ъ" without
+    Russian's "ы"/"э", else Russian."""
+    own = next((lang for lang, rx in _CYRILLIC if rx.search(sample)), None)
+    if own is not None:
+        return own
+    if not _RUSSIAN_ONLY.search(sample) and len(_BULGARIAN_VOWEL.findall(sample)) >= 2:
+        return "bg"
+    return "ru"
+
+
 def _by_stopwords(words: list[str]) -> str | None:
     """The language most of whose stop words ``words`` has (two at least; ties in
-    ``_STOPWORDS`` order)."""
-    scores = dict.fromkeys(_STOPWORDS, 0)
+    ``_STOPWORDS`` order). A word several languages list ("de", "en", "la") counts for each
+    by share, so Spanish's "de … en" does not make a Spanish mail Dutch."""
+    scores = dict.fromkeys(_STOPWORDS, 0.0)
+    hits = dict.fromkeys(_STOPWORDS, 0)
     for w in words:
-        for lang in _STOPWORD_LANGS.get(w, ()):
-            scores[lang] += 1
+        langs = _STOPWORD_LANGS.get(w, ())
+        for lang in langs:
+            scores[lang] += 1 / len(langs)
+            hits[lang] += 1
     lang = max(scores, key=lambda k: scores[k])
-    return lang if scores[lang] >= 2 else None
+    return lang if hits[lang] >= 2 else None
 
 
 @cache
