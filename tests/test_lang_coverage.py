@@ -92,7 +92,9 @@ def test_patterns_match_their_own_words() -> None:
         for name in names:
             pattern = table_pattern(section, name)
             for entry in lang.words(section, name)[:50]:
-                assert pattern.search(entry.lower()), (section, name, entry)
+                # "*kode" ends a compound: it matches one ("godkendelseskode").
+                word = "godkendelses" + entry[1:] if entry.startswith("*") else entry
+                assert pattern.search(word.lower()), (section, name, entry)
 
 
 def test_coverage_table() -> None:

@@ -36,6 +36,7 @@ from typing import Literal
 
 __all__ = [
     "BIAS",
+    "CODE_WORD_NEAR",
     "FEATURES",
     "SCALE",
     "THRESHOLD",
@@ -61,6 +62,8 @@ class Feature:
             object.__setattr__(self, "weight", self.prior)
 
 
+#: A strong code word this many characters from the token names it (``code_word_near``).
+CODE_WORD_NEAR = 40
 #: Evidence a candidate must reach to be *the* code.
 THRESHOLD = 0.5
 #: Evidence of a candidate with no feature at all.

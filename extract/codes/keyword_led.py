@@ -7,7 +7,7 @@ the code (emphasised, carried by a link, ending its clause).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from otpbridge.extract.codes.keywords import NEGATIVE_KEYWORDS
 from otpbridge.extract.codes.shapes import (
@@ -42,6 +42,11 @@ _ALONE = r"[*`\"“'«]{0,4}([A-Za-z0-9]{5,32})[*`\"”'»]{0,4}[ \t]*(?:\n|$)"
 _ALONE_BELOW = re.compile(r"[^\n]{0,200}\n\s{0,40}" + _ALONE)
 # …or a button's label stands between ("…or click the link below:⏎⏎Login⏎⏎9CfJGu6z…").
 _ALONE_BELOW_LABEL = re.compile(r"[^\n]{0,200}\n\s{0,40}[^\n]{1,30}\n\s{0,40}" + _ALONE)
+# …or ending the label the code word heads, after its colon ("Código de verificação do
+# e-mail de recuperação: nlcXNxEI", "Code de réinitialisation temporaire : jGNgQSRx").
+_LABEL_END = re.compile(
+    r"[^\n.!?;:：。]{0,60}[:：][ \t\"“'«*]{0,4}([A-Za-z0-9]{5,32})(?=[*\"”'»]{0,4}[ \t]*(?:\n|$))"
+)
 # "Your verification code is JonasBerg.55820137.": two runs joined by a dot, taken only when
 # a link of the mail carries the whole of it (a version or a file name is carried by none).
 # Its sentence may run on a few words first ("Kod dostępu jest następujący: …").
@@ -66,7 +71,10 @@ _NEXT_LINE_TOKEN = re.compile(r"[ \t]*\n\s*[A-Za-z0-9][A-Za-z0-9-]{7,}[ \t]*(?:\
 # Small letters in groups joined by hyphens, alone on the line under the code word's:
 # "…this temporary login code:⏎⏎iqjy-tayyf-vvph" (3-4 groups of 3-6, one at least
 # unpronounceable: typed without the hyphens) or a passphrase of words ("rlew-mbjys-…").
-_GROUPS_BELOW = re.compile(r"[^\n]{0,40}\n\s*([a-z]{3,9}(?:-[a-z]{3,9}){2,5})[ \t]*(?:\n|$)")
+_GROUPS_BELOW = re.compile(r"[^\n]{0,40}\n\s*([a-z]{3,9}(?:-[a-z]{3,9}){1,5})[ \t]*(?:\n|$)")
+# Two words alone under it ("Ce code est valable 1h.⏎⏎caravane-entrelacs"), each long enough
+# not to be a hyphenated word of the text ("log-out", "e-mail").
+_TWO_WORDS = re.compile(r"[a-z]{4,9}-[a-z]{4,9}")
 _CODE_GROUPS = re.compile(r"[a-z]{3,6}(?:-[a-z]{3,6}){2,3}")
 # "Your sign-in code is: maple-river-stone-cloud", "…this phrase to confirm your email:
 # amber-falcon-quiet-harbor": a passphrase of three to six small words joined by hyphens, on
@@ -87,6 +95,7 @@ def keyword_led_tokens(
     keyword_ends: list[int],
     shown: Callable[[str], bool],
     in_link: Callable[[str], bool],
+    noun_ends: Iterable[int] = (),
 ) -> Iterator[tuple[int, int, tuple[str, str]]]:
     """Codes the token scan skips (letters of both cases, long random tokens, groups of
     small letters, passphrases of small words, two runs joined by a dot), found only right
@@ -95,7 +104,13 @@ def keyword_led_tokens(
     for end in keyword_ends:
         found = _dotted_after(text, end, in_link)
         found = found or _words_after(text, end, shown) or _token_after(text, end, shown)
-        found = found or _urlsafe_below(text, end)
+        found = found or _urlsafe_below(text, end) or _label_end(text, end, shown)
+        if found is not None:
+            yield found
+    # A bare code noun heading or ending a label ("Kod resetowania: oRyFSAFD", "Pasahitza
+    # berrezartzeko aldi baterako kodea: HYFwcSMt") leads only to the token ending it.
+    for end in set(noun_ends).difference(keyword_ends):
+        found = _label_end(text, end, shown)
         if found is not None:
             yield found
 
@@ -109,6 +124,16 @@ def _urlsafe_below(text: str, end: int) -> tuple[int, int, tuple[str, str]] | No
     if not long_code(_URLSAFE_MARK.sub("", token)[:32]):
         return None
     return m.start(1), m.end(1), (token, token)
+
+
+def _label_end(
+    text: str, end: int, shown: Callable[[str], bool]
+) -> tuple[int, int, tuple[str, str]] | None:
+    """A token ending the label the code word heads; a name's letters ("McKinsey") are no code."""
+    m = _LABEL_END.match(text, end)
+    if m is None or (m.group(1).isalpha() and name_like(m.group(1))):
+        return None
+    return _accepted(text, end, m, shown)
 
 
 def _dotted_after(
@@ -134,6 +159,8 @@ def _words_after(
     if below is None:
         return None
     token = below.group(1)
+    if "-" not in token[token.index("-") + 1 :] and not _TWO_WORDS.fullmatch(token):
+        return None
     if all(map(pronounceable, token.split("-"))):
         return below.start(1), below.end(1), (token, token)  # a passphrase, typed whole
     if _CODE_GROUPS.fullmatch(token):

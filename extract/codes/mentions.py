@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from otpbridge.extract.codes.features import CODE_WORD_NEAR
 from otpbridge.extract.lang.patterns import alternation
 
 __all__ = [
@@ -21,11 +22,13 @@ __all__ = [
     "greeting",
     "hands_over",
     "labels_aside",
+    "names_number",
     "not_handed_over",
     "quotation_start",
     "quoted_reply_line",
     "reply_subject",
     "untagged_subject",
+    "written_once",
 ]
 
 # "Re:", "AW:", "SV:", "Antw:", "Odp:", "Ynt:", "回复:"… one or more, at the subject's start.
@@ -157,6 +160,22 @@ def hands_over(text: str, start: int, end: int, keyword_distance: int) -> bool:
     number so named is the code even when it looks like a year."""
     if keyword_distance > 4 or _SENTENCE_END.match(text, end) is None:
         return False
+    return written_once(text, start, end)
+
+
+def names_number(
+    text: str, start: int, end: int, distance: int, *, before: bool, alone: bool
+) -> bool:
+    """A code word names the number so that it is the code even when it reads like a year:
+    right before it, the number ending its sentence ("PIN is 2024"), or close to it shown
+    alone on its line ("1980⏎Questo codice scadrà tra 24 ore": a year is never shown so)."""
+    if before and hands_over(text, start, end, distance):
+        return True
+    return alone and distance <= CODE_WORD_NEAR and written_once(text, start, end)
+
+
+def written_once(text: str, start: int, end: int) -> bool:
+    """The mail writes the token at ``start`` nowhere else (a year recurs: "© 2026")."""
     token = text[start:end]
     return text.find(token) == start and text.find(token, end) < 0
 

@@ -18,7 +18,7 @@ from otpbridge.extract.codes.context import ScoredCode, judge_in_context
 from otpbridge.extract.codes.cues import Cues
 from otpbridge.extract.codes.features import THRESHOLD
 from otpbridge.extract.codes.keyword_led import keyword_led_tokens
-from otpbridge.extract.codes.keywords import STRONG_CODE_KEYWORDS
+from otpbridge.extract.codes.keywords import PASSWORD_NOUNS, STRONG_CODE_KEYWORDS
 from otpbridge.extract.codes.mentions import quotation_start
 from otpbridge.extract.codes.origin_bound import origin_bound
 from otpbridge.extract.codes.scorer import TokenScorer
@@ -63,6 +63,7 @@ def _score_text(scorer: TokenScorer, raw_text: str, source: str) -> list[ScoredC
             _led_ends(text, cues),
             lambda token: _shown(scorer, token),
             lambda token: _in_link(scorer, token),
+            _code_noun_ends(text, cues),
         ),
         labelled_hex_tokens(
             text,
@@ -93,6 +94,16 @@ def _led_ends(text: str, cues: Cues) -> list[int]:
             if longer is not None and longer.end() > end:
                 ends.append(longer.end())
     return ends
+
+
+def _code_noun_ends(text: str, cues: Cues) -> list[int]:
+    """Where the code nouns end, but a password's ("adgangskode": Danish for password)."""
+    nouns = cues.nouns
+    return [
+        end
+        for start, end in zip(nouns.starts, nouns.ends, strict=True)
+        if PASSWORD_NOUNS.match(text, start) is None
+    ]
 
 
 def _shown(scorer: TokenScorer, token: str) -> bool:

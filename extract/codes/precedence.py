@@ -201,16 +201,28 @@ def labels_own_value(text: str, keyword_end: int, start: int) -> bool:
 # "Votre jeton est: 245427", "Žeton za ponastavitev gesla je: 197840": a clause of a few
 # words, its colon, then the token ending the line.
 _LABEL_CLAUSE = re.compile(r"[^\n.!?;。！？]{0,50}[:：][ \t]*\n?[ \t]*")
+# A strong code word's label may run longer ("Código de verificación de correo electrónico
+# de autenticación de dos factores: 25XNyxRx").
+_STRONG_LABEL_CLAUSE = re.compile(r"[^\n.!?;。！？]{0,80}[:：][ \t]*\n?[ \t]*")
+# …or the sentence it opens says what the code is ("Kode verifikasi perangkat Anda untuk
+# menerima pengingat adalah 3da46d").
+_COPULA_CLAUSE = re.compile(
+    rf"[^\n.!?;:：。！？]{{0,80}}[ \t]{alternation('code', 'copula')}[ \t]+", re.IGNORECASE
+)
 _ENDS_LINE = re.compile(r"[ \t.。]*(?:\n|$)")
 
 
-def labels_line_end(text: str, word_end: int, start: int, end: int) -> bool:
-    """The code noun ending at ``word_end`` heads the clause whose colon introduces the token
-    at ``start``, and the token ends its line: the clause is the token's label."""
-    return (
-        _LABEL_CLAUSE.fullmatch(text, word_end, start) is not None
-        and _ENDS_LINE.match(text, end) is not None
-    )
+def labels_line_end(
+    text: str, word_end: int, start: int, end: int, *, strong: bool = False
+) -> bool:
+    """The code noun (``strong``: code word) ending at ``word_end`` heads the clause whose
+    colon introduces the token at ``start``, and the token ends its line: the clause is the
+    token's label."""
+    clause = _STRONG_LABEL_CLAUSE if strong else _LABEL_CLAUSE
+    says = strong and _COPULA_CLAUSE.fullmatch(text, word_end, start) is not None
+    return (says or clause.fullmatch(text, word_end, start) is not None) and _ENDS_LINE.match(
+        text, end
+    ) is not None
 
 
 def brand(text: str, word_start: int, word: str, sender: str) -> bool:

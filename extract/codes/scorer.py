@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from otpbridge.extract.codes.context import ScoredCode
 from otpbridge.extract.codes.credentials import password_given
 from otpbridge.extract.codes.cues import Cues
+from otpbridge.extract.codes.features import CODE_WORD_NEAR
 from otpbridge.extract.codes.keywords import (
     CODE_KEYWORDS,
     NEGATIVE_KEYWORDS,
@@ -27,8 +28,8 @@ from otpbridge.extract.codes.mail_cues import card_authorization, reports_card_p
 from otpbridge.extract.codes.mentions import (
     first_person,
     forward_subject,
-    hands_over,
     labels_aside,
+    names_number,
     not_handed_over,
     quoted_reply_line,
     reply_subject,
@@ -236,8 +237,14 @@ class TokenScorer:
     def _word_gain(self, t: _Token) -> None:
         if t.kw is not None:
             dist = t.kw[0]
-            name = "near" if dist <= 40 else "mid" if dist <= 120 else "far"
-            t.s.add(f"code_word_{name}", f"keyword '{t.kw[1].strip()}' {dist} chars {t.where}")
+            # "Code de vérification de l’e-mail d’authentification à deux facteurs : e25C89E7":
+            # a code word heading the token's label names it however long the label runs.
+            label = t.where == "before" and labels_line_end(
+                t.text, t.start - dist, t.start, t.end, strong=True
+            )
+            name = "near" if dist <= CODE_WORD_NEAR or label else "mid" if dist <= 120 else "far"
+            how = "heads its label, " if label and dist > CODE_WORD_NEAR else ""
+            t.s.add(f"code_word_{name}", f"keyword '{t.kw[1].strip()}' {how}{dist} chars {t.where}")
             return
         wk = self._weak_word(t)
         if wk is not None:
@@ -329,9 +336,10 @@ class TokenScorer:
             t.s.add("shopping_word_after", f"shopping word '{shop[1].strip()}' after it")
         if password_given(text, start):
             t.s.add("listed_credential", "after a clause naming a password")
-        if is_year_or_date(value, t.display) and not (
-            t.kw is not None and t.where == "before" and hands_over(text, start, end, t.kw[0])
-        ):
+        named = t.kw is not None and names_number(
+            text, start, end, t.kw[0], before=t.where == "before", alone=t.alone
+        )
+        if is_year_or_date(value, t.display) and not named:
             t.s.add("year_or_date", "looks like a year/date")
 
     def _elsewhere(self, t: _Token) -> None:

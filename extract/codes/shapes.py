@@ -156,6 +156,7 @@ def case_flips_inside(value: str) -> bool:
 
 _SMALL_RUN = re.compile("[a-z]{2,}")
 _CASED_RUN = re.compile("[A-Z]?[a-z]+")
+_PREFIX_MAX = 3
 
 
 def name_like(letters: str) -> bool:
@@ -167,8 +168,11 @@ def name_like(letters: str) -> bool:
     # …and its capitalised runs read as words: a vowel in each but one ("McKinsey"), at most
     # two capitals in five letters; "SFRhtuayShxC", "dvQdyEtPwGrg" are a generator's.
     words = _CASED_RUN.findall(letters)
-    voiceless = sum(not any(c in VOWELS for c in w.upper()) for w in words)
-    return voiceless < 2 and 5 * sum(c.isupper() for c in letters) <= 2 * len(letters)
+    voiceless = [w for w in words if not any(c in VOWELS for c in w.upper())]
+    # …the one without a vowel is a short prefix ("Mc"); "Gzzcq" in "GzzcqBId" is no syllable.
+    if len(voiceless) > 1 or any(len(w) > _PREFIX_MAX for w in voiceless):
+        return False
+    return 5 * sum(c.isupper() for c in letters) <= 2 * len(letters)
 
 
 def brand_shaped(token: str) -> bool:

@@ -80,6 +80,11 @@ def _trie(entries: list[str], letter: Callable[[str], str] = _letter) -> str:
 def compile_words(entries: Iterable[str]) -> re.Pattern[str]:
     """One pattern for a set of phrases, case-insensitive where the script has case."""
     unique = {w.lower() for w in entries if w}
+    # "*kode": a word that may end a compound ("godkendelseskode", "Autentiseringskode")
+    # matches the whole compound, so that its head still counts ("adgangskode" is a password),
+    # and only as the word's end ("merekodkan" is Malay for "recording").
+    tails = sorted(w[1:] for w in unique if w.startswith("*") and len(w) > 1)
+    unique = {w for w in unique if not w.startswith("*")}
     bounded = sorted(w for w in unique if w[0].isalnum() and ord(w[0]) < 0x0590)
     free = unique.difference(bounded)
     # Scripts without case (CJK, Arabic, Hebrew, Indic…) and Georgian, whose capitals no mail
@@ -88,7 +93,12 @@ def compile_words(entries: Iterable[str]) -> re.Pattern[str]:
     cased = sorted(free.difference(uncased))
 
     def source(letter: Callable[[str], str], uncased_group: str) -> str:
-        alternatives = [rf"(?<![^\W_])(?:{_trie(bounded, letter)})"] if bounded else []
+        # A whole compound first: at its start, "god" (of "godkendelseskode") is no match.
+        alternatives = (
+            [rf"(?<![^\W_])[^\W\d_]+(?:{_trie(tails, letter)})(?![^\W\d_])"] if tails else []
+        )
+        if bounded:
+            alternatives.append(rf"(?<![^\W_])(?:{_trie(bounded, letter)})")
         if cased:
             alternatives.append(_trie(cased, letter))
         if uncased:
@@ -99,7 +109,11 @@ def compile_words(entries: Iterable[str]) -> re.Pattern[str]:
     # The folded twin scans each script group on its own: an alternation whose branches all
     # start with a literal lets the engine skip to candidate characters, which one pattern
     # joining the word-start group to the others cannot (three scans cost a third of one).
-    parts = [rf"(?<![^\W_])(?:{_trie(bounded, _folded_letter)})"] if bounded else []
+    parts = (
+        [rf"(?<![^\W_])[^\W\d_]+(?:{_trie(tails, _folded_letter)})(?![^\W\d_])"] if tails else []
+    )
+    if bounded:
+        parts.append(rf"(?<![^\W_])(?:{_trie(bounded, _folded_letter)})")
     parts += [_trie(group, _folded_letter) for group in (cased, uncased) if group]
     _FOLDED[pattern] = tuple(re.compile(part) for part in parts)
     return pattern

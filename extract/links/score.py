@@ -50,7 +50,11 @@ def score_link(
     _label_kinds(r, facts, subject)
     _silence(r, facts, subject, account_subject=account_subject)
     votes = _votes(r, facts)
-    declined = facts.decline or "decline" in r.text_purposes
+    # "/user/244/cancel/confirm/…" under "cancel your account": the route confirms a refusal
+    # word's action that the words around it ask to confirm.
+    said = r.text_purposes | r.context_purposes
+    route_confirms = facts.kind == "confirm_link" and "confirm" in said and "decline" not in said
+    declined = (facts.decline and not route_confirms) or "decline" in r.text_purposes
     by_subject = (
         lone
         and not r.text_purposes & _OTHERS

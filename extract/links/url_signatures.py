@@ -257,6 +257,10 @@ def _signature(url: str) -> tuple[LinkKind | None, bool]:
     return None, False
 
 
+_PASSWORD_HEADS = ("psw", "pwd", "passwd", "pass")
+_RECOVERY_TAILS = ("recovery", "recover", "restore", "reset")
+
+
 def _declining_key(keys: list[str]) -> bool:
     """A query key that is a refusal ("?revoke=…", "&notme=1"); a key that names what it
     acts on is a setting of the page ("?cancel_login=1" opens it without a sign-in)."""
@@ -308,6 +312,10 @@ def _kind_from_words(
     )
     # "/resetlogin?c=…", "resetpwd": a route word that starts with reset resets.
     reset = bool(words & _RESET_ANY) or any(w.startswith("reset") for w in words)
+    # "/pswrecovery", "forgotpwd": a recovery glued to a password's abbreviation resets.
+    reset = reset or any(
+        w.startswith(_PASSWORD_HEADS) and w.endswith(_RECOVERY_TAILS) for w in words
+    )
     if reset or (words & RESET_WEAK and not confirm):
         return "reset_link"
     if any(w.startswith("magic") for w in words) or "magiclink" in values:
