@@ -4,12 +4,15 @@ Some services put their initials before the digits. An origin prefix ("G-482913 
 code") tells the reader who sent it and is not typed: the code is ``482913``, shown as
 ``G-482913`` (``value_of`` strips it). When the mail says to type the letters too ("enter it
 including the letters: NW-44970", "Geben Sie den Code inklusive der Buchstaben ein"), the
-prefix belongs to the code: ``NW44970``. The phrases are data, per language.
+prefix belongs to the code: ``NW44970``, as it does when a link of the mail carries the
+letters with the digits ("SM-46043" shown, "…?token=SM-46043" linked). The phrases are data,
+per language.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Container
 
 from otpbridge.extract.lang.patterns import table_pattern
 
@@ -24,9 +27,17 @@ _STRIPPED = re.compile(r"([A-Z]{1,2})[-–]\d+")
 _APART = re.compile(r"(?<![A-Za-z0-9])([A-Z]{1,2})[ -]$")
 
 
-def typed_prefix(text: str, start: int, end: int, value: str, display: str) -> tuple[str, str]:
+def typed_prefix(
+    text: str,
+    start: int,
+    end: int,
+    value: str,
+    display: str,
+    linked: Callable[[], Container[str]] = frozenset,
+) -> tuple[str, str]:
     """(value, display) of the token at [start, end), with its letter prefix when the mail
-    says to type it; unchanged otherwise."""
+    says to type it or a link carries it with the letters (``linked`` gives the parts of the
+    mail's links, read only for a prefixed token); unchanged otherwise."""
     if not value.isdigit():
         return value, display
     m = _STRIPPED.fullmatch(display)
@@ -37,6 +48,11 @@ def typed_prefix(text: str, start: int, end: int, value: str, display: str) -> t
         if apart is None:
             return value, display
         prefix, shown = apart.group(1), text[apart.start() : start] + display
-    if _CUES.search(text, max(0, start - _WINDOW), min(len(text), end + _WINDOW)) is None:
+    parts = linked()
+    carried = shown in parts or prefix + value in parts
+    if (
+        not carried
+        and _CUES.search(text, max(0, start - _WINDOW), min(len(text), end + _WINDOW)) is None
+    ):
         return value, display
     return prefix + value, shown

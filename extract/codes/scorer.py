@@ -155,7 +155,7 @@ class TokenScorer:
         self, text: str, start: int, end: int, parsed: tuple[str, str], cues: Cues
     ) -> ScoredCode | None:
         """The token's features and evidence, or None for a quantity ("15 minutes")."""
-        value, display = typed_prefix(text, start, end, *parsed)
+        value, display = typed_prefix(text, start, end, *parsed, lambda: self.links.parts)
         if measures_something(text, start, end, value, display):
             return None
         t = _Token(text, start, end, cues, ScoredCode(value, display, 0.0, []))
@@ -395,7 +395,8 @@ class TokenScorer:
         """A bare code word plus a signing-in/verifying word before the token count as a
         strong keyword at the code word's distance."""
         noun = cues.nouns.before(start, window)
-        if noun is None:
+        # "Use these credentials to log in: Пароль | bU87zzRU": a password is kept, not typed once.
+        if noun is None or PASSWORD_NOUNS.fullmatch(noun[1].strip()):
             return None
         lo = start - window
         nouns = {w.lower() for w in cues.nouns.words_in(lo, start)}

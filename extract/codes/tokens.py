@@ -140,7 +140,9 @@ def code_tokens(text: str) -> Iterator[tuple[int, int, tuple[str, str]]]:
 # and only when a link of the mail carries it too, or when a strong code word labels it and it
 # ends its line ("Your two-factor authentication code is:⏎0954bcc8…": the code a site
 # generates as an MD5 hex, with no form to link to).
-_HEX = r"([0-9a-fA-F]{16,64})(?![\w-])"
+# …or a UUID ("Your verification code is e8ae7b7b-c6d5-4ee6-bc8e-93a1b6eaee55", the ticket its
+# verify link carries).
+_HEX = r"([0-9a-fA-F]{16,64}|[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12})(?![\w-])"
 _LABELLED_HEX = re.compile(
     r"(?:[ \t]+(?:is|ist|lautet|est|es|é|è|är|er|jest|je))?[ \t:：\"“'«*]{0,4}(?:\n[ \t]*){0,2}"
     + _HEX

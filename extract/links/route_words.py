@@ -161,5 +161,6 @@ UTILITY_WORDS = frozenset(
 )
 DECLINE = frozenset({
     "revoke", "report", "deny", "decline", "reject", "notme", "block", "cancel", "undo",
-    "revert", "lock", "lockaccount", "secureaccount", "wasntme", "notmyaccount",
+    "revert", "lock", "lockaccount", "secureaccount", "wasntme", "notmyaccount", "freeze",
+    "freezeaccount",
 })  # fmt: skip

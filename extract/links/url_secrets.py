@@ -32,13 +32,15 @@ _ACTION_PARAM = re.compile(
     re.IGNORECASE,
 )
 _SHORTEST_ACTION_VALUE = 6
-# "/sympa/ticket/00678505351395": digits alone after a credential's name are its value,
-# long enough not to be a counter ("/tickets/4411" is a support ticket).
+# "/sympa/ticket/00678505351395", "/key/1949789276": digits alone after a credential's name
+# are its value, long enough not to be a counter.
 _CREDENTIAL_SEGMENT = re.compile(
     r"^(?:ticket|token|auth|key|otp|code|verify|verification|reset|confirm|activate|login)$",
     re.IGNORECASE,
 )
-_SHORTEST_CREDENTIAL_DIGITS = 12
+_SHORTEST_CREDENTIAL_DIGITS = 9
+# …a ticket's longer: "/tickets/441178" is a support ticket.
+_SHORTEST_TICKET_DIGITS = 12
 # "summer-sale-2025", "pinecone_logistics89": words and numbers joined by hyphens name a
 # page or an account, they hide nothing.
 _SLUG = re.compile(r"^(?:[a-z]+|[0-9]+)(?:[-_.](?:[a-z]+|[0-9]+))+[0-9]{0,4}$")
@@ -87,6 +89,9 @@ _SUB_DELIMS = re.compile(r"[()!*~']")
 _BARE_QUERY_PIECES = re.compile(r"[./]")
 
 
+_VALUE_PIECES = re.compile(r"[/@$!*'(),]")
+
+
 def has_secret(path: str, params: list[tuple[str, str]]) -> bool:
     """A token-named parameter, or a random-looking query value or path segment."""
     for key, value in params:
@@ -114,7 +119,9 @@ def has_secret(path: str, params: list[tuple[str, str]]) -> bool:
             and any(c.isdigit() for c in value)
         ):
             return True
-        if any(_randomish(piece) for piece in value.split("/")):
+        # "?c=pctl319xYVBD4j0gg…@OYfgULT$k5K7…": base64 with "@" and "$" for "+" and "/"
+        # (MeshCentral) is read in the pieces between them.
+        if any(_randomish(piece) for piece in _VALUE_PIECES.split(value)):
             return True
     # "8!d2wx5WgE…" (an id and a token joined by "!", as October/Winter CMS mail them);
     # "/invite:YeaHKQ…" (a named path parameter, "name:value", as Grav and Kirby route).
@@ -122,7 +129,8 @@ def has_secret(path: str, params: list[tuple[str, str]]) -> bool:
     if any(
         _CREDENTIAL_SEGMENT.match(name)
         and value.isdigit()
-        and len(value) >= _SHORTEST_CREDENTIAL_DIGITS
+        and len(value)
+        >= (_SHORTEST_TICKET_DIGITS if name.lower() == "ticket" else _SHORTEST_CREDENTIAL_DIGITS)
         for name, value in itertools.pairwise(segments)
     ):
         return True

@@ -257,6 +257,7 @@ def _signature(url: str) -> tuple[LinkKind | None, bool]:
     return None, False
 
 
+_INSTALLED = frozenset({"agent", "app", "device", "client", "software"})
 _PASSWORD_HEADS = ("psw", "pwd", "passwd", "pass")
 _RECOVERY_TAILS = ("recovery", "recover", "restore", "reset")
 
@@ -275,7 +276,13 @@ def _words(text: str) -> set[str]:
     # Glue neighbours so "reset-password" also reads as "resetpassword", "magic-url" as magic.
     words.update(a + b for a, b in itertools.pairwise(pieces))
     # "/entry/registerinvitation/<code>": a route word glued onto an invitation is one.
-    words.update(t for p in pieces for t in INVITE_TAILS if p.endswith(t) and p != t)
+    # …not one glued onto what it installs ("/agentinvite?c=…": install a remote agent).
+    words.update(
+        t
+        for p in pieces
+        for t in INVITE_TAILS
+        if p.endswith(t) and p != t and p[: -len(t)] not in _INSTALLED
+    )
     return words
 
 
