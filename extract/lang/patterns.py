@@ -40,7 +40,8 @@ _FOLDED_LETTERS = {
     "σ": "[σς]",
     "ς": "[σς]",
 }
-_FOLDED: dict[re.Pattern[str], tuple[re.Pattern[str], ...]] = {}
+# A pattern's folded twins, and whether the first finds compounds by their tail.
+_FOLDED: dict[re.Pattern[str], tuple[tuple[re.Pattern[str], ...], bool]] = {}
 
 
 def _letter(ch: str) -> str:
@@ -109,14 +110,29 @@ def compile_words(entries: Iterable[str]) -> re.Pattern[str]:
     # The folded twin scans each script group on its own: an alternation whose branches all
     # start with a literal lets the engine skip to candidate characters, which one pattern
     # joining the word-start group to the others cannot (three scans cost a third of one).
-    parts = (
-        [rf"(?<![^\W_])[^\W\d_]+(?:{_trie(tails, _folded_letter)})(?![^\W\d_])"] if tails else []
-    )
+    # …the compound found by its tail, a literal the engine can skip to; _matches widens the
+    # match back to the word's start.
+    parts = [rf"(?:{_trie(tails, _folded_letter)})(?![^\W\d_])"] if tails else []
     if bounded:
         parts.append(rf"(?<![^\W_])(?:{_trie(bounded, _folded_letter)})")
     parts += [_trie(group, _folded_letter) for group in (cased, uncased) if group]
-    _FOLDED[pattern] = tuple(re.compile(part) for part in parts)
+    _FOLDED[pattern] = (tuple(re.compile(part) for part in parts), bool(tails))
     return pattern
+
+
+def _compounds(folded: str, found: list[tuple[int, int, int]]) -> Iterator[tuple[int, int, int]]:
+    """``found`` with each tail match (rank 0) widened to its compound's start: a head of
+    letters that no digit precedes; a tail standing alone is no compound (the word's own
+    entry, or a longer phrase starting there, matches it)."""
+    for start, rank, end in found:
+        if rank:
+            yield start, rank, end
+            continue
+        head = start
+        while head > 0 and folded[head - 1].isalpha():
+            head -= 1
+        if head < start and not (head > 0 and folded[head - 1].isdigit()):
+            yield head, rank, end
 
 
 def _uncased(ch: str) -> bool:
@@ -150,15 +166,19 @@ def _fold(text: str) -> str:
 def _matches(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
     """What ``pattern.finditer`` finds, from the folded twin's per-group scans: leftmost
     first, the earlier group first at one position, no match overlapping a taken one."""
-    twins = _FOLDED.get(pattern)
-    if twins is None:
+    entry = _FOLDED.get(pattern)
+    if entry is None:
         return [m.span() for m in pattern.finditer(text)]
+    twins, tails = entry
     folded = _fold(text)
-    if len(twins) == 1:
+    if len(twins) == 1 and not tails:
         return [m.span() for m in twins[0].finditer(folded)]
-    found = sorted(
+    found = [
         (m.start(), rank, m.end()) for rank, twin in enumerate(twins) for m in twin.finditer(folded)
-    )
+    ]
+    if tails:  # the first twin finds a compound by its tail: widen it to the word's start
+        found = list(_compounds(folded, found))
+    found.sort()
     taken: list[tuple[int, int]] = []
     for start, _, end in found:
         if not taken or start >= taken[-1][1]:
