@@ -16,7 +16,9 @@ at once, because templates mix languages (a German mail quotes an English code l
     ``type_the_letters``: "including the letters" — a letter prefix is part of the code;
     ``booking_code`` / ``access_code``: whole code phrases that, in a reservation's or a stay's
     mail, name the booking's or the door's code ("confirmation code", "access code");
-    ``copula``, ``possessive``: "482913 *is your* code"; ``use_verbs``, ``purpose_to``,
+    ``copula``, ``possessive``: "482913 *is your* code" (a copula also ends the sentence a
+    code word opens: "Kode verifikasi … adalah 3da46d"); an entry of ``weak`` or ``nouns``
+    starting with ``*`` ends a compound ("*kode": "godkendelseskode", whole word only); ``use_verbs``, ``purpose_to``,
     ``verify_verbs``: "*Use* 582014 *to verify*" (the sentence shapes stay in
     :mod:`otpbridge.extract.codes.scorer`, the words come from here);
     ``salutation`` ("Dear Customer, …"), ``first_person`` ("my code is"), ``no_longer``
