@@ -19,8 +19,8 @@ at once, because templates mix languages (a German mail quotes an English code l
     ``copula``, ``possessive``: "482913 *is your* code" (a copula also ends the sentence a
     code word opens: "Kode verifikasi … adalah 3da46d"); an entry of ``weak`` or ``nouns``
     starting with ``*`` ends a compound ("*kode": "godkendelseskode", whole word only);
-    ``use_verbs``, ``purpose_to``, ``verify_verbs``: "*Use* 582014 *to verify*" (the sentence shapes stay in
-    :mod:`otpbridge.extract.codes.scorer`, the words come from here);
+    ``use_verbs``, ``purpose_to``, ``verify_verbs``: "*Use* 582014 *to verify*" (the
+    sentence shapes stay in :mod:`otpbridge.extract.codes.scorer`, the words come from here);
     ``salutation`` ("Dear Customer, …"), ``first_person`` ("my code is"), ``no_longer``
     ("… no longer works", "never arrives") with ``no_longer_skip`` (words that may not come
     between), ``number_label`` and ``claim_copula`` ("order number is X": what may stand
