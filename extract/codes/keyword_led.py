@@ -109,7 +109,7 @@ def keyword_led_tokens(
             yield found
     # A bare code noun heading or ending a label ("Kod resetowania: oRyFSAFD", "Pasahitza
     # berrezartzeko aldi baterako kodea: HYFwcSMt") leads only to the token ending it.
-    for end in set(noun_ends).difference(keyword_ends):
+    for end in sorted(set(noun_ends).difference(keyword_ends)):
         found = _label_end(text, end, shown)
         if found is not None:
             yield found
@@ -129,7 +129,8 @@ def _urlsafe_below(text: str, end: int) -> tuple[int, int, tuple[str, str]] | No
 def _label_end(
     text: str, end: int, shown: Callable[[str], bool]
 ) -> tuple[int, int, tuple[str, str]] | None:
-    """A token ending the label the code word heads; a name's letters ("McKinsey") are no code."""
+    """A token ending the label a code word heads or ends; a name's letters ("McKinsey") are
+    no code."""
     m = _LABEL_END.match(text, end)
     if m is None or (m.group(1).isalpha() and name_like(m.group(1))):
         return None
@@ -159,7 +160,7 @@ def _words_after(
     if below is None:
         return None
     token = below.group(1)
-    if "-" not in token[token.index("-") + 1 :] and not _TWO_WORDS.fullmatch(token):
+    if token.count("-") == 1 and not _TWO_WORDS.fullmatch(token):
         return None
     if all(map(pronounceable, token.split("-"))):
         return below.start(1), below.end(1), (token, token)  # a passphrase, typed whole

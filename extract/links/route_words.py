@@ -12,9 +12,12 @@ __all__ = [
     "CONFIRM",
     "CONFIRM_TAILS",
     "DECLINE",
+    "INSTALLED",
     "INVITE",
     "INVITE_TAILS",
     "MAGIC",
+    "PASSWORD_HEADS",
+    "RECOVERY_TAILS",
     "RESET_STRONG",
     "RESET_WEAK",
     "UNSUB",
@@ -84,6 +87,11 @@ CONFIRM = frozenset(
 # Route words glued to an object ("emailconfirm", "accountactivation"): the purpose is the
 # tail of the compound.
 INVITE_TAILS = ("invitation", "invite")
+# …but not glued onto what it installs: "/agentinvite" invites to install a remote agent.
+INSTALLED = frozenset({"agent", "app", "device", "client", "software"})
+# "/pswrecovery", "pwdreset": a password's abbreviation glued to a recovery word resets.
+PASSWORD_HEADS = ("psw", "pwd", "passwd", "pass")
+RECOVERY_TAILS = ("recovery", "recover", "restore", "reset")
 CONFIRM_TAILS = ("confirm", "confirmation", "verify", "verification", "activate", "activation")
 MAGIC = frozenset(
     {

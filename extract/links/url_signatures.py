@@ -38,9 +38,12 @@ from otpbridge.extract.links.route_words import (
     CONFIRM,
     CONFIRM_TAILS,
     DECLINE,
+    INSTALLED,
     INVITE,
     INVITE_TAILS,
     MAGIC,
+    PASSWORD_HEADS,
+    RECOVERY_TAILS,
     RESET_STRONG,
     RESET_WEAK,
     UNSUB,
@@ -257,11 +260,6 @@ def _signature(url: str) -> tuple[LinkKind | None, bool]:
     return None, False
 
 
-_INSTALLED = frozenset({"agent", "app", "device", "client", "software"})
-_PASSWORD_HEADS = ("psw", "pwd", "passwd", "pass")
-_RECOVERY_TAILS = ("recovery", "recover", "restore", "reset")
-
-
 def _declining_key(keys: list[str]) -> bool:
     """A query key that is a refusal ("?revoke=…", "&notme=1"); a key that names what it
     acts on is a setting of the page ("?cancel_login=1" opens it without a sign-in)."""
@@ -281,7 +279,7 @@ def _words(text: str) -> set[str]:
         t
         for p in pieces
         for t in INVITE_TAILS
-        if p.endswith(t) and p != t and p[: -len(t)] not in _INSTALLED
+        if p.endswith(t) and p != t and p[: -len(t)] not in INSTALLED
     )
     return words
 
@@ -319,10 +317,8 @@ def _kind_from_words(
     )
     # "/resetlogin?c=…", "resetpwd": a route word that starts with reset resets.
     reset = bool(words & _RESET_ANY) or any(w.startswith("reset") for w in words)
-    # "/pswrecovery", "forgotpwd": a recovery glued to a password's abbreviation resets.
-    reset = reset or any(
-        w.startswith(_PASSWORD_HEADS) and w.endswith(_RECOVERY_TAILS) for w in words
-    )
+    # "/pswrecovery", "pwdreset": a recovery glued to a password's abbreviation resets.
+    reset = reset or any(w.startswith(PASSWORD_HEADS) and w.endswith(RECOVERY_TAILS) for w in words)
     if reset or (words & RESET_WEAK and not confirm):
         return "reset_link"
     if any(w.startswith("magic") for w in words) or "magiclink" in values:
