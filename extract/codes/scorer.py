@@ -239,11 +239,13 @@ class TokenScorer:
             dist = t.kw[0]
             # "Code de vérification de l’e-mail d’authentification à deux facteurs : e25C89E7":
             # a code word heading the token's label names it however long the label runs.
-            label = t.where == "before" and labels_line_end(
-                t.text, t.start - dist, t.start, t.end, strong=True
+            label = (
+                dist > CODE_WORD_NEAR
+                and t.where == "before"
+                and labels_line_end(t.text, t.start - dist, t.start, t.end, strong=True)
             )
             name = "near" if dist <= CODE_WORD_NEAR or label else "mid" if dist <= 120 else "far"
-            how = "heads its label, " if label and dist > CODE_WORD_NEAR else ""
+            how = "heads its label, " if label else ""
             t.s.add(f"code_word_{name}", f"keyword '{t.kw[1].strip()}' {how}{dist} chars {t.where}")
             return
         wk = self._weak_word(t)
