@@ -53,7 +53,9 @@ at once, because templates mix languages (a German mail quotes an English code l
     ``from``, other ``fields`` and ``subject`` ("From:", then "Sent:", "To:" and "Subject:");
     ``hand_over``: words in the new text that hand the quoted mail's code or link over ("type
     this in for me"), so the quote is kept; ``activity``: a notification's opening line that
-    introduces a person's own words ("mira commented on this issue."), which are not handed over.
+    introduces a person's own words ("mira commented on this issue."), which are not handed over;
+    ``not_activity``: longer phrases holding an ``activity`` entry that ask the reader to act
+    ("dengan membalas email ini": by replying to this e-mail), so no one's words follow.
 
 ``[expiry]``
     a duration counts as the code's lifetime only beside one of these: ``valid`` ("valid",
@@ -95,7 +97,7 @@ TABLES: Mapping[str, frozenset[str]] = MappingProxyType({
     "url": frozenset({"confirm", "reset", "magic", "invite"}),
     "expiry": frozenset({"valid", "within", "units", "numbers", "fused", "bare_units"}),
     "quote": frozenset({"prefix", "wrote", "separator", "from", "fields", "subject", "hand_over",
-                        "activity"}),
+                        "activity", "not_activity"}),
 })  # fmt: skip
 
 

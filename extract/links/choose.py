@@ -87,6 +87,8 @@ def find_links(doc: Document, code: str | None = None) -> tuple[LinkCandidate, .
         facts = analyse_url(seen.url)
         if facts is None:
             continue
+        if facts.utility_host and _senders_host(seen.url, doc.from_addr):
+            facts = replace(facts, utility=False, utility_host=False)
         if code and not facts.secret and _carries(seen.url, code):
             facts = replace(facts, secret=True)
         elif facts.secret and not facts.signature and only_printed_ids(seen.url, doc.text, plain):
@@ -121,6 +123,14 @@ def find_links(doc: Document, code: str | None = None) -> tuple[LinkCandidate, .
             scored.append((result.score, -seen.position, result, indirect))
     scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
     return unshared(doc, _prefer_direct([(item[2], item[3]) for item in scored]))
+
+
+def _senders_host(url: str, sender: str) -> bool:
+    """The sender mails from the URL's host itself (the forum at "forum.example.org" mailing
+    from "register@forum.example.org"), not from the site whose help pages live there."""
+    domain = sender.rpartition("@")[2].lower()
+    host = (urlsplit(url).hostname or "").lower()
+    return bool(domain) and (host == domain or domain.endswith("." + host))
 
 
 def _undoes(seen: Seen, plain: str) -> bool:

@@ -28,6 +28,9 @@ _SENTENCE_END = re.compile(r"[.!?。！？]\s|\n")
 _COLON_END = re.compile(r"[:：]\s*$")
 # 8-64 letters and digits with both: "3kq7mz2x", "ABCD2345", "Zk3mQ9px".
 _SHORT_TOKEN = re.compile(r"^(?=[A-Za-z0-9]{8,64}$)(?=.*[0-9])(?=.*[A-Za-z])")
+_NUMBER_CODE = re.compile(r"^[0-9]{7,20}$")
+#: Parameter names of a record's number, not a secret: "id", "user_id", "page", "order"…
+_RECORD_PARAM = re.compile(r"id$|^(?:page|p|n|order|invoice|ticket|item|product|post|ref)$")
 
 
 def named_before(context: str, url: str) -> bool:
@@ -71,5 +74,14 @@ def _token_tail(url: str) -> bool:
     except ValueError:
         return False
     pieces = [parts.path.rstrip("/").rsplit("/", 1)[-1]]
-    pieces += [value for _, _, value in (p.partition("=") for p in parts.query.split("&"))]
-    return any(_SHORT_TOKEN.match(p) or random_letters(p) for p in pieces if p)
+    query = [
+        (name.lower(), value)
+        for name, _, value in (p.partition("=") for p in parts.query.split("&"))
+    ]
+    pieces += [value for _, value in query]
+    # "…/users/rs/3936?c=4699208": a long number in a parameter that names no record is the
+    # code itself, as the sentence naming the link says.
+    numbered = any(
+        _NUMBER_CODE.match(value) and not _RECORD_PARAM.search(name) for name, value in query
+    )
+    return numbered or any(_SHORT_TOKEN.match(p) or random_letters(p) for p in pieces if p)

@@ -81,6 +81,9 @@ class UrlFacts:
     # the URL says what is confirmed, so shop or event words around it do not make it a
     # purchase's link.
     mailbox_route: bool = False
+    # Utility only by its host's first label ("forum.", "help."): a forum's or a help desk's
+    # own mail links there (extract.links.choose lifts it for the sender's own host).
+    utility_host: bool = False
 
 
 _SIGNATURE_SOURCES: tuple[tuple[str, LinkKind | None], ...] = (
@@ -232,6 +235,7 @@ def analyse_url(url: str) -> UrlFacts | None:
         asset=bool(_ASSET_PATH.search(parts.path)) or feed_query(url) is not None,
         invite_route=invite_route,
         mailbox_route=kind == "confirm_link" and not invite_route and bool(words & _MAILBOX),
+        utility_host=utility_host and not (secret or social or words & UTILITY_WORDS),
     )
 
 

@@ -83,6 +83,7 @@ _WROTE = compile_words(words("quote", "wrote"))
 _SEPARATOR = compile_words(words("quote", "separator"))
 _FROM = compile_words(words("quote", "from"))
 _ACTIVITY = compile_words(words("quote", "activity"))
+_NOT_ACTIVITY = compile_words(words("quote", "not_activity"))
 #: Every marker holds one of these words: a plain substring test rules most mail out at once.
 _MARKER_TABLES = ("wrote", "separator", "subject", "activity")
 _MARKER_WORDS = substring_pattern(w for s in _MARKER_TABLES for w in words("quote", s))
@@ -195,9 +196,18 @@ def _activity(text: str) -> int:
     lines = [m for m in re.finditer(r"[^\n]+", head) if m.group(0).strip(_BLANK)]
     lines = lines[: _ACTIVITY_LINES + 1]
     for this, following in pairwise(lines):
-        if len(this.group(0)) <= _MAX_LINE and _ACTIVITY.search(this.group(0)):
+        if len(this.group(0)) <= _MAX_LINE and _opens_activity(this.group(0)):
             return following.start()
     return -1
+
+
+def _opens_activity(line: str) -> bool:
+    """An activity word on ``line`` that no longer phrase asking the reader to act holds."""
+    asks = [m.span() for m in _NOT_ACTIVITY.finditer(line)]
+    return any(
+        not any(lo <= m.start() and m.end() <= hi for lo, hi in asks)
+        for m in _ACTIVITY.finditer(line)
+    )
 
 
 def quote_start(text: str) -> int:
