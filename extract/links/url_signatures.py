@@ -224,8 +224,8 @@ def analyse_url(url: str) -> UrlFacts | None:
         signature=signature,
         secret=secret or short_code,
         short_code=short_code,
-        utility=social or bool(words & UTILITY_WORDS) or (utility_host and not secret),
-        social=social and not words & UTILITY_WORDS and not utility_host,
+        utility=social or bool(route_words & UTILITY_WORDS) or (utility_host and not secret),
+        social=social and not route_words & UTILITY_WORDS and not utility_host,
         unsubscribe=bool((words | _routed(routing)) & UNSUB)
         or any(k.lower() in ("manage", "unsubscribe", "optout") for k, _ in params),
         decline=bool(route_words & DECLINE)
@@ -235,7 +235,7 @@ def analyse_url(url: str) -> UrlFacts | None:
         asset=bool(_ASSET_PATH.search(parts.path)) or feed_query(url) is not None,
         invite_route=invite_route,
         mailbox_route=kind == "confirm_link" and not invite_route and bool(words & _MAILBOX),
-        utility_host=utility_host and not (secret or social or words & UTILITY_WORDS),
+        utility_host=utility_host and not (secret or social or route_words & UTILITY_WORDS),
     )
 
 
