@@ -135,7 +135,7 @@ def claim_before(text: str, start: int, cues: Cues, handed: HandOver, sender: st
     dist, word = neg
     word_end = start - dist
     if not _labels_next(text, word, word_end, start, cues):
-        return ""
+        return f"vetoed by '{word.strip()}'" if _listed_after(text, word_end, start, cues) else ""
     positives = [d for d in (cues.strong.before(start, 300), cues.weak.before(start, 300)) if d]
     pos_dist, pos_word = min(positives, key=lambda d: (d[0], len(d[1])), default=(10**9, ""))
     # …unless the claim word is the tail of the code phrase ("security key").
@@ -162,6 +162,21 @@ def claim_before(text: str, start: int, cues: Cues, handed: HandOver, sender: st
         if not nearer and brand(text, word_end - len(word), word.strip(), sender):
             return ""
     return f"vetoed by '{word.strip()}'"
+
+
+def _listed_after(text: str, word_end: int, start: int, cues: Cues) -> bool:
+    """ "Call +1 555 9228, PIN 400347": the claim's clause lists its own number, then a weak
+    code word labels the token beside it; the token is the claim's too (a dial-in PIN)."""
+    claimed = [m.end() for m in _NUMBER.finditer(text, word_end, start)]
+    if not claimed or _SENTENCE_STOP.search(text, word_end, start):
+        return False
+    gap = start - claimed[-1]
+    weak = cues.weak.before(start, gap)
+    return (
+        weak is not None
+        and cues.strong.before(start, gap) is None
+        and not text[claimed[-1] : start - weak[0] - len(weak[1])].strip(" ,;/")
+    )
 
 
 def _labels_next(text: str, word: str, word_end: int, start: int, cues: Cues) -> bool:

@@ -27,7 +27,12 @@ _SENTENCE_END = re.compile(r"[.!?。！？]\s|\n")
 # …ending in a colon (with a copula before it or not): "…link is:", "…adresse e-mail :".
 _COLON_END = re.compile(r"[:：]\s*$")
 # 8-64 letters and digits with both: "3kq7mz2x", "ABCD2345", "Zk3mQ9px".
-_SHORT_TOKEN = re.compile(r"^(?=[A-Za-z0-9]{8,64}$)(?=.*[0-9])(?=.*[A-Za-z])")
+_SHORT_TOKEN = re.compile(
+    r"^(?:(?=[A-Za-z0-9]{8,64}$)(?=.*[0-9])(?=.*[A-Za-z])"
+    # …or 6-7 characters with a capital after a small letter ("sQ7AEn", "sfROTS") or
+    # digits among small letters ("iedkj6"): no word or record number is written so.
+    r"|(?=[A-Za-z0-9]{6,7}$)(?:.*[a-z][A-Z]|(?=.*[0-9])(?=.*[a-z])))"
+)
 _NUMBER_CODE = re.compile(r"^[0-9]{7,20}$")
 #: Parameter names of a record's number, not a secret: "id", "user_id", "page", "order"…
 _RECORD_PARAM = re.compile(r"id$|^(?:page|p|n|order|invoice|ticket|item|product|post|ref)$")

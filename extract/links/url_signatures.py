@@ -204,6 +204,9 @@ def analyse_url(url: str) -> UrlFacts | None:
     kind = sig_kind if signature else _kind_from_words(words, routing)
     invite_route = kind == "confirm_link" and not signature
     invite_route = invite_route and _kind_from_words(words, routing, INVITE) is None
+    if invite_route and route_words & _EVENT_ROUTE:
+        # "/calendar/invite/<id>?reply=accepted": an event's RSVP, no account's invitation.
+        kind, invite_route = None, False
     bare = parts.path in ("", "/") and not parts.query and frag_path.strip("/!") == ""
     social = bool(_SOCIAL_HOSTS.search(host)) or bool(re.match(r"^/@[\w.]+/?$", parts.path))
     # "/2026/11/homelab-nas/#a03e92ab…": a bare fragment on a page that names no purpose is
@@ -240,6 +243,8 @@ def analyse_url(url: str) -> UrlFacts | None:
 
 
 _MAILBOX = frozenset(("email", "mail", "emails", "emailaddress", "mailbox"))
+_ROUTE_VALUE = re.compile(r"[A-Za-z][A-Za-z_-]{1,40}")
+_EVENT_ROUTE = frozenset(("calendar", "event", "meeting", "appointment", "rsvp"))
 
 
 def _query(query: str) -> list[tuple[str, str]]:
@@ -291,12 +296,17 @@ def _words(text: str) -> set[str]:
 def _front_controller_route(path: str, params: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """``params``, and the first one's value as a route when a script or the site root takes
     the request ("/index.php?qa=confirm&c=…", "/?page=reset"): what a path says elsewhere, the
-    first parameter says there, whatever its key is called."""
+    first parameter says there, whatever its key is called (the first two, when both are
+    words: a controller and its action)."""
     if not params or not _FRONT_CONTROLLER.search(path):
         return params
     if any(key.lower() in _PURPOSE_KEYS for key, _ in params):
         return params  # "?module=Login&action=acceptInvitation": the action routes
-    return [("route", params[0][1]), *params]
+    # "?c=access&a=reset_password": a controller, then its action, both plain words.
+    routes = [("route", v) for _, v in params[:2] if _ROUTE_VALUE.fullmatch(v)] or [
+        ("route", params[0][1])
+    ]
+    return [*routes, *params]
 
 
 def _routed(params: list[tuple[str, str]]) -> set[str]:
