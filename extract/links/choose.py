@@ -209,19 +209,30 @@ def _collect(anchors: tuple[Anchor, ...], plain: str) -> list[Seen]:
 
 
 def _targets(anchor: Anchor, shown_for: dict[str, str]) -> list[str]:
-    """The URLs one visible anchor leads to (none for hidden or empty image anchors)."""
+    """The URLs one visible anchor leads to (none for hidden or empty image anchors, nor for
+    a logo)."""
     if anchor.hidden or (anchor.is_image and not (anchor.text.strip() or anchor.title.strip())):
         return []
     raw = _clean_url(anchor.href, in_text=anchor.source == "text")
     if not raw:
         return []
     target = unwrap_url(raw)
+    if anchor.is_image and not anchor.text.strip() and _names_host(anchor.title, target):
+        return []
     # An opaque wrapper shown elsewhere with a full URL as its text: that URL is the
     # target of every anchor using the wrapper (the button and its "copy this link").
     shown = shown_for.get(raw)
     if shown is None:
         return [target]
     return [shown] if looks_like_tracker(target) else [shown, target]
+
+
+def _names_host(alt: str, url: str) -> bool:
+    """An image's alt text names the host its link goes to ("Alfresco" → go.alfresco.com): a
+    logo, whatever the sentence beside it asks for."""
+    words = set(_WORD.findall(alt.lower())) - {"logo"}
+    labels = (urlsplit(url).hostname or "").split(".")
+    return bool(words & (set(labels[:-1]) - {"www"})) and words <= set(labels)
 
 
 def _merge(entry: Seen, anchor: Anchor, text: str) -> None:

@@ -63,9 +63,7 @@ def qualify(
     # …but a bare URL whose own sentence asks for it ("Use this link to confirm the change of
     # address: URL") is requested, whatever tense a translated subject took.
     reported = "done" in subject and facts.kind is None and not facts.signature
-    # (an image's link is no bare URL: a logo above "Your password was reset" asks nothing)
-    bare_url = not r.label and bool(seen.text or not seen.from_html)
-    reported = reported and not (bare_url and r.context_kinds)
+    reported = reported and not (not r.label and r.context_kinds)
     # "Manage your e-mail addresses" to "/emails/?log-in.token=…": some notices log the reader
     # in from every link; when only the URL says sign-in, a label naming what the link opens
     # is its purpose.

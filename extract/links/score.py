@@ -9,7 +9,6 @@ yields to the URL and the invitation (:func:`_label_kinds`), what silences the s
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 from otpbridge.extract.links.body import points_to
 from otpbridge.extract.links.cues import Purpose, bare_label, purposes_in
@@ -25,7 +24,6 @@ __all__ = ["score_link"]
 
 _URL_IN_TEXT = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _URL_TEXT = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
-_ALNUM = re.compile(r"[^\W_]+")
 _MAX_CONTEXT_FOR_VETO = 160
 _NOT_ACCEPTING: frozenset[Purpose] = frozenset({"browse", "decline", "commerce"})
 _OTHERS: frozenset[Purpose] = frozenset(
@@ -83,20 +81,7 @@ def score_link(
     )
 
 
-def _logo(seen: Seen) -> bool:
-    """An image whose alt text names the host it links to ("Alfresco" → go.alfresco.com): a
-    logo, whatever the sentence beside it asks for."""
-    if seen.text or not seen.from_html:
-        return False
-    words = set(_ALNUM.findall(seen.title.lower())) - {"logo"}
-    host = urlsplit(seen.url).hostname or ""
-    labels = set(host.split(".")[:-1]) - {"www"}
-    return bool(words & labels) and words <= labels | set(host.split("."))
-
-
 def _read(seen: Seen, facts: UrlFacts, subject: frozenset[Purpose]) -> Read | None:
-    if _logo(seen):
-        return None
     label = seen.text if seen.text and not _URL_TEXT.match(seen.text) else ""
     text_purposes = purposes_in(label) | purposes_in(seen.title)
     if not label and facts.kind is None:
