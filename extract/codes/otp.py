@@ -27,6 +27,7 @@ from otpbridge.extract.codes.tokens import (
     labelled_hex_tokens,
     linked_line_tokens,
     mask,
+    symbol_line_tokens,
 )
 from otpbridge.extract.model import CodeCandidate
 from otpbridge.extract.parse.document import Document
@@ -53,7 +54,12 @@ def _score_text(scorer: TokenScorer, raw_text: str, source: str) -> list[ScoredC
     cues = Cues(text)
     scorer.quotation = quotation_start(text) if scorer.reply else len(text)
     out: list[ScoredCode] = []
+    # A key with symbols is one code: the token scan's pieces of it ("9VkF" of "@GU6X?9VkF")
+    # are not codes of their own.
+    keys = list(symbol_line_tokens(text, cues.strong.ends))
     for start, end, parsed in islice(code_tokens(text), MAX_SCORED_TOKENS):
+        if any(lo <= start and end <= hi for lo, hi, _ in keys):
+            continue
         scored = scorer.score(text, start, end, parsed, cues)
         if scored is not None:
             out.append(_placed(scored, start, source))
@@ -72,6 +78,7 @@ def _score_text(scorer: TokenScorer, raw_text: str, source: str) -> list[ScoredC
             lambda token: _in_link(scorer, token),
         ),
         linked_line_tokens(text, scorer.links.codes),
+        keys,
     )
     for start, end, parsed in islice(led, MAX_SCORED_TOKENS):
         scored = scorer.score(text, start, end, parsed, cues)

@@ -24,6 +24,7 @@ __all__ = [
     "mask",
     "strip_marks",
     "suffix_end",
+    "symbol_line_tokens",
     "under_colon_line",
 ]
 
@@ -207,6 +208,32 @@ def linked_line_tokens(
         token = shown.replace(" ", "")
         if len(token) >= 6 and folded(token) in code_values and any(c.isalnum() for c in token):
             yield m.start(1), m.end(1), (token, shown)
+
+
+# "認証キー：⏎Z9hM~g+7N3", "Authorization key:⏎AGO-#hNXU@": a key drawn from letters, digits and
+# symbols, alone on the line under a strong code word and its colon. The token scan stops at
+# every symbol; only this heading (a code word, a colon, nothing else on the line) takes the
+# whole line, symbols and all, as the code it names (a hyphen alone groups a code: the token
+# scan reads those).
+_SYMBOL_KEY = re.compile(
+    r"[ \t]*[:：][ \t]*\n[ \t]*\n?[ \t]*"
+    r"((?=[!-~]*[A-Za-z])(?=[!-~]*[!#$%&*+=?@^_~])[A-Za-z0-9!#$%&*+=?@^_~./-]{6,12})"
+    r"[ \t]*(?=\n|$)"
+)
+_NOT_A_KEY = re.compile(r"[./:]{2}|^[+\d().-]+$|@[\w-]+\.[a-z]{2,}$", re.IGNORECASE)
+
+
+def symbol_line_tokens(
+    text: str, strong_ends: Iterable[int]
+) -> Iterator[tuple[int, int, tuple[str, str]]]:
+    """Keys with symbols alone under a strong code word that ends its line with a colon."""
+    for end in strong_ends:
+        m = _SYMBOL_KEY.match(text, end)
+        key = m.group(1) if m is not None else ""
+        # Random, not a word with a mark: a digit or both cases besides the symbols.
+        random = any(c.isdigit() for c in key) or (key.lower() != key != key.upper())
+        if m is not None and random and _NOT_A_KEY.search(key) is None:
+            yield m.start(1), m.end(1), (m.group(1), m.group(1))
 
 
 def _long_code_first(text: str, end: int, token: str) -> tuple[str, str] | None:

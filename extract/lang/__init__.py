@@ -37,7 +37,8 @@ at once, because templates mix languages (a German mail quotes an English code l
     what a link's label or sentence asks for, by purpose (``magic``, ``confirm``, ``reset``,
     (an entry starting with ``*`` may end a compound: "*bestätigung" in
     "Registrierungsbestätigung"),
-    ``unsubscribe``, ``alert``, … — :data:`otpbridge.extract.links.cues.Purpose`),
+    ``unsubscribe``, ``alert``, … — :data:`otpbridge.extract.links.cues.Purpose`; ``delete``:
+    deleting or removing, which with an account word in a label confirms an account's deletion),
     ``shared_content`` ("shared a document with you"), ``bare_label`` (a whole label that
     only moves on: "Next", "Weiter", "続ける") and ``id_label`` (what labels an identifier
     the mail prints: "Account ID:", "Benutzername:"; a URL whose only secret it is hides none).
@@ -93,6 +94,7 @@ TABLES: Mapping[str, frozenset[str]] = MappingProxyType({
         "magic", "confirm", "reset", "password", "unsubscribe", "decline", "utility", "alert",
         "generic", "commerce", "invite", "join", "done", "changed", "browse", "account",
         "pointer", "feature", "affirm", "restore", "shared_content", "bare_label", "id_label",
+        "delete",
     }),
     "url": frozenset({"confirm", "reset", "magic", "invite"}),
     "expiry": frozenset({"valid", "within", "units", "numbers", "fused", "bare_units"}),

@@ -26,7 +26,7 @@ __all__ = ["Purpose", "bare_label", "purposes_in"]
 Purpose = Literal[
     "magic", "confirm", "reset", "password", "unsubscribe", "decline", "utility", "alert",
     "generic", "commerce", "invite", "join", "done", "changed", "browse", "account", "pointer",
-    "feature", "affirm", "restore",
+    "feature", "affirm", "restore", "delete",
 ]  # fmt: skip
 
 _CUES: dict[Purpose, tuple[str, ...]] = {

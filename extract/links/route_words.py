@@ -82,6 +82,11 @@ CONFIRM = frozenset(
         "deleteaccount",
         "deletemyaccount",
         "accountdeletion",
+        "deleteuser",
+        "deleteprofile",
+        "deleteme",
+        "closeaccount",
+        "accountclosure",
     }
 )
 # Route words glued to an object ("emailconfirm", "accountactivation"): the purpose is the

@@ -123,7 +123,7 @@ def _label_kinds(r: Read, facts: UrlFacts, subject: frozenset[Purpose]) -> None:
     elif (
         not r.text_kinds
         and r.label
-        and not tp
+        and not tp - {"delete"}  # "Permanently delete instance" names no purpose of its own
         and points_to(r.context.replace(r.label, " "), "confirm")
     ):
         r.text_kinds = {"confirm_link"}
@@ -132,6 +132,9 @@ def _label_kinds(r: Read, facts: UrlFacts, subject: frozenset[Purpose]) -> None:
     refusing = _NOT_ACCEPTING - {"commerce"} if "join" in tp else _NOT_ACCEPTING
     if {"join", "invite"} & tp and r.invited and not refusing & tp:
         r.text_kinds = r.text_kinds | {"confirm_link"}
+    # "Delete your account", "Fiók törlése": the deletion the mail asks to confirm.
+    if not r.text_kinds and {"delete", "account"} <= tp:
+        r.text_kinds = {"confirm_link"}
     if r.text_kinds == {"confirm_link"} and facts.kind not in (None, "confirm_link"):
         # A bare "Confirm" button confirms whatever its URL does ("/reset?ticket=").
         r.text_kinds = {facts.kind}
