@@ -20,7 +20,7 @@ from otpbridge.extract.lang import words
 from otpbridge.extract.lang.patterns import table_pattern
 from otpbridge.extract.parse.normalize import normalize_text
 
-__all__ = ["Purpose", "bare_label", "purposes_in"]
+__all__ = ["Purpose", "bare_label", "purposes_in", "without_credentials"]
 
 
 Purpose = Literal[
@@ -60,6 +60,21 @@ def _compile(stems: tuple[str, ...]) -> re.Pattern[str]:
 
 
 _PATTERNS: dict[Purpose, re.Pattern[str]] = {p: _compile(s) for p, s in _CUES.items()}
+
+# "Password: Xy12kLm9", "Folder Password: hvbqtrew": a password handed over in a field, with
+# a value that is no word (a digit, a capital inside, a symbol, or four consonants in a
+# row). It names what the mail gives, not a password to reset; not "Reset your password:
+# https://…" nor "New password: click below".
+_CREDENTIAL = re.compile(
+    rf"(?i:{_PATTERNS['password'].pattern})(?:(?!https?:)[^\s:：]){{0,12}}[ \t]*[:：][ \t]*"
+    r"(?!https?://|//)(?=\S*\d|\S*[a-z]\S*[A-Z]|\S*[!#$%&*+=?@^_~]|\S*[bcdfghjklmnpqrstvwxz]{4})"
+    r"\S{4,64}",
+)
+
+
+def without_credentials(text: str) -> str:
+    """``text`` without the password fields it shows (their words name no purpose)."""
+    return _CREDENTIAL.sub(" ", text) if ":" in text or "：" in text else text
 
 
 # A mail asks about the same few strings many times (subject, a label that is also the end

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from otpbridge.extract.links.body import points_to
-from otpbridge.extract.links.cues import Purpose, bare_label, purposes_in
+from otpbridge.extract.links.cues import Purpose, bare_label, purposes_in, without_credentials
 from otpbridge.extract.links.features import FEATURES, VOTE_WEIGHTS
 from otpbridge.extract.links.gates import excluded, qualify
 from otpbridge.extract.links.named import introduced
@@ -88,7 +88,7 @@ def _read(seen: Seen, facts: UrlFacts, subject: frozenset[Purpose]) -> Read | No
         # A bare URL whose route names nothing: the sentence introducing it is its label.
         text_purposes |= introduced(seen.context, seen.url)
     # The sentence, not the URLs in it: a long URL must not make its own line "long".
-    context = _URL_IN_TEXT.sub(" ", seen.context)
+    context = _URL_IN_TEXT.sub(" ", without_credentials(seen.context))
     short_context = len(context) <= _MAX_CONTEXT_FOR_VETO
     context_purposes = purposes_in(context)
     # "Your email is confirmed, your workspace is ready": a report, not a request.
