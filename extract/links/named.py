@@ -30,8 +30,9 @@ _COLON_END = re.compile(r"[:：]\s*$")
 _SHORT_TOKEN = re.compile(
     r"^(?:(?=[A-Za-z0-9]{8,64}$)(?=.*[0-9])(?=.*[A-Za-z])"
     # …or 6-7 characters with a capital after a small letter ("sQ7AEn", "sfROTS") or
-    # digits among small letters ("iedkj6"): no word or record number is written so.
-    r"|(?=[A-Za-z0-9]{6,7}$)(?:.*[a-z][A-Z]|(?=.*[0-9])(?=.*[a-z])))"
+    # digits among small letters ("iedkj6"): no word or record number is written so, but
+    # a camel-case route ("signIn", "logOut").
+    r"|(?=[A-Za-z0-9]{6,7}$)(?![a-z]+(?:[A-Z][a-z]+)+$)(?:.*[a-z][A-Z]|(?=.*[0-9])(?=.*[a-z])))"
 )
 _NUMBER_CODE = re.compile(r"^[0-9]{7,20}$")
 #: Parameter names of a record's number, not a secret: "id", "user_id", "page", "order"…
