@@ -34,8 +34,9 @@ _AFTER_KEYWORD = re.compile(
     # "SofiaKeller.28707229": a piece of a dotted token is no code of its own.
     r"([A-Za-z0-9]{4,32})(?![\w@/%+=-]|\.[A-Za-z0-9])"
 )
-# …or alone on the next line, under a heading ("Your verification code⏎⏎bYqTmKzRaP").
-_BELOW_KEYWORD = re.compile(r"[ \t:：]*\n\s*([A-Za-z0-9]{5,32})(?=[ \t]*(?:\n|$))")
+# …or alone on the next line, under a heading ("Your verification code⏎⏎bYqTmKzRaP", "本次
+# 验证码为：⏎⏎wwQAbz").
+_BELOW_KEYWORD = re.compile(rf"{_COPULA}?[ \t:：]*\n\s*([A-Za-z0-9]{{5,32}})(?=[ \t]*(?:\n|$))")
 # …or alone on its own line in the paragraph after the code word's line, where it must be
 # emphasised or carried by a link ("Copy and paste the code shown below…⏎⏎**Ll08NpJLQ18t…**").
 _ALONE = r"[*`\"“'«]{0,4}([A-Za-z0-9]{5,32})[*`\"”'»]{0,4}[ \t]*(?:\n|$)"
@@ -180,8 +181,12 @@ def _token_after(
         # …below a heading, a name's letters ("McKinsey", "YouTube") are no code; small
         # letters alone are judged by how they are shown (_accepted).
         letters = m.group(1) if m is not None else ""
+        # Under a colon ("本次验证码为：⏎wwQAbz"), small letters first and two capitals
+        # inside are a generator's, not a name's ("iPhone", "McKinsey").
+        generated = letters[:1].islower() and sum(map(str.isupper, letters)) >= 2
+        generated = generated and _introduces(text, end)
         if letters.isalpha() and name_like(letters) and not _small_letters(letters):
-            m = None
+            m = m if generated else None
     found = None if m is None else _accepted(text, end, m, shown)
     for alone in (_ALONE_BELOW, _ALONE_BELOW_LABEL):
         if found is not None:

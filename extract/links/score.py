@@ -112,7 +112,8 @@ def _label_kinds(r: Read, facts: UrlFacts, subject: frozenset[Purpose]) -> None:
     tp = r.text_purposes
     # "Go", "Get started" without an invitation, a bare "Restore" (of a password? a cart?):
     # a label that names no purpose of its own.
-    says_nothing = "generic" in tp or bare_label(r.label) or tp == {"restore"}
+    # "Klikněte sem pro dokončení procesu" (click here to finish): pointing words alone.
+    says_nothing = "generic" in tp or bare_label(r.label) or tp in ({"restore"}, {"pointer"})
     says_nothing = says_nothing or (tp == {"join"} and not r.invited)
     if not r.text_kinds and r.short_context and (not r.label or says_nothing):
         _kinds_from_sentence(r, facts, subject)

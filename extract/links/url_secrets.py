@@ -22,6 +22,9 @@ _TOKEN_PARAM = re.compile(
 _RANDOMISH = re.compile(r"^[A-Za-z0-9_\-.~=+%:]{16,}$")
 # "?inviteId=189500023382574691": an invitation's id is its bearer credential; long enough,
 # digits alone are as unguessable as a token (short ones are counters, as in "?invite=42").
+# "?ticket=ops-5560", "?key=WEB-482": a queue's or project's name and a number is a record's
+# reference (a helpdesk ticket, an issue), not a token, whatever the parameter is named.
+_RECORD_KEY = re.compile(r"^[A-Za-z]{2,16}-\d{1,8}$")
 _INVITE_PARAM = re.compile(r"invit", re.IGNORECASE)
 _SHORTEST_INVITE_ID = 12
 # "?_a=recovery&validate=41876876": a parameter named for the action it performs holds the
@@ -108,6 +111,7 @@ def has_secret(path: str, params: list[tuple[str, str]]) -> bool:
         # "?s=regdate&w=desc": a one-letter name holds a sort key or a word as often as a
         # token; a word of small letters under it is no secret.
         word = len(key) == 1 and _LETTERS.match(value) is not None and len(value) < _WORD_MAX
+        word = word or _RECORD_KEY.match(value) is not None
         if _TOKEN_PARAM.search(key) and len(value) >= 4 and "@" not in value and not word:
             return True
         if _INVITE_PARAM.search(key) and len(value) >= _SHORTEST_INVITE_ID and value.isalnum():
