@@ -215,9 +215,10 @@ def linked_line_tokens(
 # every symbol; only this heading (a code word, a colon, nothing else on the line) takes the
 # whole line, symbols and all, as the code it names (a hyphen alone groups a code: the token
 # scan reads those).
+_KEY_CHAR = r"[A-Za-z0-9!#$%&*+=?@^_~./-]"
 _SYMBOL_KEY = re.compile(
     r"[ \t]*[:：][ \t]*\n[ \t]*\n?[ \t]*"
-    r"((?=[!-~]*[A-Za-z])(?=[!-~]*[!#$%&*+=?@^_~])[A-Za-z0-9!#$%&*+=?@^_~./-]{6,12})"
+    rf"((?={_KEY_CHAR}*[A-Za-z])(?={_KEY_CHAR}*[!#$%&*+=?@^_~]){_KEY_CHAR}{{6,12}})"
     r"[ \t]*(?=\n|$)"
 )
 _NOT_A_KEY = re.compile(r"[./:]{2}|^[+\d().-]+$|@[\w-]+\.[a-z]{2,}$", re.IGNORECASE)
@@ -229,11 +230,13 @@ def symbol_line_tokens(
     """Keys with symbols alone under a strong code word that ends its line with a colon."""
     for end in strong_ends:
         m = _SYMBOL_KEY.match(text, end)
-        key = m.group(1) if m is not None else ""
+        if m is None:
+            continue
+        key = m.group(1)
         # Random, not a word with a mark: a digit or both cases besides the symbols.
-        random = any(c.isdigit() for c in key) or (key.lower() != key != key.upper())
-        if m is not None and random and _NOT_A_KEY.search(key) is None:
-            yield m.start(1), m.end(1), (m.group(1), m.group(1))
+        random = any(c.isdigit() for c in key) or key.lower() != key != key.upper()
+        if random and _NOT_A_KEY.search(key) is None:
+            yield m.start(1), m.end(1), (key, key)
 
 
 def _long_code_first(text: str, end: int, token: str) -> tuple[str, str] | None:
