@@ -181,12 +181,11 @@ def _token_after(
         # …below a heading, a name's letters ("McKinsey", "YouTube") are no code; small
         # letters alone are judged by how they are shown (_accepted).
         letters = m.group(1) if m is not None else ""
-        # Under a colon ("本次验证码为：⏎wwQAbz"), small letters first and two capitals
-        # inside are a generator's, not a name's ("iPhone", "McKinsey").
-        generated = letters[:1].islower() and sum(map(str.isupper, letters)) >= 2
-        generated = generated and _introduces(text, end)
         if letters.isalpha() and name_like(letters) and not _small_letters(letters):
-            m = m if generated else None
+            # Under a colon ("本次验证码为：⏎wwQAbz"), small letters first and two capitals
+            # inside are a generator's, not a name's ("iPhone", "McKinsey").
+            generated = letters[0].islower() and sum(map(str.isupper, letters)) >= 2
+            m = m if generated and _introduces(text, end) else None
     found = None if m is None else _accepted(text, end, m, shown)
     for alone in (_ALONE_BELOW, _ALONE_BELOW_LABEL):
         if found is not None:

@@ -221,7 +221,8 @@ _SYMBOL_KEY = re.compile(
     rf"((?={_KEY_CHAR}*[A-Za-z])(?={_KEY_CHAR}*[!#$%&*+=?@^_~]){_KEY_CHAR}{{6,12}})"
     r"[ \t]*(?=\n|$)"
 )
-_NOT_A_KEY = re.compile(r"[./:]{2}|^[+\d().-]+$|@[\w-]+\.[a-z]{2,}$", re.IGNORECASE)
+# …not a path ("a./b", "//") nor an address ("ana@x.io").
+_NOT_A_KEY = re.compile(r"[./]{2}|@[\w-]+\.[a-z]{2,}$", re.IGNORECASE)
 
 
 def symbol_line_tokens(

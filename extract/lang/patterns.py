@@ -17,6 +17,7 @@ __all__ = [
     "alternation",
     "compile_words",
     "keyword_spans",
+    "outside",
     "substring_pattern",
     "table_pattern",
 ]
@@ -212,3 +213,14 @@ def alternation(section: str, table: str) -> str:
     # Dotted and dotless i stay apart here too (see _letter).
     alts = ("".join(map(_letter, w)) for w in entries)
     return "(?:" + "|".join(alts) + ")" if entries else "(?!x)x"
+
+
+def outside(pattern: re.Pattern[str], shield: re.Pattern[str], text: str) -> bool:
+    """A match of ``pattern`` in ``text`` lies outside every match of ``shield``: a word
+    that a longer phrase holding it does not explain ("cancel" outside "cancel your
+    account", "membalas" outside "dengan membalas email ini")."""
+    covered = [m.span() for m in shield.finditer(text)]
+    return any(
+        not any(lo <= m.start() and m.end() <= hi for lo, hi in covered)
+        for m in pattern.finditer(text)
+    )

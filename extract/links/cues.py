@@ -17,7 +17,7 @@ import re
 from typing import Literal, get_args
 
 from otpbridge.extract.lang import words
-from otpbridge.extract.lang.patterns import table_pattern
+from otpbridge.extract.lang.patterns import outside, table_pattern
 from otpbridge.extract.parse.normalize import normalize_text
 
 __all__ = ["Purpose", "bare_label", "purposes_in", "without_credentials"]
@@ -98,19 +98,14 @@ def _cached_purposes(text: str) -> frozenset[Purpose]:
 def _purposes(text: str) -> frozenset[Purpose]:
     lowered = text.lower() + " "  # stems ending in a space ("изменен ") end a word
     found = {p for p, pattern in _PATTERNS.items() if pattern.search(lowered)}
-    if "decline" in found and "confirm" in found and not _declines_alone(lowered):
+    # "cancel your account" asks to confirm the account's cancellation; "cancel" alone refuses.
+    if (
+        "decline" in found
+        and "confirm" in found
+        and not outside(_PATTERNS["decline"], _PATTERNS["confirm"], lowered)
+    ):
         found.discard("decline")
     return frozenset(found)
-
-
-def _declines_alone(lowered: str) -> bool:
-    """A refusal word outside the confirm phrases: "cancel your account" asks to confirm
-    the account's cancellation, "cancel" alone refuses."""
-    taken = [m.span() for m in _PATTERNS["confirm"].finditer(lowered)]
-    return any(
-        not any(lo <= m.start() and m.end() <= hi for lo, hi in taken)
-        for m in _PATTERNS["decline"].finditer(lowered)
-    )
 
 
 def bare_label(label: str) -> bool:

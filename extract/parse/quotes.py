@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from itertools import islice, pairwise
 
 from otpbridge.extract.lang import words
-from otpbridge.extract.lang.patterns import compile_words, substring_pattern
+from otpbridge.extract.lang.patterns import compile_words, outside, substring_pattern
 
 __all__ = ["Unquoted", "is_reply_subject", "quote_start", "strip_quotes"]
 
@@ -196,18 +196,11 @@ def _activity(text: str) -> int:
     lines = [m for m in re.finditer(r"[^\n]+", head) if m.group(0).strip(_BLANK)]
     lines = lines[: _ACTIVITY_LINES + 1]
     for this, following in pairwise(lines):
-        if len(this.group(0)) <= _MAX_LINE and _opens_activity(this.group(0)):
+        # An activity word that no longer phrase asking the reader to act holds.
+        line = this.group(0)
+        if len(line) <= _MAX_LINE and outside(_ACTIVITY, _NOT_ACTIVITY, line):
             return following.start()
     return -1
-
-
-def _opens_activity(line: str) -> bool:
-    """An activity word on ``line`` that no longer phrase asking the reader to act holds."""
-    asks = [m.span() for m in _NOT_ACTIVITY.finditer(line)]
-    return any(
-        not any(lo <= m.start() and m.end() <= hi for lo, hi in asks)
-        for m in _ACTIVITY.finditer(line)
-    )
 
 
 def quote_start(text: str) -> int:
