@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
+from otpbridge.extract.lang import words
+
 __all__ = [
     "BRAND",
     "CONSONANT_RUN",
@@ -125,10 +127,17 @@ def shape_feature(value: str, display: str) -> tuple[str, str]:
     return _alnum_shape(value)
 
 
+#: Acronyms read as words whatever their vowels ("HTML", "SMTP").
+_ACRONYMS = frozenset(w.upper() for w in words("code", "acronyms"))
+
+
 def _letters_shape(value: str) -> tuple[str, str]:
     if case_flips_inside(value):
         return "shape_letters_case_flips", "letters of both cases"
-    if len(value) >= 5 and not pronounceable(value):
+    if value.upper() in _ACRONYMS:
+        return "shape_letters_word", "letters only, an acronym"
+    # Four letters without a vowel are a generator's ("VHCB"); a word has one.
+    if len(value) >= 4 and not pronounceable(value):
         return "shape_letters_random", "letters only, not a word"
     return "shape_letters_word", "letters only"
 
