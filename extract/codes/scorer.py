@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from otpbridge.extract.codes.context import ScoredCode
-from otpbridge.extract.codes.credentials import password_given
+from otpbridge.extract.codes.credentials import account_named, password_given
 from otpbridge.extract.codes.cues import Cues
 from otpbridge.extract.codes.features import CODE_WORD_NEAR
 from otpbridge.extract.codes.keywords import (
@@ -310,8 +310,9 @@ class TokenScorer:
         handed = t.handed
         assert handed is not None
         veto = claim_before(text, start, t.cues, handed, self.sender)
-        if veto:
-            t.s.add("claimed_before", veto)
+        owner = "" if veto else account_named(text, start)
+        if veto or owner:
+            t.s.add("claimed_before", veto or f"the name of the {owner} before it")
         # The words after a code start after a case suffix glued to it ("482913'tür").
         after = suffix_end(text, end)
         neg_after = t.cues.negative.after(after, 3)

@@ -27,7 +27,9 @@ at once, because templates mix languages (a German mail quotes an English code l
     between a claim word and the token it claims); ``below``: words pointing down at the code
     ("below", "following", "unten"): a code noun followed by one in its clause is a strong
     code word ("the code you will find below"); ``acronyms`` (``mul``): letters that read as a
-    word although no vowel says so ("HTML", "SMTP"), never a generator's letters.
+    word although no vowel says so ("HTML", "SMTP"), never a generator's letters;
+    ``account_names``: an account noun whose token right after it is the account's name
+    ("your PyPI account 'checos58'").
 ``[context]``
     ``shopping``: words after a code that make it a shop's or a trip's ("% off", "flight");
     ``sign_in``: what one does with a one-time code ("enter it", "sign in").
@@ -87,7 +89,7 @@ TABLES: Mapping[str, frozenset[str]] = MappingProxyType({
         "strong", "weak", "nouns", "claims", "specific", "type_the_letters", "booking_code",
         "access_code", "copula", "possessive", "use_verbs", "purpose_to", "verify_verbs",
         "salutation", "first_person", "no_longer", "no_longer_skip", "number_label",
-        "claim_copula", "below", "acronyms",
+        "claim_copula", "below", "acronyms", "account_names",
     }),
     "context": frozenset({"shopping", "sign_in"}),
     "mail": frozenset({"card_auth", "receipt", "reservation", "gift_card", "event", "meeting"}),
