@@ -25,6 +25,7 @@ from otpbridge.extract.codes.scorer import TokenScorer
 from otpbridge.extract.codes.tokens import (
     code_tokens,
     labelled_hex_tokens,
+    linked_key_tokens,
     linked_line_tokens,
     mask,
     symbol_line_tokens,
@@ -78,6 +79,7 @@ def _score_text(scorer: TokenScorer, raw_text: str, source: str) -> list[ScoredC
             lambda token: _in_link(scorer, token),
         ),
         linked_line_tokens(text, scorer.links.codes),
+        linked_key_tokens(text, cues.strong.ends, lambda: scorer.links.parts),
         keys,
     )
     for start, end, parsed in islice(led, MAX_SCORED_TOKENS):

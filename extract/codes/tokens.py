@@ -20,6 +20,7 @@ __all__ = [
     "code_tokens",
     "labelled_hex_tokens",
     "line_bounds",
+    "linked_key_tokens",
     "linked_line_tokens",
     "mask",
     "strip_marks",
@@ -237,6 +238,28 @@ def symbol_line_tokens(
         # Random, not a word with a mark: a digit or both cases besides the symbols.
         random = any(c.isdigit() for c in key) or key.lower() != key != key.upper()
         if random and _NOT_A_KEY.search(key) is None:
+            yield m.start(1), m.end(1), (key, key)
+
+
+# "…reset your password by using this reset code:⏎⏎ImpsaW5kIg.asrXOA.YrAPhdUU…-rq": a long
+# token (a signed or random string of URL-safe characters, dots and hyphens and all) alone
+# under a strong code word and its colon, that a link of the mail carries too: the code to
+# paste, the link's own token shown for typing.
+_LONG_KEY = re.compile(rf"[ \t]*{_COLON_LINE_END}([A-Za-z0-9._~-]{{16,{MAX_PART}}})[ \t]*(?=\n|$)")
+
+
+def linked_key_tokens(
+    text: str, strong_ends: Iterable[int], link_parts: Callable[[], frozenset[str]]
+) -> Iterator[tuple[int, int, tuple[str, str]]]:
+    """Long tokens alone under a strong code word ending its line with a colon, that one of
+    the mail's links carries as a path segment or query value."""
+    for end in strong_ends:
+        m = _LONG_KEY.match(text, end)
+        if m is None:
+            continue
+        key = m.group(1)
+        random = any(c.isdigit() for c in key) and key.lower() != key != key.upper()
+        if random and key in link_parts():
             yield m.start(1), m.end(1), (key, key)
 
 

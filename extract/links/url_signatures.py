@@ -133,7 +133,8 @@ _UTILITY_HOST = re.compile(
 )
 _ASSET_PATH = re.compile(
     r"\.(?:png|gif|jpe?g|webp|svg|ico|bmp|css|js|woff2?)$|/(?:pixel|beacon|open\.gif|"
-    r"track/open|wf/open|o\.gif)\b",
+    # a whole path segment: "/pixel-foundry/portal/…" is a shop's name
+    r"track/open|wf/open|o\.gif)(?=[/.]|$)",
     re.IGNORECASE,
 )
 _CONFIRM_ANY = CONFIRM | INVITE | frozenset(words("url", "confirm"))
