@@ -24,6 +24,7 @@ __all__ = [
     "brand",
     "claim_before",
     "hand_over",
+    "hands_directly",
     "labels_line_end",
     "labels_own_value",
     "same_sentence",
@@ -88,6 +89,20 @@ def claims_token(text: str, word: str, word_end: int, start: int) -> bool:
         return False
     copula = m.group(0).strip(" \t:#.-–—=()（）[]*") not in ("", m.group("label"))
     return not copula or m.group("label") is not None or bool(_NAMES_NUMBER.search(word))
+
+
+# Between a code phrase and the token it hands over directly: a copula or a colon, and
+# punctuation ("Your password reset code is: OPHR", "您的验证码为:[DDYN]"; not "ONE-TIME LINK").
+_DIRECT_GAP = re.compile(rf"{_PUNCT}(?:(?P<copula>{_COPULA})\b{_PUNCT})?", re.IGNORECASE)
+
+
+def hands_directly(text: str, word_end: int, start: int) -> bool:
+    """The code phrase ending at ``word_end`` hands the token at ``start`` over with nothing
+    but a copula or a colon (and punctuation) between them."""
+    m = _DIRECT_GAP.fullmatch(text, word_end, start)
+    # (The colon may end the code phrase itself: "code:".)
+    gap = text[max(0, word_end - 1) : start]
+    return m is not None and (m.group("copula") is not None or ":" in gap or "：" in gap)
 
 
 def same_sentence(text: str, lo: int, hi: int) -> bool:

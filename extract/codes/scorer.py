@@ -40,6 +40,7 @@ from otpbridge.extract.codes.precedence import (
     answers_question,
     claim_before,
     hand_over,
+    hands_directly,
     labels_line_end,
     labels_own_value,
     same_sentence,
@@ -348,7 +349,9 @@ class TokenScorer:
     def _elsewhere(self, t: _Token) -> None:
         """The token's shape, and where else the mail shows it."""
         value, display = t.value, t.display
-        t.s.add(*shape_feature(value, display))
+        kw = t.kw if t.where == "before" and t.handed else None
+        direct = kw is not None and hands_directly(t.text, t.start - kw[0], t.start)
+        t.s.add(*shape_feature(value, display, direct))
         if display in self.emphasized or value in self.emphasized:
             t.s.add("emphasised", "emphasised")
         if display.lower() in self.subject_lower or value.lower() in self.subject_lower:

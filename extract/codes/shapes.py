@@ -106,8 +106,9 @@ def pronounceable(letters: str) -> bool:
 _SHORT_HEX = range(6, 11)
 
 
-def shape_feature(value: str, display: str) -> tuple[str, str]:
-    """The token's shape as a feature of :mod:`extract.codes.features` (name, reason)."""
+def shape_feature(value: str, display: str, handed: bool = False) -> tuple[str, str]:
+    """The token's shape as a feature of :mod:`extract.codes.features` (name, reason);
+    ``handed``: a code phrase hands the token over directly ("code is: OPHR")."""
     del display  # the shape is the value's (a display's separators do not change it)
     if PASSPHRASE.match(value):
         return "shape_passphrase", "words joined by hyphens"
@@ -120,7 +121,7 @@ def shape_feature(value: str, display: str) -> tuple[str, str]:
         )
         return name, f"{n} digits"
     if LETTERS.match(value):
-        return _letters_shape(value)
+        return _letters_shape(value, handed)
     promo = WORD_NUMBER.match(value)
     if promo is not None and pronounceable(promo.group(1)):
         return "shape_word_number", "a word with a number"
@@ -131,7 +132,7 @@ def shape_feature(value: str, display: str) -> tuple[str, str]:
 _ACRONYMS = frozenset(w.upper() for w in words("code", "acronyms"))
 
 
-def _letters_shape(value: str) -> tuple[str, str]:
+def _letters_shape(value: str, handed: bool) -> tuple[str, str]:
     if case_flips_inside(value):
         return "shape_letters_case_flips", "letters of both cases"
     if value.upper() in _ACRONYMS:
@@ -139,6 +140,10 @@ def _letters_shape(value: str) -> tuple[str, str]:
     # Four letters without a vowel are a generator's ("VHCB"); a word has one.
     if len(value) >= 4 and not pronounceable(value):
         return "shape_letters_random", "letters only, not a word"
+    # …and so are capitals a code phrase hands over ("Your reset code is: OPHR"), whatever
+    # they spell: a word there would be written in small letters.
+    if handed and len(value) >= 4 and value.isupper():
+        return "shape_letters_random", "capitals handed over as the code"
     return "shape_letters_word", "letters only"
 
 
