@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from otpbridge.extract.codes.features import CODE_WORD_NEAR
+from otpbridge.extract.lang import words
 from otpbridge.extract.lang.patterns import alternation
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "quotation_start",
     "quoted_reply_line",
     "reply_subject",
+    "spoken_by_someone",
     "untagged_subject",
     "written_once",
 ]
@@ -82,6 +84,22 @@ _FIRST_PERSON = re.compile(
     rf"(?:^|[^\w]){alternation('code', 'first_person')}[ \t]+$",
     re.IGNORECASE,
 )
+# A person speaking ("I could reproduce it with code 553 018", "Ich habe Code 4821 probiert"):
+# an issue note, a forum post; a service hands codes over as "we" and "your". A one-letter
+# entry ("I") is read in capitals only: Italian, Catalan and Polish "i" is "the" or "and".
+_SPEAKERS = words("code", "speaker")
+_SPEAKER = re.compile(
+    r"(?<!\w)(?:"
+    + "|".join(
+        (re.escape(w) if len(w) == 1 else f"(?i:{re.escape(w)})")
+        + ("" if w.endswith(("'", "’")) else r"(?!\w)")  # "j'ai"
+        for w in sorted(_SPEAKERS, key=len, reverse=True)
+    )
+    + ")"
+)
+_SENTENCE_START = re.compile(r".*(?:\n|[.!?。！？]\s)", re.DOTALL)
+#: How far back a sentence is read for its speaker.
+_SPEAKER_REACH = 160
 # What may follow a code that a code word hands over: the end of the sentence or line.
 _SENTENCE_END = re.compile(r"[ \t]*(?:[.!。](?:\s|$)|\n|$)")
 
@@ -152,6 +170,13 @@ def quoted_reply_line(text: str, start: int, quotation: int) -> bool:
 def first_person(text: str, keyword_start: int) -> bool:
     """The code word before ``keyword_start`` is the speaker's own ("my code is")."""
     return _FIRST_PERSON.search(text, max(0, keyword_start - 12), keyword_start) is not None
+
+
+def spoken_by_someone(text: str, start: int) -> bool:
+    """The token's sentence, up to the token, has a speaker of its own: "I", "ich", "je"."""
+    lo = max(0, start - _SPEAKER_REACH)
+    head = _SENTENCE_START.match(text, lo, start)
+    return _SPEAKER.search(text, head.end() if head else lo, start) is not None
 
 
 def hands_over(text: str, start: int, end: int, keyword_distance: int) -> bool:

@@ -33,6 +33,7 @@ from otpbridge.extract.codes.mentions import (
     not_handed_over,
     quoted_reply_line,
     reply_subject,
+    spoken_by_someone,
     untagged_subject,
 )
 from otpbridge.extract.codes.precedence import (
@@ -219,6 +220,9 @@ class TokenScorer:
             if first_person(text, kw_start):
                 t.s.add("speaker_own_code", "the speaker's own code")
                 t.named = False
+        if "speaker_own_code" not in t.s.features and spoken_by_someone(text, start):
+            t.s.add("speaker_own_code", "in a person's own sentence ('I …')")
+            t.named = False
         if t.kw is not None and self.receipt:
             at = start - t.kw[0] if t.where == "before" else t.end + t.kw[0] + len(t.kw[1])
             if card_authorization(text, at):  # "Auth code: 081234" on a card slip
@@ -351,7 +355,8 @@ class TokenScorer:
         value, display = t.value, t.display
         kw = t.kw if t.where == "before" and t.handed else None
         direct = kw is not None and hands_directly(t.text, t.start - kw[0], t.start)
-        t.s.add(*shape_feature(value, display, direct))
+        specific = kw is not None and specific_code_phrase(kw[1])
+        t.s.add(*shape_feature(value, display, direct, specific))
         if display in self.emphasized or value in self.emphasized:
             t.s.add("emphasised", "emphasised")
         if display.lower() in self.subject_lower or value.lower() in self.subject_lower:

@@ -106,9 +106,12 @@ def pronounceable(letters: str) -> bool:
 _SHORT_HEX = range(6, 11)
 
 
-def shape_feature(value: str, display: str, handed: bool = False) -> tuple[str, str]:
+def shape_feature(
+    value: str, display: str, handed: bool = False, specific: bool = False
+) -> tuple[str, str]:
     """The token's shape as a feature of :mod:`extract.codes.features` (name, reason);
-    ``handed``: a code phrase hands the token over directly ("code is: OPHR")."""
+    ``handed``: a code phrase hands the token over directly ("code is: OPHR"); ``specific``:
+    one that names a one-time code by itself does ("verification PIN: 4hpdap")."""
     del display  # the shape is the value's (a display's separators do not change it)
     if PASSPHRASE.match(value):
         return "shape_passphrase", "words joined by hyphens"
@@ -125,7 +128,7 @@ def shape_feature(value: str, display: str, handed: bool = False) -> tuple[str, 
     promo = WORD_NUMBER.match(value)
     if promo is not None and pronounceable(promo.group(1)):
         return "shape_word_number", "a word with a number"
-    return _alnum_shape(value)
+    return _alnum_shape(value, handed and specific)
 
 
 #: Acronyms read as words whatever their vowels ("HTML", "SMTP").
@@ -147,7 +150,7 @@ def _letters_shape(value: str, handed: bool) -> tuple[str, str]:
     return "shape_letters_word", "letters only"
 
 
-def _alnum_shape(value: str) -> tuple[str, str]:
+def _alnum_shape(value: str, handed: bool) -> tuple[str, str]:
     if value.isupper() or value.upper() == value:
         return "shape_upper_alnum", "letters and digits"
     if any(c.islower() for c in value) and any(c.isupper() for c in value):
@@ -159,6 +162,9 @@ def _alnum_shape(value: str) -> tuple[str, str]:
     alternations = sum(a.isdigit() != b.isdigit() for a, b in pairwise(value))
     if alternations >= 3 and not HEX.match(value):
         return "shape_lower_random", "lower case, random"  # hex is more likely a hash or an id
+    # "One Time verification PIN: 4hpdap": no id is so short ("User code: u3226" is one).
+    if handed and len(value) <= _MAX_LEN:
+        return "shape_lower_random", "lower case, handed over as the code"
     return "shape_lower", "lower case"
 
 

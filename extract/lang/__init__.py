@@ -29,7 +29,8 @@ at once, because templates mix languages (a German mail quotes an English code l
     code word ("the code you will find below"); ``acronyms`` (``mul``): letters that read as a
     word although no vowel says so ("HTML", "SMTP"), never a generator's letters;
     ``account_names``: an account noun whose token right after it is the account's name
-    ("your PyPI account 'checos58'").
+    ("your PyPI account 'checos58'"); ``speaker``: a person's own "I" ("ich", "je"; English
+    "I" is read in capitals only, elsewhere): a code in such a sentence is talked about.
 ``[context]``
     ``shopping``: words after a code that make it a shop's or a trip's ("% off", "flight");
     ``sign_in``: what one does with a one-time code ("enter it", "sign in").
@@ -89,7 +90,7 @@ TABLES: Mapping[str, frozenset[str]] = MappingProxyType({
         "strong", "weak", "nouns", "claims", "specific", "type_the_letters", "booking_code",
         "access_code", "copula", "possessive", "use_verbs", "purpose_to", "verify_verbs",
         "salutation", "first_person", "no_longer", "no_longer_skip", "number_label",
-        "claim_copula", "below", "acronyms", "account_names",
+        "claim_copula", "below", "acronyms", "account_names", "speaker",
     }),
     "context": frozenset({"shopping", "sign_in"}),
     "mail": frozenset({"card_auth", "receipt", "reservation", "gift_card", "event", "meeting"}),
