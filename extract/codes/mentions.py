@@ -96,6 +96,8 @@ _SPEAKER = re.compile(
         for w in sorted(_SPEAKERS, key=len, reverse=True)
     )
     + ")"
+    if _SPEAKERS
+    else r"(?!x)x"
 )
 _SENTENCE_START = re.compile(r".*(?:\n|[.!?。！？]\s)", re.DOTALL)
 #: How far back a sentence is read for its speaker.
@@ -173,7 +175,7 @@ def first_person(text: str, keyword_start: int) -> bool:
 
 
 def spoken_by_someone(text: str, start: int) -> bool:
-    """The token's sentence, up to the token, has a speaker of its own: "I", "ich", "je"."""
+    """The token's sentence, up to the token, has a speaker of its own: "I", "ich", "j'"."""
     lo = max(0, start - _SPEAKER_REACH)
     head = _SENTENCE_START.match(text, lo, start)
     return _SPEAKER.search(text, head.end() if head else lo, start) is not None

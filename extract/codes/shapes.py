@@ -150,7 +150,7 @@ def _letters_shape(value: str, handed: bool) -> tuple[str, str]:
     return "shape_letters_word", "letters only"
 
 
-def _alnum_shape(value: str, handed: bool) -> tuple[str, str]:
+def _alnum_shape(value: str, specific: bool) -> tuple[str, str]:
     if value.isupper() or value.upper() == value:
         return "shape_upper_alnum", "letters and digits"
     if any(c.islower() for c in value) and any(c.isupper() for c in value):
@@ -163,7 +163,7 @@ def _alnum_shape(value: str, handed: bool) -> tuple[str, str]:
     if alternations >= 3 and not HEX.match(value):
         return "shape_lower_random", "lower case, random"  # hex is more likely a hash or an id
     # "One Time verification PIN: 4hpdap": no id is so short ("User code: u3226" is one).
-    if handed and len(value) <= _MAX_LEN:
+    if specific and len(value) <= _MAX_LEN:
         return "shape_lower_random", "lower case, handed over as the code"
     return "shape_lower", "lower case"
 

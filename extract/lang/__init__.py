@@ -29,8 +29,8 @@ at once, because templates mix languages (a German mail quotes an English code l
     code word ("the code you will find below"); ``acronyms`` (``mul``): letters that read as a
     word although no vowel says so ("HTML", "SMTP"), never a generator's letters;
     ``account_names``: an account noun whose token right after it is the account's name
-    ("your PyPI account 'checos58'"); ``speaker``: a person's own "I" ("ich", "je"; English
-    "I" is read in capitals only, elsewhere): a code in such a sentence is talked about.
+    ("your PyPI account 'checos58'"); ``speaker``: a person's own "I" ("ich", "j'"; a
+    one-letter entry is read in capitals only): a code in such a sentence is talked about.
 ``[context]``
     ``shopping``: words after a code that make it a shop's or a trip's ("% off", "flight");
     ``sign_in``: what one does with a one-time code ("enter it", "sign in").
