@@ -185,6 +185,9 @@ def name_like(letters: str) -> bool:
     runs = _SMALL_RUN.findall(letters)
     if 2 * sum(map(len, runs)) < len(letters):
         return False
+    # …and no capital trails a small letter at its end: "SyinwZ" is drawn, no name ends so.
+    if len(letters) > 1 and letters[-1].isupper() and letters[-2].islower():
+        return False
     # …and its capitalised runs read as words: a vowel in each but one ("McKinsey"), at most
     # two capitals in five letters; "SFRhtuayShxC", "dvQdyEtPwGrg" are a generator's.
     words = _CASED_RUN.findall(letters)
