@@ -71,11 +71,14 @@ _MAX_PLAIN = 50_000
 _DISPLAY_NAME = re.compile(r"\s*\"?([^\"<]{0,100}?)\"?\s*<")
 
 
-def find_links(doc: Document, code: str | None = None) -> tuple[LinkCandidate, ...]:
+def find_links(
+    doc: Document, code: str | None = None, shown: str | None = None
+) -> tuple[LinkCandidate, ...]:
     """All usable links of ``doc``, best first; auth links have a kind, others ``None``.
 
-    ``code`` is the one-time code found in the same mail, if any: a URL carrying it
-    ("/lc/4KxQ2m", "?code=482913") carries a secret however short the code is.
+    ``code`` is the one-time code found in the same mail, if any, and ``shown`` how the mail
+    writes it: a URL carrying it either way ("/lc/4KxQ2m", "?code=482913", "?pin=D7-K6-A8")
+    carries a secret however short the code is.
     """
     unsubscribe = {_clean_url(u) for u in doc.list_unsubscribe}
     plain = doc.plain_text[:_MAX_PLAIN]
@@ -89,7 +92,7 @@ def find_links(doc: Document, code: str | None = None) -> tuple[LinkCandidate, .
             continue
         if facts.utility_host and _senders_host(seen.url, doc.from_addr):
             facts = replace(facts, utility=False, utility_host=False)
-        if code and not facts.secret and _carries(seen.url, code):
+        if code and not facts.secret and _carried_form(seen.url, code, shown):
             facts = replace(facts, secret=True)
         elif facts.secret and not facts.signature and only_printed_ids(seen.url, doc.text, plain):
             facts = replace(facts, secret=False)
@@ -246,15 +249,19 @@ def _merge(entry: Seen, anchor: Anchor, text: str) -> None:
         entry.context = anchor.context
 
 
-def _carries(url: str, code: str) -> bool:
-    """The URL holds ``code`` as a whole path segment or query value."""
+def _carried_form(url: str, code: str, shown: str | None = None) -> str:
+    """How the URL spells ``code`` (or its ``shown`` form) as a whole path segment or query
+    value, in any case ("?token=bw6fz" for "BW6FZ": the site folds what one types), or ``""``."""
     try:
         parts = urlsplit(url)
     except ValueError:
-        return False
-    if code in parts.path.split("/"):
-        return True
-    return any(value == code for _, value in parse_qsl(parts.query + "&" + parts.fragment))
+        return ""
+    forms = {code.casefold(), (shown or code).casefold()}
+    values = (
+        *parts.path.split("/"),
+        *(v for _, v in parse_qsl(parts.query + "&" + parts.fragment)),
+    )
+    return next((v for v in values if v.casefold() in forms), "")
 
 
 def _better_text(new: str, old: str) -> bool:
