@@ -38,7 +38,7 @@ def extract_document(doc: Document) -> Extraction:
     ranked = rank_codes(doc)
     codes = candidates(ranked)
     code = codes[0] if codes and codes[0].score >= THRESHOLD else None
-    links = find_links(doc, *((code.value, code.display) if code is not None else ()))
+    links = find_links(doc, code.value, code.display) if code is not None else find_links(doc)
     link = next((c for c in links if c.kind is not None and c.score >= PRIMARY_MIN_SCORE), None)
     kind: Kind = "otp" if code is not None else link.kind if link and link.kind else "none"
     confidence = (

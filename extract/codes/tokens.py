@@ -230,15 +230,11 @@ def symbol_line_tokens(
     text: str, strong_ends: Iterable[int]
 ) -> Iterator[tuple[int, int, tuple[str, str]]]:
     """Keys with symbols alone under a strong code word that ends its line with a colon."""
-    for end in strong_ends:
-        m = _SYMBOL_KEY.match(text, end)
-        if m is None:
-            continue
-        key = m.group(1)
+    for start, end, key in _keys_below(text, strong_ends, _SYMBOL_KEY):
         # Random, not a word with a mark: a digit or both cases besides the symbols.
         random = any(c.isdigit() for c in key) or key.lower() != key != key.upper()
         if random and _NOT_A_KEY.search(key) is None:
-            yield m.start(1), m.end(1), (key, key)
+            yield start, end, (key, key)
 
 
 # "…reset your password by using this reset code:⏎⏎ImpsaW5kIg.asrXOA.YrAPhdUU…-rq": a long
@@ -253,14 +249,21 @@ def linked_key_tokens(
 ) -> Iterator[tuple[int, int, tuple[str, str]]]:
     """Long tokens alone under a strong code word ending its line with a colon, that one of
     the mail's links carries as a path segment or query value."""
-    for end in strong_ends:
-        m = _LONG_KEY.match(text, end)
-        if m is None:
-            continue
-        key = m.group(1)
+    for start, end, key in _keys_below(text, strong_ends, _LONG_KEY):
         random = any(c.isdigit() for c in key) and key.lower() != key != key.upper()
         if random and key in link_parts():
-            yield m.start(1), m.end(1), (key, key)
+            yield start, end, (key, key)
+
+
+def _keys_below(
+    text: str, strong_ends: Iterable[int], key_line: re.Pattern[str]
+) -> Iterator[tuple[int, int, str]]:
+    """(start, end, key) of each ``key_line`` match (its group 1) right after a strong code
+    word: the key alone on the line under the word's colon."""
+    for word_end in strong_ends:
+        m = key_line.match(text, word_end)
+        if m is not None:
+            yield m.start(1), m.end(1), m.group(1)
 
 
 def _long_code_first(text: str, end: int, token: str) -> tuple[str, str] | None:

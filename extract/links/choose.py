@@ -92,7 +92,7 @@ def find_links(
             continue
         if facts.utility_host and _senders_host(seen.url, doc.from_addr):
             facts = replace(facts, utility=False, utility_host=False)
-        if code and not facts.secret and _carried_form(seen.url, code, shown):
+        if code and not facts.secret and _carries(seen.url, code, shown):
             facts = replace(facts, secret=True)
         elif facts.secret and not facts.signature and only_printed_ids(seen.url, doc.text, plain):
             facts = replace(facts, secret=False)
@@ -249,19 +249,16 @@ def _merge(entry: Seen, anchor: Anchor, text: str) -> None:
         entry.context = anchor.context
 
 
-def _carried_form(url: str, code: str, shown: str | None = None) -> str:
-    """How the URL spells ``code`` (or its ``shown`` form) as a whole path segment or query
-    value, in any case ("?token=bw6fz" for "BW6FZ": the site folds what one types), or ``""``."""
+def _carries(url: str, code: str, shown: str | None = None) -> bool:
+    """The URL holds ``code`` (or its ``shown`` form) as a whole path segment or query value,
+    in any case ("?token=bw6fz" for "BW6FZ": the site folds what one types)."""
     try:
         parts = urlsplit(url)
     except ValueError:
-        return ""
+        return False
     forms = {code.casefold(), (shown or code).casefold()}
-    values = (
-        *parts.path.split("/"),
-        *(v for _, v in parse_qsl(parts.query + "&" + parts.fragment)),
-    )
-    return next((v for v in values if v.casefold() in forms), "")
+    query = parse_qsl(parts.query + "&" + parts.fragment)
+    return any(v.casefold() in forms for v in (*parts.path.split("/"), *(v for _, v in query)))
 
 
 def _better_text(new: str, old: str) -> bool:
