@@ -13,6 +13,8 @@ __all__ = ["MAX_PART", "MailLinks", "feed_keys", "folded", "link_code_values", "
 
 #: What separates the parts of a URL: path segments, query names and values, fragment.
 _URL_PARTS = re.compile(r"[/?&;=#:]+")
+#: A URL's path (after the host, before the query or fragment).
+_URL_PARTS_PATH = re.compile(r"[a-z][a-z0-9+.-]*://[^/?#\s]*(/[^?#\s]*)", re.IGNORECASE)
 #: The longest part read: a SHA-256 in hex ("Or use the verification code: 71fc…3080", the
 #: token its activation link carries) is the longest code a mail asks to paste.
 MAX_PART = 64
@@ -44,11 +46,33 @@ _CODE_PARAM = re.compile(
 )
 
 
+#: A path segment that routes to signing in or verifying: the segment a sign-in link ends in
+#: after it is the code ("/users/sign_in/<uuid>/AOZVTE" for "Use this token…: AOZVTE").
+_SIGN_IN_SEGMENT = re.compile(
+    r"sign[_-]?in|log[_-]?in|verify|verification|confirm|magic|otp|passcode|token|code",
+    re.IGNORECASE,
+)
+_LAST_SEGMENT = re.compile(r"[A-Za-z0-9]{4,12}")
+
+
 def link_code_values(doc: Document) -> frozenset[str]:
     """The values of the mail's links' code parameters: a sign-in button that carries the
     code its text shows ("(Code KXQWTR)" and "…/verify?code=KXQWTR") names the token a code
-    as plainly as the text does, whatever letters the code happens to have."""
-    return frozenset(folded(m.group(1)) for a in doc.anchors for m in _CODE_PARAM.finditer(a.href))
+    as plainly as the text does, whatever letters the code happens to have; so does the last
+    path segment of a link that routes to signing in or verifying."""
+    values = {folded(m.group(1)) for a in doc.anchors for m in _CODE_PARAM.finditer(a.href)}
+    for a in doc.anchors:
+        path = _URL_PARTS_PATH.match(a.href)
+        if path is None:
+            continue
+        segments = path.group(1).rstrip("/").split("/")
+        if (
+            len(segments) >= 2
+            and _LAST_SEGMENT.fullmatch(segments[-1])
+            and any(_SIGN_IN_SEGMENT.fullmatch(seg) for seg in segments[:-1])
+        ):
+            values.add(folded(segments[-1]))
+    return frozenset(values)
 
 
 def feed_keys(doc: Document) -> frozenset[str]:

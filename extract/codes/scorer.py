@@ -393,7 +393,16 @@ class TokenScorer:
         adjacent = "weak_word_adjacent" in t.s.features or (t.kw is not None and t.kw[0] <= 3)
         # "…type the following:⏎Qv3.kLm/9RtZ"
         below = coded and t.alone and under_colon_line(t.text, t.start)
-        if not labelled and (adjacent or below):
+        # "Use this token to complete your sign in: AOZVTE" beside "…/sign_in/<id>/AOZVTE": a
+        # code noun with a verb in the token's own sentence.
+        said = (
+            coded
+            and t.kw is not None
+            and t.where != "after"
+            and t.kw[0] <= CODE_WORD_NEAR
+            and same_sentence(t.text, t.start - t.kw[0], t.start)
+        )
+        if not labelled and (adjacent or below or said):
             labelled = not _UNLABELLED.intersection(t.s.features)
         if not labelled:
             return

@@ -75,6 +75,9 @@ _OTHER_GROUPS = (
     # One character per line: a code drawn as a column of boxes, one block element each.
     re.compile(r"(?<![^\n])((?:[A-Z0-9][ \t]*\n(?:[ \t]*\n)?){3,9}[A-Z0-9])(?=[ \t]*(?:\n|$))"),
 )
+# "authentication code is -506028-": a code wrapped in a pair of dashes, tildes or equals
+# signs (a plain-text template's emphasis), which the plain token's look-behind refuses.
+_WRAPPED = re.compile(r"(?<![\w-])([-~=]{1,3})([A-Za-z0-9]{4,12})\1(?![\w~=-])")
 # Postcodes look like capital groups: "SW1A 1AA" (UK; its last two letters are never
 # C I K M O V), "K1A 0B1" (Canada).
 _POSTCODE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]? \d[ABD-HJLNP-UW-Z]{2}|[A-Z]\d[A-Z] \d[A-Z]\d")
@@ -132,6 +135,12 @@ def code_tokens(text: str) -> Iterator[tuple[int, int, tuple[str, str]]]:
                 continue
             seen.add(m.start())
             yield m.start(), m.end(), parsed
+    for m in _WRAPPED.finditer(text):
+        start = m.start(2)
+        parsed = value_of(m.group(2))
+        if start not in seen and parsed is not None:
+            seen.add(start)
+            yield start, m.end(2), parsed
 
 
 # "Token: 8ac72313209e97e735b84f64d0afb967" under a reset button whose URL ends in that token:

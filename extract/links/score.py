@@ -209,6 +209,10 @@ def _votes(r: Read, facts: UrlFacts) -> dict[LinkKind, float]:
     vote(votes, r.text_kinds, VOTE_WEIGHTS["text"])
     vote(votes, r.subject_kinds, VOTE_WEIGHTS["subject"])
     vote(votes, r.context_kinds, VOTE_WEIGHTS["context"])
+    # "To confirm that the request came from you, follow the link" under "Your new password":
+    # confirming a password reset is a reset, whichever part of the mail says which.
+    if "reset_link" in votes:
+        votes.pop("confirm_link", None)
     return votes
 
 

@@ -48,6 +48,8 @@ _BLOCK = BLOCK_TAGS
 # Blocks html2text already puts on their own lines (the others it runs together with the text
 # around them, because its table support is off).
 _BREAKS_ITSELF = frozenset(("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "li"))
+#: Source line breaks inside running text (the page shows a space).
+_SOURCE_BREAKS = str.maketrans("\r\n", "  ")
 _EMPH_TAGS = _words("b strong h1 h2 h3 code pre kbd tt samp big mark")
 _CELL = frozenset(("td", "th"))
 # html2text wraps these in backticks: Markdown, not what a reader sees ("`pPCOAmoF`").
@@ -301,7 +303,9 @@ class _Renderer(html2text.HTML2Text):
         if self.hidden_depth or (self.frames and self.frames[-1].tiny):
             self.hidden_parts.append(mine)
             return
-        self._push_visible(mine)
+        # A line break in the source is a space on the page (but in <pre>): "Connecte toi
+        # sur⏎<a …>l'espace membre</a>" is one sentence around its link.
+        self._push_visible(mine if self.pre else mine.translate(_SOURCE_BREAKS))
         # We want plain text, not Markdown: html2text's literal-text path skips its escaping.
         super().handle_data(data, True)
 

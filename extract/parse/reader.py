@@ -59,6 +59,10 @@ def _glued_symbol(ch: str) -> bool:
     return not ch.isascii() and unicodedata.category(ch).startswith("S")
 
 
+#: How many lines above a URL's nearest line a wrapped sentence may reach back.
+_WRAPPED_LINES = 3
+
+
 def _line_context(text: str, start: int, end: int) -> str:
     """The line holding ``text[start:end]`` plus the nearest non-blank line above ("Confirm
     your address:", blank line, URL), normalised, last 400 chars. A URL with no line above
@@ -76,11 +80,24 @@ def _line_context(text: str, start: int, end: int) -> str:
 
 
 def _nearest_line(text: str, lo: int, hi: int, *, backwards: bool) -> str:
-    """The first non-blank line of ``text[lo:hi]`` counted from its end (or its start)."""
+    """The first non-blank line of ``text[lo:hi]`` counted from its end (or its start); above,
+    with the lines of a hard-wrapped sentence it continues ("…cancel your account by clicking
+    this link⏎or copying and pasting it into your browser:")."""
     lines = text[lo:hi].split("\n")
-    for candidate in reversed(lines) if backwards else lines:
-        if candidate.strip():
-            return candidate
+    if not backwards:
+        return next((line for line in lines if line.strip()), "")
+    for n in range(len(lines) - 1, -1, -1):
+        if not lines[n].strip():
+            continue
+        first = n
+        while (
+            first > 0
+            and n - first < _WRAPPED_LINES
+            and lines[first].lstrip()[:1].islower()
+            and lines[first - 1].strip()
+        ):
+            first -= 1
+        return " ".join(lines[first : n + 1])
     return ""
 
 
