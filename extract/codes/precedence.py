@@ -149,6 +149,8 @@ def claim_before(text: str, start: int, cues: Cues, handed: HandOver, sender: st
         return ""
     dist, word = neg
     word_end = start - dist
+    if _asked_for(text, word_end - len(word), word_end):
+        return ""
     if not _labels_next(text, word, word_end, start, cues):
         return f"vetoed by '{word.strip()}'" if _listed_after(text, word_end, start, cues) else ""
     positives = [d for d in (cues.strong.before(start, 300), cues.weak.before(start, 300)) if d]
@@ -177,6 +179,24 @@ def claim_before(text: str, start: int, cues: Cues, handed: HandOver, sender: st
         if not nearer and brand(text, word_end - len(word), word.strip(), sender):
             return ""
     return f"vetoed by '{word.strip()}'"
+
+
+# "Confirm your email by entering the number below in the app.⏎351663": the claim word is
+# what the mail asks to enter, pointed at below; it names the token instead of claiming it.
+_USE_OBJECT = re.compile(
+    rf"\b{alternation('code', 'use_verbs')}\w*[ \t]+{alternation('code', 'possessive')}[ \t]+$",
+    re.IGNORECASE,
+)
+_POINTED_BELOW = re.compile(rf"[ \t]+{alternation('code', 'below')}\b", re.IGNORECASE)
+
+
+def _asked_for(text: str, word_start: int, word_end: int) -> bool:
+    """The claim word at ``word_start`` is the object of a verb asking to enter it, pointed
+    at below ("enter the number below")."""
+    return (
+        _USE_OBJECT.search(text, max(0, word_start - 40), word_start) is not None
+        and _POINTED_BELOW.match(text, word_end) is not None
+    )
 
 
 def _listed_after(text: str, word_end: int, start: int, cues: Cues) -> bool:
