@@ -153,7 +153,10 @@ def code_tokens(text: str) -> Iterator[tuple[int, int, tuple[str, str]]]:
 # generates as an MD5 hex, with no form to link to).
 # …or a UUID ("Your verification code is e8ae7b7b-c6d5-4ee6-bc8e-93a1b6eaee55", the ticket its
 # verify link carries).
-_HEX = r"([0-9a-fA-F]{16,64}|[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12})(?![\w-])"
+_HEX = (
+    r"([0-9a-fA-F]{16,64}|[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}"
+    r"|[A-Za-z0-9]{13,32})(?![\w-])"
+)
 _LABELLED_HEX = re.compile(
     r"(?:[ \t]+(?:is|ist|lautet|est|es|é|è|är|er|jest|je))?[ \t:：\"“'«*]{0,4}(?:\n[ \t]*){0,2}"
     + _HEX
@@ -181,7 +184,12 @@ def labelled_hex_tokens(
             continue
         group = 1 if m.group(1) else 2
         token = m.group(group)
-        if not (_HEX_MIX.match(token) and (token.islower() or token.isupper())):
+        hexed = _HEX_MIX.match(token) is not None and (token.islower() or token.isupper())
+        # "…use the following activation key: 7527G605RtQMA3K136bV": a drawn key of both
+        # cases, after the label's colon on its line (not "Your new API key is …", not a
+        # list of recovery codes under a heading).
+        gap = text[end : m.start(group)]
+        if not (hexed or (long_code(token) and ":" in gap and "\n" not in gap)):
             continue
         ends_line = end in strong_ends and _LINE_END.match(text, m.end(group)) is not None
         if ends_line or in_link(token):
