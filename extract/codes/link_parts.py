@@ -14,7 +14,7 @@ __all__ = ["MAX_PART", "MailLinks", "feed_keys", "folded", "link_code_values", "
 #: What separates the parts of a URL: path segments, query names and values, fragment.
 _URL_PARTS = re.compile(r"[/?&;=#:]+")
 #: A URL's path (after the host, before the query or fragment).
-_URL_PARTS_PATH = re.compile(r"[a-z][a-z0-9+.-]*://[^/?#\s]*(/[^?#\s]*)", re.IGNORECASE)
+_URL_PATH = re.compile(r"[a-z][a-z0-9+.-]*://[^/?#\s]*(/[^?#\s]*)", re.IGNORECASE)
 #: The longest part read: a SHA-256 in hex ("Or use the verification code: 71fc…3080", the
 #: token its activation link carries) is the longest code a mail asks to paste.
 MAX_PART = 64
@@ -60,12 +60,11 @@ def link_code_values(doc: Document) -> frozenset[str]:
     code its text shows ("(Code KXQWTR)" and "…/verify?code=KXQWTR") names the token a code
     as plainly as the text does, whatever letters the code happens to have; so does the last
     path segment of a link that routes to signing in or verifying."""
-    values = {folded(m.group(1)) for a in doc.anchors for m in _CODE_PARAM.finditer(a.href)}
+    values: set[str] = set()
     for a in doc.anchors:
-        path = _URL_PARTS_PATH.match(a.href)
-        if path is None:
-            continue
-        segments = path.group(1).rstrip("/").split("/")
+        values.update(folded(m.group(1)) for m in _CODE_PARAM.finditer(a.href))
+        path = _URL_PATH.match(a.href)
+        segments = path.group(1).rstrip("/").split("/") if path else []
         if (
             len(segments) >= 2
             and _LAST_SEGMENT.fullmatch(segments[-1])

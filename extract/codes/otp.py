@@ -24,7 +24,7 @@ from otpbridge.extract.codes.origin_bound import origin_bound
 from otpbridge.extract.codes.scorer import TokenScorer
 from otpbridge.extract.codes.tokens import (
     code_tokens,
-    labelled_hex_tokens,
+    labelled_key_tokens,
     linked_key_tokens,
     linked_line_tokens,
     mask,
@@ -72,7 +72,7 @@ def _score_text(scorer: TokenScorer, raw_text: str, source: str) -> list[ScoredC
             lambda token: _in_link(scorer, token),
             _code_noun_ends(text, cues),
         ),
-        labelled_hex_tokens(
+        labelled_key_tokens(
             text,
             (*cues.strong.ends, *cues.nouns.ends),
             frozenset(cues.strong.ends),

@@ -18,7 +18,7 @@ from otpbridge.extract.lang.patterns import alternation
 
 __all__ = [
     "code_tokens",
-    "labelled_hex_tokens",
+    "labelled_key_tokens",
     "line_bounds",
     "linked_key_tokens",
     "linked_line_tokens",
@@ -152,16 +152,16 @@ def code_tokens(text: str) -> Iterator[tuple[int, int, tuple[str, str]]]:
 # ends its line ("Your two-factor authentication code is:⏎0954bcc8…": the code a site
 # generates as an MD5 hex, with no form to link to).
 # …or a UUID ("Your verification code is e8ae7b7b-c6d5-4ee6-bc8e-93a1b6eaee55", the ticket its
-# verify link carries).
-_HEX = (
+# verify link carries), or a drawn key of both cases (``long_code``) after the label's colon.
+_KEY = (
     r"([0-9a-fA-F]{16,64}|[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}"
     r"|[A-Za-z0-9]{13,32})(?![\w-])"
 )
-_LABELLED_HEX = re.compile(
+_LABELLED_KEY = re.compile(
     r"(?:[ \t]+(?:is|ist|lautet|est|es|é|è|är|er|jest|je))?[ \t:：\"“'«*]{0,4}(?:\n[ \t]*){0,2}"
-    + _HEX
+    + _KEY
     + r"|[^\n]{0,80}[:：][ \t]*(?:\n[ \t]*){0,2}"
-    + _HEX
+    + _KEY
 )
 _HEX_MIX = re.compile(r"^(?=.*[0-9])(?=.*[a-fA-F])")
 
@@ -169,17 +169,18 @@ _HEX_MIX = re.compile(r"^(?=.*[0-9])(?=.*[a-fA-F])")
 _LINE_END = re.compile(r"[ \t.]*(?:\n|$)")
 
 
-def labelled_hex_tokens(
+def labelled_key_tokens(
     text: str,
     label_ends: Iterable[int],
     strong_ends: frozenset[int],
     in_link: Callable[[str], bool],
 ) -> Iterator[tuple[int, int, tuple[str, str]]]:
-    """Hex tokens of 16-64 characters labelled by the code word ending at one of
-    ``label_ends`` ("Token:", "Code:") that a link of the mail also carries, or that end
-    their line after a strong code word (one of ``strong_ends``)."""
+    """Hex tokens of 16-64 characters (or UUIDs, or drawn keys of both cases after a colon)
+    labelled by the code word ending at one of ``label_ends`` ("Token:", "Code:") that a link
+    of the mail also carries, or that end their line after a strong code word (one of
+    ``strong_ends``)."""
     for end in label_ends:
-        m = _LABELLED_HEX.match(text, end)
+        m = _LABELLED_KEY.match(text, end)
         if m is None:
             continue
         group = 1 if m.group(1) else 2
